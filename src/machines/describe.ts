@@ -1,0 +1,135 @@
+/**
+ * Pure projections from machine snapshots and events to what the log and the read model store:
+ * a domain name for each timeline event, and the "view" of an entity after it.
+ *
+ * XState names effect results and timers by mechanism (`xstate.done.actor.analyze`,
+ * `xstate.after.0.task.received`); timelines should say what happened (`DISPATCHED`,
+ * `ANALYSIS_STARTED`), so the mapping lives here, beside the machines it describes.
+ */
+import type { EventObject, SnapshotFrom, StateValue } from 'xstate';
+import type { AgentContext, AgentHealth, AgentMachine, AgentWork } from './agent.js';
+import type { TaskContext, TaskMachine, TaskStatus } from './task.js';
+import { errorMessage } from './task.js';
+
+export interface TimelineEntry {
+  type: string;
+  payload: Record<string, unknown> | null;
+}
+
+export interface TaskView extends Omit<TaskContext, 'attempts'> {
+  status: TaskStatus;
+  version: number;
+  updatedAt: string;
+}
+
+export interface AgentView extends Omit<AgentContext, 'staleAfterMs' | 'crashAfterMs'> {
+  status: AgentWork;
+  health: AgentHealth;
+  version: number;
+  updatedAt: string;
+}
+
+/** The top-level state name is the status (dispatched has substates that share one status). */
+export function taskStatus(value: StateValue): TaskStatus {
+  const top = typeof value === 'string' ? value : Object.keys(value)[0];
+  return top as TaskStatus;
+}
+
+export function taskView(
+  snapshot: SnapshotFrom<TaskMachine>,
+  version: number,
+  updatedAt: string,
+): TaskView {
+  const { attempts: _attempts, ...context } = snapshot.context;
+  return { ...context, status: taskStatus(snapshot.value), version, updatedAt };
+}
+
+export function agentView(
+  snapshot: SnapshotFrom<AgentMachine>,
+  version: number,
+  updatedAt: string,
+): AgentView {
+  const { staleAfterMs: _s, crashAfterMs: _c, ...context } = snapshot.context;
+  const value = snapshot.value as { work: AgentWork; health: AgentHealth };
+  return { ...context, status: value.work, health: value.health, version, updatedAt };
+}
+
+function fields(event: EventObject, keys: string[]): Record<string, unknown> {
+  const source = event as unknown as Record<string, unknown>;
+  return Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
+}
+
+/** Timeline entry for a task event, given the state it led to. `null` event = creation. */
+export function describeTaskEvent(
+  event: EventObject | null,
+  next: SnapshotFrom<TaskMachine>,
+): TimelineEntry {
+  if (event === null) return { type: 'CREATED', payload: null };
+  const status = taskStatus(next.value);
+  switch (event.type) {
+    case 'xstate.done.actor.analyze': {
+      if (status === 'needs_clarification') {
+        const round = next.context.clarifications.at(-1);
+        return { type: 'CLARIFICATION_REQUESTED', payload: { questions: round?.questions ?? [] } };
+      }
+      return { type: 'DISPATCHED', payload: null };
+    }
+    case 'xstate.done.actor.openIssue':
+      return { type: 'ISSUE_OPENED', payload: next.context.issue ? { ...next.context.issue } : null };
+    case 'xstate.error.actor.analyze':
+    case 'xstate.error.actor.openIssue':
+    case 'FAIL':
+    case 'PR_CLOSED':
+      return {
+        type: event.type === 'PR_CLOSED' ? 'PR_CLOSED' : 'FAILED',
+        payload: { error: next.context.error },
+      };
+    case 'ANSWER':
+      return { type: 'CLARIFICATION_ANSWERED', payload: fields(event, ['answers']) };
+    case 'START_CODING':
+      return { type: 'CODING_STARTED', payload: fields(event, ['agentId', 'branch']) };
+    case 'PR_OPENED':
+      return { type: 'PR_OPENED', payload: fields(event, ['number', 'url', 'title']) };
+    case 'PR_MERGED':
+      return { type: 'PR_MERGED', payload: fields(event, ['sha', 'mergedAt']) };
+    case 'CANCEL':
+      return { type: 'CANCELLED', payload: fields(event, ['reason']) };
+    case 'RETRY':
+      return { type: 'RETRIED', payload: null };
+    default:
+      if (event.type.startsWith('xstate.after.') && status === 'analyzing') {
+        return { type: 'ANALYSIS_STARTED', payload: null };
+      }
+      return { type: event.type, payload: null };
+  }
+}
+
+/** Timeline entry for an agent event, given the state it led to. `null` event = registration. */
+export function describeAgentEvent(
+  event: EventObject | null,
+  next: SnapshotFrom<AgentMachine>,
+): TimelineEntry {
+  if (event === null) return { type: 'REGISTERED', payload: null };
+  switch (event.type) {
+    case 'HEARTBEAT':
+      return { type: 'HEARTBEAT', payload: null };
+    case 'REGISTER':
+      return { type: 'REREGISTERED', payload: null };
+    case 'ASSIGN':
+      return { type: 'TASK_ASSIGNED', payload: fields(event, ['taskId']) };
+    case 'RELEASE':
+      return { type: 'TASK_RELEASED', payload: fields(event, ['taskId']) };
+    default: {
+      if (event.type.startsWith('xstate.after.')) {
+        const health = (next.value as { health: AgentHealth }).health;
+        return { type: health === 'crashed' ? 'CRASHED' : 'WENT_STALE', payload: null };
+      }
+      return { type: event.type, payload: null };
+    }
+  }
+}
+
+/** Serialisable form of an effect failure, for `xstate.error.actor.*` events stored in the log. */
+export function effectError(error: unknown): { message: string } {
+  return { message: errorMessage(error) };
+}

@@ -1,0 +1,314 @@
+/**
+ * The task lifecycle as a pure XState v5 machine.
+ *
+ * Nothing here does I/O. The two automatic steps are invoked by name (`analyze`, `openIssue`);
+ * the actor host (src/runtime/host.ts) sees them as `xstate.spawnChild` actions returned by the
+ * pure `transition()`, runs the real implementation, and sends the result back as XState's own
+ * `xstate.done.actor.*` / `xstate.error.actor.*` events. The placeholder implementations below
+ * exist only so the machine is complete on its own (and visualizers can render it); they are never
+ * started by the host.
+ *
+ * `after` delays are likewise returned as `xstate.raise` actions with a delay, which the host turns
+ * into durable deadline rows instead of in-memory timers.
+ */
+import { assign, fromPromise, setup } from 'xstate';
+
+/** Statuses in the order a task normally moves through them. Mirrors the GraphQL enum. */
+export const TASK_STATUSES = [
+  'received',
+  'analyzing',
+  'needs_clarification',
+  'dispatched',
+  'coding',
+  'pr_open',
+  'merged',
+  'failed',
+  'cancelled',
+] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+/** Statuses a task can no longer leave on its own; `failed` can still be retried. */
+export const ACTIVE_STATUSES: readonly TaskStatus[] = [
+  'received',
+  'analyzing',
+  'needs_clarification',
+  'dispatched',
+  'coding',
+  'pr_open',
+];
+
+export interface ClarificationRound {
+  questions: string[];
+  answers: string[] | null;
+}
+
+export interface TaskContext {
+  id: string;
+  title: string;
+  description: string | null;
+  creator: { id: string; name: string };
+  org: string;
+  private: boolean;
+  createdAt: string;
+  clarifications: ClarificationRound[];
+  issue: { number: number; url: string } | null;
+  branch: string | null;
+  pr: { number: number; url: string; title: string } | null;
+  mergeCommitSha: string | null;
+  mergedAt: string | null;
+  error: string | null;
+  agentId: string | null;
+  attempts: number;
+}
+
+export type TaskInput = Pick<
+  TaskContext,
+  'id' | 'title' | 'description' | 'creator' | 'org' | 'private' | 'createdAt'
+>;
+
+export interface AnalyzeInput {
+  title: string;
+  description: string | null;
+  clarifications: ClarificationRound[];
+}
+export type AnalyzeOutput = { verdict: 'dispatch' } | { verdict: 'clarify'; questions: string[] };
+
+export interface OpenIssueInput {
+  taskId: string;
+  title: string;
+  description: string | null;
+}
+export interface OpenIssueOutput {
+  number: number;
+  url: string;
+}
+
+/** Events the outside world may send. Effect results arrive as XState's done/error events. */
+export type TaskCommand =
+  | { type: 'ANSWER'; answers: string[] }
+  | { type: 'CANCEL'; reason?: string }
+  | { type: 'RETRY' }
+  | { type: 'START_CODING'; agentId: string; branch: string }
+  | { type: 'PR_OPENED'; number: number; url: string; title: string }
+  | { type: 'PR_MERGED'; sha: string; mergedAt: string }
+  | { type: 'PR_CLOSED' }
+  | { type: 'FAIL'; error: string };
+
+type TaskEvent =
+  | TaskCommand
+  | { type: 'xstate.done.actor.analyze'; output: AnalyzeOutput }
+  | { type: 'xstate.error.actor.analyze'; error: unknown }
+  | { type: 'xstate.done.actor.openIssue'; output: OpenIssueOutput }
+  | { type: 'xstate.error.actor.openIssue'; error: unknown };
+
+/** Readable message from whatever an effect rejected with. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') return error;
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return 'unknown error';
+}
+
+// Transitions every working state shares. Spelled out per state (not on a parent state) so the
+// state value stays flat, which keeps `status` a plain string and the diagram readable.
+const cancellable = {
+  CANCEL: { target: '#task.cancelled', actions: 'releaseAgent' },
+} as const;
+const failable = {
+  FAIL: { target: '#task.failed', actions: ['recordError', 'releaseAgent'] },
+} as const;
+
+export const taskMachine = setup({
+  types: {
+    context: {} as TaskContext,
+    input: {} as TaskInput,
+    events: {} as TaskEvent,
+  },
+  actors: {
+    // Placeholders, replaced by the host; see the file comment.
+    analyze: fromPromise<AnalyzeOutput, AnalyzeInput>(async () => ({ verdict: 'dispatch' })),
+    openIssue: fromPromise<OpenIssueOutput, OpenIssueInput>(async () => {
+      throw new Error('openIssue is provided by the actor host');
+    }),
+  },
+  guards: {
+    needsClarification: ({ event }) =>
+      event.type === 'xstate.done.actor.analyze' && event.output.verdict === 'clarify',
+    answersAllQuestions: ({ context, event }) => {
+      if (event.type !== 'ANSWER') return false;
+      const round = context.clarifications.at(-1);
+      return (
+        round !== undefined &&
+        round.answers === null &&
+        event.answers.length === round.questions.length &&
+        event.answers.every((a) => a.trim().length > 0)
+      );
+    },
+  },
+  actions: {
+    recordError: assign({
+      error: ({ event }) => {
+        if (event.type === 'FAIL') return event.error;
+        if (event.type === 'PR_CLOSED') return 'PR closed';
+        if (event.type === 'xstate.error.actor.analyze') {
+          return `Analysis failed: ${errorMessage(event.error)}`;
+        }
+        if (event.type === 'xstate.error.actor.openIssue') {
+          return `Could not open the tracking issue: ${errorMessage(event.error)}`;
+        }
+        return 'failed';
+      },
+    }),
+    releaseAgent: assign({ agentId: null }),
+  },
+}).createMachine({
+  id: 'task',
+  description: 'A unit of work from request to merged pull request.',
+  initial: 'received',
+  context: ({ input }) => ({
+    ...input,
+    clarifications: [],
+    issue: null,
+    branch: null,
+    pr: null,
+    mergeCommitSha: null,
+    mergedAt: null,
+    error: null,
+    agentId: null,
+    attempts: 0,
+  }),
+  states: {
+    received: {
+      description: 'Stored; analysis starts on the next scheduler tick.',
+      // A zero delay still goes through the durable deadline table, so a crash between
+      // "received" and "analyzing" cannot strand the task.
+      after: { 0: 'analyzing' },
+      on: { ...cancellable, ...failable },
+    },
+    analyzing: {
+      entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
+      invoke: {
+        id: 'analyze',
+        src: 'analyze',
+        input: ({ context }) => ({
+          title: context.title,
+          description: context.description,
+          clarifications: context.clarifications,
+        }),
+        onDone: [
+          {
+            guard: 'needsClarification',
+            target: 'needs_clarification',
+            actions: assign({
+              clarifications: ({ context, event }) => [
+                ...context.clarifications,
+                {
+                  questions: event.output.verdict === 'clarify' ? event.output.questions : [],
+                  answers: null,
+                },
+              ],
+            }),
+          },
+          { target: 'dispatched' },
+        ],
+        onError: { target: 'failed', actions: 'recordError' },
+      },
+      on: { ...cancellable, ...failable },
+    },
+    needs_clarification: {
+      on: {
+        ANSWER: {
+          guard: 'answersAllQuestions',
+          target: 'analyzing',
+          actions: assign({
+            clarifications: ({ context, event }) =>
+              context.clarifications.map((round, i, all) =>
+                i === all.length - 1 && event.type === 'ANSWER'
+                  ? { ...round, answers: event.answers }
+                  : round,
+              ),
+          }),
+        },
+        ...cancellable,
+        ...failable,
+      },
+    },
+    dispatched: {
+      initial: 'openingIssue',
+      on: { ...cancellable, ...failable },
+      states: {
+        openingIssue: {
+          invoke: {
+            id: 'openIssue',
+            src: 'openIssue',
+            input: ({ context }) => ({
+              taskId: context.id,
+              title: context.title,
+              description: context.description,
+            }),
+            onDone: {
+              target: 'ready',
+              actions: assign({ issue: ({ event }) => event.output }),
+            },
+            onError: { target: '#task.failed', actions: 'recordError' },
+          },
+        },
+        ready: {
+          description: 'Waiting for an agent to start coding.',
+          on: {
+            START_CODING: {
+              target: '#task.coding',
+              actions: assign({
+                agentId: ({ event }) => event.agentId,
+                branch: ({ event }) => event.branch,
+              }),
+            },
+          },
+        },
+      },
+    },
+    coding: {
+      on: {
+        PR_OPENED: {
+          target: 'pr_open',
+          actions: assign({
+            pr: ({ event }) => ({ number: event.number, url: event.url, title: event.title }),
+          }),
+        },
+        ...cancellable,
+        ...failable,
+      },
+    },
+    pr_open: {
+      on: {
+        PR_MERGED: {
+          target: 'merged',
+          actions: [
+            assign({
+              mergeCommitSha: ({ event }) => event.sha,
+              mergedAt: ({ event }) => event.mergedAt,
+            }),
+            'releaseAgent',
+          ],
+        },
+        PR_CLOSED: { target: 'failed', actions: ['recordError', 'releaseAgent'] },
+        ...cancellable,
+        ...failable,
+      },
+    },
+    merged: { type: 'final' },
+    failed: {
+      on: {
+        RETRY: {
+          target: 'analyzing',
+          // A retry starts the work over; the tracking issue (if any) is kept and reused.
+          actions: assign({ error: null, pr: null, branch: null, agentId: null }),
+        },
+        CANCEL: 'cancelled',
+      },
+    },
+    cancelled: { type: 'final' },
+  },
+});
+
+export type TaskMachine = typeof taskMachine;

@@ -1,0 +1,246 @@
+/**
+ * The feed: subscribers read committed events in cursor order, from a shared in-memory tail.
+ *
+ * One reader per process follows the log (woken by the bus doorbell) and appends to a ring of the
+ * newest events. Each subscription is a cursor that *pulls*: it takes the next event after its
+ * cursor from the ring, or from the store when it is further behind than the ring reaches, or
+ * waits for the doorbell when it is at the head. Nothing is pushed into per-subscriber queues, so
+ * a slow consumer costs one cursor, not a growing buffer, and catch-up and live are the same loop:
+ * there is no seam where an event could be skipped or repeated.
+ */
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/types.js';
+import type { EntityType } from '../machines/index.js';
+import type { EventStore, LogEvent } from '../store/types.js';
+
+export interface FeedOptions {
+  store: EventStore;
+  bus: Bus;
+  logger: Logger;
+  /** Events kept in memory for live subscribers. @default 8192 */
+  ringSize?: number;
+  /** Events per store read when catching up. @default 500 */
+  pageSize?: number;
+}
+
+export interface FeedQuery {
+  /** Start after this cursor. */
+  after: number;
+  /** Narrows store reads when catching up (the filter below still applies). */
+  entityId?: string;
+  entityType?: EntityType;
+  filter?: (event: LogEvent) => boolean;
+}
+
+export class Feed {
+  private ring: LogEvent[] = [];
+  /** Cursor just before ring[0]: a subscriber at or past it can be served from the ring. */
+  private base = 0;
+  /** Newest cursor the feed has read. */
+  private headCursor = 0;
+  private target = 0;
+  private reading = false;
+  private readonly waiters = new Set<() => void>();
+  private unsubscribe: (() => void) | null = null;
+  private readonly ringSize: number;
+  readonly pageSize: number;
+  /** Live subscription cursors, for metrics. */
+  active = 0;
+
+  constructor(private readonly options: FeedOptions) {
+    this.ringSize = options.ringSize ?? 8192;
+    this.pageSize = options.pageSize ?? 500;
+  }
+
+  async start(): Promise<void> {
+    this.headCursor = await this.options.store.head();
+    this.base = this.headCursor;
+    this.target = this.headCursor;
+    this.unsubscribe = this.options.bus.onNotify((cursor) => this.ring_(cursor));
+  }
+
+  stop(): void {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.wakeAll();
+  }
+
+  /** The newest cursor this process has read. */
+  get head(): number {
+    return this.headCursor;
+  }
+
+  /** Check the log for events newer than the feed has seen (also a safety net after bus loss). */
+  poke(): void {
+    this.ring_(Number.MAX_SAFE_INTEGER);
+  }
+
+  subscribe(query: FeedQuery): FeedCursor {
+    return new FeedCursor(this, query);
+  }
+
+  private ring_(cursor: number): void {
+    if (cursor <= this.target) return;
+    this.target = cursor;
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    if (this.reading) return;
+    this.reading = true;
+    try {
+      while (this.target > this.headCursor) {
+        const { events } = await this.options.store.readAfter(this.headCursor, {
+          limit: this.pageSize,
+        });
+        if (events.length === 0) {
+          this.target = this.headCursor; // a poke beyond the head, or a ring ahead of visibility
+          break;
+        }
+        this.append(events);
+      }
+    } catch (error) {
+      this.options.logger.error({ err: error }, 'feed could not read the log; will retry on next ring');
+      this.target = this.headCursor;
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  private append(events: LogEvent[]): void {
+    this.ring.push(...events);
+    this.headCursor = events[events.length - 1].cursor;
+    // Trim in chunks so trimming stays amortised O(1) per event.
+    if (this.ring.length > this.ringSize + (this.ringSize >> 2)) {
+      const drop = this.ring.length - this.ringSize;
+      this.base = this.ring[drop - 1].cursor;
+      this.ring = this.ring.slice(drop);
+    }
+    this.wakeAll();
+  }
+
+  private wakeAll(): void {
+    const waiters = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiters) wake();
+  }
+
+  /** @internal Next ring event after `cursor`, `null` at the head, `undefined` if behind the ring. */
+  nextFromRing(cursor: number): LogEvent | null | undefined {
+    if (cursor < this.base) return undefined;
+    const ring = this.ring;
+    let lo = 0;
+    let hi = ring.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ring[mid].cursor <= cursor) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < ring.length ? ring[lo] : null;
+  }
+
+  /** @internal Resolves on the next append (or stop). */
+  waitForMore(): { promise: Promise<void>; cancel: () => void } {
+    let wake!: () => void;
+    const promise = new Promise<void>((resolve) => (wake = resolve));
+    this.waiters.add(wake);
+    return { promise, cancel: () => (this.waiters.delete(wake), wake()) };
+  }
+
+  /** @internal */
+  get stopped(): boolean {
+    return this.unsubscribe === null;
+  }
+
+  /** @internal */
+  get store(): EventStore {
+    return this.options.store;
+  }
+}
+
+/**
+ * One subscriber's position in the log, as an async iterator. `return()` ends it at once, even
+ * while it is waiting for new events (an async generator could not be interrupted there).
+ */
+export class FeedCursor implements AsyncIterableIterator<LogEvent> {
+  private cursor: number;
+  private done = false;
+  private pending: LogEvent[] = [];
+  private cancelWait: (() => void) | null = null;
+
+  constructor(
+    private readonly feed: Feed,
+    private readonly query: FeedQuery,
+  ) {
+    this.cursor = query.after;
+    feed.active++;
+  }
+
+  /** Cursor of the last event this subscriber was given (or skipped past). */
+  get position(): number {
+    return this.cursor;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<LogEvent>> {
+    const filter = this.query.filter ?? (() => true);
+    while (!this.done) {
+      const buffered = this.pending.shift();
+      if (buffered) {
+        this.cursor = buffered.cursor;
+        if (filter(buffered)) return { value: buffered, done: false };
+        continue;
+      }
+      if (this.skipTo > this.cursor) this.cursor = this.skipTo;
+      this.skipTo = 0;
+      if (this.feed.stopped) break;
+      const next = this.feed.nextFromRing(this.cursor);
+      if (next === undefined) {
+        await this.catchUp();
+        continue;
+      }
+      if (next !== null) {
+        this.cursor = next.cursor;
+        if (filter(next)) return { value: next, done: false };
+        continue;
+      }
+      const wait = this.feed.waitForMore();
+      this.cancelWait = wait.cancel;
+      await wait.promise;
+      this.cancelWait = null;
+    }
+    return this.finish();
+  }
+
+  async return(): Promise<IteratorResult<LogEvent>> {
+    return this.finish();
+  }
+
+  private finish(): IteratorResult<LogEvent> {
+    if (!this.done) {
+      this.done = true;
+      this.feed.active--;
+      this.pending = [];
+      this.cancelWait?.();
+    }
+    return { value: undefined, done: true };
+  }
+
+  /** Read one page from the store: this subscriber is further behind than the ring reaches. */
+  private async catchUp(): Promise<void> {
+    const { events, head } = await this.feed.store.readAfter(this.cursor, {
+      limit: this.feed.pageSize,
+      entityId: this.query.entityId,
+      entityType: this.query.entityType,
+    });
+    this.pending = events;
+    // A short page means nothing more matched up to `head`, so once the page is consumed the
+    // cursor may jump there (with an entity filter this skips the unrelated events in between).
+    if (events.length < this.feed.pageSize) this.skipTo = head;
+  }
+
+  private skipTo = 0;
+}

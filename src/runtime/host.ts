@@ -1,0 +1,364 @@
+/**
+ * The actor host: the one place that runs machines against the world.
+ *
+ * For every command it loads the entity's persisted state, asks the pure machine for the next
+ * state and the actions (`transition()`), and commits event + snapshot + read model + deadlines
+ * in one transaction. Only after the commit does it ring the bus and start effects. A rejected
+ * event stores nothing.
+ *
+ * Actions are interpreted, never executed by XState:
+ * - `xstate.spawnChild` (an `invoke`) → a pending effect, stored with the state and run after
+ *   commit; its result comes back as `xstate.done.actor.<id>` / `xstate.error.actor.<id>`.
+ * - `xstate.raise` with a delay (an `after`) → a durable deadline row; `xstate.cancel` → its removal.
+ */
+import {
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventObject,
+} from 'xstate';
+import type { Logger } from 'pino';
+import type { Bus } from '../bus/types.js';
+import type { EffectRegistry } from '../effects/types.js';
+import { DomainError, invalidTransition, notFound } from '../errors.js';
+import {
+  agentMachine,
+  agentView,
+  describeAgentEvent,
+  describeTaskEvent,
+  effectError,
+  taskMachine,
+  taskStatus,
+  taskView,
+  type AgentView,
+  type EntityType,
+  type TaskView,
+  type TimelineEntry,
+} from '../machines/index.js';
+import {
+  StaleDeadlineError,
+  VersionConflictError,
+  type Change,
+  type Deadline,
+  type DeadlineOp,
+  type EntityRecord,
+  type EventStore,
+  type LogEvent,
+  type PendingEffect,
+  type Scope,
+} from '../store/types.js';
+import { KeyedLock } from './keyed-lock.js';
+
+interface EntityKind {
+  machine: AnyStateMachine;
+  label: string;
+  describe(event: EventObject | null, next: AnyMachineSnapshot): TimelineEntry;
+  view(next: AnyMachineSnapshot, version: number, at: string): TaskView | AgentView;
+  scope(next: AnyMachineSnapshot): Scope;
+  status(snapshot: AnyMachineSnapshot): string;
+}
+
+const KINDS: Record<EntityType, EntityKind> = {
+  task: {
+    machine: taskMachine,
+    label: 'Task',
+    describe: (e, s) => describeTaskEvent(e, s as never),
+    view: (s, v, at) => taskView(s as never, v, at),
+    scope: (s) => ({
+      org: s.context.org as string,
+      ownerId: (s.context.creator as { id: string }).id,
+      private: s.context.private as boolean,
+    }),
+    status: (s) => taskStatus(s.value),
+  },
+  agent: {
+    machine: agentMachine,
+    label: 'Agent',
+    describe: (e, s) => describeAgentEvent(e, s as never),
+    view: (s, v, at) => agentView(s as never, v, at),
+    scope: (s) => ({ org: s.context.org as string, ownerId: s.context.ownerId as string, private: false }),
+    status: (s) => JSON.stringify(s.value),
+  },
+};
+
+export type Op =
+  | { kind: 'create'; entityType: EntityType; id: string; input: unknown }
+  | {
+      kind: 'send';
+      entityType: EntityType;
+      id: string;
+      event: EventObject;
+      /** Only apply while this effect (same id and epoch) is still pending. */
+      ifEffect?: { id: string; epoch: number };
+      /** This event is the firing of a stored deadline. */
+      consumes?: { key: string; dueAt: number };
+    };
+
+export interface HostOptions {
+  store: EventStore;
+  bus: Bus;
+  effects: EffectRegistry;
+  logger: Logger;
+  /** @default Date.now */
+  clock?: () => number;
+  /** Called with every committed batch (metrics). */
+  onCommit?: (events: LogEvent[]) => void;
+  /** Called when the earliest deadline may have moved (the scheduler). */
+  onDeadlines?: (earliestDueAt: number) => void;
+  /** How many entities to keep hot in memory. @default 10000 */
+  cacheSize?: number;
+}
+
+const MAX_CONFLICT_RETRIES = 5;
+
+export class ActorHost {
+  private readonly store: EventStore;
+  private readonly clock: () => number;
+  private readonly locks = new KeyedLock();
+  private readonly cache = new Map<string, EntityRecord>();
+  private readonly running = new Map<string, AbortController>();
+  private stopped = false;
+
+  constructor(private readonly options: HostOptions) {
+    this.store = options.store;
+    this.clock = options.clock ?? Date.now;
+  }
+
+  /** Resume effects of actors caught mid-effect by a crash or restart. */
+  async start(): Promise<void> {
+    const records = await this.store.withPendingEffects();
+    for (const record of records) {
+      this.remember(record);
+      for (const effect of record.effects) this.runEffect(record.type, record.id, effect);
+    }
+    if (records.length > 0) {
+      this.options.logger.info({ count: records.length }, 'resumed effects interrupted by restart');
+    }
+  }
+
+  /** Stop accepting results of running effects; in-flight commits finish. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const controller of this.running.values()) controller.abort();
+    this.running.clear();
+  }
+
+  /**
+   * Apply ops atomically: every op's transition is computed first, then all are committed in one
+   * transaction. Throws a DomainError (nothing stored) when any op is rejected.
+   */
+  async execute(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+    const ids = ops.map((op) => op.id);
+    return this.locks.run(ids, async () => {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await this.attempt(ops, actor);
+        } catch (error) {
+          // Another instance committed first: reload and re-decide against its state.
+          if (error instanceof VersionConflictError && attempt < MAX_CONFLICT_RETRIES) {
+            for (const id of ids) this.cache.delete(id);
+            continue;
+          }
+          throw error;
+        }
+      }
+    });
+  }
+
+  private async attempt(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+    const now = this.clock();
+    const at = new Date(now).toISOString();
+    const changes: Change[] = [];
+    const started: { type: EntityType; id: string; effect: PendingEffect }[] = [];
+    const stopped: string[] = [];
+
+    for (const op of ops) {
+      const kind = KINDS[op.entityType];
+      let prev: EntityRecord | null = null;
+      let next: AnyMachineSnapshot;
+      let actions: { type: string; params?: unknown }[];
+      let event: EventObject | null = null;
+      let prevStatus: string | null = null;
+
+      if (op.kind === 'create') {
+        [next, actions] = initialTransition(kind.machine, op.input);
+      } else {
+        prev = await this.load(op.id);
+        if (!prev || prev.type !== op.entityType) throw notFound(kind.label, op.id);
+        if (op.ifEffect && !prev.effects.some((e) => e.id === op.ifEffect?.id && e.epoch === op.ifEffect.epoch)) {
+          return []; // a result for an effect that was cancelled or superseded: drop it
+        }
+        const current = kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot;
+        prevStatus = kind.status(current);
+        if (!current.can(op.event)) {
+          throw invalidTransition(kind.label, op.id, kind.status(current), op.event.type);
+        }
+        event = op.event;
+        [next, actions] = transition(kind.machine, current, op.event);
+      }
+
+      const version = (prev?.version ?? 0) + 1;
+      const deadlines: DeadlineOp[] = [];
+      const spawned: PendingEffect[] = [];
+      for (const action of actions) {
+        const params = action.params as Record<string, unknown> | undefined;
+        if (action.type === 'xstate.spawnChild' && params) {
+          spawned.push({ id: String(params.id), src: String(params.src), input: params.input ?? null, epoch: version });
+        } else if (action.type === 'xstate.raise' && params && typeof params.delay === 'number') {
+          const deadline: Deadline = {
+            entityType: op.entityType,
+            entityId: op.id,
+            key: String(params.id ?? (params.event as EventObject).type),
+            dueAt: now + params.delay,
+            event: params.event as Deadline['event'],
+          };
+          deadlines.push({ op: 'set', deadline });
+        } else if (action.type === 'xstate.cancel' && params) {
+          deadlines.push({ op: 'clear', entityId: op.id, key: String(params.sendId) });
+        }
+      }
+      // Effects still pending: those whose invoking state is still active and was not re-entered.
+      const active = activeInvokeIds(next);
+      const respawned = new Set(spawned.map((e) => e.id));
+      const kept = (prev?.effects ?? []).filter((e) => active.has(e.id) && !respawned.has(e.id));
+      for (const e of prev?.effects ?? []) if (!kept.includes(e)) stopped.push(effectKey(op.id, e));
+      const effects = [...kept, ...spawned];
+      for (const effect of spawned) started.push({ type: op.entityType, id: op.id, effect });
+
+      const entry = kind.describe(event, next);
+      const view = kind.view(next, version, at);
+      changes.push({
+        entityType: op.entityType,
+        entityId: op.id,
+        expectedVersion: prev?.version ?? 0,
+        events: [
+          {
+            entityType: op.entityType,
+            entityId: op.id,
+            version,
+            type: entry.type,
+            at,
+            actor,
+            payload: entry.payload,
+            scope: kind.scope(next),
+            prevStatus: op.entityType === 'task' ? prevStatus : null,
+            state: view,
+          },
+        ],
+        state: { value: next.value, context: next.context as Record<string, unknown> },
+        effects,
+        view,
+        deadlines,
+        consumes: op.kind === 'send' ? op.consumes : undefined,
+      });
+    }
+
+    const committed = await this.store.commit(changes);
+    for (const change of changes) {
+      this.remember({
+        type: change.entityType,
+        id: change.entityId,
+        version: change.expectedVersion + change.events.length,
+        state: change.state,
+        effects: change.effects,
+      });
+    }
+    // Published only after the commit returned: the doorbell never rings for uncommitted data.
+    const last = committed.at(-1);
+    if (last) this.options.bus.notify(last.cursor);
+    this.options.onCommit?.(committed);
+    for (const key of stopped) this.abortEffect(key);
+    for (const { type, id, effect } of started) this.runEffect(type, id, effect);
+    const due = changes.flatMap((c) => c.deadlines).filter((d) => d.op === 'set');
+    if (due.length > 0) {
+      this.options.onDeadlines?.(Math.min(...due.map((d) => (d.op === 'set' ? d.deadline.dueAt : Infinity))));
+    }
+    return committed;
+  }
+
+  /** Fire a due deadline as an ordinary event. Exactly once: the commit consumes the row. */
+  async fireDeadline(deadline: Deadline): Promise<void> {
+    try {
+      await this.execute(
+        [
+          {
+            kind: 'send',
+            entityType: deadline.entityType,
+            id: deadline.entityId,
+            event: deadline.event,
+            consumes: { key: deadline.key, dueAt: deadline.dueAt },
+          },
+        ],
+        'scheduler',
+      );
+    } catch (error) {
+      if (error instanceof StaleDeadlineError) return; // re-armed or fired elsewhere
+      if (error instanceof DomainError && error.code === 'INVALID_TRANSITION') {
+        // The state it was armed in is gone (e.g. a machine change between releases): drop it
+        // rather than fire it forever.
+        this.options.logger.warn({ deadline }, 'dropping deadline its actor no longer accepts');
+        await this.store.dropDeadline(deadline.entityId, deadline.key, deadline.dueAt);
+        return;
+      }
+      throw error;
+    }
+  }
+
+  private async load(id: string): Promise<EntityRecord | null> {
+    const hot = this.cache.get(id);
+    if (hot) return hot;
+    const record = await this.store.load(id);
+    if (record) this.remember(record);
+    return record;
+  }
+
+  private remember(record: EntityRecord): void {
+    this.cache.delete(record.id); // re-insert: Map order doubles as LRU order
+    this.cache.set(record.id, record);
+    const limit = this.options.cacheSize ?? 10_000;
+    if (this.cache.size > limit) {
+      const oldest = this.cache.keys().next().value;
+      if (oldest !== undefined) this.cache.delete(oldest);
+    }
+  }
+
+  private runEffect(entityType: EntityType, entityId: string, effect: PendingEffect): void {
+    if (this.stopped) return;
+    const implementation = this.options.effects[effect.src];
+    const key = effectKey(entityId, effect);
+    const controller = new AbortController();
+    this.running.set(key, controller);
+    const deliver = (event: EventObject) => {
+      this.running.delete(key);
+      if (this.stopped || controller.signal.aborted) return;
+      this.execute(
+        [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
+        effect.src,
+      ).catch((error: unknown) => {
+        this.options.logger.error({ err: error, entityId, effect: effect.src }, 'effect result not applied');
+      });
+    };
+    const run = implementation
+      ? Promise.resolve().then(() => implementation(effect.input as never, controller.signal))
+      : Promise.reject(new Error(`no implementation for effect "${effect.src}"`));
+    run.then(
+      (output) => deliver({ type: `xstate.done.actor.${effect.id}`, output } as EventObject),
+      (error: unknown) => deliver({ type: `xstate.error.actor.${effect.id}`, error: effectError(error) } as EventObject),
+    );
+  }
+
+  private abortEffect(key: string): void {
+    this.running.get(key)?.abort();
+    this.running.delete(key);
+  }
+}
+
+const effectKey = (entityId: string, effect: PendingEffect) => `${entityId}:${effect.id}:${effect.epoch}`;
+
+/** Ids of the invokes defined on the snapshot's active state nodes. */
+function activeInvokeIds(snapshot: AnyMachineSnapshot): Set<string> {
+  // `_nodes` is XState's own list of active state nodes; it is what `can()` and `matches()` use.
+  const nodes = (snapshot as unknown as { _nodes: { invoke: { id: string }[] }[] })._nodes;
+  return new Set(nodes.flatMap((node) => node.invoke.map((i) => i.id)));
+}

@@ -1,0 +1,423 @@
+/**
+ * Embedded `EventStore` on one SQLite file (better-sqlite3, WAL).
+ *
+ * SQLite has a single writer and better-sqlite3 runs each transaction synchronously, so the
+ * AUTOINCREMENT cursor is assigned in commit order: a reader can never see cursor N+1 before N.
+ * (PostgreSQL with several writers needs more care; see docs/design.md.)
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import {
+  StaleDeadlineError,
+  VersionConflictError,
+  type Change,
+  type Deadline,
+  type EntityRecord,
+  type EventStore,
+  type LogEvent,
+  type ReadOptions,
+  type ReadResult,
+  type TaskCounts,
+  type TaskPage,
+  type TaskQuery,
+  type Viewer,
+} from './types.js';
+
+export interface SqliteStoreOptions {
+  /** Path of the database file; `:memory:` for tests that need no file. */
+  file: string;
+  /**
+   * `NORMAL` survives a process crash (kill -9) with every committed transaction; `FULL` also
+   * survives power loss, at several times the commit cost.
+   * @default 'NORMAL'
+   */
+  synchronous?: 'NORMAL' | 'FULL';
+}
+
+interface EventRow {
+  cursor: number;
+  entity_type: EntityType;
+  entity_id: string;
+  version: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  payload: string | null;
+  org: string;
+  owner_id: string;
+  private: number;
+  prev_status: string | null;
+  state: string;
+}
+
+function toEvent(row: EventRow): LogEvent {
+  return {
+    cursor: row.cursor,
+    entityType: row.entity_type,
+    entityId: row.entity_id,
+    version: row.version,
+    type: row.type,
+    at: row.at,
+    actor: row.actor,
+    payload: row.payload === null ? null : (JSON.parse(row.payload) as Record<string, unknown>),
+    scope: { org: row.org, ownerId: row.owner_id, private: row.private === 1 },
+    prevStatus: row.prev_status,
+    state: JSON.parse(row.state) as TaskView | AgentView,
+  };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    'code' in error &&
+    (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE')
+  );
+}
+
+/** Visibility rule, the one place it is written in SQL: own tasks, and the org's public ones. */
+const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`;
+
+export class SqliteStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(options: SqliteStoreOptions) {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.db = new Database(options.file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('busy_timeout = 5000');
+    this.migrate();
+    const db = this.db;
+    this.stmt = {
+      insertEntity: db.prepare(
+        `INSERT INTO entities (id, type, version, state, effects, has_effects)
+         VALUES (@id, @type, @version, @state, @effects, @hasEffects)`,
+      ),
+      updateEntity: db.prepare(
+        `UPDATE entities SET version = @version, state = @state, effects = @effects,
+           has_effects = @hasEffects WHERE id = @id AND version = @expected`,
+      ),
+      insertEvent: db.prepare(
+        `INSERT INTO events (entity_type, entity_id, version, type, at, actor, payload, org,
+           owner_id, private, prev_status, state)
+         VALUES (@entityType, @entityId, @version, @type, @at, @actor, @payload, @org, @ownerId,
+           @private, @prevStatus, @state)`,
+      ),
+      upsertTask: db.prepare(
+        `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view)
+         VALUES (@id, @seq, @org, @creatorId, @private, @status, @version, @view)
+         ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
+           view = excluded.view`,
+      ),
+      upsertAgent: db.prepare(
+        `INSERT INTO agents (id, org, name, version, view) VALUES (@id, @org, @name, @version, @view)
+         ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
+      ),
+      setDeadline: db.prepare(
+        `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event)
+         VALUES (@entityId, @key, @entityType, @dueAt, @event)
+         ON CONFLICT (entity_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event`,
+      ),
+      clearDeadline: db.prepare(`DELETE FROM deadlines WHERE entity_id = ? AND key = ?`),
+      consumeDeadline: db.prepare(
+        `DELETE FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`,
+      ),
+      load: db.prepare(`SELECT type, id, version, state, effects FROM entities WHERE id = ?`),
+      head: db.prepare(`SELECT coalesce(max(cursor), 0) AS head FROM events`),
+      readAll: db.prepare(`SELECT * FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?`),
+      readEntity: db.prepare(
+        `SELECT * FROM events WHERE entity_id = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+      ),
+      readType: db.prepare(
+        `SELECT * FROM events WHERE entity_type = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+      ),
+      getTask: db.prepare(`SELECT view FROM tasks WHERE id = ?`),
+      getAgent: db.prepare(`SELECT view FROM agents WHERE id = ?`),
+      agentByName: db.prepare(`SELECT view FROM agents WHERE org = ? AND name = ?`),
+      listAgents: db.prepare(`SELECT view FROM agents WHERE org = ? ORDER BY name`),
+      due: db.prepare(
+        `SELECT entity_type, entity_id, key, due_at, event FROM deadlines
+         WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
+      ),
+      nextDue: db.prepare(`SELECT min(due_at) AS due FROM deadlines`),
+      pendingEffects: db.prepare(
+        `SELECT type, id, version, state, effects FROM entities WHERE has_effects = 1`,
+      ),
+      allocateIssue: db.prepare(
+        `INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`,
+      ),
+      issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`),
+    };
+  }
+
+  private migrate(): void {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
+    const applied = new Set(
+      (this.db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map(
+        (r) => r.version,
+      ),
+    );
+    for (const migration of SQLITE_MIGRATIONS) {
+      if (applied.has(migration.version)) continue;
+      this.db.transaction(() => {
+        this.db.exec(migration.sql);
+        this.db
+          .prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`)
+          .run(migration.version, new Date().toISOString());
+      })();
+    }
+  }
+
+  private readonly commitTx = (changes: Change[]): LogEvent[] =>
+    this.db.transaction((): LogEvent[] => {
+      const out: LogEvent[] = [];
+      for (const change of changes) {
+        const version = change.expectedVersion + change.events.length;
+        const row = {
+          id: change.entityId,
+          type: change.entityType,
+          version,
+          expected: change.expectedVersion,
+          state: JSON.stringify(change.state),
+          effects: JSON.stringify(change.effects),
+          hasEffects: change.effects.length > 0 ? 1 : 0,
+        };
+        if (change.expectedVersion === 0) {
+          try {
+            this.stmt.insertEntity.run(row);
+          } catch (error) {
+            if (isUniqueViolation(error)) throw new VersionConflictError(change.entityId);
+            throw error;
+          }
+        } else if (this.stmt.updateEntity.run(row).changes === 0) {
+          throw new VersionConflictError(change.entityId);
+        }
+        if (change.consumes) {
+          const { key, dueAt } = change.consumes;
+          if (this.stmt.consumeDeadline.run(change.entityId, key, dueAt).changes === 0) {
+            throw new StaleDeadlineError(change.entityId, key);
+          }
+        }
+        let firstCursor = 0;
+        for (const event of change.events) {
+          const result = this.stmt.insertEvent.run({
+            ...event,
+            payload: event.payload === null ? null : JSON.stringify(event.payload),
+            org: event.scope.org,
+            ownerId: event.scope.ownerId,
+            private: event.scope.private ? 1 : 0,
+            state: JSON.stringify(event.state),
+          });
+          const cursor = Number(result.lastInsertRowid);
+          if (firstCursor === 0) firstCursor = cursor;
+          out.push({ ...event, cursor });
+        }
+        this.writeView(change, firstCursor);
+        for (const op of change.deadlines) {
+          if (op.op === 'clear') this.stmt.clearDeadline.run(op.entityId, op.key);
+          else this.stmt.setDeadline.run({ ...op.deadline, event: JSON.stringify(op.deadline.event) });
+        }
+      }
+      return out;
+    })();
+
+  private writeView(change: Change, firstCursor: number): void {
+    if (change.entityType === 'task') {
+      const view = change.view as TaskView;
+      this.stmt.upsertTask.run({
+        id: view.id,
+        seq: firstCursor,
+        org: view.org,
+        creatorId: view.creator.id,
+        private: view.private ? 1 : 0,
+        status: view.status,
+        version: view.version,
+        view: JSON.stringify(view),
+      });
+    } else {
+      const view = change.view as AgentView;
+      this.stmt.upsertAgent.run({
+        id: view.id,
+        org: view.org,
+        name: view.name,
+        version: view.version,
+        view: JSON.stringify(view),
+      });
+    }
+  }
+
+  async commit(changes: Change[]): Promise<LogEvent[]> {
+    return this.commitTx(changes);
+  }
+
+  async load(entityId: string): Promise<EntityRecord | null> {
+    const row = this.stmt.load.get(entityId) as
+      | { type: EntityType; id: string; version: number; state: string; effects: string }
+      | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async readAfter(cursor: number, options: ReadOptions): Promise<ReadResult> {
+    return this.db.transaction((): ReadResult => {
+      const rows = (
+        options.entityId !== undefined
+          ? this.stmt.readEntity.all(options.entityId, cursor, options.limit)
+          : options.entityType !== undefined
+            ? this.stmt.readType.all(options.entityType, cursor, options.limit)
+            : this.stmt.readAll.all(cursor, options.limit)
+      ) as EventRow[];
+      const head = (this.stmt.head.get() as { head: number }).head;
+      return { events: rows.map(toEvent), head };
+    })();
+  }
+
+  async head(): Promise<number> {
+    return (this.stmt.head.get() as { head: number }).head;
+  }
+
+  async getTask(id: string): Promise<TaskView | null> {
+    const row = this.stmt.getTask.get(id) as { view: string } | undefined;
+    return row ? (JSON.parse(row.view) as TaskView) : null;
+  }
+
+  async listTasks(query: TaskQuery): Promise<TaskPage> {
+    const where = [VISIBLE];
+    const params: Record<string, unknown> = {
+      viewerId: query.viewer.id,
+      viewerOrg: query.viewer.org,
+      limit: query.first + 1,
+    };
+    if (query.mine) where.push(`creator_id = @viewerId`);
+    if (query.creatorId !== undefined) {
+      where.push(`creator_id = @creatorId`);
+      params.creatorId = query.creatorId;
+    }
+    if (query.statuses && query.statuses.length > 0) {
+      const names = query.statuses.map((s, i) => {
+        params[`s${i}`] = s;
+        return `@s${i}`;
+      });
+      where.push(`status IN (${names.join(', ')})`);
+    }
+    if (query.after !== undefined) {
+      where.push(`seq < @after`);
+      params.after = query.after;
+    }
+    const sql = `SELECT seq, view FROM tasks WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`;
+    return this.db.transaction((): TaskPage => {
+      const rows = this.db.prepare(sql).all(params) as { seq: number; view: string }[];
+      const page = rows.slice(0, query.first);
+      return {
+        tasks: page.map((r) => JSON.parse(r.view) as TaskView),
+        hasNextPage: rows.length > query.first,
+        endCursor: page.at(-1)?.seq ?? null,
+        logCursor: (this.stmt.head.get() as { head: number }).head,
+      };
+    })();
+  }
+
+  async countTasks(viewer: Viewer, mine: boolean): Promise<TaskCounts> {
+    const sql = `SELECT status, count(*) AS n FROM tasks WHERE ${VISIBLE}${
+      mine ? ' AND creator_id = @viewerId' : ''
+    } GROUP BY status`;
+    return this.db.transaction((): TaskCounts => {
+      const rows = this.db
+        .prepare(sql)
+        .all({ viewerId: viewer.id, viewerOrg: viewer.org }) as { status: TaskStatus; n: number }[];
+      return {
+        byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+        logCursor: (this.stmt.head.get() as { head: number }).head,
+      };
+    })();
+  }
+
+  async getAgent(id: string): Promise<AgentView | null> {
+    const row = this.stmt.getAgent.get(id) as { view: string } | undefined;
+    return row ? (JSON.parse(row.view) as AgentView) : null;
+  }
+
+  async findAgentByName(org: string, name: string): Promise<AgentView | null> {
+    const row = this.stmt.agentByName.get(org, name) as { view: string } | undefined;
+    return row ? (JSON.parse(row.view) as AgentView) : null;
+  }
+
+  async listAgents(org: string): Promise<AgentView[]> {
+    return (this.stmt.listAgents.all(org) as { view: string }[]).map(
+      (r) => JSON.parse(r.view) as AgentView,
+    );
+  }
+
+  async dueDeadlines(now: number, limit: number): Promise<Deadline[]> {
+    const rows = this.stmt.due.all(now, limit) as {
+      entity_type: EntityType;
+      entity_id: string;
+      key: string;
+      due_at: number;
+      event: string;
+    }[];
+    return rows.map((r) => ({
+      entityType: r.entity_type,
+      entityId: r.entity_id,
+      key: r.key,
+      dueAt: r.due_at,
+      event: JSON.parse(r.event) as Deadline['event'],
+    }));
+  }
+
+  async nextDeadlineAt(): Promise<number | null> {
+    return (this.stmt.nextDue.get() as { due: number | null }).due;
+  }
+
+  async dropDeadline(entityId: string, key: string, dueAt: number): Promise<void> {
+    this.stmt.consumeDeadline.run(entityId, key, dueAt);
+  }
+
+  async withPendingEffects(): Promise<EntityRecord[]> {
+    return (
+      this.stmt.pendingEffects.all() as {
+        type: EntityType;
+        id: string;
+        version: number;
+        state: string;
+        effects: string;
+      }[]
+    ).map(toRecord);
+  }
+
+  async allocateIssueNumber(key: string): Promise<number> {
+    return this.db.transaction((): number => {
+      this.stmt.allocateIssue.run(key);
+      return (this.stmt.issueNumber.get(key) as { number: number }).number;
+    })();
+  }
+
+  async ping(): Promise<void> {
+    this.db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toRecord(row: {
+  type: EntityType;
+  id: string;
+  version: number;
+  state: string;
+  effects: string;
+}): EntityRecord {
+  return {
+    type: row.type,
+    id: row.id,
+    version: row.version,
+    state: JSON.parse(row.state) as EntityRecord['state'],
+    effects: JSON.parse(row.effects) as EntityRecord['effects'],
+  };
+}

@@ -1,0 +1,172 @@
+/**
+ * The `EventStore` port: the durable log, entity snapshots, the read model and deadlines.
+ *
+ * Owned by the runtime that uses it. Every adapter must commit a whole `Change[]` in one
+ * transaction: events, snapshots, read-model rows and deadline rows land together or not at all.
+ * Cursors are strictly increasing and never reused; a reader that has seen cursor N never later
+ * finds a newly committed event with a cursor <= N (adapters with concurrent writers must ensure
+ * that, see the production-mode design note).
+ */
+import type { StateValue } from 'xstate';
+import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Who may see an event or entity. Copied onto every event so feeds filter without a query. */
+export interface Scope {
+  org: string;
+  ownerId: string;
+  private: boolean;
+}
+
+export interface LogEvent {
+  cursor: number;
+  entityType: EntityType;
+  entityId: string;
+  version: number;
+  type: string;
+  at: string;
+  actor: string | null;
+  payload: Record<string, unknown> | null;
+  scope: Scope;
+  /** Status before this event (tasks only), so counts can be kept by delta. */
+  prevStatus: string | null;
+  /** The entity's read-model view right after this event. */
+  state: TaskView | AgentView;
+}
+
+export type NewEvent = Omit<LogEvent, 'cursor'>;
+
+export interface PersistedState {
+  value: StateValue;
+  context: Record<string, unknown>;
+}
+
+/** An invoked effect that is running (or must be re-run after a restart). */
+export interface PendingEffect {
+  id: string;
+  src: string;
+  input: unknown;
+  /** The entity version that started it; results for an older epoch are dropped. */
+  epoch: number;
+}
+
+export interface EntityRecord {
+  type: EntityType;
+  id: string;
+  version: number;
+  state: PersistedState;
+  effects: PendingEffect[];
+}
+
+export interface Deadline {
+  entityType: EntityType;
+  entityId: string;
+  key: string;
+  dueAt: number;
+  event: { type: string } & Record<string, unknown>;
+}
+
+export type DeadlineOp =
+  | { op: 'set'; deadline: Deadline }
+  | { op: 'clear'; entityId: string; key: string };
+
+export interface Change {
+  entityType: EntityType;
+  entityId: string;
+  /** 0 for a new entity. The commit fails with `VersionConflictError` if the stored one differs. */
+  expectedVersion: number;
+  events: NewEvent[];
+  state: PersistedState;
+  effects: PendingEffect[];
+  view: TaskView | AgentView;
+  deadlines: DeadlineOp[];
+  /** A deadline this change consumes; the commit fails with `StaleDeadlineError` if it is gone. */
+  consumes?: { key: string; dueAt: number };
+}
+
+export class VersionConflictError extends Error {
+  constructor(readonly entityId: string) {
+    super(`version conflict on ${entityId}`);
+    this.name = 'VersionConflictError';
+  }
+}
+
+export class StaleDeadlineError extends Error {
+  constructor(readonly entityId: string, readonly key: string) {
+    super(`deadline ${key} of ${entityId} was already consumed or re-armed`);
+    this.name = 'StaleDeadlineError';
+  }
+}
+
+export interface Viewer {
+  id: string;
+  name: string;
+  org: string;
+}
+
+export interface TaskQuery {
+  viewer: Viewer;
+  mine?: boolean;
+  statuses?: TaskStatus[];
+  creatorId?: string;
+  /** Page size. */
+  first: number;
+  /** Opaque page cursor from a previous page (the creation sequence of the last task). */
+  after?: number;
+}
+
+export interface TaskPage {
+  tasks: TaskView[];
+  hasNextPage: boolean;
+  endCursor: number | null;
+  /** Log head at the time of the read: subscribe with `after` = this to continue seamlessly. */
+  logCursor: number;
+}
+
+export interface TaskCounts {
+  byStatus: Partial<Record<TaskStatus, number>>;
+  /** Log head at the time of the read, so live deltas can be applied from exactly there. */
+  logCursor: number;
+}
+
+export interface ReadOptions {
+  limit: number;
+  entityId?: string;
+  entityType?: EntityType;
+}
+
+export interface ReadResult {
+  events: LogEvent[];
+  /** The head at read time: with a filter, "nothing more up to here" lets a reader skip ahead. */
+  head: number;
+}
+
+export interface EventStore {
+  /** Commit all changes in one transaction. Returns the stored events with their cursors. */
+  commit(changes: Change[]): Promise<LogEvent[]>;
+  load(entityId: string): Promise<EntityRecord | null>;
+  readAfter(cursor: number, options: ReadOptions): Promise<ReadResult>;
+  head(): Promise<number>;
+
+  getTask(id: string): Promise<TaskView | null>;
+  listTasks(query: TaskQuery): Promise<TaskPage>;
+  countTasks(viewer: Viewer, mine: boolean): Promise<TaskCounts>;
+  getAgent(id: string): Promise<AgentView | null>;
+  findAgentByName(org: string, name: string): Promise<AgentView | null>;
+  listAgents(org: string): Promise<AgentView[]>;
+
+  dueDeadlines(now: number, limit: number): Promise<Deadline[]>;
+  nextDeadlineAt(): Promise<number | null>;
+  /** Remove a deadline that can no longer fire (only if it is still the one with `dueAt`). */
+  dropDeadline(entityId: string, key: string, dueAt: number): Promise<void>;
+  /** Entities caught mid-effect, to resume after a restart. */
+  withPendingEffects(): Promise<EntityRecord[]>;
+
+  /** Local issue tracker numbering: idempotent per key, numbers never reused. */
+  allocateIssueNumber(key: string): Promise<number>;
+
+  /** Cheap liveness check for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
