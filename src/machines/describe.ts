@@ -18,12 +18,15 @@ export interface TimelineEntry {
 
 export interface TaskView extends Omit<TaskContext, 'attempts'> {
   status: TaskStatus;
+  /** Full state value (dispatched has sub-states), for diagrams and `availableActions`. */
+  stateValue: StateValue;
   version: number;
   updatedAt: string;
 }
 
 export interface AgentView extends Omit<AgentContext, 'staleAfterMs' | 'crashAfterMs'> {
   status: AgentWork;
+  stateValue: StateValue;
   health: AgentHealth;
   version: number;
   updatedAt: string;
@@ -41,7 +44,13 @@ export function taskView(
   updatedAt: string,
 ): TaskView {
   const { attempts: _attempts, ...context } = snapshot.context;
-  return { ...context, status: taskStatus(snapshot.value), version, updatedAt };
+  return {
+    ...context,
+    status: taskStatus(snapshot.value),
+    stateValue: snapshot.value,
+    version,
+    updatedAt,
+  };
 }
 
 export function agentView(
@@ -51,7 +60,14 @@ export function agentView(
 ): AgentView {
   const { staleAfterMs: _s, crashAfterMs: _c, ...context } = snapshot.context;
   const value = snapshot.value as { work: AgentWork; health: AgentHealth };
-  return { ...context, status: value.work, health: value.health, version, updatedAt };
+  return {
+    ...context,
+    status: value.work,
+    health: value.health,
+    stateValue: snapshot.value,
+    version,
+    updatedAt,
+  };
 }
 
 function fields(event: EventObject, keys: string[]): Record<string, unknown> {

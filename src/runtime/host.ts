@@ -88,11 +88,13 @@ export type Op =
       kind: 'send';
       entityType: EntityType;
       id: string;
-      event: EventObject;
+      event: EventObject & Record<string, unknown>;
       /** Only apply while this effect (same id and epoch) is still pending. */
       ifEffect?: { id: string; epoch: number };
       /** This event is the firing of a stored deadline. */
       consumes?: { key: string; dueAt: number };
+      /** Skip this op (instead of rejecting the batch) if the actor does not accept the event. */
+      optional?: boolean;
     };
 
 export interface HostOptions {
@@ -119,6 +121,7 @@ export class ActorHost {
   private readonly cache = new Map<string, EntityRecord>();
   private readonly running = new Map<string, AbortController>();
   private stopped = false;
+  private readonly inflight = new Set<Promise<unknown>>();
 
   constructor(private readonly options: HostOptions) {
     this.store = options.store;
@@ -137,11 +140,12 @@ export class ActorHost {
     }
   }
 
-  /** Stop accepting results of running effects; in-flight commits finish. */
+  /** Abort running effects (they resume on next start) and wait for in-flight commits. */
   async stop(): Promise<void> {
     this.stopped = true;
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
+    await Promise.allSettled([...this.inflight]);
   }
 
   /**
@@ -149,6 +153,16 @@ export class ActorHost {
    * transaction. Throws a DomainError (nothing stored) when any op is rejected.
    */
   async execute(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+    const run = this.executeLocked(ops, actor);
+    this.inflight.add(run);
+    try {
+      return await run;
+    } finally {
+      this.inflight.delete(run);
+    }
+  }
+
+  private executeLocked(ops: Op[], actor: string | null): Promise<LogEvent[]> {
     const ids = ops.map((op) => op.id);
     return this.locks.run(ids, async () => {
       for (let attempt = 0; ; attempt++) {
@@ -192,6 +206,7 @@ export class ActorHost {
         const current = kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot;
         prevStatus = kind.status(current);
         if (!current.can(op.event)) {
+          if (op.optional) continue;
           throw invalidTransition(kind.label, op.id, kind.status(current), op.event.type);
         }
         event = op.event;

@@ -322,14 +322,17 @@ export class SqliteStore implements EventStore {
     })();
   }
 
-  async countTasks(viewer: Viewer, mine: boolean): Promise<TaskCounts> {
+  async countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts> {
     const sql = `SELECT status, count(*) AS n FROM tasks WHERE ${VISIBLE}${
-      mine ? ' AND creator_id = @viewerId' : ''
-    } GROUP BY status`;
+      scope.mine ? ' AND creator_id = @viewerId' : ''
+    }${scope.creatorId !== undefined ? ' AND creator_id = @creatorId' : ''} GROUP BY status`;
     return this.db.transaction((): TaskCounts => {
       const rows = this.db
         .prepare(sql)
-        .all({ viewerId: viewer.id, viewerOrg: viewer.org }) as { status: TaskStatus; n: number }[];
+        .all({ viewerId: viewer.id, viewerOrg: viewer.org, creatorId: scope.creatorId }) as {
+          status: TaskStatus;
+          n: number;
+        }[];
       return {
         byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
         logCursor: (this.stmt.head.get() as { head: number }).head,

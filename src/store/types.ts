@@ -151,7 +151,7 @@ export interface EventStore {
 
   getTask(id: string): Promise<TaskView | null>;
   listTasks(query: TaskQuery): Promise<TaskPage>;
-  countTasks(viewer: Viewer, mine: boolean): Promise<TaskCounts>;
+  countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts>;
   getAgent(id: string): Promise<AgentView | null>;
   findAgentByName(org: string, name: string): Promise<AgentView | null>;
   listAgents(org: string): Promise<AgentView[]>;

@@ -1,0 +1,753 @@
+import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
+import type { TaskView as TaskViewModel, AgentView as AgentViewModel } from '../../machines/index.js';
+import type { Viewer as ViewerModel, LogEvent as LogEventModel } from '../../store/types.js';
+import type { CountsModel as CountsModelModel } from '../../services/counts.js';
+import type { MachineModel as MachineModelModel } from '../../services/machines.js';
+import type { GraphQLContext } from '../context.js';
+export type Maybe<T> = T | null;
+export type InputMaybe<T> = Maybe<T>;
+export type Omit<T, K extends keyof T> = Pick<T, Exclude<keyof T, K>>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
+/** All built-in and custom scalars, mapped to their actual values */
+export type Scalars = {
+  ID: { input: string; output: string; }
+  String: { input: string; output: string; }
+  Boolean: { input: boolean; output: boolean; }
+  Int: { input: number; output: number; }
+  Float: { input: number; output: number; }
+  /** An ISO-8601 date-time string in UTC, e.g. `2026-11-22T10:00:00.000Z`. */
+  DateTime: { input: string; output: string; }
+  /** Any JSON value. */
+  JSON: { input: unknown; output: unknown; }
+};
+
+export type Agent = {
+  __typename?: 'Agent';
+  /** The task the agent works on, if the viewer may see it. */
+  currentTask?: Maybe<Task>;
+  currentTaskId?: Maybe<Scalars['ID']['output']>;
+  health: AgentHealth;
+  id: Scalars['ID']['output'];
+  lastHeartbeatAt: Scalars['DateTime']['output'];
+  name: Scalars['String']['output'];
+  org: Scalars['String']['output'];
+  registeredAt: Scalars['DateTime']['output'];
+  state: Scalars['JSON']['output'];
+  status: AgentStatus;
+  updatedAt: Scalars['DateTime']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type AgentHealth =
+  | 'crashed'
+  | 'healthy'
+  | 'stale';
+
+export type AgentStatus =
+  | 'busy'
+  | 'idle';
+
+export type AgentUpdate = {
+  __typename?: 'AgentUpdate';
+  agent: Agent;
+  cursor: Scalars['String']['output'];
+  event: Scalars['String']['output'];
+};
+
+export type AuthPayload = {
+  __typename?: 'AuthPayload';
+  expiresAt: Scalars['DateTime']['output'];
+  token: Scalars['String']['output'];
+  viewer: Viewer;
+};
+
+export type ClarificationRound = {
+  __typename?: 'ClarificationRound';
+  /** Null while the questions are still open. */
+  answers?: Maybe<Array<Scalars['String']['output']>>;
+  questions: Array<Scalars['String']['output']>;
+};
+
+export type CreateTaskInput = {
+  /** Up to 10,000 characters. */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** Visible only to its creator when true. */
+  private?: InputMaybe<Scalars['Boolean']['input']>;
+  /** 1 to 200 characters. */
+  title: Scalars['String']['input'];
+};
+
+export type Creator = {
+  __typename?: 'Creator';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type DashboardCounts = {
+  __typename?: 'DashboardCounts';
+  /** Tasks not yet merged, failed or cancelled. */
+  active: Scalars['Int']['output'];
+  byStatus: Array<StatusCount>;
+  cancelled: Scalars['Int']['output'];
+  /** Merged tasks. */
+  completed: Scalars['Int']['output'];
+  /** Log cursor these counts are exact for. */
+  cursor: Scalars['String']['output'];
+  failed: Scalars['Int']['output'];
+  total: Scalars['Int']['output'];
+};
+
+export type Issue = {
+  __typename?: 'Issue';
+  number: Scalars['Int']['output'];
+  url: Scalars['String']['output'];
+};
+
+/** A state machine definition as XState's JSON, for diagrams and external visualizers. */
+export type MachineDefinition = {
+  __typename?: 'MachineDefinition';
+  definition: Scalars['JSON']['output'];
+  name: Scalars['String']['output'];
+};
+
+export type Mutation = {
+  __typename?: 'Mutation';
+  agentHeartbeat: Agent;
+  /** One answer per open question, in order. */
+  answerClarification: Task;
+  cancelTask: Task;
+  createTask: Task;
+  /** Embedded default only: a token for any name and org. Disabled when JWT_SECRET is set. */
+  devSignIn: AuthPayload;
+  /** Worker: the work failed; `error` says why. */
+  failTask: Task;
+  /** Register (or re-register) an agent of the viewer's org under a name unique in that org. */
+  registerAgent: Agent;
+  /** Worker or webhook: the task's pull request was closed without merging. */
+  reportPullRequestClosed: Task;
+  /** Worker or webhook: the task's pull request was merged. */
+  reportPullRequestMerged: Task;
+  /** Worker or webhook: the task's pull request was opened. */
+  reportPullRequestOpened: Task;
+  retryTask: Task;
+  /** Worker: an agent starts coding a dispatched task on a branch. */
+  startCoding: Task;
+};
+
+
+export type MutationAgentHeartbeatArgs = {
+  agentId: Scalars['ID']['input'];
+};
+
+
+export type MutationAnswerClarificationArgs = {
+  answers: Array<Scalars['String']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationCancelTaskArgs = {
+  reason?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationCreateTaskArgs = {
+  input: CreateTaskInput;
+};
+
+
+export type MutationDevSignInArgs = {
+  name: Scalars['String']['input'];
+  org: Scalars['String']['input'];
+};
+
+
+export type MutationFailTaskArgs = {
+  error: Scalars['String']['input'];
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationRegisterAgentArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type MutationReportPullRequestClosedArgs = {
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationReportPullRequestMergedArgs = {
+  mergedAt?: InputMaybe<Scalars['DateTime']['input']>;
+  sha: Scalars['String']['input'];
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationReportPullRequestOpenedArgs = {
+  number: Scalars['Int']['input'];
+  taskId: Scalars['ID']['input'];
+  title: Scalars['String']['input'];
+  url: Scalars['String']['input'];
+};
+
+
+export type MutationRetryTaskArgs = {
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationStartCodingArgs = {
+  agentId: Scalars['ID']['input'];
+  branch: Scalars['String']['input'];
+  taskId: Scalars['ID']['input'];
+};
+
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type PullRequest = {
+  __typename?: 'PullRequest';
+  number: Scalars['Int']['output'];
+  title: Scalars['String']['output'];
+  url: Scalars['String']['output'];
+};
+
+export type Query = {
+  __typename?: 'Query';
+  agent?: Maybe<Agent>;
+  /** Agents of the viewer's org. */
+  agents: Array<Agent>;
+  dashboardCounts: DashboardCounts;
+  /** Whether dev sign-in is available (embedded default bound to loopback, no JWT_SECRET). */
+  devSignInEnabled: Scalars['Boolean']['output'];
+  machine?: Maybe<MachineDefinition>;
+  machines: Array<MachineDefinition>;
+  task?: Maybe<Task>;
+  /** Visible tasks, newest first. */
+  tasks: TaskConnection;
+  /** A task's history in order; `after` skips what you already have. */
+  timeline: Array<TimelineEvent>;
+  /** The signed-in user, or null without a token. */
+  viewer?: Maybe<Viewer>;
+};
+
+
+export type QueryAgentArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryDashboardCountsArgs = {
+  filter?: InputMaybe<TaskFilter>;
+};
+
+
+export type QueryMachineArgs = {
+  name: Scalars['String']['input'];
+};
+
+
+export type QueryTaskArgs = {
+  id: Scalars['ID']['input'];
+};
+
+
+export type QueryTasksArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+export type QueryTimelineArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+export type StatusCount = {
+  __typename?: 'StatusCount';
+  count: Scalars['Int']['output'];
+  status: TaskStatus;
+};
+
+export type Subscription = {
+  __typename?: 'Subscription';
+  /** Changes to agents of the viewer's org; `after` as for taskUpdated. */
+  agentUpdated: AgentUpdate;
+  /** Current counts at once, then a new value whenever they change. */
+  dashboardCounts: DashboardCounts;
+  /**
+   * One message per committed transition of a task the viewer may see and the filter matches.
+   * Without `after`: live from now. With `after`: every matching event after that cursor, then live.
+   */
+  taskUpdated: TaskUpdate;
+  /** The task's history after `after` (all of it without), then live. */
+  timeline: TimelineEvent;
+};
+
+
+export type SubscriptionAgentUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+export type SubscriptionDashboardCountsArgs = {
+  filter?: InputMaybe<TaskFilter>;
+};
+
+
+export type SubscriptionTaskUpdatedArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<TaskFilter>;
+};
+
+
+export type SubscriptionTimelineArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+export type Task = {
+  __typename?: 'Task';
+  assignedAgent?: Maybe<Agent>;
+  assignedAgentId?: Maybe<Scalars['ID']['output']>;
+  availableActions: Array<TaskAction>;
+  branch?: Maybe<Scalars['String']['output']>;
+  clarifications: Array<ClarificationRound>;
+  createdAt: Scalars['DateTime']['output'];
+  creator: Creator;
+  description?: Maybe<Scalars['String']['output']>;
+  error?: Maybe<Scalars['String']['output']>;
+  id: Scalars['ID']['output'];
+  issue?: Maybe<Issue>;
+  mergeCommitSha?: Maybe<Scalars['String']['output']>;
+  mergedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Questions of the current round while the task needs clarification, otherwise empty. */
+  openQuestions: Array<Scalars['String']['output']>;
+  org: Scalars['String']['output'];
+  private: Scalars['Boolean']['output'];
+  pullRequest?: Maybe<PullRequest>;
+  /** The full machine state value (includes sub-states), for diagrams. */
+  state: Scalars['JSON']['output'];
+  status: TaskStatus;
+  title: Scalars['String']['output'];
+  updatedAt: Scalars['DateTime']['output'];
+  /** Per-task version: 1 at creation, +1 per committed transition, no gaps. */
+  version: Scalars['Int']['output'];
+};
+
+/** What the viewer may do with a task right now, as the task machine decides. */
+export type TaskAction =
+  | 'ANSWER'
+  | 'CANCEL'
+  | 'FAIL'
+  | 'REPORT_PR_CLOSED'
+  | 'REPORT_PR_MERGED'
+  | 'REPORT_PR_OPENED'
+  | 'RETRY'
+  | 'START_CODING';
+
+export type TaskConnection = {
+  __typename?: 'TaskConnection';
+  /** Log cursor at the time of this read: pass it as `after` to `taskUpdated` to continue live with no gap. */
+  cursor: Scalars['String']['output'];
+  nodes: Array<Task>;
+  pageInfo: PageInfo;
+};
+
+export type TaskFilter = {
+  creatorId?: InputMaybe<Scalars['ID']['input']>;
+  scope?: InputMaybe<TaskScope>;
+  status?: InputMaybe<Array<TaskStatus>>;
+};
+
+export type TaskScope =
+  /** Every task the viewer may see: their own and their org's public ones. */
+  | 'ALL'
+  /** Only tasks the viewer created. */
+  | 'MINE';
+
+/** Where a task is in its lifecycle. */
+export type TaskStatus =
+  | 'analyzing'
+  | 'cancelled'
+  | 'coding'
+  | 'dispatched'
+  | 'failed'
+  | 'merged'
+  | 'needs_clarification'
+  | 'pr_open'
+  | 'received';
+
+export type TaskUpdate = {
+  __typename?: 'TaskUpdate';
+  cursor: Scalars['String']['output'];
+  /** The timeline event type that produced this update, e.g. DISPATCHED. */
+  event: Scalars['String']['output'];
+  /** The task as of this update (not necessarily its latest version). */
+  task: Task;
+};
+
+export type TimelineEvent = {
+  __typename?: 'TimelineEvent';
+  actor?: Maybe<Scalars['String']['output']>;
+  at: Scalars['DateTime']['output'];
+  cursor: Scalars['String']['output'];
+  payload?: Maybe<Scalars['JSON']['output']>;
+  type: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type Viewer = {
+  __typename?: 'Viewer';
+  id: Scalars['ID']['output'];
+  name: Scalars['String']['output'];
+  org: Scalars['String']['output'];
+};
+
+
+
+export type ResolverTypeWrapper<T> = Promise<T> | T;
+
+
+export type ResolverWithResolve<TResult, TParent, TContext, TArgs> = {
+  resolve: ResolverFn<TResult, TParent, TContext, TArgs>;
+};
+export type Resolver<TResult, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = ResolverFn<TResult, TParent, TContext, TArgs> | ResolverWithResolve<TResult, TParent, TContext, TArgs>;
+
+export type ResolverFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Promise<TResult> | TResult;
+
+export type SubscriptionSubscribeFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => AsyncIterable<TResult> | Promise<AsyncIterable<TResult>>;
+
+export type SubscriptionResolveFn<TResult, TParent, TContext, TArgs> = (
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+export interface SubscriptionSubscriberObject<TResult, TKey extends string, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<{ [key in TKey]: TResult }, TParent, TContext, TArgs>;
+  resolve?: SubscriptionResolveFn<TResult, { [key in TKey]: TResult }, TContext, TArgs>;
+}
+
+export interface SubscriptionResolverObject<TResult, TParent, TContext, TArgs> {
+  subscribe: SubscriptionSubscribeFn<any, TParent, TContext, TArgs>;
+  resolve: SubscriptionResolveFn<TResult, any, TContext, TArgs>;
+}
+
+export type SubscriptionObject<TResult, TKey extends string, TParent, TContext, TArgs> =
+  | SubscriptionSubscriberObject<TResult, TKey, TParent, TContext, TArgs>
+  | SubscriptionResolverObject<TResult, TParent, TContext, TArgs>;
+
+export type SubscriptionResolver<TResult, TKey extends string, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> =
+  | ((...args: any[]) => SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>)
+  | SubscriptionObject<TResult, TKey, TParent, TContext, TArgs>;
+
+export type TypeResolveFn<TTypes, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (
+  parent: TParent,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => Maybe<TTypes> | Promise<Maybe<TTypes>>;
+
+export type IsTypeOfResolverFn<T = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>> = (obj: T, context: TContext, info: GraphQLResolveInfo) => boolean | Promise<boolean>;
+
+export type NextResolverFn<T> = () => Promise<T>;
+
+export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = Record<PropertyKey, never>, TContext = Record<PropertyKey, never>, TArgs = Record<PropertyKey, never>> = (
+  next: NextResolverFn<TResult>,
+  parent: TParent,
+  args: TArgs,
+  context: TContext,
+  info: GraphQLResolveInfo
+) => TResult | Promise<TResult>;
+
+
+
+
+
+/** Mapping between all available schema types and the resolvers types */
+export type ResolversTypes = {
+  Agent: ResolverTypeWrapper<AgentViewModel>;
+  AgentHealth: null;
+  AgentStatus: null;
+  AgentUpdate: ResolverTypeWrapper<LogEventModel>;
+  AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'viewer'> & { viewer: ResolversTypes['Viewer'] }>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  ClarificationRound: ResolverTypeWrapper<ClarificationRound>;
+  CreateTaskInput: CreateTaskInput;
+  Creator: ResolverTypeWrapper<Creator>;
+  DashboardCounts: ResolverTypeWrapper<CountsModelModel>;
+  DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  Issue: ResolverTypeWrapper<Issue>;
+  JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  MachineDefinition: ResolverTypeWrapper<MachineModelModel>;
+  Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
+  PullRequest: ResolverTypeWrapper<PullRequest>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  StatusCount: ResolverTypeWrapper<StatusCount>;
+  String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Task: ResolverTypeWrapper<TaskViewModel>;
+  TaskAction: TaskAction;
+  TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversTypes['Task']> }>;
+  TaskFilter: TaskFilter;
+  TaskScope: TaskScope;
+  TaskStatus: null;
+  TaskUpdate: ResolverTypeWrapper<LogEventModel>;
+  TimelineEvent: ResolverTypeWrapper<LogEventModel>;
+  Viewer: ResolverTypeWrapper<ViewerModel>;
+};
+
+/** Mapping between all available schema types and the resolvers parents */
+export type ResolversParentTypes = {
+  Agent: AgentViewModel;
+  AgentUpdate: LogEventModel;
+  AuthPayload: Omit<AuthPayload, 'viewer'> & { viewer: ResolversParentTypes['Viewer'] };
+  Boolean: Scalars['Boolean']['output'];
+  ClarificationRound: ClarificationRound;
+  CreateTaskInput: CreateTaskInput;
+  Creator: Creator;
+  DashboardCounts: CountsModelModel;
+  DateTime: Scalars['DateTime']['output'];
+  ID: Scalars['ID']['output'];
+  Int: Scalars['Int']['output'];
+  Issue: Issue;
+  JSON: Scalars['JSON']['output'];
+  MachineDefinition: MachineModelModel;
+  Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
+  PullRequest: PullRequest;
+  Query: Record<PropertyKey, never>;
+  StatusCount: StatusCount;
+  String: Scalars['String']['output'];
+  Subscription: Record<PropertyKey, never>;
+  Task: TaskViewModel;
+  TaskConnection: Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Task']> };
+  TaskFilter: TaskFilter;
+  TaskUpdate: LogEventModel;
+  TimelineEvent: LogEventModel;
+  Viewer: ViewerModel;
+};
+
+export type AgentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
+  currentTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
+  currentTaskId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  health?: Resolver<ResolversTypes['AgentHealth'], ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastHeartbeatAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['AgentStatus'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', STALE: 'stale' };
+
+export type AgentStatusResolvers = { BUSY: 'busy', IDLE: 'idle' };
+
+export type AgentUpdateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AgentUpdate'] = ResolversParentTypes['AgentUpdate']> = {
+  agent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type AuthPayloadResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AuthPayload'] = ResolversParentTypes['AuthPayload']> = {
+  expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type ClarificationRoundResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClarificationRound'] = ResolversParentTypes['ClarificationRound']> = {
+  answers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
+  questions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type CreatorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Creator'] = ResolversParentTypes['Creator']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type DashboardCountsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['DashboardCounts'] = ResolversParentTypes['DashboardCounts']> = {
+  active?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  byStatus?: Resolver<Array<ResolversTypes['StatusCount']>, ParentType, ContextType>;
+  cancelled?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  completed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  failed?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
+  name: 'DateTime';
+}
+
+export type IssueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Issue'] = ResolversParentTypes['Issue']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
+  name: 'JSON';
+}
+
+export type MachineDefinitionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MachineDefinition'] = ResolversParentTypes['MachineDefinition']> = {
+  definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
+  agentHeartbeat?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationAgentHeartbeatArgs, 'agentId'>>;
+  answerClarification?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationAnswerClarificationArgs, 'answers' | 'taskId'>>;
+  cancelTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCancelTaskArgs, 'taskId'>>;
+  createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
+  devSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationDevSignInArgs, 'name' | 'org'>>;
+  failTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationFailTaskArgs, 'error' | 'taskId'>>;
+  registerAgent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationRegisterAgentArgs, 'name'>>;
+  reportPullRequestClosed?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestClosedArgs, 'taskId'>>;
+  reportPullRequestMerged?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestMergedArgs, 'sha' | 'taskId'>>;
+  reportPullRequestOpened?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestOpenedArgs, 'number' | 'taskId' | 'title' | 'url'>>;
+  retryTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationRetryTaskArgs, 'taskId'>>;
+  startCoding?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationStartCodingArgs, 'agentId' | 'branch' | 'taskId'>>;
+};
+
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type PullRequestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PullRequest'] = ResolversParentTypes['PullRequest']> = {
+  number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
+  agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
+  agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
+  dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
+  devSignInEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  machine?: Resolver<Maybe<ResolversTypes['MachineDefinition']>, ParentType, ContextType, RequireFields<QueryMachineArgs, 'name'>>;
+  machines?: Resolver<Array<ResolversTypes['MachineDefinition']>, ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
+  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
+  timeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'taskId'>>;
+  viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+};
+
+export type StatusCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StatusCount'] = ResolversParentTypes['StatusCount']> = {
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
+};
+
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  agentUpdated?: SubscriptionResolver<ResolversTypes['AgentUpdate'], "agentUpdated", ParentType, ContextType, Partial<SubscriptionAgentUpdatedArgs>>;
+  dashboardCounts?: SubscriptionResolver<ResolversTypes['DashboardCounts'], "dashboardCounts", ParentType, ContextType, Partial<SubscriptionDashboardCountsArgs>>;
+  taskUpdated?: SubscriptionResolver<ResolversTypes['TaskUpdate'], "taskUpdated", ParentType, ContextType, Partial<SubscriptionTaskUpdatedArgs>>;
+  timeline?: SubscriptionResolver<ResolversTypes['TimelineEvent'], "timeline", ParentType, ContextType, RequireFields<SubscriptionTimelineArgs, 'taskId'>>;
+};
+
+export type TaskResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Task'] = ResolversParentTypes['Task']> = {
+  assignedAgent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType>;
+  assignedAgentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  availableActions?: Resolver<Array<ResolversTypes['TaskAction']>, ParentType, ContextType>;
+  branch?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  clarifications?: Resolver<Array<ResolversTypes['ClarificationRound']>, ParentType, ContextType>;
+  createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  creator?: Resolver<ResolversTypes['Creator'], ParentType, ContextType>;
+  description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issue?: Resolver<Maybe<ResolversTypes['Issue']>, ParentType, ContextType>;
+  mergeCommitSha?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  mergedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  openQuestions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  private?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  pullRequest?: Resolver<Maybe<ResolversTypes['PullRequest']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type TaskConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TaskStatusResolvers = { ANALYZING: 'analyzing', CANCELLED: 'cancelled', CODING: 'coding', DISPATCHED: 'dispatched', FAILED: 'failed', MERGED: 'merged', NEEDS_CLARIFICATION: 'needs_clarification', PR_OPEN: 'pr_open', RECEIVED: 'received' };
+
+export type TaskUpdateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskUpdate'] = ResolversParentTypes['TaskUpdate']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  task?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+};
+
+export type TimelineEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TimelineEvent'] = ResolversParentTypes['TimelineEvent']> = {
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type Resolvers<ContextType = GraphQLContext> = {
+  Agent?: AgentResolvers<ContextType>;
+  AgentHealth?: AgentHealthResolvers;
+  AgentStatus?: AgentStatusResolvers;
+  AgentUpdate?: AgentUpdateResolvers<ContextType>;
+  AuthPayload?: AuthPayloadResolvers<ContextType>;
+  ClarificationRound?: ClarificationRoundResolvers<ContextType>;
+  Creator?: CreatorResolvers<ContextType>;
+  DashboardCounts?: DashboardCountsResolvers<ContextType>;
+  DateTime?: GraphQLScalarType;
+  Issue?: IssueResolvers<ContextType>;
+  JSON?: GraphQLScalarType;
+  MachineDefinition?: MachineDefinitionResolvers<ContextType>;
+  Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
+  PullRequest?: PullRequestResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
+  StatusCount?: StatusCountResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
+  Task?: TaskResolvers<ContextType>;
+  TaskConnection?: TaskConnectionResolvers<ContextType>;
+  TaskStatus?: TaskStatusResolvers;
+  TaskUpdate?: TaskUpdateResolvers<ContextType>;
+  TimelineEvent?: TimelineEventResolvers<ContextType>;
+  Viewer?: ViewerResolvers<ContextType>;
+};
+

@@ -1,0 +1,21 @@
+import type { MutationResolvers } from '../generated/resolvers-types.js';
+import { viewerOf } from './auth.js';
+
+export const Mutation: MutationResolvers = {
+  devSignIn: (_p, { name, org }, ctx) => ctx.auth.devSignIn(name, org),
+  createTask: (_p, { input }, ctx) => ctx.services.tasks.create(viewerOf(ctx), input),
+  answerClarification: (_p, { taskId, answers }, ctx) =>
+    ctx.services.tasks.answer(viewerOf(ctx), taskId, answers),
+  cancelTask: (_p, { taskId, reason }, ctx) => ctx.services.tasks.cancel(viewerOf(ctx), taskId, reason),
+  retryTask: (_p, { taskId }, ctx) => ctx.services.tasks.retry(viewerOf(ctx), taskId),
+  startCoding: (_p, { taskId, agentId, branch }, ctx) =>
+    ctx.services.tasks.startCoding(viewerOf(ctx), taskId, agentId, branch),
+  reportPullRequestOpened: (_p, { taskId, ...pr }, ctx) =>
+    ctx.services.tasks.prOpened(viewerOf(ctx), taskId, pr),
+  reportPullRequestMerged: (_p, { taskId, sha, mergedAt }, ctx) =>
+    ctx.services.tasks.prMerged(viewerOf(ctx), taskId, sha, mergedAt),
+  reportPullRequestClosed: (_p, { taskId }, ctx) => ctx.services.tasks.prClosed(viewerOf(ctx), taskId),
+  failTask: (_p, { taskId, error }, ctx) => ctx.services.tasks.fail(viewerOf(ctx), taskId, error),
+  registerAgent: (_p, { name }, ctx) => ctx.services.agents.register(viewerOf(ctx), name),
+  agentHeartbeat: (_p, { agentId }, ctx) => ctx.services.agents.heartbeat(viewerOf(ctx), agentId),
+};

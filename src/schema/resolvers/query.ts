@@ -1,0 +1,28 @@
+import { formatCursor } from '../../services/cursor.js';
+import { machineDefinitions } from '../../services/machines.js';
+import type { QueryResolvers } from '../generated/resolvers-types.js';
+import { viewerOf } from './auth.js';
+
+export const Query: QueryResolvers = {
+  viewer: (_p, _a, ctx) => ctx.viewer,
+  task: (_p, { id }, ctx) => ctx.services.tasks.get(viewerOf(ctx), id),
+  tasks: async (_p, { filter, first, after }, ctx) => {
+    const page = await ctx.services.tasks.list(viewerOf(ctx), filter, first ?? 20, after);
+    return {
+      nodes: page.tasks,
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        endCursor: page.endCursor === null ? null : formatCursor(page.endCursor),
+      },
+      cursor: formatCursor(page.logCursor),
+    };
+  },
+  timeline: (_p, { taskId, after, first }, ctx) =>
+    ctx.services.tasks.timeline(viewerOf(ctx), taskId, after, first ?? 500),
+  dashboardCounts: (_p, { filter }, ctx) => ctx.services.tasks.counts(viewerOf(ctx), filter),
+  agents: (_p, _a, ctx) => ctx.services.agents.list(viewerOf(ctx)),
+  agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
+  machines: () => machineDefinitions(),
+  machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,
+  devSignInEnabled: (_p, _a, ctx) => ctx.auth.devSignInEnabled,
+};

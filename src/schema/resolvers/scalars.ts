@@ -1,0 +1,21 @@
+import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
+import type { Resolvers } from '../generated/resolvers-types.js';
+
+// DateTimeISO keeps our ISO strings as strings (graphql-scalars' DateTime would turn them into Dates).
+export const scalarResolvers: Resolvers = {
+  DateTime: DateTimeISOResolver,
+  JSON: JSONResolver,
+  TaskStatus: {
+    RECEIVED: 'received',
+    ANALYZING: 'analyzing',
+    NEEDS_CLARIFICATION: 'needs_clarification',
+    DISPATCHED: 'dispatched',
+    CODING: 'coding',
+    PR_OPEN: 'pr_open',
+    MERGED: 'merged',
+    FAILED: 'failed',
+    CANCELLED: 'cancelled',
+  },
+  AgentStatus: { IDLE: 'idle', BUSY: 'busy' },
+  AgentHealth: { HEALTHY: 'healthy', STALE: 'stale', CRASHED: 'crashed' },
+};

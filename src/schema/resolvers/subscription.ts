@@ -1,0 +1,26 @@
+import type { CountsModel } from '../../services/counts.js';
+import type { LogEvent } from '../../store/types.js';
+import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
+import { viewerOf } from './auth.js';
+
+// Each subscription is a pull-based iterator over the log feed (src/runtime/feed.ts), never
+// over an in-memory pubsub: resume, ordering and visibility all come from the log.
+export const Subscription: SubscriptionResolvers = {
+  taskUpdated: {
+    subscribe: (_p, { filter, after }, ctx) => ctx.services.tasks.updates(viewerOf(ctx), filter, after),
+    resolve: (event: LogEvent) => event,
+  },
+  timeline: {
+    subscribe: (_p, { taskId, after }, ctx) =>
+      ctx.services.tasks.timelineStream(viewerOf(ctx), taskId, after),
+    resolve: (event: LogEvent) => event,
+  },
+  dashboardCounts: {
+    subscribe: (_p, { filter }, ctx) => ctx.services.tasks.countsStream(viewerOf(ctx), filter),
+    resolve: (model: CountsModel) => model,
+  },
+  agentUpdated: {
+    subscribe: (_p, { after }, ctx) => ctx.services.agents.updates(viewerOf(ctx), after),
+    resolve: (event: LogEvent) => event,
+  },
+};

@@ -1,0 +1,209 @@
+/**
+ * `buildApp(config)` wires ports, runtime, GraphQL and transports and returns `{ start, stop }`,
+ * so tests run the real server on port 0 as cheaply as `index.ts` runs it for users.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { Bus } from '../bus/types.js';
+import { MemoryBus } from '../bus/memory.js';
+import { LocalIssueTracker } from '../effects/local-tracker.js';
+import { RuleAnalyzer } from '../effects/rule-analyzer.js';
+import type { Analyzer, EffectRegistry, IssueTracker } from '../effects/types.js';
+import type { AnalyzeInput, OpenIssueInput } from '../machines/index.js';
+import { Feed } from '../runtime/feed.js';
+import { ActorHost } from '../runtime/host.js';
+import { Scheduler } from '../runtime/scheduler.js';
+import { createServices, type Services } from '../services/index.js';
+import { SqliteStore } from '../store/sqlite.js';
+import type { EventStore } from '../store/types.js';
+import { Auth } from './auth.js';
+import type { Config } from './env.js';
+import { Metrics } from './metrics.js';
+import { attachWebSockets } from './ws.js';
+import { buildYoga } from './yoga.js';
+
+export interface AppOverrides {
+  store?: EventStore;
+  bus?: Bus;
+  analyzer?: Analyzer;
+  issueTracker?: IssueTracker;
+  logger?: Logger;
+  clock?: () => number;
+}
+
+export interface App {
+  /** Listen; resolves with the base URL (port 0 picks a free port). */
+  start(port?: number): Promise<string>;
+  /** Graceful: stop accepting, close sockets with 1001, finish in-flight work, close the store. */
+  stop(): Promise<void>;
+  readonly url: string;
+  readonly services: Services;
+  readonly auth: Auth;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+export function createLogger(level: Config['logLevel']): Logger {
+  return pino({
+    level,
+    // Tokens never reach the logs, whatever logs a request or connection.
+    redact: {
+      paths: ['*.authorization', '*.Authorization', '*.token', 'req.headers.authorization', 'connectionParams'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+export function buildApp(config: Config, overrides: AppOverrides = {}): App {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const metrics = new Metrics();
+  const store =
+    overrides.store ??
+    new SqliteStore({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
+  const bus = overrides.bus ?? new MemoryBus();
+  const analyzer = overrides.analyzer ?? new RuleAnalyzer();
+  const tracker = overrides.issueTracker ?? new LocalIssueTracker(store, config.issueBaseUrl);
+  const effects: EffectRegistry = {
+    analyze: (input: AnalyzeInput, signal: AbortSignal) => analyzer.analyze(input, signal),
+    openIssue: (input: OpenIssueInput, signal: AbortSignal) => tracker.openIssue(input, signal),
+  };
+
+  let scheduler: Scheduler | null = null;
+  const host = new ActorHost({
+    store,
+    bus,
+    effects,
+    logger,
+    clock: overrides.clock,
+    onCommit: (events) => {
+      for (const e of events) metrics.committed.inc({ entity: e.entityType });
+      const last = events.at(-1);
+      if (last) metrics.logCursor.set(last.cursor);
+    },
+    onDeadlines: (at) => scheduler?.wake(at),
+  });
+  scheduler = new Scheduler({ store, logger, clock: overrides.clock, fire: (d) => host.fireDeadline(d) });
+  const feed = new Feed({ store, bus, logger });
+  const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
+  const auth = Auth.fromConfig(config);
+  const yoga = buildYoga({
+    services,
+    auth,
+    metrics,
+    logger,
+    production: config.production,
+    rateLimit: config.rateLimit,
+  });
+  const ws = attachWebSockets({
+    yoga,
+    auth,
+    metrics,
+    logger,
+    allowedOrigins: config.allowedOrigins,
+    maxPayloadBytes: config.wsMaxPayloadBytes,
+    initTimeoutMs: config.wsInitTimeoutMs,
+  });
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify(body));
+  };
+  const httpError = (res: ServerResponse, status: number, code: string, message: string) =>
+    json(res, status, { errors: [{ message, extensions: { code } }] });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (path === '/healthz') {
+      return json(res, 200, {
+        status: 'ok',
+        connections: (await metrics.connections.get()).values[0]?.value ?? 0,
+        subscriptions: feed.active,
+        messagesPerSecond: metrics.messagesPerSecond(),
+        errors: metrics.errorsTotal,
+        cursor: feed.head,
+        uptimeSeconds: Math.round(process.uptime()),
+      });
+    }
+    if (path === '/readyz') {
+      try {
+        await store.ping();
+        return json(res, 200, { status: 'ready' });
+      } catch (error) {
+        logger.warn({ err: error }, 'not ready: store unreachable');
+        return json(res, 503, { status: 'not ready', reason: 'store unreachable' });
+      }
+    }
+    if (path === '/metrics') {
+      res.writeHead(200, { 'content-type': metrics.registry.contentType });
+      return void res.end(await metrics.registry.metrics());
+    }
+    if (path === '/') {
+      res.writeHead(302, { location: '/graphql' });
+      return void res.end();
+    }
+    if (req.method === 'POST') {
+      // Body limits before Yoga reads anything: no length → 411, too long → 413.
+      const length = req.headers['content-length'];
+      if (length === undefined) {
+        return httpError(res, 411, 'LENGTH_REQUIRED', 'POST bodies need a Content-Length header');
+      }
+      if (Number(length) > config.maxBodyBytes) {
+        return httpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`);
+      }
+    }
+    return yoga.requestListener(req, res);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'request failed');
+      if (!res.headersSent) httpError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
+      else res.destroy();
+    });
+  });
+  server.on('upgrade', ws.handleUpgrade);
+
+  let url = '';
+  let started = false;
+
+  return {
+    get url() {
+      return url;
+    },
+    services,
+    auth,
+    metrics,
+    logger,
+    async start(port = config.port) {
+      await feed.start();
+      await host.start();
+      scheduler?.start();
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(port, config.host, () => resolve());
+      });
+      started = true;
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      url = `http://${shownHost}:${address.port}`;
+      return url;
+    },
+    async stop() {
+      // Stop accepting first; then close sockets with 1001 so clients reconnect and resume.
+      const closed = started ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
+      server.closeIdleConnections();
+      await ws.close();
+      // In-flight HTTP requests get a moment to finish before their sockets are cut.
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
+      server.closeAllConnections();
+      await closed;
+      await scheduler?.stop();
+      await host.stop(); // waits for in-flight commits
+      feed.stop();
+      await bus.close();
+      await store.close();
+    },
+  };
+}

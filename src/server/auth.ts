@@ -1,0 +1,100 @@
+/**
+ * Authentication: standard HS256 JWTs (claims `sub`, `name`, `org`) verified with `jose`.
+ *
+ * With no JWT_SECRET on a loopback host the embedded default offers dev sign-in; its signing key
+ * is generated once and kept in DATA_DIR so dev tokens survive restarts (an open dashboard keeps
+ * working across a server restart).
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { forbidden, unauthenticated } from '../errors.js';
+import { parse, schemas } from '../services/validate.js';
+import type { Viewer } from '../store/types.js';
+
+export interface Authenticated {
+  viewer: Viewer;
+  /** Epoch ms when the token expires, or null if it has no `exp`. */
+  expiresAt: number | null;
+}
+
+export class Auth {
+  private readonly key: Uint8Array;
+
+  constructor(
+    secret: string | Uint8Array,
+    readonly devSignInEnabled: boolean,
+    private readonly devTokenTtlSeconds = 12 * 3600,
+  ) {
+    this.key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
+  }
+
+  /** The configured secret, or the persisted dev key when dev sign-in is on. */
+  static fromConfig(config: {
+    jwtSecret: string | undefined;
+    devSignIn: boolean;
+    dataDir: string;
+    devTokenTtlSeconds: number;
+  }): Auth {
+    if (config.jwtSecret) return new Auth(config.jwtSecret, false, config.devTokenTtlSeconds);
+    const file = join(config.dataDir, 'dev-jwt-secret');
+    if (!existsSync(file)) {
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    }
+    return new Auth(readFileSync(file, 'utf8').trim(), config.devSignIn, config.devTokenTtlSeconds);
+  }
+
+  /** Verify a token; throws UNAUTHENTICATED with the reason (never the token itself). */
+  async verify(token: string): Promise<Authenticated> {
+    try {
+      const { payload } = await jwtVerify(token, this.key, {
+        algorithms: ['HS256'],
+        requiredClaims: ['sub'],
+      });
+      const { sub, name, org } = payload as { sub?: unknown; name?: unknown; org?: unknown };
+      if (typeof sub !== 'string' || typeof name !== 'string' || typeof org !== 'string' || !sub || !org) {
+        throw unauthenticated('Token is missing the sub, name or org claim');
+      }
+      return {
+        viewer: { id: sub, name: name || sub, org },
+        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
+      };
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated(`Invalid token (${error.code})`);
+      throw error;
+    }
+  }
+
+  /** Token from an `Authorization: Bearer …` value; null when absent. */
+  static bearer(value: unknown): string | null {
+    if (typeof value !== 'string' || value.trim() === '') return null;
+    const match = /^Bearer\s+(\S+)$/i.exec(value.trim());
+    if (!match) throw unauthenticated('Authorization must be "Bearer <token>"');
+    return match[1];
+  }
+
+  async devSignIn(rawName: unknown, rawOrg: unknown) {
+    if (!this.devSignInEnabled) {
+      throw forbidden('Dev sign-in is disabled: the server has a JWT_SECRET or is not bound to loopback');
+    }
+    const name = parse(schemas.userName, rawName, 'name');
+    const org = parse(schemas.org, rawOrg, 'org');
+    const viewer: Viewer = { id: `${org}/${name.toLowerCase().replace(/\s+/g, '-')}`, name, org };
+    const expiresAt = Date.now() + this.devTokenTtlSeconds * 1000;
+    return { token: await this.sign(viewer, expiresAt), expiresAt: new Date(expiresAt).toISOString(), viewer };
+  }
+
+  /** Sign a token (dev sign-in and tests). */
+  async sign(viewer: Viewer, expiresAt: number, notBefore?: number): Promise<string> {
+    const jwt = new SignJWT({ name: viewer.name, org: viewer.org })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject(viewer.id)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt / 1000));
+    if (notBefore !== undefined) jwt.setNotBefore(Math.floor(notBefore / 1000));
+    return jwt.sign(this.key);
+  }
+}

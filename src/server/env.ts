@@ -1,0 +1,109 @@
+/**
+ * Configuration, validated once at boot. Every problem is reported at once (not the first one
+ * only) and the process exits 1; nothing else in the code reads `process.env`.
+ */
+import { isIP } from 'node:net';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+
+const EnvSchema = z.object({
+  PORT: int(4000).pipe(z.number().max(65535)),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  JWT_SECRET: z
+    .string()
+    .min(32, 'must be at least 32 characters (HS256 needs a 256-bit key)')
+    .optional(),
+  /** Comma-separated origins allowed to open WebSockets, e.g. `https://app.example.com`. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.string().default('development'),
+  AGENT_STALE_AFTER_MS: int(30_000, 100),
+  AGENT_CRASH_AFTER_MS: int(90_000, 200),
+  RATE_LIMIT_MUTATIONS: int(200, 1),
+  RATE_LIMIT_WINDOW_MS: int(10_000, 100),
+  MAX_BODY_BYTES: int(262_144, 1024),
+  WS_MAX_PAYLOAD_BYTES: int(65_536, 1024),
+  WS_INIT_TIMEOUT_MS: int(10_000, 100),
+  SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
+  ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
+  DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  jwtSecret: string | undefined;
+  allowedOrigins: string[];
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  production: boolean;
+  agentTimeouts: { staleAfterMs: number; crashAfterMs: number };
+  rateLimit: { mutations: number; windowMs: number };
+  maxBodyBytes: number;
+  wsMaxPayloadBytes: number;
+  wsInitTimeoutMs: number;
+  sqliteSynchronous: 'NORMAL' | 'FULL';
+  issueBaseUrl: string;
+  devTokenTtlSeconds: number;
+  /** Dev sign-in: only with no JWT_SECRET and bound to loopback. */
+  devSignIn: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  if (host === 'localhost') return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  return host === '::1';
+}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  if (e.AGENT_CRASH_AFTER_MS <= e.AGENT_STALE_AFTER_MS) {
+    problems.push('AGENT_CRASH_AFTER_MS: must be greater than AGENT_STALE_AFTER_MS');
+  }
+  const loopback = isLoopback(e.HOST);
+  if (!e.JWT_SECRET && !loopback) {
+    problems.push(
+      `JWT_SECRET: required when HOST (${e.HOST}) is not a loopback address; dev sign-in is only for local use`,
+    );
+  }
+  const origins = e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  for (const origin of origins) {
+    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+      problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.DATA_DIR),
+    jwtSecret: e.JWT_SECRET,
+    allowedOrigins: origins,
+    logLevel: e.LOG_LEVEL,
+    production: e.NODE_ENV === 'production',
+    agentTimeouts: { staleAfterMs: e.AGENT_STALE_AFTER_MS, crashAfterMs: e.AGENT_CRASH_AFTER_MS },
+    rateLimit: { mutations: e.RATE_LIMIT_MUTATIONS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    maxBodyBytes: e.MAX_BODY_BYTES,
+    wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
+    wsInitTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+    sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
+    issueBaseUrl: e.ISSUE_BASE_URL,
+    devTokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS,
+    devSignIn: !e.JWT_SECRET && loopback,
+  };
+}

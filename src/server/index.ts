@@ -1,0 +1,35 @@
+/** `npm start`: validate config, start the server, stop gracefully on SIGTERM/SIGINT. */
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './env.js';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const app = buildApp(config);
+const url = await app.start();
+app.logger.info({ url, dataDir: config.dataDir, devSignIn: config.devSignIn }, 'conveyor listening');
+console.log(`\n  conveyor is running: ${url}/graphql  (data: ${config.dataDir})\n`);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'shutting down');
+    app.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

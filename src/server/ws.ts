@@ -1,0 +1,174 @@
+/**
+ * graphql-ws on `ws`, at the same `/graphql` path as HTTP.
+ *
+ * - The upgrade is refused (403) for browser origins that are neither same-origin nor listed in
+ *   ALLOWED_ORIGINS (cross-site WebSocket hijacking).
+ * - `connection_init` must carry `authorization: "Bearer <jwt>"`; otherwise 4403 Forbidden.
+ *   A token that expires while the socket is open closes it with 4403 at that moment.
+ * - Messages larger than WS_MAX_PAYLOAD_BYTES close the socket with 1009 (ws `maxPayload`).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { getOperationAST, type ExecutionArgs } from 'graphql';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Viewer } from '../store/types.js';
+import { Auth } from './auth.js';
+import type { Metrics } from './metrics.js';
+import type { ConveyorYoga, WsInitialContext } from './yoga.js';
+
+export interface WsDeps {
+  yoga: ConveyorYoga;
+  auth: Auth;
+  metrics: Metrics;
+  logger: Logger;
+  allowedOrigins: string[];
+  maxPayloadBytes: number;
+  initTimeoutMs: number;
+  /** @default 12000 */
+  keepAliveMs?: number;
+}
+
+interface ConnectionExtra {
+  viewer?: Viewer;
+  expiryTimer?: NodeJS.Timeout;
+  /** Ids of this socket's running subscriptions, for the gauge. */
+  subscriptionIds?: Set<string>;
+  [key: PropertyKey]: unknown;
+}
+
+/** Same-origin, or listed. Requests without Origin come from non-browser clients. */
+export function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
+  const origin = request.headers.origin;
+  if (!origin) return true;
+  if (allowed.includes(origin)) return true;
+  try {
+    return new URL(origin).host === request.headers.host;
+  } catch {
+    return false; // an unparsable Origin is never ours
+  }
+}
+
+/** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
+export const GOING_AWAY = 1001;
+
+// setTimeout fires at once for delays above 2^31-1 ms; re-check such far expiries later.
+const MAX_TIMER = 2 ** 31 - 1;
+
+export function attachWebSockets(deps: WsDeps) {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: deps.maxPayloadBytes,
+    perMessageDeflate: false,
+  });
+
+  const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+    {
+      connectionInitWaitTimeout: deps.initTimeoutMs,
+      execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
+      subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const raw = params.authorization ?? params.Authorization;
+        let token: string | null;
+        try {
+          token = Auth.bearer(raw);
+        } catch {
+          return false;
+        }
+        if (!token) return false;
+        try {
+          const { viewer, expiresAt } = await deps.auth.verify(token);
+          ctx.extra.viewer = viewer;
+          if (expiresAt !== null) armExpiry(ctx.extra, expiresAt);
+        } catch {
+          return false;
+        }
+        deps.metrics.connections.inc();
+        return true;
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const viewer = ctx.extra.viewer;
+        if (!viewer) return; // not reachable: graphql-ws only subscribes acknowledged sockets
+        const initial: WsInitialContext = { wsViewer: viewer };
+        const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
+          ...initial,
+          params: payload,
+        } as never);
+        let document;
+        try {
+          document = parse(payload.query);
+        } catch (error) {
+          return [error as never];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const args: ExecutionArgs = {
+          schema,
+          operationName: payload.operationName,
+          document,
+          variableValues: payload.variables,
+          contextValue: await contextFactory(),
+          rootValue: { execute, subscribe },
+        };
+        return args;
+      },
+      onNext: () => {
+        deps.metrics.messageSent();
+      },
+      onOperation: (ctx, id, _payload, args) => {
+        const op = getOperationAST(args.document, args.operationName);
+        if (op?.operation !== 'subscription') return;
+        (ctx.extra.subscriptionIds ??= new Set()).add(id);
+        deps.metrics.subscriptions.inc();
+      },
+      onComplete: (ctx, id) => {
+        if (ctx.extra.subscriptionIds?.delete(id)) deps.metrics.subscriptions.dec();
+      },
+      onDisconnect: () => {
+        deps.metrics.connections.dec();
+      },
+      onClose: (ctx) => {
+        if (ctx.extra.expiryTimer) clearTimeout(ctx.extra.expiryTimer);
+      },
+    },
+    wss,
+    deps.keepAliveMs ?? 12_000,
+  );
+
+  function armExpiry(extra: ConnectionExtra & { socket: WebSocket }, expiresAt: number): void {
+    const remaining = expiresAt - Date.now();
+    extra.expiryTimer = setTimeout(
+      () => {
+        if (Date.now() >= expiresAt) extra.socket.close(CloseCode.Forbidden, 'Token expired');
+        else armExpiry(extra, expiresAt);
+      },
+      Math.max(0, Math.min(remaining, MAX_TIMER)),
+    );
+    extra.expiryTimer.unref();
+  }
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    const reject = (status: number, text: string) => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    if (path !== '/graphql') return reject(404, 'Not Found');
+    if (!originAllowed(request, deps.allowedOrigins)) {
+      deps.logger.warn({ origin: request.headers.origin }, 'refused WebSocket upgrade from origin');
+      return reject(403, 'Forbidden');
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  }
+
+  /** Close every socket with 1001 Going Away: clients reconnect (elsewhere) and resume by cursor. */
+  async function close(code = GOING_AWAY, reason = 'Server shutting down'): Promise<void> {
+    for (const client of wss.clients) client.close(code, reason);
+    await disposable.dispose();
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
+  return { wss, handleUpgrade, close };
+}

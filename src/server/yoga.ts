@@ -1,0 +1,154 @@
+/**
+ * The Yoga instance: schema, context, error tiers and operation limits. Transport-agnostic;
+ * HTTP wiring lives in app.ts and the WebSocket adapter in ws.ts.
+ */
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
+import { GraphQLError, getOperationAST } from 'graphql';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { DomainError, rateLimited } from '../errors.js';
+import type { GraphQLContext } from '../schema/context.js';
+import { buildSchema } from '../schema/index.js';
+import type { Services } from '../services/index.js';
+import type { Viewer } from '../store/types.js';
+import { Auth } from './auth.js';
+import type { Metrics } from './metrics.js';
+
+/** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
+export interface WsInitialContext {
+  wsViewer: Viewer;
+}
+
+export interface YogaDeps {
+  services: Services;
+  auth: Auth;
+  metrics: Metrics;
+  logger: Logger;
+  production: boolean;
+  rateLimit: { mutations: number; windowMs: number };
+}
+
+/** Turn an operation-tier error into what clients see; mask everything unexpected. */
+export function toClientError(error: unknown, logger: Logger, metrics: Metrics, production: boolean): GraphQLError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  if (original instanceof DomainError) {
+    metrics.error(original.code);
+    return new GraphQLError(original.message, {
+      nodes: error instanceof GraphQLError ? error.nodes : undefined,
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: {
+        code: original.code,
+        ...original.details,
+        ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+      },
+    });
+  }
+  // GraphQL's own errors (syntax, validation, variable coercion) are safe and useful as they are.
+  if (error instanceof GraphQLError && !error.originalError) {
+    metrics.error(String(error.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED'));
+    return error;
+  }
+  if (original instanceof GraphQLError && original.extensions.code) {
+    metrics.error(String(original.extensions.code));
+    return original;
+  }
+  metrics.error('INTERNAL_SERVER_ERROR');
+  logger.error({ err: original }, 'unexpected error in a GraphQL operation');
+  return new GraphQLError(
+    production ? 'Unexpected error' : `Unexpected error: ${original instanceof Error ? original.message : String(original)}`,
+    {
+      path: error instanceof GraphQLError ? error.path : undefined,
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+    },
+  );
+}
+
+/** Per-user mutation rate limit (rate-limiter-flexible; swap in its Redis limiter for clusters). */
+function useMutationRateLimit(deps: YogaDeps): Plugin<GraphQLContext> {
+  const limiter = new RateLimiterMemory({
+    points: deps.rateLimit.mutations,
+    duration: deps.rateLimit.windowMs / 1000,
+  });
+  return {
+    async onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName);
+      const ctx = args.contextValue as GraphQLContext;
+      deps.metrics.operations.inc({ type: operation?.operation ?? 'unknown', transport: ctx.transport });
+      if (operation?.operation !== 'mutation') return;
+      try {
+        await limiter.consume(ctx.viewer?.id ?? 'anonymous');
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        setResultAndStopExecution({
+          errors: [toClientError(rateLimited(error.msBeforeNext), deps.logger, deps.metrics, deps.production)],
+        });
+      }
+    },
+    onSubscribe({ args }) {
+      const ctx = args.contextValue as GraphQLContext;
+      deps.metrics.operations.inc({ type: 'subscription', transport: ctx.transport });
+    },
+  };
+}
+
+export function buildYoga(deps: YogaDeps) {
+  return createYoga<object, GraphQLContext>({
+    schema: buildSchema(),
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    logging: false,
+    graphiql: {
+      title: 'conveyor',
+      defaultQuery: DEFAULT_QUERY,
+    },
+    maskedErrors: {
+      maskError: (error) => toClientError(error, deps.logger, deps.metrics, deps.production),
+    },
+    context: async (initial: YogaInitialContext & Partial<WsInitialContext>) => {
+      const base = { services: deps.services, auth: deps.auth };
+      if (initial.wsViewer) return { ...base, viewer: initial.wsViewer, transport: 'ws' as const };
+      try {
+        const token = Auth.bearer(initial.request.headers.get('authorization'));
+        const viewer = token ? (await deps.auth.verify(token)).viewer : null;
+        return { ...base, viewer, transport: 'http' as const };
+      } catch (error) {
+        // A bad token fails the whole request with 401, before any resolver runs.
+        throw toClientError(error, deps.logger, deps.metrics, deps.production);
+      }
+    },
+    plugins: [
+      EnvelopArmorPlugin({
+        maxDepth: { n: 12 },
+        maxAliases: { n: 20 },
+        maxDirectives: { n: 20 },
+        maxTokens: { n: 4000 },
+        costLimit: { maxCost: 20_000 },
+      }),
+      useMutationRateLimit(deps),
+    ],
+  });
+}
+
+export type ConveyorYoga = ReturnType<typeof buildYoga>;
+
+const DEFAULT_QUERY = /* GraphQL */ `# Welcome to conveyor.
+#
+# 1. Run "SignIn" below, copy the token, and add it in the Headers tab:
+#      { "Authorization": "Bearer <token>" }
+# 2. Run "Watch" (it keeps running), then "Create" from a second tab, and watch the task move.
+
+mutation SignIn {
+  devSignIn(name: "Ada", org: "acme") { token viewer { id name org } }
+}
+
+mutation Create {
+  createTask(input: { title: "Add dark mode", description: "Add a dark theme toggle to the settings page, persisted per user, following the system preference by default." }) {
+    id status version
+  }
+}
+
+subscription Watch {
+  taskUpdated { cursor event task { id title status version issue { number url } } }
+}
+`;

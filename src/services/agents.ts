@@ -1,0 +1,99 @@
+/** Agent use cases: registration, heartbeats, reads and the agent feed. */
+import { randomUUID } from 'node:crypto';
+import { forbidden, notFound } from '../errors.js';
+import type { AgentView } from '../machines/index.js';
+import type { Feed } from '../runtime/feed.js';
+import type { ActorHost } from '../runtime/host.js';
+import type { EventStore, Viewer } from '../store/types.js';
+import { parseCursor } from './cursor.js';
+import { MappedStream } from './stream.js';
+import { parse, schemas } from './validate.js';
+import { canSeeAgent } from './visibility.js';
+
+export interface AgentTimeouts {
+  /** Without a heartbeat for this long an agent is stale. */
+  staleAfterMs: number;
+  /** Without a heartbeat for this long (from the last one) an agent is crashed. */
+  crashAfterMs: number;
+}
+
+export class AgentService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly host: ActorHost,
+    private readonly feed: Feed,
+    private readonly timeouts: AgentTimeouts,
+  ) {}
+
+  /** Register a new agent, or bring back the one of that name in the viewer's org. */
+  async register(viewer: Viewer, rawName: unknown): Promise<AgentView> {
+    const name = parse(schemas.agentName, rawName, 'name');
+    const at = new Date().toISOString();
+    const existing = await this.store.findAgentByName(viewer.org, name);
+    if (existing) {
+      if (existing.ownerId !== viewer.id) {
+        throw forbidden(`Agent "${name}" is registered by another user of this org`);
+      }
+      await this.host.execute(
+        [{ kind: 'send', entityType: 'agent', id: existing.id, event: { type: 'REGISTER', at } }],
+        viewer.name,
+      );
+      return this.mustGet(existing.id);
+    }
+    const id = randomUUID();
+    await this.host.execute(
+      [
+        {
+          kind: 'create',
+          entityType: 'agent',
+          id,
+          input: { id, name, org: viewer.org, ownerId: viewer.id, registeredAt: at, ...this.timeouts },
+        },
+      ],
+      viewer.name,
+    );
+    return this.mustGet(id);
+  }
+
+  async heartbeat(viewer: Viewer, agentId: string): Promise<AgentView> {
+    const agent = await this.require(viewer, agentId);
+    if (agent.ownerId !== viewer.id) throw forbidden('Only the user who registered an agent may send its heartbeats');
+    await this.host.execute(
+      [{ kind: 'send', entityType: 'agent', id: agentId, event: { type: 'HEARTBEAT', at: new Date().toISOString() } }],
+      agent.name,
+    );
+    return this.mustGet(agentId);
+  }
+
+  async get(viewer: Viewer, id: string): Promise<AgentView | null> {
+    const agent = await this.store.getAgent(id);
+    return agent && canSeeAgent(viewer, { org: agent.org, ownerId: agent.ownerId, private: false }) ? agent : null;
+  }
+
+  async require(viewer: Viewer, id: string): Promise<AgentView> {
+    const agent = await this.get(viewer, id);
+    if (!agent) throw notFound('Agent', id);
+    return agent;
+  }
+
+  list(viewer: Viewer): Promise<AgentView[]> {
+    return this.store.listAgents(viewer.org);
+  }
+
+  async updates(viewer: Viewer, after: string | null | undefined) {
+    const head = await this.store.head();
+    const start = parseCursor(after) ?? head;
+    const cursor = this.feed.subscribe({
+      after: Math.min(start, head),
+      entityType: 'agent',
+      filter: (e) => e.entityType === 'agent' && canSeeAgent(viewer, e.scope),
+    });
+    return new MappedStream(cursor, (e) => e);
+  }
+
+  private async mustGet(id: string): Promise<AgentView> {
+    const agent = await this.store.getAgent(id);
+    if (!agent) throw notFound('Agent', id);
+    return agent;
+  }
+}

@@ -1,0 +1,287 @@
+/**
+ * Task use cases: validate, check who may do it, hand the machine event to the host, and build
+ * the feeds subscriptions read. Resolvers call these and only shape the result.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AnyMachineSnapshot } from 'xstate';
+import { badInput, forbidden, notFound } from '../errors.js';
+import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
+import type { Feed } from '../runtime/feed.js';
+import type { ActorHost, Op } from '../runtime/host.js';
+import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
+import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
+import { parseCursor } from './cursor.js';
+import { MappedStream } from './stream.js';
+import { parse, schemas } from './validate.js';
+import { canSeeTask } from './visibility.js';
+
+export interface TaskFilterInput {
+  scope?: 'MINE' | 'ALL' | null;
+  status?: TaskStatus[] | null;
+  creatorId?: string | null;
+}
+
+/** Machine events a user can send, with the GraphQL `TaskAction` each one is shown as. */
+const ACTION_PROBES: { action: string; event: TaskCommand }[] = [
+  { action: 'ANSWER', event: { type: 'ANSWER', answers: [] } },
+  { action: 'CANCEL', event: { type: 'CANCEL' } },
+  { action: 'RETRY', event: { type: 'RETRY' } },
+  { action: 'START_CODING', event: { type: 'START_CODING', agentId: '', branch: '' } },
+  { action: 'REPORT_PR_OPENED', event: { type: 'PR_OPENED', number: 0, url: '', title: '' } },
+  { action: 'REPORT_PR_MERGED', event: { type: 'PR_MERGED', sha: '', mergedAt: '' } },
+  { action: 'REPORT_PR_CLOSED', event: { type: 'PR_CLOSED' } },
+  { action: 'FAIL', event: { type: 'FAIL', error: '' } },
+];
+
+export class TaskService {
+  constructor(
+    private readonly store: EventStore,
+    private readonly host: ActorHost,
+    private readonly feed: Feed,
+  ) {}
+
+  async create(viewer: Viewer, rawInput: unknown): Promise<TaskView> {
+    const input = parse(schemas.createTask, rawInput, 'input');
+    const id = randomUUID();
+    await this.host.execute(
+      [
+        {
+          kind: 'create',
+          entityType: 'task',
+          id,
+          input: {
+            id,
+            title: input.title,
+            description: input.description,
+            private: input.private,
+            creator: { id: viewer.id, name: viewer.name },
+            org: viewer.org,
+            createdAt: new Date().toISOString(),
+          },
+        },
+      ],
+      viewer.name,
+    );
+    return this.mustGet(id);
+  }
+
+  /** A task the viewer may see, or NOT_FOUND (an invisible task is reported as missing). */
+  async get(viewer: Viewer, id: string): Promise<TaskView | null> {
+    const task = await this.store.getTask(id);
+    if (!task || !canSeeTask(viewer, scopeOf(task))) return null;
+    return task;
+  }
+
+  async require(viewer: Viewer, id: string): Promise<TaskView> {
+    const task = await this.get(viewer, id);
+    if (!task) throw notFound('Task', id);
+    return task;
+  }
+
+  async list(viewer: Viewer, filter: TaskFilterInput | null | undefined, first: number, after?: string | null): Promise<TaskPage> {
+    return this.store.listTasks({
+      viewer,
+      mine: filter?.scope === 'MINE',
+      statuses: filter?.status ?? undefined,
+      creatorId: filter?.creatorId ?? undefined,
+      first: parse(schemas.pageSize, first, 'first'),
+      after: parseCursor(after),
+    });
+  }
+
+  async answer(viewer: Viewer, taskId: string, answers: unknown): Promise<TaskView> {
+    const parsed = parse(schemas.answers, answers, 'answers');
+    const task = await this.requireOwn(viewer, taskId, 'answer its questions');
+    const open = task.clarifications.at(-1);
+    if (task.status === 'needs_clarification' && open && parsed.length !== open.questions.length) {
+      throw badInput(
+        `answers must have one answer for each of the ${open.questions.length} open questions (got ${parsed.length})`,
+        { expected: open.questions.length, got: parsed.length },
+      );
+    }
+    return this.send(viewer, task, { type: 'ANSWER', answers: parsed });
+  }
+
+  async cancel(viewer: Viewer, taskId: string, reason: unknown): Promise<TaskView> {
+    const why = parse(schemas.reason, reason, 'reason');
+    const task = await this.requireOwn(viewer, taskId, 'cancel it');
+    return this.send(viewer, task, why ? { type: 'CANCEL', reason: why } : { type: 'CANCEL' });
+  }
+
+  async retry(viewer: Viewer, taskId: string): Promise<TaskView> {
+    const task = await this.requireOwn(viewer, taskId, 'retry it');
+    return this.send(viewer, task, { type: 'RETRY' });
+  }
+
+  async startCoding(viewer: Viewer, taskId: string, agentId: string, branch: unknown): Promise<TaskView> {
+    const branchName = parse(schemas.branch, branch, 'branch');
+    const task = await this.require(viewer, taskId);
+    const agent = await this.store.getAgent(agentId);
+    if (!agent || agent.org !== viewer.org) throw notFound('Agent', agentId);
+    if (agent.org !== task.org) throw forbidden('An agent can only work on tasks of its own org');
+    await this.host.execute(
+      [
+        { kind: 'send', entityType: 'task', id: task.id, event: { type: 'START_CODING', agentId, branch: branchName } },
+        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'ASSIGN', taskId: task.id } },
+      ],
+      viewer.name,
+    );
+    return this.mustGet(task.id);
+  }
+
+  async prOpened(viewer: Viewer, taskId: string, pr: { number: unknown; url: unknown; title: unknown }): Promise<TaskView> {
+    const event: TaskCommand = {
+      type: 'PR_OPENED',
+      number: parse(schemas.prNumber, pr.number, 'number'),
+      url: parse(schemas.url, pr.url, 'url'),
+      title: parse(schemas.prTitle, pr.title, 'title'),
+    };
+    return this.send(viewer, await this.require(viewer, taskId), event);
+  }
+
+  async prMerged(viewer: Viewer, taskId: string, sha: unknown, mergedAt: unknown): Promise<TaskView> {
+    const event: TaskCommand = {
+      type: 'PR_MERGED',
+      sha: parse(schemas.sha, sha, 'sha'),
+      mergedAt:
+        mergedAt === null || mergedAt === undefined
+          ? new Date().toISOString()
+          : new Date(parse(schemas.dateTime, mergedAt, 'mergedAt')).toISOString(),
+    };
+    return this.send(viewer, await this.require(viewer, taskId), event);
+  }
+
+  async prClosed(viewer: Viewer, taskId: string): Promise<TaskView> {
+    return this.send(viewer, await this.require(viewer, taskId), { type: 'PR_CLOSED' });
+  }
+
+  async fail(viewer: Viewer, taskId: string, error: unknown): Promise<TaskView> {
+    const message = parse(schemas.error, error, 'error');
+    return this.send(viewer, await this.require(viewer, taskId), { type: 'FAIL', error: message });
+  }
+
+  /** Actions the machine accepts in the task's current state. */
+  availableActions(task: TaskView): string[] {
+    const snapshot = taskMachine.resolveState({
+      value: task.stateValue,
+      context: { ...task, attempts: 0 },
+    } as never) as AnyMachineSnapshot;
+    return ACTION_PROBES.filter(({ event }) => snapshot.can(event)).map((p) => p.action);
+  }
+
+  async timeline(viewer: Viewer, taskId: string, after: string | null | undefined, first: number): Promise<LogEvent[]> {
+    await this.require(viewer, taskId);
+    const { events } = await this.store.readAfter(parseCursor(after) ?? 0, {
+      entityId: taskId,
+      limit: parse(schemas.pageSize, first, 'first'),
+    });
+    return events;
+  }
+
+  async counts(viewer: Viewer, filter: TaskFilterInput | null | undefined): Promise<CountsModel> {
+    const counts = await this.store.countTasks(viewer, this.countScope(filter));
+    return { byStatus: { ...emptyCounts(), ...counts.byStatus }, cursor: counts.logCursor };
+  }
+
+  // ---- subscriptions ------------------------------------------------------------------------
+
+  async updates(viewer: Viewer, filter: TaskFilterInput | null | undefined, after: string | null | undefined) {
+    const start = await this.startCursor(after);
+    const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
+    const mine = filter?.scope === 'MINE';
+    const creatorId = filter?.creatorId ?? null;
+    const cursor = this.feed.subscribe({
+      after: start,
+      entityType: 'task',
+      filter: (e) =>
+        e.entityType === 'task' &&
+        canSeeTask(viewer, e.scope) &&
+        (!mine || e.scope.ownerId === viewer.id) &&
+        (creatorId === null || e.scope.ownerId === creatorId) &&
+        // Entering, moving within, or leaving the filtered statuses: a client showing a filtered
+        // list needs the update that removes a task as much as the one that adds it.
+        (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')),
+    });
+    return new MappedStream(cursor, (e) => e);
+  }
+
+  async timelineStream(viewer: Viewer, taskId: string, after: string | null | undefined) {
+    await this.require(viewer, taskId);
+    const start = after === null || after === undefined ? 0 : await this.startCursor(after);
+    const cursor = this.feed.subscribe({
+      after: start,
+      entityId: taskId,
+      filter: (e) => e.entityId === taskId,
+    });
+    return new MappedStream(cursor, (e) => e);
+  }
+
+  async countsStream(viewer: Viewer, filter: TaskFilterInput | null | undefined) {
+    let model = await this.counts(viewer, filter);
+    const scope = this.countScope(filter);
+    const cursor = this.feed.subscribe({
+      after: model.cursor,
+      entityType: 'task',
+      filter: (e) =>
+        e.entityType === 'task' &&
+        canSeeTask(viewer, e.scope) &&
+        (!scope.mine || e.scope.ownerId === viewer.id) &&
+        (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId),
+    });
+    return new MappedStream<CountsModel>(
+      cursor,
+      (e) => {
+        const next = applyTaskEvent(model, e);
+        if (next) model = next;
+        return next;
+      },
+      [model],
+    );
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private countScope(filter: TaskFilterInput | null | undefined) {
+    return { mine: filter?.scope === 'MINE', creatorId: filter?.creatorId ?? undefined };
+  }
+
+  /** Resolve `after` to a start cursor; without it, live from the current head. */
+  private async startCursor(after: string | null | undefined): Promise<number> {
+    const head = await this.store.head();
+    const cursor = parseCursor(after);
+    if (cursor === undefined) return head;
+    if (cursor > head) {
+      throw badInput(`"after" is ahead of the log (head ${head}): it was not issued by this server`, {
+        head,
+      });
+    }
+    return cursor;
+  }
+
+  private async requireOwn(viewer: Viewer, taskId: string, what: string): Promise<TaskView> {
+    const task = await this.require(viewer, taskId);
+    if (task.creator.id !== viewer.id) throw forbidden(`Only the task's creator may ${what}`);
+    return task;
+  }
+
+  private async send(viewer: Viewer, task: TaskView, event: TaskCommand): Promise<TaskView> {
+    const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }];
+    // A task that stops being worked on frees its agent in the same transaction.
+    const ends = ['CANCEL', 'FAIL', 'PR_CLOSED', 'PR_MERGED'].includes(event.type);
+    if (ends && task.agentId) {
+      ops.push({ kind: 'send', entityType: 'agent', id: task.agentId, event: { type: 'RELEASE', taskId: task.id }, optional: true });
+    }
+    await this.host.execute(ops, viewer.name);
+    return this.mustGet(task.id);
+  }
+
+  private async mustGet(id: string): Promise<TaskView> {
+    const task = await this.store.getTask(id);
+    if (!task) throw notFound('Task', id);
+    return task;
+  }
+}
+
+export function scopeOf(task: TaskView) {
+  return { org: task.org, ownerId: task.creator.id, private: task.private };
+}

@@ -1,0 +1,85 @@
+/**
+ * Input limits, in one place. Every public input passes through `parse`, which turns zod's
+ * issues into one BAD_USER_INPUT error naming each bad field; nothing is stored on failure.
+ */
+import { z } from 'zod';
+import { badInput } from '../errors.js';
+
+export const LIMITS = {
+  title: 200,
+  description: 10_000,
+  answers: 20,
+  answer: 2_000,
+  reason: 500,
+  error: 2_000,
+  branch: 200,
+  url: 2_000,
+  name: 100,
+  prTitle: 300,
+} as const;
+
+const text = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+
+const httpUrl = z
+  .string()
+  .max(LIMITS.url)
+  .refine((value) => /^https?:\/\//i.test(value) && URL.canParse(value), 'must be an http(s) URL');
+
+export const schemas = {
+  createTask: z.object({
+    title: text(LIMITS.title),
+    description: z
+      .string()
+      .trim()
+      .max(LIMITS.description, `must be at most ${LIMITS.description} characters`)
+      .nullish()
+      .transform((v) => (v ? v : null)),
+    private: z.boolean().nullish().transform((v) => v ?? false),
+  }),
+  answers: z
+    .array(text(LIMITS.answer))
+    .min(1, 'give at least one answer')
+    .max(LIMITS.answers, `at most ${LIMITS.answers} answers`),
+  reason: z.string().trim().max(LIMITS.reason).nullish(),
+  error: text(LIMITS.error),
+  branch: z
+    .string()
+    .max(LIMITS.branch)
+    .regex(/^(?!-)[A-Za-z0-9._\/-]+$/, 'must be a git branch name'),
+  prNumber: z.number().int().positive('must be a positive number'),
+  url: httpUrl,
+  prTitle: text(LIMITS.prTitle),
+  sha: z.string().regex(/^[0-9a-f]{7,64}$/i, 'must be a hex commit SHA'),
+  dateTime: z.iso.datetime({ offset: true }),
+  agentName: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.name)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9 ._-]*$/, 'letters, digits, space, dot, dash, underscore'),
+  userName: text(LIMITS.name),
+  org: z
+    .string()
+    .trim()
+    .min(1)
+    .max(LIMITS.name)
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
+  id: z.string().min(1).max(100),
+  pageSize: z.number().int().min(1).max(500),
+};
+
+/** Parse or throw BAD_USER_INPUT that names the argument and every problem found. */
+export function parse<T extends z.ZodType>(schema: T, value: unknown, argument: string): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = [argument, ...issue.path.map(String)].join('.');
+    return { path, message: issue.message };
+  });
+  throw badInput(problems.map((p) => `${p.path} ${p.message}`).join('; '), { problems });
+}
