@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { describeTaskEvent, taskMachine, taskStatus } from '../../src/machines/index.js';
+
+const input = {
+  id: 't1',
+  title: 'Dark mode',
+  description: 'Add a dark theme',
+  creator: { id: 'u1', name: 'Ada' },
+  org: 'acme',
+  private: false,
+  createdAt: '2026-01-01T00:00:00.000Z',
+};
+
+type Actions = { type: string; params?: any }[];
+const start = () => initialTransition(taskMachine, input) as [AnyMachineSnapshot, Actions];
+const send = (s: AnyMachineSnapshot, event: any) => transition(taskMachine, s as never, event) as [AnyMachineSnapshot, Actions];
+/** Persist and restore the way the host does (through JSON). */
+const roundTrip = (s: AnyMachineSnapshot) =>
+  taskMachine.resolveState(JSON.parse(JSON.stringify({ value: s.value, context: s.context }))) as AnyMachineSnapshot;
+
+function toAnalyzing() {
+  const [s0, a0] = start();
+  const raise = a0.find((a) => a.type === 'xstate.raise');
+  return { s0, a0, raise, s1: send(roundTrip(s0), raise!.params.event) };
+}
+
+describe('task machine (pure transitions)', () => {
+  it('starts in received and schedules analysis as a delayed (durable) event, not a timer', () => {
+    const { s0, raise } = toAnalyzing();
+    expect(s0.value).toBe('received');
+    expect(raise?.params).toMatchObject({ delay: 0, event: { type: expect.stringContaining('xstate.after') } });
+  });
+
+  it('entering analyzing asks the host to run the analyze effect with the task text', () => {
+    const { s1: [s1, actions] } = toAnalyzing();
+    expect(s1.value).toBe('analyzing');
+    const spawn = actions.find((a) => a.type === 'xstate.spawnChild');
+    expect(spawn?.params).toMatchObject({ src: 'analyze', id: 'analyze', input: { title: 'Dark mode', description: 'Add a dark theme' } });
+    expect(describeTaskEvent({ type: actions[0]?.params?.event?.type ?? 'xstate.after.0.task.received' }, s1 as never).type).toBe('ANALYSIS_STARTED');
+  });
+
+  it('clarify → answers → analyzing → dispatch → issue opened → coding → PR → merged', () => {
+    let [s] = toAnalyzing().s1;
+    [s] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'clarify', questions: ['What?', 'When?'] } });
+    expect(s.value).toBe('needs_clarification');
+    expect(s.context.clarifications).toEqual([{ questions: ['What?', 'When?'], answers: null }]);
+
+    // Wrong number of answers is not accepted; nothing changes.
+    expect(roundTrip(s).can({ type: 'ANSWER', answers: ['only one'] })).toBe(false);
+    [s] = send(roundTrip(s), { type: 'ANSWER', answers: ['This', 'Now'] });
+    expect(s.value).toBe('analyzing');
+    expect(s.context.clarifications[0].answers).toEqual(['This', 'Now']);
+
+    let actions: Actions;
+    [s, actions] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } });
+    expect(s.value).toEqual({ dispatched: 'openingIssue' });
+    expect(actions.find((a) => a.type === 'xstate.spawnChild')?.params.src).toBe('openIssue');
+    expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'a', branch: 'b' })).toBe(false);
+
+    [s] = send(roundTrip(s), { type: 'xstate.done.actor.openIssue', output: { number: 7, url: 'https://x/issues/7' } });
+    expect(s.value).toEqual({ dispatched: 'ready' });
+    expect(s.context.issue).toEqual({ number: 7, url: 'https://x/issues/7' });
+
+    [s] = send(roundTrip(s), { type: 'START_CODING', agentId: 'a1', branch: 'task/7' });
+    expect(taskStatus(s.value)).toBe('coding');
+    expect(s.context).toMatchObject({ agentId: 'a1', branch: 'task/7' });
+
+    [s] = send(roundTrip(s), { type: 'PR_OPENED', number: 12, url: 'https://x/pull/12', title: 'Dark mode' });
+    expect(s.value).toBe('pr_open');
+    [s] = send(roundTrip(s), { type: 'PR_MERGED', sha: 'abc1234', mergedAt: '2026-01-02T00:00:00.000Z' });
+    expect(s.value).toBe('merged');
+    expect(s.status).toBe('done');
+    expect(s.context).toMatchObject({ mergeCommitSha: 'abc1234', agentId: null, pr: { number: 12 } });
+  });
+
+  it('fails from any working state with a message, and retry goes back to analyzing', () => {
+    let [s] = toAnalyzing().s1;
+    [s] = send(roundTrip(s), { type: 'xstate.error.actor.analyze', error: { message: 'model timed out' } });
+    expect(s.value).toBe('failed');
+    expect(s.context.error).toBe('Analysis failed: model timed out');
+    const [retried, actions] = send(roundTrip(s), { type: 'RETRY' });
+    expect(retried.value).toBe('analyzing');
+    expect(retried.context.error).toBeNull();
+    expect(actions.some((a) => a.type === 'xstate.spawnChild')).toBe(true);
+  });
+
+  it('PR closed unmerged fails the task with "PR closed"', () => {
+    const s = taskMachine.resolveState({ value: 'pr_open', context: { ...start()[0].context, agentId: 'a1' } }) as AnyMachineSnapshot;
+    const [next] = send(s, { type: 'PR_CLOSED' });
+    expect(next.value).toBe('failed');
+    expect(next.context).toMatchObject({ error: 'PR closed', agentId: null });
+  });
+
+  it('cancel is allowed from every non-final state and from failed, never from merged or cancelled', () => {
+    const context = start()[0].context;
+    for (const value of ['received', 'analyzing', 'needs_clarification', { dispatched: 'openingIssue' }, { dispatched: 'ready' }, 'coding', 'pr_open', 'failed']) {
+      const s = taskMachine.resolveState({ value, context } as never) as AnyMachineSnapshot;
+      expect(s.can({ type: 'CANCEL' }), JSON.stringify(value)).toBe(true);
+      expect(send(s, { type: 'CANCEL' })[0].value).toBe('cancelled');
+    }
+    for (const value of ['merged', 'cancelled']) {
+      const s = taskMachine.resolveState({ value, context } as never) as AnyMachineSnapshot;
+      expect(s.can({ type: 'CANCEL' })).toBe(false);
+      expect(s.can({ type: 'RETRY' })).toBe(false);
+    }
+  });
+
+  it('rejects events that do not apply in the current state', () => {
+    const [s] = start();
+    for (const event of [{ type: 'RETRY' }, { type: 'PR_MERGED', sha: 'abc1234', mergedAt: 'x' }, { type: 'ANSWER', answers: ['a'] }, { type: 'START_CODING', agentId: 'a', branch: 'b' }]) {
+      expect(s.can(event as never), event.type).toBe(false);
+    }
+  });
+
+  it('leaving analyzing stops the effect (the host drops its late result)', () => {
+    const [s] = toAnalyzing().s1;
+    const [cancelled, actions] = send(roundTrip(s), { type: 'CANCEL' });
+    expect(cancelled.value).toBe('cancelled');
+    expect(actions.some((a) => a.type === 'xstate.stopChild')).toBe(true);
+    expect(cancelled.can({ type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } } as never)).toBe(false);
+  });
+});

@@ -1,0 +1,226 @@
+/**
+ * Real servers on port 0 for tests, with the real graphql-ws client (no socket mocks).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
+import WebSocket from 'ws';
+import { buildApp, type App, type AppOverrides } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/env.js';
+import type { Viewer } from '../../src/store/types.js';
+
+export interface TestServer {
+  app: App;
+  url: string;
+  wsUrl: string;
+  dataDir: string;
+  /** A signed token for this viewer (valid for an hour unless told otherwise). */
+  token(viewer: Partial<Viewer> & { name: string; org: string }, ttlMs?: number): Promise<string>;
+  /** Stop the server (the data directory stays, so a new server can reopen it). */
+  stop(): Promise<void>;
+  /** Stop and delete the data directory. */
+  dispose(): Promise<void>;
+}
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'conveyor-test-'));
+}
+
+export async function startServer(
+  options: { dataDir?: string; env?: Record<string, string>; overrides?: AppOverrides; port?: number } = {},
+): Promise<TestServer> {
+  const dataDir = options.dataDir ?? tempDataDir();
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    NODE_ENV: 'test',
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256!!',
+    ...options.env,
+  });
+  const app = buildApp(config, options.overrides);
+  const url = await app.start(options.port ?? 0);
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await app.stop();
+  };
+  return {
+    app,
+    url,
+    wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
+    dataDir,
+    token: (viewer, ttlMs = 3_600_000) =>
+      app.auth.sign(
+        { id: viewer.id ?? `${viewer.org}/${viewer.name}`, name: viewer.name, org: viewer.org },
+        Date.now() + ttlMs,
+      ),
+    stop,
+    dispose: async () => {
+      await stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface GqlResponse<T = Record<string, unknown>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
+/** A GraphQL request over HTTP. */
+export async function gql<T = Record<string, any>>(
+  server: { url: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GqlResponse<T>> {
+  const response = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/graphql-response+json, application/json',
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as Omit<GqlResponse<T>, 'status'>;
+  return { status: response.status, ...body };
+}
+
+/** Like `gql` but throws on errors and returns `data`. */
+export async function gqlOk<T = Record<string, any>>(
+  server: { url: string },
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<T> {
+  const result = await gql<T>(server, query, variables, token);
+  if (result.errors?.length || !result.data) {
+    throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  }
+  return result.data;
+}
+
+export interface WsClient {
+  client: Client;
+  closed: Promise<{ code: number; reason: string }>;
+  dispose(): Promise<void>;
+}
+
+/** The real graphql-ws client. It never retries, so a close is visible to the test. */
+export function wsClient(server: { wsUrl: string }, token?: string, extra: { origin?: string } = {}): WsClient {
+  let onClosed!: (event: { code: number; reason: string }) => void;
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => (onClosed = resolve));
+  const client = createClient({
+    url: server.wsUrl,
+    webSocketImpl: class extends WebSocket {
+      constructor(address: string, protocols?: string | string[]) {
+        super(address, protocols, extra.origin ? { origin: extra.origin } : {});
+      }
+    },
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: token ? { authorization: `Bearer ${token}` } : {},
+    on: { closed: (event) => onClosed(event as { code: number; reason: string }) },
+    onNonLazyError: () => {},
+  });
+  return { client, closed, dispose: () => client.dispose() as Promise<void> };
+}
+
+export interface Subscription<T> {
+  /** Everything received so far, in order. */
+  received: T[];
+  errors: unknown[];
+  /** Resolves when at least `count` results arrived (rejects after `timeoutMs`). */
+  waitFor(count: number, timeoutMs?: number): Promise<T[]>;
+  done: Promise<void>;
+  unsubscribe(): void;
+}
+
+/** Subscribe and collect `data` of every next message. */
+export function subscribe<T = Record<string, any>>(
+  ws: WsClient,
+  query: string,
+  variables: Record<string, unknown> = {},
+  onEach?: (value: T) => void,
+): Subscription<T> {
+  const received: T[] = [];
+  const errors: unknown[] = [];
+  const waiters: { count: number; resolve: () => void }[] = [];
+  let finish!: () => void;
+  const done = new Promise<void>((resolve) => (finish = resolve));
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (received.length >= w.count) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  const unsubscribe = ws.client.subscribe<T>(
+    { query, variables },
+    {
+      next: (result: ExecutionResult<T>) => {
+        if (result.errors) errors.push(...result.errors);
+        if (result.data) {
+          received.push(result.data);
+          onEach?.(result.data);
+          check();
+        }
+      },
+      error: (error) => {
+        errors.push(error);
+        finish();
+      },
+      complete: () => finish(),
+    },
+  );
+  return {
+    received,
+    errors,
+    done,
+    unsubscribe,
+    waitFor: (count, timeoutMs = 5000) =>
+      new Promise<T[]>((resolve, reject) => {
+        const timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `timed out after ${timeoutMs} ms with ${received.length}/${count} results; errors: ${JSON.stringify(errors)}`,
+              ),
+            ),
+          timeoutMs,
+        );
+        waiters.push({
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            resolve(received);
+          },
+        });
+        check();
+      }),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Poll `fn` until it returns a truthy value. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, everyMs = 20): Promise<NonNullable<T>> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value as NonNullable<T>;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
+    await sleep(everyMs);
+  }
+}
