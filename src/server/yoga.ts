@@ -29,14 +29,27 @@ export interface YogaDeps {
   rateLimit: { mutations: number; windowMs: number };
 }
 
+/** GraphQLError by shape: graphql can be loaded twice (CJS and ESM), so `instanceof` may lie. */
+function isGraphQLError(error: unknown): error is GraphQLError {
+  return error instanceof GraphQLError || (error instanceof Error && error.name === 'GraphQLError');
+}
+
+/** The error a resolver threw, under however many GraphQLError wrappers execution added. */
+function rootCause(error: unknown): unknown {
+  let current = error;
+  while (isGraphQLError(current) && current.originalError) current = current.originalError;
+  return current;
+}
+
 /** Turn an operation-tier error into what clients see; mask everything unexpected. */
 export function toClientError(error: unknown, logger: Logger, metrics: Metrics, production: boolean): GraphQLError {
-  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  const original = rootCause(error);
+  const located = isGraphQLError(error) ? error : undefined;
   if (original instanceof DomainError) {
     metrics.error(original.code);
     return new GraphQLError(original.message, {
-      nodes: error instanceof GraphQLError ? error.nodes : undefined,
-      path: error instanceof GraphQLError ? error.path : undefined,
+      nodes: located?.nodes,
+      path: located?.path,
       extensions: {
         code: original.code,
         ...original.details,
@@ -44,23 +57,16 @@ export function toClientError(error: unknown, logger: Logger, metrics: Metrics, 
       },
     });
   }
-  // GraphQL's own errors (syntax, validation, variable coercion) are safe and useful as they are.
-  if (error instanceof GraphQLError && !error.originalError) {
-    metrics.error(String(error.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED'));
-    return error;
-  }
-  if (original instanceof GraphQLError && original.extensions.code) {
-    metrics.error(String(original.extensions.code));
+  // GraphQL's own errors (syntax, validation, variable coercion, limits) are safe as they are.
+  if (isGraphQLError(original)) {
+    metrics.error(String(original.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED'));
     return original;
   }
   metrics.error('INTERNAL_SERVER_ERROR');
   logger.error({ err: original }, 'unexpected error in a GraphQL operation');
   return new GraphQLError(
     production ? 'Unexpected error' : `Unexpected error: ${original instanceof Error ? original.message : String(original)}`,
-    {
-      path: error instanceof GraphQLError ? error.path : undefined,
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
-    },
+    { path: located?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
   );
 }
 
