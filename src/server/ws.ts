@@ -11,13 +11,13 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import { getOperationAST, type ExecutionArgs } from 'graphql';
+import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
-import type { ConveyorYoga, WsInitialContext } from './yoga.js';
+import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
 
 export interface WsDeps {
   yoga: ConveyorYoga;
@@ -101,10 +101,10 @@ export function attachWebSockets(deps: WsDeps) {
         try {
           document = parse(payload.query);
         } catch (error) {
-          return [error as never];
+          return withCodes([error as GraphQLError]);
         }
         const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
+        if (errors.length > 0) return withCodes(errors);
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,

@@ -98,6 +98,51 @@ function useMutationRateLimit(deps: YogaDeps): Plugin<GraphQLContext> {
   };
 }
 
+/**
+ * Codes for errors that graphql-js and graphql-armor raise without one, so every error a client
+ * sees carries `extensions.code`: bad variable values are the client's input errors, and armor's
+ * rejections are limits.
+ */
+function codeFor(error: GraphQLError): string | undefined {
+  if (error.extensions.code) return undefined;
+  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
+  if (/limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)/i.test(error.message)) {
+    return 'QUERY_LIMIT_EXCEEDED';
+  }
+  if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  return undefined;
+}
+
+/** Copy errors, adding the code `codeFor` gives to those that lack one. */
+export function withCodes<E extends GraphQLError>(errors: readonly E[]): GraphQLError[] {
+  return errors.map((e) => {
+    const code = codeFor(e);
+    return code ? new GraphQLError(e.message, { nodes: e.nodes, path: e.path, extensions: { ...e.extensions, code } }) : e;
+  });
+}
+
+function withInputCode<T extends { errors?: readonly GraphQLError[] }>(result: T): T {
+  return result.errors ? { ...result, errors: withCodes(result.errors) } : result;
+}
+
+function useErrorCodes(): Plugin<GraphQLContext> {
+  return {
+    onExecute: () => ({
+      onExecuteDone: ({ result, setResult }) => {
+        if (!(Symbol.asyncIterator in result)) setResult(withInputCode(result));
+      },
+    }),
+    onSubscribe: () => ({
+      onSubscribeResult: ({ result, setResult }) => {
+        if (!(Symbol.asyncIterator in result)) setResult(withInputCode(result));
+      },
+    }),
+    onResultProcess: ({ result, setResult }) => {
+      if (!Array.isArray(result) && !(Symbol.asyncIterator in result)) setResult(withInputCode(result));
+    },
+  };
+}
+
 export function buildYoga(deps: YogaDeps) {
   return createYoga<object, GraphQLContext>({
     schema: buildSchema(),
@@ -132,6 +177,7 @@ export function buildYoga(deps: YogaDeps) {
         costLimit: { maxCost: 20_000 },
       }),
       useMutationRateLimit(deps),
+      useErrorCodes(),
     ],
   });
 }

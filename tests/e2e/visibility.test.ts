@@ -1,0 +1,103 @@
+/**
+ * Who may see what: org B never receives org A's tasks, and nobody but the creator sees a
+ * private task, on any query or subscription.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLEAR_DESCRIPTION, COUNTS, CREATE_TASK, TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
+import { eventually, gql, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+
+let server: TestServer;
+const clients: WsClient[] = [];
+let alice: string; // acme, creator
+let amir: string; // acme, same org
+let bob: string; // globex, other org
+
+beforeAll(async () => {
+  server = await startServer();
+  alice = await server.token({ name: 'Alice', org: 'acme' });
+  amir = await server.token({ name: 'Amir', org: 'acme' });
+  bob = await server.token({ name: 'Bob', org: 'globex' });
+});
+afterAll(async () => {
+  for (const c of clients) await c.dispose();
+  await server.dispose();
+});
+const client = (token: string) => {
+  const c = wsClient(server, token);
+  clients.push(c);
+  return c;
+};
+const head = async (token: string) => (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor as string;
+
+describe('visibility', () => {
+  it('org members see public tasks, other orgs see nothing, private tasks only their creator', async () => {
+    const after = await head(alice);
+    const streams = {
+      alice: subscribe<TaskUpdateData>(client(alice), TASK_UPDATED, { after }),
+      amir: subscribe<TaskUpdateData>(client(amir), TASK_UPDATED, { after }),
+      bob: subscribe<TaskUpdateData>(client(bob), TASK_UPDATED, { after }),
+    };
+    const counts = {
+      amir: subscribe<any>(client(amir), COUNTS, {}),
+      bob: subscribe<any>(client(bob), COUNTS, {}),
+    };
+    const pub = (await gqlOk(server, CREATE_TASK, { input: { title: 'public', description: CLEAR_DESCRIPTION } }, alice)).createTask;
+    const priv = (await gqlOk(server, CREATE_TASK, { input: { title: 'private', description: CLEAR_DESCRIPTION, private: true } }, alice)).createTask;
+    const bobs = (await gqlOk(server, CREATE_TASK, { input: { title: 'globex work', description: CLEAR_DESCRIPTION } }, bob)).createTask;
+
+    // Wait until every task has finished its automatic steps (issue opened) for its creator.
+    await eventually(() => streams.alice.received.filter((d) => d.taskUpdated.event === 'ISSUE_OPENED').length === 2);
+    await eventually(() => streams.bob.received.some((d) => d.taskUpdated.event === 'ISSUE_OPENED'));
+    await eventually(() => streams.amir.received.some((d) => d.taskUpdated.event === 'ISSUE_OPENED'));
+    await new Promise((r) => setTimeout(r, 200)); // anything wrongly delivered would have arrived
+
+    const ids = (s: { received: TaskUpdateData[] }) => new Set(s.received.map((d) => d.taskUpdated.task.id));
+    expect(ids(streams.alice)).toEqual(new Set([pub.id, priv.id]));
+    expect(ids(streams.amir)).toEqual(new Set([pub.id]));
+    expect(ids(streams.bob)).toEqual(new Set([bobs.id]));
+
+    // Counts are scoped the same way.
+    await eventually(() => counts.amir.received.at(-1)?.dashboardCounts.total === 1);
+    await eventually(() => counts.bob.received.at(-1)?.dashboardCounts.total === 1);
+    expect(counts.amir.received.every((d) => d.dashboardCounts.total <= 1)).toBe(true);
+
+    // Queries: list, get, timeline.
+    const list = async (token: string) =>
+      new Set((await gqlOk(server, `{ tasks(first: 50) { nodes { id } } }`, {}, token)).tasks.nodes.map((n: any) => n.id));
+    expect(await list(alice)).toEqual(new Set([pub.id, priv.id]));
+    expect(await list(amir)).toEqual(new Set([pub.id]));
+    expect(await list(bob)).toEqual(new Set([bobs.id]));
+    expect((await gqlOk(server, TASK, { id: priv.id }, amir)).task).toBeNull();
+    expect((await gqlOk(server, TASK, { id: pub.id }, bob)).task).toBeNull();
+    const timeline = await gql(server, `query($id: ID!) { timeline(taskId: $id) { type } }`, { id: priv.id }, amir);
+    expect(timeline.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    // Timeline subscription to someone else's private task: NOT_FOUND, no events.
+    const spy = subscribe<any>(client(bob), TIMELINE, { taskId: pub.id });
+    await spy.done;
+    expect(spy.received).toEqual([]);
+    expect(JSON.stringify(spy.errors)).toContain('NOT_FOUND');
+
+    // Mutations on invisible tasks are NOT_FOUND and change nothing.
+    const cancel = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: priv.id }, amir);
+    expect(cancel.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    // A teammate who can see a task still may not cancel someone else's request.
+    const notMine = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: pub.id }, amir);
+    expect(notMine.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await gqlOk(server, TASK, { id: pub.id }, alice)).task.status).toBe('DISPATCHED');
+  });
+
+  it('filters: MINE and creator narrow the stream and the list', async () => {
+    const after = await head(amir);
+    const mine = subscribe<TaskUpdateData>(client(amir), TASK_UPDATED, { after, filter: { scope: 'MINE' } });
+    const byAlice = subscribe<TaskUpdateData>(client(amir), TASK_UPDATED, { after, filter: { creatorId: 'acme/Alice' } });
+    const a = (await gqlOk(server, CREATE_TASK, { input: { title: 'by alice', description: 'fix it' } }, alice)).createTask;
+    const m = (await gqlOk(server, CREATE_TASK, { input: { title: 'by amir', description: 'fix it' } }, amir)).createTask;
+    await eventually(() => mine.received.some((d) => d.taskUpdated.event === 'CLARIFICATION_REQUESTED'));
+    await eventually(() => byAlice.received.some((d) => d.taskUpdated.event === 'CLARIFICATION_REQUESTED'));
+    expect(new Set(mine.received.map((d) => d.taskUpdated.task.id))).toEqual(new Set([m.id]));
+    expect(new Set(byAlice.received.map((d) => d.taskUpdated.task.id))).toEqual(new Set([a.id]));
+    const mineList = await gqlOk(server, `{ tasks(filter: { scope: MINE }) { nodes { id } } }`, {}, amir);
+    expect(mineList.tasks.nodes.map((n: any) => n.id)).toEqual([m.id]);
+  });
+});
