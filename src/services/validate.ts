@@ -50,7 +50,7 @@ export const schemas = {
   branch: z
     .string()
     .max(LIMITS.branch)
-    .regex(/^(?!-)[A-Za-z0-9._\/-]+$/, 'must be a git branch name'),
+    .regex(/^(?!-)[A-Za-z0-9._/-]+$/, 'must be a git branch name'),
   prNumber: z.number().int().positive('must be a positive number'),
   url: httpUrl,
   prTitle: text(LIMITS.prTitle),

@@ -52,8 +52,8 @@ describe('task machine (pure transitions)', () => {
     expect(s.value).toBe('analyzing');
     expect(s.context.clarifications[0].answers).toEqual(['This', 'Now']);
 
-    let actions: Actions;
-    [s, actions] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } });
+    const [dispatched, actions] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } });
+    s = dispatched;
     expect(s.value).toEqual({ dispatched: 'openingIssue' });
     expect(actions.find((a) => a.type === 'xstate.spawnChild')?.params.src).toBe('openIssue');
     expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'a', branch: 'b' })).toBe(false);
