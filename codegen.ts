@@ -28,7 +28,7 @@ const config: CodegenConfig = {
         mapperTypeSuffix: 'Model',
         enumsAsTypes: true,
         immutableTypes: false,
-        scalars: { DateTime: 'string', JSON: 'unknown' },
+        scalars: { DateTime: { input: 'Date', output: 'string' }, JSON: 'unknown' },
         enumValues: {
           TaskStatus: upper(STATUSES),
           AgentStatus: upper(['idle', 'busy']),

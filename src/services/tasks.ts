@@ -21,16 +21,22 @@ export interface TaskFilterInput {
   creatorId?: string | null;
 }
 
-/** Machine events a user can send, with the GraphQL `TaskAction` each one is shown as. */
-const ACTION_PROBES: { action: string; event: TaskCommand }[] = [
-  { action: 'ANSWER', event: { type: 'ANSWER', answers: [] } },
-  { action: 'CANCEL', event: { type: 'CANCEL' } },
-  { action: 'RETRY', event: { type: 'RETRY' } },
-  { action: 'START_CODING', event: { type: 'START_CODING', agentId: '', branch: '' } },
-  { action: 'REPORT_PR_OPENED', event: { type: 'PR_OPENED', number: 0, url: '', title: '' } },
-  { action: 'REPORT_PR_MERGED', event: { type: 'PR_MERGED', sha: '', mergedAt: '' } },
-  { action: 'REPORT_PR_CLOSED', event: { type: 'PR_CLOSED' } },
-  { action: 'FAIL', event: { type: 'FAIL', error: '' } },
+/**
+ * Machine events a user can send, with the GraphQL `TaskAction` each one is shown as. Probed with
+ * `can()`, so guards decide too; ANSWER is probed with one answer per open question.
+ */
+const ACTION_PROBES: { action: string; event: (task: TaskView) => TaskCommand }[] = [
+  {
+    action: 'ANSWER',
+    event: (task) => ({ type: 'ANSWER', answers: (task.clarifications.at(-1)?.questions ?? ['']).map(() => 'answer') }),
+  },
+  { action: 'CANCEL', event: () => ({ type: 'CANCEL' }) },
+  { action: 'RETRY', event: () => ({ type: 'RETRY' }) },
+  { action: 'START_CODING', event: () => ({ type: 'START_CODING', agentId: '', branch: '' }) },
+  { action: 'REPORT_PR_OPENED', event: () => ({ type: 'PR_OPENED', number: 0, url: '', title: '' }) },
+  { action: 'REPORT_PR_MERGED', event: () => ({ type: 'PR_MERGED', sha: '', mergedAt: '' }) },
+  { action: 'REPORT_PR_CLOSED', event: () => ({ type: 'PR_CLOSED' }) },
+  { action: 'FAIL', event: () => ({ type: 'FAIL', error: '' }) },
 ];
 
 export class TaskService {
@@ -143,10 +149,13 @@ export class TaskService {
     const event: TaskCommand = {
       type: 'PR_MERGED',
       sha: parse(schemas.sha, sha, 'sha'),
+      // The DateTime scalar has already parsed and validated it into a Date.
       mergedAt:
-        mergedAt === null || mergedAt === undefined
-          ? new Date().toISOString()
-          : new Date(parse(schemas.dateTime, mergedAt, 'mergedAt')).toISOString(),
+        mergedAt instanceof Date
+          ? mergedAt.toISOString()
+          : mergedAt === null || mergedAt === undefined
+            ? new Date().toISOString()
+            : new Date(parse(schemas.dateTime, mergedAt, 'mergedAt')).toISOString(),
     };
     return this.send(viewer, await this.require(viewer, taskId), event);
   }
@@ -166,7 +175,7 @@ export class TaskService {
       value: task.stateValue,
       context: { ...task, attempts: 0 },
     } as never) as AnyMachineSnapshot;
-    return ACTION_PROBES.filter(({ event }) => snapshot.can(event)).map((p) => p.action);
+    return ACTION_PROBES.filter(({ event }) => snapshot.can(event(task))).map((p) => p.action);
   }
 
   async timeline(viewer: Viewer, taskId: string, after: string | null | undefined, first: number): Promise<LogEvent[]> {

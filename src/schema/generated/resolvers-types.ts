@@ -16,7 +16,7 @@ export type Scalars = {
   Int: { input: number; output: number; }
   Float: { input: number; output: number; }
   /** An ISO-8601 date-time string in UTC, e.g. `2026-11-22T10:00:00.000Z`. */
-  DateTime: { input: string; output: string; }
+  DateTime: { input: Date; output: string; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
 };
