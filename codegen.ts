@@ -19,7 +19,19 @@ const upper = (values: string[]) => Object.fromEntries(values.map((v) => [v.toUp
  */
 const config: CodegenConfig = {
   schema: 'src/schema/schema.graphql',
+  ignoreNoDocuments: true,
   generates: {
+    // Typed documents for the dashboard; fragments live beside the components that use them.
+    'client/src/gql/': {
+      documents: ['client/src/**/*.{ts,tsx}', '!client/src/gql/**'],
+      preset: 'client',
+      presetConfig: { fragmentMasking: false },
+      config: {
+        useTypeImports: true,
+        enumsAsTypes: true,
+        scalars: { DateTime: 'string', JSON: 'unknown' },
+      },
+    },
     'src/schema/generated/resolvers-types.ts': {
       plugins: ['typescript', 'typescript-resolvers'],
       config: {

@@ -2,10 +2,13 @@
  * `buildApp(config)` wires ports, runtime, GraphQL and transports and returns `{ start, stop }`,
  * so tests run the real server on port 0 as cheaply as `index.ts` runs it for users.
  */
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
+import sirv from 'sirv';
 import type { Bus } from '../bus/types.js';
 import { MemoryBus } from '../bus/memory.js';
 import { LocalIssueTracker } from '../effects/local-tracker.js';
@@ -31,7 +34,11 @@ export interface AppOverrides {
   issueTracker?: IssueTracker;
   logger?: Logger;
   clock?: () => number;
+  /** Directory of the built dashboard. @default client/dist of this checkout */
+  clientDir?: string;
 }
+
+export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
 
 export interface App {
   /** Listen; resolves with the base URL (port 0 picks a free port). */
@@ -106,6 +113,13 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     initTimeoutMs: config.wsInitTimeoutMs,
   });
 
+  const clientDir = overrides.clientDir ?? DEFAULT_CLIENT_DIR;
+  // sirv: a well-kept static handler (path traversal, ETags, ranges); `single` serves index.html
+  // for unknown paths so deep links work.
+  const assets = existsSync(join(clientDir, 'index.html'))
+    ? sirv(clientDir, { single: true, etag: true, dev: false })
+    : null;
+
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
@@ -139,9 +153,12 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       return void res.end(await metrics.registry.metrics());
     }
-    if (path === '/') {
-      res.writeHead(302, { location: '/graphql' });
-      return void res.end();
+    if (path !== '/graphql' && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (assets) return assets(req, res, () => httpError(res, 404, 'NOT_FOUND', 'Not found'));
+      if (path === '/') {
+        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+        return void res.end('The dashboard is not built: run `npm run build:client` (npm start does it).\nGraphiQL: /graphql\n');
+      }
     }
     if (req.method === 'POST') {
       // Body limits before Yoga reads anything: no length → 411, too long → 413.

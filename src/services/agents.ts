@@ -80,6 +80,10 @@ export class AgentService {
     return this.store.listAgents(viewer.org);
   }
 
+  listAt(viewer: Viewer) {
+    return this.store.listAgentsAt(viewer.org);
+  }
+
   async updates(viewer: Viewer, after: string | null | undefined) {
     const head = await this.store.head();
     const start = parseCursor(after) ?? head;

@@ -356,6 +356,13 @@ export class SqliteStore implements EventStore {
     );
   }
 
+  async listAgentsAt(org: string): Promise<{ agents: AgentView[]; logCursor: number }> {
+    return this.db.transaction(() => ({
+      agents: (this.stmt.listAgents.all(org) as { view: string }[]).map((r) => JSON.parse(r.view) as AgentView),
+      logCursor: (this.stmt.head.get() as { head: number }).head,
+    }))();
+  }
+
   async dueDeadlines(now: number, limit: number): Promise<Deadline[]> {
     const rows = this.stmt.due.all(now, limit) as {
       entity_type: EntityType;

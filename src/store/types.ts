@@ -155,6 +155,8 @@ export interface EventStore {
   getAgent(id: string): Promise<AgentView | null>;
   findAgentByName(org: string, name: string): Promise<AgentView | null>;
   listAgents(org: string): Promise<AgentView[]>;
+  /** Agents and the log head, read together. */
+  listAgentsAt(org: string): Promise<{ agents: AgentView[]; logCursor: number }>;
 
   dueDeadlines(now: number, limit: number): Promise<Deadline[]>;
   nextDeadlineAt(): Promise<number | null>;

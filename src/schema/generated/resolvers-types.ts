@@ -43,6 +43,13 @@ export type AgentHealth =
   | 'healthy'
   | 'stale';
 
+export type AgentList = {
+  __typename?: 'AgentList';
+  /** Log cursor of this read: pass it as `after` to `agentUpdated` to continue live with no gap. */
+  cursor: Scalars['String']['output'];
+  nodes: Array<Agent>;
+};
+
 export type AgentStatus =
   | 'busy'
   | 'idle';
@@ -221,6 +228,8 @@ export type PullRequest = {
 export type Query = {
   __typename?: 'Query';
   agent?: Maybe<Agent>;
+  /** Agents of the viewer's org with the log cursor they are exact for. */
+  agentList: AgentList;
   /** Agents of the viewer's org. */
   agents: Array<Agent>;
   dashboardCounts: DashboardCounts;
@@ -401,6 +410,8 @@ export type TimelineEvent = {
   at: Scalars['DateTime']['output'];
   cursor: Scalars['String']['output'];
   payload?: Maybe<Scalars['JSON']['output']>;
+  /** The machine state value right after this event, for replaying the history on a diagram. */
+  state: Scalars['JSON']['output'];
   type: Scalars['String']['output'];
   version: Scalars['Int']['output'];
 };
@@ -487,6 +498,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 export type ResolversTypes = {
   Agent: ResolverTypeWrapper<AgentViewModel>;
   AgentHealth: null;
+  AgentList: ResolverTypeWrapper<Omit<AgentList, 'nodes'> & { nodes: Array<ResolversTypes['Agent']> }>;
   AgentStatus: null;
   AgentUpdate: ResolverTypeWrapper<LogEventModel>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'viewer'> & { viewer: ResolversTypes['Viewer'] }>;
@@ -522,6 +534,7 @@ export type ResolversTypes = {
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
   Agent: AgentViewModel;
+  AgentList: Omit<AgentList, 'nodes'> & { nodes: Array<ResolversParentTypes['Agent']> };
   AgentUpdate: LogEventModel;
   AuthPayload: Omit<AuthPayload, 'viewer'> & { viewer: ResolversParentTypes['Viewer'] };
   Boolean: Scalars['Boolean']['output'];
@@ -566,6 +579,11 @@ export type AgentResolvers<ContextType = GraphQLContext, ParentType extends Reso
 };
 
 export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', STALE: 'stale' };
+
+export type AgentListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AgentList'] = ResolversParentTypes['AgentList']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  nodes?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
+};
 
 export type AgentStatusResolvers = { BUSY: 'busy', IDLE: 'idle' };
 
@@ -647,6 +665,7 @@ export type PullRequestResolvers<ContextType = GraphQLContext, ParentType extend
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
+  agentList?: Resolver<ResolversTypes['AgentList'], ParentType, ContextType>;
   agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
   dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
   devSignInEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -714,6 +733,7 @@ export type TimelineEventResolvers<ContextType = GraphQLContext, ParentType exte
   at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  state?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
@@ -727,6 +747,7 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 export type Resolvers<ContextType = GraphQLContext> = {
   Agent?: AgentResolvers<ContextType>;
   AgentHealth?: AgentHealthResolvers;
+  AgentList?: AgentListResolvers<ContextType>;
   AgentStatus?: AgentStatusResolvers;
   AgentUpdate?: AgentUpdateResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;

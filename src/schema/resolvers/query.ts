@@ -21,6 +21,10 @@ export const Query: QueryResolvers = {
     ctx.services.tasks.timeline(viewerOf(ctx), taskId, after, first ?? 500),
   dashboardCounts: (_p, { filter }, ctx) => ctx.services.tasks.counts(viewerOf(ctx), filter),
   agents: (_p, _a, ctx) => ctx.services.agents.list(viewerOf(ctx)),
+  agentList: async (_p, _a, ctx) => {
+    const { agents, logCursor } = await ctx.services.agents.listAt(viewerOf(ctx));
+    return { nodes: agents, cursor: formatCursor(logCursor) };
+  },
   agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
   machines: () => machineDefinitions(),
   machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,

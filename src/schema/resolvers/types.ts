@@ -26,6 +26,7 @@ export const typeResolvers: Resolvers = {
   },
   TimelineEvent: {
     cursor: (e) => formatCursor(e.cursor),
+    state: (e) => e.state.stateValue,
   },
   TaskUpdate: {
     cursor: (e) => formatCursor(e.cursor),

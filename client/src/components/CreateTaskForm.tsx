@@ -1,0 +1,60 @@
+import { useState, type FormEvent } from 'react';
+import { useMutation } from 'urql';
+import { graphql } from '../gql';
+import { tasks } from '../stores';
+
+const CreateTask = graphql(`
+  mutation CreateTask($input: CreateTaskInput!) {
+    createTask(input: $input) {
+      ...TaskDetail_task
+    }
+  }
+`);
+
+export function CreateTaskForm() {
+  const [title, setTitle] = useState('');
+  const [description, setDescription] = useState('');
+  const [isPrivate, setPrivate] = useState(false);
+  const [{ fetching, error }, create] = useMutation(CreateTask);
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const result = await create({ input: { title, description: description || null, private: isPrivate } });
+    if (result.data) {
+      tasks.apply(result.data.createTask, { isNew: true });
+      setTitle('');
+      setDescription('');
+      setPrivate(false);
+    }
+  }
+
+  return (
+    <form className="card create-form" onSubmit={submit} aria-labelledby="create-heading">
+      <h2 id="create-heading">New task</h2>
+      <label htmlFor="task-title">Title</label>
+      <input id="task-title" required maxLength={200} value={title} onChange={(e) => setTitle(e.target.value)} placeholder="Add dark mode to settings" />
+      <label htmlFor="task-description">Description</label>
+      <textarea
+        id="task-description"
+        rows={3}
+        maxLength={10000}
+        value={description}
+        onChange={(e) => setDescription(e.target.value)}
+        placeholder="What should change, where, and how we know it is done"
+      />
+      <div className="row">
+        <label className="checkbox">
+          <input type="checkbox" checked={isPrivate} onChange={(e) => setPrivate(e.target.checked)} /> Private (only you can see it)
+        </label>
+        <button type="submit" className="button primary" disabled={fetching || title.trim() === ''}>
+          {fetching ? 'Creating…' : 'Create task'}
+        </button>
+      </div>
+      {error ? (
+        <p role="alert" className="error-text">
+          {error.graphQLErrors[0]?.message ?? error.message}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,26 @@
+import type { TaskStatus } from '../gql/graphql';
+
+export const STATUS_LABEL: Record<TaskStatus, string> = {
+  RECEIVED: 'Received',
+  ANALYZING: 'Analyzing',
+  NEEDS_CLARIFICATION: 'Needs clarification',
+  DISPATCHED: 'Dispatched',
+  CODING: 'Coding',
+  PR_OPEN: 'PR open',
+  MERGED: 'Merged',
+  FAILED: 'Failed',
+  CANCELLED: 'Cancelled',
+};
+
+export const ALL_STATUSES = Object.keys(STATUS_LABEL) as TaskStatus[];
+export const ACTIVE_STATUSES: TaskStatus[] = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN', 'FAILED'];
+
+/** Colour per status (styles.css); `key` on the status replays the change animation. */
+export function StatusBadge({ status }: { status: TaskStatus }) {
+  return (
+    <span key={status} className={`badge status-${status.toLowerCase()}`} data-status={status}>
+      {status === 'ANALYZING' ? <span className="spinner small" aria-hidden="true" /> : null}
+      {STATUS_LABEL[status]}
+    </span>
+  );
+}

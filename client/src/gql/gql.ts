@@ -1,0 +1,148 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
+    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.CreateTaskDocument,
+    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n": typeof types.InitialTasksDocument,
+    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
+    "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
+    "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": typeof types.MachineDefinitionDocument,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
+    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
+    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentUpdatesDocument,
+    "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": typeof types.DashboardCountsDocument,
+    "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": typeof types.MachinesDocument,
+    "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
+    "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": typeof types.DevSignInDocument,
+    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.TaskPageDocument,
+    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n": typeof types.TaskTimelineDocument,
+    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.RetryTaskDocument,
+};
+const documents: Documents = {
+    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n": types.AnswerClarificationDocument,
+    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n": types.CreateTaskDocument,
+    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n": types.InitialTasksDocument,
+    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
+    "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n  }\n": types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
+    "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": types.MachineDefinitionDocument,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n": types.AgentRow_AgentFragmentDoc,
+    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentsDocument,
+    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentUpdatesDocument,
+    "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": types.DashboardCountsDocument,
+    "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": types.MachinesDocument,
+    "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
+    "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": types.DevSignInDocument,
+    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n": types.TaskPageDocument,
+    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n": types.TaskTimelineDocument,
+    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": types.RetryTaskDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n"): (typeof documents)["\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n  }\n"): (typeof documents)["\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n"): (typeof documents)["\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n"): (typeof documents)["\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n"): (typeof documents)["\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n"): (typeof documents)["\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;

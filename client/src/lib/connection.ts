@@ -1,0 +1,42 @@
+/**
+ * Connection status for the UI: live / connecting / reconnecting / offline, and when the app last
+ * heard from the server. Fed by graphql-ws client events and the browser's online/offline events.
+ */
+import { useSyncExternalStore } from 'react';
+
+export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface ConnectionSnapshot {
+  state: ConnectionState;
+  /** Epoch ms of the last message, pong or ack from the server. */
+  lastSyncAt: number | null;
+  /** Why the last connection closed, for the offline banner. */
+  lastCloseReason: string | null;
+  /** Consecutive failed attempts since the last successful connection. */
+  failures: number;
+}
+
+let snapshot: ConnectionSnapshot = { state: 'connecting', lastSyncAt: null, lastCloseReason: null, failures: 0 };
+const listeners = new Set<() => void>();
+
+export const connection = {
+  get: () => snapshot,
+  update(patch: Partial<ConnectionSnapshot>) {
+    snapshot = { ...snapshot, ...patch };
+    for (const listener of listeners) listener();
+  },
+  synced() {
+    // Called for every message: only notify when the displayed second changes.
+    const now = Date.now();
+    if (snapshot.lastSyncAt === null || now - snapshot.lastSyncAt > 500) connection.update({ lastSyncAt: now });
+    else snapshot = { ...snapshot, lastSyncAt: now };
+  },
+  subscribe(listener: () => void) {
+    listeners.add(listener);
+    return () => listeners.delete(listener);
+  },
+};
+
+export function useConnection(): ConnectionSnapshot {
+  return useSyncExternalStore(connection.subscribe, connection.get);
+}

@@ -1,0 +1,82 @@
+/**
+ * Entities by id, kept live from subscription messages. An update older than (or as old as) the
+ * version already held is ignored, so a replay after reconnect, or a query answer that raced a
+ * subscription, can never move the UI backwards.
+ */
+import { useSyncExternalStore } from 'react';
+
+export interface Versioned {
+  id: string;
+  version: number;
+}
+
+export class VersionedStore<T extends Versioned> {
+  private items = new Map<string, T>();
+  private snapshot: T[] = [];
+  private readonly listeners = new Set<() => void>();
+  /** Ids first seen live (not from the initial load), with when: for "new" highlights. */
+  readonly arrivedAt = new Map<string, number>();
+  /** True once a full list has been loaded (pages show "loading" until then). */
+  loaded = false;
+
+  /** Merge a batch (e.g. a query result). Returns how many entries changed. */
+  load(items: readonly T[], { complete = false } = {}): number {
+    let changed = 0;
+    for (const item of items) if (this.put(item)) changed++;
+    if (complete && !this.loaded) {
+      this.loaded = true;
+      changed++;
+    }
+    if (changed > 0) this.emit();
+    return changed;
+  }
+
+  /** Apply one live update. Returns false when it was stale and ignored. */
+  apply(item: T, { isNew = false } = {}): boolean {
+    if (!this.put(item)) return false;
+    if (isNew) this.arrivedAt.set(item.id, Date.now());
+    this.emit();
+    return true;
+  }
+
+  get(id: string): T | undefined {
+    return this.items.get(id);
+  }
+
+  all(): T[] {
+    return this.snapshot;
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.arrivedAt.clear();
+    this.loaded = false;
+    this.emit();
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  private put(item: T): boolean {
+    const held = this.items.get(item.id);
+    if (held && held.version >= item.version) return false;
+    // Subscriptions may select fewer fields than the detail query: keep what we already know.
+    this.items.set(item.id, held ? { ...held, ...item } : item);
+    return true;
+  }
+
+  private emit(): void {
+    this.snapshot = [...this.items.values()];
+    for (const listener of this.listeners) listener();
+  }
+}
+
+export function useStore<T extends Versioned>(store: VersionedStore<T>): T[] {
+  return useSyncExternalStore(store.subscribe, () => store.all());
+}
+
+export function useStoreItem<T extends Versioned>(store: VersionedStore<T>, id: string): T | undefined {
+  return useSyncExternalStore(store.subscribe, () => store.get(id));
+}

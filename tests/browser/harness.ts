@@ -1,0 +1,112 @@
+/**
+ * Browser tests: the real server started the way the README starts it (`npm start`), driven by
+ * Debian's Chromium through playwright-core.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const hasChromium = existsSync(CHROMIUM);
+export const SCREENS = join(process.cwd(), 'test-results', 'screens');
+if (!hasChromium) {
+  console.warn(`Browser tests skipped: no Chromium at ${CHROMIUM}. Install it with "apt-get install -y chromium" (.ci/run does).`);
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+export interface ReadmeServer {
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** `npm start` on a fixed port and data directory (so a restart comes back at the same URL). */
+export async function startReadmeServer(port: number, dataDir: string): Promise<ReadmeServer> {
+  const child = spawn('npm', ['start'], {
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true, // its own process group: stop() ends npm, tsx and node together
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output}`)), 120_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /conveyor is running: (http:\/\/\S+)\/graphql/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM');
+      }),
+  };
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+export async function signIn(context: BrowserContext, url: string, name: string, org: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+  await page.goto(url);
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Organisation').fill(org);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText('Live', { exact: false }).first().waitFor();
+  await page.locator('[data-connection="live"]').waitFor();
+  return page;
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENS, { recursive: true });
+  await page.screenshot({ path: join(SCREENS, `${name}.png`), fullPage: true });
+}
+
+/** Record, inside the page, when each task's status badge shows each status (page clock = epoch ms). */
+export async function recordStatusChanges(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: { id: string; status: string; at: number }[] = [];
+    (window as unknown as { __statusLog: typeof seen }).__statusLog = seen;
+    const scan = () => {
+      for (const card of document.querySelectorAll<HTMLElement>('[data-task-id]')) {
+        const status = card.querySelector<HTMLElement>('[data-status]')?.dataset.status;
+        const id = card.dataset.taskId!;
+        if (status && !seen.some((s) => s.id === id && s.status === status)) seen.push({ id, status, at: Date.now() });
+      }
+    };
+    new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });
+    scan();
+  });
+}
+
+export async function statusLog(page: Page): Promise<{ id: string; status: string; at: number }[]> {
+  return page.evaluate(() => (window as unknown as { __statusLog: { id: string; status: string; at: number }[] }).__statusLog);
+}
