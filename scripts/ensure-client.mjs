@@ -14,4 +14,9 @@ const newest = (dir) =>
 const sources = Math.max(newest('client/src'), statSync('client/index.html').mtimeMs, statSync('client/vite.config.ts').mtimeMs);
 if (existsSync(built) && statSync(built).mtimeMs >= sources) process.exit(0);
 console.log('Building the dashboard (client/dist)…');
-execFileSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], { stdio: 'inherit' });
+// A production bundle whatever NODE_ENV the caller has (a test runner sets "test", which would
+// make Vite bundle React's development build).
+execFileSync('npx', ['vite', 'build', '--config', 'client/vite.config.ts', '--logLevel', 'warn'], {
+  stdio: 'inherit',
+  env: { ...process.env, NODE_ENV: 'production' },
+});

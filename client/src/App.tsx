@@ -1,10 +1,10 @@
-import { useEffect, useMemo } from 'react';
+import { useEffect } from 'react';
 import { Provider } from 'urql';
 import { Link, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { ConnectionBanner, ConnectionStatus } from './components/ConnectionStatus';
 import { LiveTasks } from './components/LiveTasks';
-import { createClients } from './lib/client';
+import { clientsFor, disposeClients } from './lib/client';
 import { setSession, useSession } from './lib/session';
 import { AgentsPage } from './pages/AgentsPage';
 import { DashboardPage } from './pages/DashboardPage';
@@ -15,6 +15,13 @@ import { tasks } from './stores';
 
 export function App() {
   const session = useSession();
+  useEffect(() => {
+    // Signed out (button, or the server refused the token): close the socket, forget the data.
+    if (!session) {
+      disposeClients();
+      tasks.clear();
+    }
+  }, [session]);
   if (!session) return <SignInPage />;
   // A new token means a new socket and a fresh store (another user must not see the old one's data).
   return <SignedIn key={session.token} />;
@@ -22,11 +29,7 @@ export function App() {
 
 function SignedIn() {
   const session = useSession()!;
-  const clients = useMemo(() => createClients(session), [session]);
-  useEffect(() => () => {
-    clients.dispose();
-    tasks.clear();
-  }, [clients]);
+  const clients = clientsFor(session);
 
   return (
     <Provider value={clients.urql}>

@@ -114,6 +114,9 @@ export interface HostOptions {
 
 const MAX_CONFLICT_RETRIES = 5;
 
+/** How effect results are attributed on timelines ("by analyzer"). */
+const EFFECT_ACTORS: Record<string, string> = { analyze: 'analyzer', openIssue: 'issue tracker' };
+
 export class ActorHost {
   private readonly store: EventStore;
   private readonly clock: () => number;
@@ -349,7 +352,7 @@ export class ActorHost {
       if (this.stopped || controller.signal.aborted) return;
       this.execute(
         [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
-        effect.src,
+        EFFECT_ACTORS[effect.src] ?? effect.src,
       ).catch((error: unknown) => {
         this.options.logger.error({ err: error, entityId, effect: effect.src }, 'effect result not applied');
       });

@@ -174,7 +174,9 @@ export function buildYoga(deps: YogaDeps) {
         maxAliases: { n: 20 },
         maxDirectives: { n: 20 },
         maxTokens: { n: 4000 },
-        costLimit: { maxCost: 20_000 },
+        // Cost multiplies by `first`: the dashboard's 200 detailed tasks cost ~60k; 250k leaves
+        // room for real clients and still stops `tasks(first: 100000)`-style requests.
+        costLimit: { maxCost: 250_000, flattenFragments: true },
       }),
       useMutationRateLimit(deps),
       useErrorCodes(),

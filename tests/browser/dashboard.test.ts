@@ -10,9 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, gqlOk } from '../utils/server.js';
 import { freePort, hasChromium, launch, recordStatusChanges, screenshot, signIn, startReadmeServer, statusLog, type ReadmeServer } from './harness.js';
 
-const STATUS_ORDER = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN', 'MERGED'];
-
-describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
+describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () => {
   let server: ReadmeServer;
   let browser: Browser;
   let port: number;
@@ -66,22 +64,29 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', () => {
 
     const commits = await timeline(aliceToken, id);
     const seen = (await statusLog(b)).filter((s) => s.id === id);
-    expect(seen.length).toBeGreaterThan(0);
-    // For every commit that changed the status, Bob's page showed that status (or a later one,
-    // when two commits landed within one frame) within 1 s.
-    let last = '';
-    for (const commit of commits) {
-      const status = statusFromState(commit.state);
-      if (status === last) continue;
-      last = status;
-      const committedAt = Date.parse(commit.at);
-      const shown = seen.find((s) => STATUS_ORDER.indexOf(s.status) >= STATUS_ORDER.indexOf(status) && s.at >= committedAt - 50);
-      expect(shown, `${status} at v${commit.version}`).toBeDefined();
-      expect(shown!.at - committedAt, `${status} shown ${shown!.at - committedAt} ms after commit`).toBeLessThan(1000);
+    // The status changes as committed: RECEIVED, ANALYZING, NEEDS_CLARIFICATION, ANALYZING, DISPATCHED.
+    const changes = commits
+      .map((c) => ({ status: statusFromState(c.state), at: Date.parse(c.at), version: c.version }))
+      .filter((c, i, all) => i === 0 || c.status !== all[i - 1].status);
+    expect(changes.map((c) => c.status)).toEqual(['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'ANALYZING', 'DISPATCHED']);
+    // Bob's page showed each change within 1 s of its commit. Two commits inside one frame may
+    // render only the later one; then that later one must have shown within 1 s of the earlier.
+    let from = 0;
+    for (let i = 0; i < changes.length; i++) {
+      const index = seen.findIndex((s, k) => k >= from && s.status === changes[i].status);
+      const shown = index >= 0 ? seen[index] : seen.find((s, k) => k >= from && s.status === changes[i + 1]?.status);
+      expect(shown, `v${changes[i].version} ${changes[i].status} never shown`).toBeDefined();
+      expect(shown!.at - changes[i].at, `v${changes[i].version} ${changes[i].status}`).toBeLessThan(1000);
+      if (index >= 0) from = index + 1;
     }
-    // Nobody reloaded: the statuses were seen in lifecycle order.
-    const order = seen.map((s) => STATUS_ORDER.indexOf(s.status));
-    expect(order).toEqual([...order].sort((x, y) => x - y));
+    // ...and never showed a status that was not committed, or out of order.
+    const statuses = changes.map((c) => c.status);
+    let cursor = 0;
+    for (const s of seen) {
+      cursor = statuses.indexOf(s.status, cursor);
+      expect(cursor, `unexpected ${s.status}`).toBeGreaterThanOrEqual(0);
+      cursor++;
+    }
     await a.context().close();
     await b.context().close();
   });

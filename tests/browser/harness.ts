@@ -34,8 +34,10 @@ export interface ReadmeServer {
 
 /** `npm start` on a fixed port and data directory (so a restart comes back at the same URL). */
 export async function startReadmeServer(port: number, dataDir: string): Promise<ReadmeServer> {
+  // The environment a user has: none of the test runner's variables (NODE_ENV=test) leak in.
+  const { NODE_ENV: _testEnv, VITEST: _vitest, ...userEnv } = process.env;
   const child = spawn('npm', ['start'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: '' },
+    env: { ...userEnv, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true, // its own process group: stop() ends npm, tsx and node together
   });

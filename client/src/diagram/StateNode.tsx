@@ -32,8 +32,13 @@ export function StateNode({ data }: NodeProps<StateFlowNode>) {
       aria-current={current ? 'true' : undefined}
       title={state.description}
     >
-      {/* Edges are routed by ELK, but @xyflow/react only draws edges between nodes with handles. */}
-      <Handle type="target" position={Position.Left} isConnectable={false} className="state-node__handle" />
+      {/* ELK routes the edges, but @xyflow/react only draws edges between nodes with handles. */}
+      <Handle
+        type="target"
+        position={Position.Left}
+        isConnectable={false}
+        className="state-node__handle"
+      />
       <span className="state-node__label">
         {state.isInitial && <span className="state-node__initial" title="Initial state" />}
         {state.label}
@@ -41,7 +46,12 @@ export function StateNode({ data }: NodeProps<StateFlowNode>) {
         {state.kind === 'final' && <span className="state-diagram__sr-only"> (final)</span>}
         {state.isInitial && <span className="state-diagram__sr-only"> (initial)</span>}
       </span>
-      <Handle type="source" position={Position.Right} isConnectable={false} className="state-node__handle" />
+      <Handle
+        type="source"
+        position={Position.Right}
+        isConnectable={false}
+        className="state-node__handle"
+      />
     </div>
   );
 }

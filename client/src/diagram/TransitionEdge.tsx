@@ -14,7 +14,7 @@ export type TransitionFlowEdge = Edge<TransitionEdgeData, 'transition'>;
 const CORNER_RADIUS = 6;
 
 /** SVG path through ELK's orthogonal route, with the corners slightly rounded. */
-export function routePath(points: readonly Point[]): string {
+function routePath(points: readonly Point[]): string {
   if (points.length === 0) return '';
   const [first, ...rest] = points;
   let path = `M ${first.x} ${first.y}`;
@@ -57,7 +57,12 @@ export function TransitionEdge({ id, data, markerEnd }: EdgeProps<TransitionFlow
   const [event, guard] = edgeLabelLines(transition);
   return (
     <>
-      <BaseEdge id={id} path={routePath(transition.points)} markerEnd={markerEnd} interactionWidth={0} />
+      <BaseEdge
+        id={id}
+        path={routePath(transition.points)}
+        markerEnd={markerEnd}
+        interactionWidth={0}
+      />
       {label && (
         <EdgeLabelRenderer>
           <div

@@ -12,7 +12,8 @@ let nextKey = 1;
 
 /**
  * The layout for a definition, computed once and shared. The promise never rejects, so a
- * component can hand it straight to React's `use()`.
+ * component can hand it straight to React's `use()`. Failures are cached too: a component that
+ * suspends on first mount loses its state and asks again, and must get the same promise back.
  */
 export function cachedLayout(definition: unknown): Promise<LayoutResult> {
   const serialised = JSON.stringify(definition) ?? '';

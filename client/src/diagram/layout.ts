@@ -2,8 +2,7 @@
  * Positions a MachineGraph with ELK's layered algorithm. Runs in the browser and in Node (the
  * bundled build needs no worker), so it is unit-testable without a DOM.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
-import type { ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk.bundled.js';
+import type { ELK, ElkExtendedEdge, ElkLabel, ElkNode } from 'elkjs/lib/elk.bundled.js';
 import type { GraphEdge, GraphNode, MachineGraph } from './machine-graph.js';
 
 export interface Point {
@@ -33,6 +32,10 @@ export interface Layout {
 }
 
 export interface LayoutOptions {
+  /**
+   * Flow direction; DOWN by default. The task machine comes out about square top-down but four
+   * times wider than tall left-to-right, which is unreadable on a phone once fitted.
+   */
   direction?: 'RIGHT' | 'DOWN';
 }
 
@@ -59,12 +62,15 @@ function labelFor(edge: GraphEdge): ElkLabel {
   };
 }
 
-// Cycles (retry, re-analysis) must be broken somewhere; breaking them against the order states
-// are written in keeps the happy path flowing forward, as the machine's author laid it out.
-const ORDERING = {
+// Cycles (retry, re-analysis) must be broken somewhere. Breaking them against the order states
+// are written in keeps the happy path flowing forward, as the machine's author wrote it. Set on
+// a group, MODEL_ORDER crashes ELK 0.12, so groups break cycles depth-first, which gives the same
+// reading order for the small groups state machines have (idle → busy, healthy → stale).
+const TOP_LEVEL_ORDERING = {
   'elk.layered.cycleBreaking.strategy': 'MODEL_ORDER',
   'elk.layered.considerModelOrder.strategy': 'NODES_AND_EDGES',
 };
+const GROUP_ORDERING = { 'elk.layered.cycleBreaking.strategy': 'DEPTH_FIRST' };
 
 function toElk(graph: MachineGraph, direction: 'RIGHT' | 'DOWN'): ElkNode {
   const byParent = new Map<string | undefined, GraphNode[]>();
@@ -78,7 +84,7 @@ function toElk(graph: MachineGraph, direction: 'RIGHT' | 'DOWN'): ElkNode {
         id: node.id,
         children,
         layoutOptions: {
-          ...JSON.parse(process.env.CHILD ?? '{}'),
+          ...GROUP_ORDERING,
           'elk.padding': `[top=${GROUP_HEADER},left=16,bottom=16,right=16]`,
           // Room for the group's own name in its header.
           'elk.nodeSize.constraints': 'MINIMUM_SIZE',
@@ -95,9 +101,9 @@ function toElk(graph: MachineGraph, direction: 'RIGHT' | 'DOWN'): ElkNode {
   return {
     id: '__root__',
     layoutOptions: {
-      ...ORDERING,
+      ...TOP_LEVEL_ORDERING,
       'elk.algorithm': 'layered',
-      'elk.direction': process.env.DIR ?? direction,
+      'elk.direction': direction,
       // One layout across the hierarchy, so edges into and out of groups are routed properly.
       'elk.hierarchyHandling': 'INCLUDE_CHILDREN',
       // Edges in absolute coordinates (they are drawn in one SVG), nodes relative to parents.
@@ -105,11 +111,14 @@ function toElk(graph: MachineGraph, direction: 'RIGHT' | 'DOWN'): ElkNode {
       'elk.json.shapeCoords': 'PARENT',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.edgeLabels.placement': 'CENTER',
-      'elk.layered.spacing.nodeNodeBetweenLayers': '48',
-      'elk.layered.spacing.edgeNodeBetweenLayers': '20',
-      'elk.spacing.nodeNode': '32',
+      // Tight spacing: the task machine has 25 labelled edges, and a smaller drawing means
+      // larger text once fitted to the card.
+      'elk.layered.spacing.nodeNodeBetweenLayers': '32',
+      'elk.layered.spacing.edgeNodeBetweenLayers': '12',
+      'elk.layered.spacing.edgeEdgeBetweenLayers': '6',
+      'elk.spacing.nodeNode': '24',
+      'elk.spacing.edgeEdge': '8',
       'elk.spacing.edgeLabel': '4',
-      'elk.spacing.edgeEdge': '14',
       'elk.layered.nodePlacement.strategy': 'NETWORK_SIMPLEX',
       'elk.padding': '[top=16,left=16,bottom=16,right=16]',
     },
@@ -129,15 +138,26 @@ function box(shape: { x?: number; y?: number; width?: number; height?: number })
   return { x: shape.x ?? 0, y: shape.y ?? 0, width: shape.width ?? 0, height: shape.height ?? 0 };
 }
 
-function collectEdges(elk: ElkNode, into: Map<string, ElkExtendedEdge>): void {
-  for (const edge of elk.edges ?? []) into.set(edge.id, edge);
-  for (const child of elk.children ?? []) collectEdges(child, into);
+let elk: Promise<ELK> | undefined;
+
+/** ELK is over a megabyte of JavaScript: load it with the first layout, not with the app. */
+function loadElk(): Promise<ELK> {
+  elk ??= import('elkjs/lib/elk.bundled.js').then(
+    ({ default: Elk }) => new Elk(),
+    (error: unknown) => {
+      // A failed chunk download (flaky network, new deploy) is retried by the next layout.
+      elk = undefined;
+      throw error;
+    },
+  );
+  return elk;
 }
 
-const elk = new ELK();
-
-export async function layoutGraph(graph: MachineGraph, options: LayoutOptions = {}): Promise<Layout> {
-  const result = await elk.layout(toElk(graph, options.direction ?? 'RIGHT'));
+export async function layoutGraph(
+  graph: MachineGraph,
+  options: LayoutOptions = {},
+): Promise<Layout> {
+  const result = await (await loadElk()).layout(toElk(graph, options.direction ?? 'DOWN'));
 
   const shapes = new Map<string, Box>();
   const walk = (node: ElkNode): void => {
@@ -147,9 +167,8 @@ export async function layoutGraph(graph: MachineGraph, options: LayoutOptions = 
     }
   };
   walk(result);
-  // ELK may move hierarchy-crossing edges into a nested node's `edges`; look everywhere.
-  const routed = new Map<string, ElkExtendedEdge>();
-  collectEdges(result, routed);
+  // All edges are declared on the root, and ELK reports their routes where they were declared.
+  const routed = new Map((result.edges ?? []).map((edge) => [edge.id, edge]));
 
   return {
     // The order of graph.nodes puts parents before children, which @xyflow/react requires.

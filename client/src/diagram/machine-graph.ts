@@ -97,12 +97,8 @@ function readNode(raw: unknown): StateNodeJson | null {
     key: raw.key,
     type: typeof raw.type === 'string' ? raw.type : 'atomic',
     states,
-    // toJSON gives `{ target: ['#id'] }`; a hand-written config would give the child's key.
-    initialTargets: isRecord(raw.initial)
-      ? stringArray(raw.initial.target)
-      : typeof raw.initial === 'string'
-        ? [`#${raw.id}.${raw.initial}`]
-        : [],
+    // toJSON writes the initial state as a transition: `{ target: ['#task.received'] }`.
+    initialTargets: isRecord(raw.initial) ? stringArray(raw.initial.target) : [],
     description: typeof raw.description === 'string' ? raw.description : undefined,
     transitions,
   };
@@ -139,7 +135,7 @@ export function prettyEvent(eventType: string): string {
 export function toGraph(definition: unknown): MachineGraph {
   const root = readRoot(definition);
   const nodes: GraphNode[] = [];
-  const edges: GraphEdge[] = [];
+  const edges: Omit<GraphEdge, 'id'>[] = [];
 
   const visit = (node: StateNodeJson, parent: StateNodeJson, isTop: boolean): void => {
     const kind = toKind(node.type);
@@ -157,7 +153,6 @@ export function toGraph(definition: unknown): MachineGraph {
     for (const transition of node.transitions) {
       for (const target of transition.target) {
         edges.push({
-          id: '',
           source: transition.source.replace(/^#/, ''),
           target: target.replace(/^#/, ''),
           eventType: transition.eventType,
@@ -175,21 +170,21 @@ export function toGraph(definition: unknown): MachineGraph {
   const seen = new Map<string, number>();
   const kept = edges
     .filter((e) => drawn.has(e.source) && drawn.has(e.target))
-    .map((e) => {
+    .map((e): GraphEdge => {
       // Readable, stable ids; a suffix only when two transitions share event, source and target.
       const base = `${e.source}:${e.eventType}:${e.target}`;
       const count = (seen.get(base) ?? 0) + 1;
       seen.set(base, count);
-      return { ...e, id: count === 1 ? base : `${base}#${count}` };
+      return { id: count === 1 ? base : `${base}#${count}`, ...e };
     });
   return { nodes, edges: kept };
 }
 
 /**
  * Ids of the innermost states a state value names: the atomic states for a fully resolved value
- * (several for a parallel one). A value that stops at a compound state (e.g. a bare status "dispatched") yields
- * that compound state rather than guessing its child. Unknown keys are ignored, so a history
- * recorded under an older machine version still maps as far as it can.
+ * (several for a parallel one). A value that stops at a compound state (e.g. a bare status
+ * "dispatched") yields that compound state rather than guessing its child. Unknown keys are
+ * ignored, so a history recorded under an older machine version still maps as far as it can.
  */
 export function activeLeafIds(definition: unknown, stateValue: unknown): string[] {
   return resolveValue(readRoot(definition), stateValue);
@@ -280,4 +275,18 @@ function stepEdges(
       return within(before) !== within(after);
     })
     .map((e) => e.id);
+}
+
+/** A state value as readable paths: "analyzing", "dispatched.ready", "work.idle, health.stale". */
+export function describeStateValue(value: unknown): string {
+  return statePaths(value).join(', ');
+}
+
+function statePaths(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (!isRecord(value)) return [];
+  return Object.entries(value).flatMap(([key, sub]) => {
+    const inner = statePaths(sub);
+    return inner.length > 0 ? inner.map((path) => `${key}.${path}`) : [key];
+  });
 }

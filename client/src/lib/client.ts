@@ -1,6 +1,7 @@
 /**
  * The urql client: queries and mutations over HTTP, subscriptions over graphql-ws through the
- * resume-aware forwarder. One per session (a new token means a new socket).
+ * resume-aware forwarder. One per session (a new token means a new socket), created outside
+ * React render so re-renders (and StrictMode's double render) never open a second socket.
  */
 import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
 import type { Client as WsClient } from 'graphql-ws';
@@ -11,10 +12,14 @@ import { createWsClient } from './ws';
 export interface Clients {
   urql: Client;
   ws: WsClient;
-  dispose(): void;
 }
 
-export function createClients(session: Session): Clients {
+let current: { token: string; clients: Clients; dispose: () => void } | null = null;
+
+/** The clients for this session; the previous session's socket is closed. */
+export function clientsFor(session: Session): Clients {
+  if (current?.token === session.token) return current.clients;
+  current?.dispose();
   const wsUrl = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/graphql`;
   const ws = createWsClient({
     url: wsUrl,
@@ -26,8 +31,14 @@ export function createClients(session: Session): Clients {
     url: '/graphql',
     exchanges: [cacheExchange, fetchExchange, subscriptionExchange({ forwardSubscription: resumingForwarder(() => ws) })],
     fetchOptions: () => ({ headers: { authorization: `Bearer ${session.token}` } }),
-    // Lists are kept live by subscriptions; re-fetching on every mutation would fight them.
     requestPolicy: 'cache-and-network',
   });
-  return { urql, ws, dispose: () => void ws.dispose() };
+  current = { token: session.token, clients: { urql, ws }, dispose: () => void ws.dispose() };
+  return current.clients;
+}
+
+/** Close the socket of the signed-out session. */
+export function disposeClients(): void {
+  current?.dispose();
+  current = null;
 }

@@ -23,6 +23,8 @@ export function retryDelay(attempt: number): number {
 
 export function createWsClient(options: { url: string; token: string; onFatal: (reason: string) => void }): Client {
   let everConnected = false;
+  // Status is app-wide: a disposed client's last `closed` event must not overwrite it.
+  let disposed = false;
   const client = createClient({
     url: options.url,
     lazy: false,
@@ -46,6 +48,7 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
       message: () => connection.synced(),
       pong: () => connection.synced(),
       closed: (event) => {
+        if (disposed) return;
         const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
         const failures = connection.get().failures + 1;
         const why = reason || (code ? `closed (${code})` : 'server unreachable');
@@ -59,5 +62,11 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
       },
     },
   });
-  return client;
+  return {
+    ...client,
+    dispose: () => {
+      disposed = true;
+      return client.dispose();
+    },
+  };
 }
