@@ -32,10 +32,15 @@ export interface AgentView extends Omit<AgentContext, 'staleAfterMs' | 'crashAft
   updatedAt: string;
 }
 
-/** The top-level state name is the status (dispatched has substates that share one status). */
+/**
+ * The status is the state directly under the root, or under `active` for working states
+ * (`{ active: { dispatched: 'ready' } }` → `dispatched`: sub-states share their parent's status).
+ */
 export function taskStatus(value: StateValue): TaskStatus {
   const top = typeof value === 'string' ? value : Object.keys(value)[0];
-  return top as TaskStatus;
+  if (top !== 'active' || typeof value === 'string') return top as TaskStatus;
+  const inner = value.active as StateValue;
+  return (typeof inner === 'string' ? inner : Object.keys(inner)[0]) as TaskStatus;
 }
 
 export function taskView(

@@ -109,15 +109,6 @@ export function errorMessage(error: unknown): string {
   return 'unknown error';
 }
 
-// Transitions every working state shares. Spelled out per state (not on a parent state) so the
-// state value stays flat, which keeps `status` a plain string and the diagram readable.
-const cancellable = {
-  CANCEL: { target: '#task.cancelled', actions: 'releaseAgent' },
-} as const;
-const failable = {
-  FAIL: { target: '#task.failed', actions: ['recordError', 'releaseAgent'] },
-} as const;
-
 export const taskMachine = setup({
   types: {
     context: {} as TaskContext,
@@ -164,7 +155,7 @@ export const taskMachine = setup({
 }).createMachine({
   id: 'task',
   description: 'A unit of work from request to merged pull request.',
-  initial: 'received',
+  initial: 'active',
   context: ({ input }) => ({
     ...input,
     clarifications: [],
@@ -178,129 +169,132 @@ export const taskMachine = setup({
     attempts: 0,
   }),
   states: {
-    received: {
-      description: 'Stored; analysis starts on the next scheduler tick.',
-      // A zero delay still goes through the durable deadline table, so a crash between
-      // "received" and "analyzing" cannot strand the task.
-      after: { 0: 'analyzing' },
-      on: { ...cancellable, ...failable },
-    },
-    analyzing: {
-      entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
-      invoke: {
-        id: 'analyze',
-        src: 'analyze',
-        input: ({ context }) => ({
-          title: context.title,
-          description: context.description,
-          clarifications: context.clarifications,
-        }),
-        onDone: [
-          {
-            guard: 'needsClarification',
-            target: 'needs_clarification',
-            actions: assign({
-              clarifications: ({ context, event }) => [
-                ...context.clarifications,
-                {
-                  questions: event.output.verdict === 'clarify' ? event.output.questions : [],
-                  answers: null,
-                },
-              ],
-            }),
-          },
-          { target: 'dispatched' },
-        ],
-        onError: { target: 'failed', actions: 'recordError' },
-      },
-      on: { ...cancellable, ...failable },
-    },
-    needs_clarification: {
+    active: {
+      description: 'Being worked on. Can be cancelled or fail from any of these states.',
+      initial: 'received',
+      // Shared transitions live on the parent state (not copied onto every child): one edge in
+      // the diagram, one place to change.
       on: {
-        ANSWER: {
-          guard: 'answersAllQuestions',
-          target: 'analyzing',
-          actions: assign({
-            clarifications: ({ context, event }) =>
-              context.clarifications.map((round, i, all) =>
-                i === all.length - 1 && event.type === 'ANSWER'
-                  ? { ...round, answers: event.answers }
-                  : round,
-              ),
-          }),
-        },
-        ...cancellable,
-        ...failable,
+        CANCEL: { target: 'cancelled', actions: 'releaseAgent' },
+        FAIL: { target: 'failed', actions: ['recordError', 'releaseAgent'] },
       },
-    },
-    dispatched: {
-      initial: 'openingIssue',
-      on: { ...cancellable, ...failable },
       states: {
-        openingIssue: {
+        received: {
+          description: 'Stored; analysis starts on the next scheduler tick.',
+          // A zero delay still goes through the durable deadline table, so a crash between
+          // "received" and "analyzing" cannot strand the task.
+          after: { 0: 'analyzing' },
+        },
+        analyzing: {
+          entry: assign({ attempts: ({ context }) => context.attempts + 1 }),
           invoke: {
-            id: 'openIssue',
-            src: 'openIssue',
+            id: 'analyze',
+            src: 'analyze',
             input: ({ context }) => ({
-              taskId: context.id,
               title: context.title,
               description: context.description,
+              clarifications: context.clarifications,
             }),
-            onDone: {
-              target: 'ready',
-              actions: assign({ issue: ({ event }) => event.output }),
-            },
+            onDone: [
+              {
+                guard: 'needsClarification',
+                target: 'needs_clarification',
+                actions: assign({
+                  clarifications: ({ context, event }) => [
+                    ...context.clarifications,
+                    {
+                      questions: event.output.verdict === 'clarify' ? event.output.questions : [],
+                      answers: null,
+                    },
+                  ],
+                }),
+              },
+              { target: 'dispatched' },
+            ],
             onError: { target: '#task.failed', actions: 'recordError' },
           },
         },
-        ready: {
-          description: 'Waiting for an agent to start coding.',
+        needs_clarification: {
           on: {
-            START_CODING: {
-              target: '#task.coding',
+            ANSWER: {
+              guard: 'answersAllQuestions',
+              target: 'analyzing',
               actions: assign({
-                agentId: ({ event }) => event.agentId,
-                branch: ({ event }) => event.branch,
+                clarifications: ({ context, event }) =>
+                  context.clarifications.map((round, i, all) =>
+                    i === all.length - 1 && event.type === 'ANSWER'
+                      ? { ...round, answers: event.answers }
+                      : round,
+                  ),
               }),
             },
           },
         },
-      },
-    },
-    coding: {
-      on: {
-        PR_OPENED: {
-          target: 'pr_open',
-          actions: assign({
-            pr: ({ event }) => ({ number: event.number, url: event.url, title: event.title }),
-          }),
+        dispatched: {
+          initial: 'openingIssue',
+          states: {
+            openingIssue: {
+              invoke: {
+                id: 'openIssue',
+                src: 'openIssue',
+                input: ({ context }) => ({
+                  taskId: context.id,
+                  title: context.title,
+                  description: context.description,
+                }),
+                onDone: {
+                  target: 'ready',
+                  actions: assign({ issue: ({ event }) => event.output }),
+                },
+                onError: { target: '#task.failed', actions: 'recordError' },
+              },
+            },
+            ready: {
+              description: 'Waiting for an agent to start coding.',
+              on: {
+                START_CODING: {
+                  target: '#task.active.coding',
+                  actions: assign({
+                    agentId: ({ event }) => event.agentId,
+                    branch: ({ event }) => event.branch,
+                  }),
+                },
+              },
+            },
+          },
         },
-        ...cancellable,
-        ...failable,
-      },
-    },
-    pr_open: {
-      on: {
-        PR_MERGED: {
-          target: 'merged',
-          actions: [
-            assign({
-              mergeCommitSha: ({ event }) => event.sha,
-              mergedAt: ({ event }) => event.mergedAt,
-            }),
-            'releaseAgent',
-          ],
+        coding: {
+          on: {
+            PR_OPENED: {
+              target: 'pr_open',
+              actions: assign({
+                pr: ({ event }) => ({ number: event.number, url: event.url, title: event.title }),
+              }),
+            },
+          },
         },
-        PR_CLOSED: { target: 'failed', actions: ['recordError', 'releaseAgent'] },
-        ...cancellable,
-        ...failable,
+        pr_open: {
+          on: {
+            PR_MERGED: {
+              target: '#task.merged',
+              actions: [
+                assign({
+                  mergeCommitSha: ({ event }) => event.sha,
+                  mergedAt: ({ event }) => event.mergedAt,
+                }),
+                'releaseAgent',
+              ],
+            },
+            PR_CLOSED: { target: '#task.failed', actions: ['recordError', 'releaseAgent'] },
+          },
+        },
       },
     },
     merged: { type: 'final' },
     failed: {
       on: {
         RETRY: {
-          target: 'analyzing',
+          target: '#task.active.analyzing',
           // A retry starts the work over; the tracking issue (if any) is kept and reused.
           actions: assign({ error: null, pr: null, branch: null, agentId: null }),
         },

@@ -56,6 +56,7 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     // Vague description → the analyzer asks questions. Alice answers through the API.
     const aliceToken = await apiToken('Alice', 'acme');
     await eventually(async () => (await timeline(aliceToken, id)).some((e) => e.type === 'CLARIFICATION_REQUESTED'));
+    await new Promise((r) => setTimeout(r, 300)); // a person takes a moment to answer
     const questions: string[] = (await gqlOk(server, `query($id: ID!) { task(id: $id) { openQuestions } }`, { id }, aliceToken)).task.openQuestions;
     await gqlOk(server, `mutation($id: ID!, $a: [String!]!) { answerClarification(taskId: $id, answers: $a) { id } }`,
       { id, a: questions.map((_, i) => `Answer ${i + 1}: exporting 10k rows to CSV must take under 2 seconds`) }, aliceToken);
@@ -143,12 +144,12 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     const id = await createViaUi(page, 'Diagram check', 'tweak');
     await page.goto(`${server.url}/#/tasks/${id}`);
     const current = page.locator('[data-current="true"]');
-    await expect.poll(() => current.first().getAttribute('data-state-id'), { timeout: 10_000 }).toBe('task.needs_clarification');
+    await expect.poll(() => current.first().getAttribute('data-state-id'), { timeout: 10_000 }).toBe('task.active.needs_clarification');
     await screenshot(page, '5a-diagram-needs-clarification');
     const token = await apiToken('Gus', 'acme');
     await gqlOk(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id }, token);
     await expect.poll(() => current.first().getAttribute('data-state-id'), { timeout: 5000 }).toBe('task.cancelled');
-    expect(await page.locator('[data-state-id="task.needs_clarification"][data-visited="true"]').count()).toBe(1);
+    expect(await page.locator('[data-state-id="task.active.needs_clarification"][data-visited="true"]').count()).toBe(1);
     await screenshot(page, '5b-diagram-cancelled');
     await page.context().close();
   });
@@ -186,7 +187,10 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
   });
 });
 
+/** Status from a task state value: `{ active: { dispatched: 'ready' } }` → DISPATCHED. */
 function statusFromState(state: unknown): string {
-  const top = typeof state === 'string' ? state : Object.keys(state as object)[0];
+  let value = state;
+  if (value && typeof value === 'object' && 'active' in value) value = (value as { active: unknown }).active;
+  const top = typeof value === 'string' ? value : Object.keys(value as object)[0];
   return top.toUpperCase();
 }

@@ -96,12 +96,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 export async function recordStatusChanges(page: Page): Promise<void> {
   await page.evaluate(() => {
     const seen: { id: string; status: string; at: number }[] = [];
+    const last = new Map<string, string>();
     (window as unknown as { __statusLog: typeof seen }).__statusLog = seen;
+    // Every change of a card's status, in the order the page showed them.
     const scan = () => {
       for (const card of document.querySelectorAll<HTMLElement>('[data-task-id]')) {
         const status = card.querySelector<HTMLElement>('[data-status]')?.dataset.status;
         const id = card.dataset.taskId!;
-        if (status && !seen.some((s) => s.id === id && s.status === status)) seen.push({ id, status, at: Date.now() });
+        if (status && last.get(id) !== status) {
+          last.set(id, status);
+          seen.push({ id, status, at: Date.now() });
+        }
       }
     };
     new MutationObserver(scan).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-status'] });

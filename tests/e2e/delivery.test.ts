@@ -111,12 +111,14 @@ describe('delivery to a subscriber that never sends anything', () => {
       server.app.services.tasks.create(viewer, { title: `flood-${i}`, description: CLEAR_DESCRIPTION }),
     );
     await Promise.all(all);
-    await expect.poll(() => created().length, { timeout: 25_000, interval: 50 }).toBe(10_000);
+    // Generous: the 10,000 tasks also run their analysis and issue effects meanwhile (~40k
+    // events), and CI runs other test files beside this one. The figure is in `npm run bench`.
+    await expect.poll(() => created().length, { timeout: 90_000, interval: 100 }).toBe(10_000);
     const cursors = created().map((d) => Number(d.taskUpdated.cursor));
     for (let i = 1; i < cursors.length; i++) expect(cursors[i]).toBeGreaterThan(cursors[i - 1]);
     // The server is still serving.
     const health = await fetch(`${server.url}/healthz`).then((r) => r.json());
     expect(health.status).toBe('ok');
     sub.unsubscribe();
-  }, 60_000);
+  }, 150_000);
 });

@@ -28,38 +28,38 @@ function toAnalyzing() {
 describe('task machine (pure transitions)', () => {
   it('starts in received and schedules analysis as a delayed (durable) event, not a timer', () => {
     const { s0, raise } = toAnalyzing();
-    expect(s0.value).toBe('received');
+    expect(s0.value).toEqual({ active: 'received' });
     expect(raise?.params).toMatchObject({ delay: 0, event: { type: expect.stringContaining('xstate.after') } });
   });
 
   it('entering analyzing asks the host to run the analyze effect with the task text', () => {
     const { s1: [s1, actions] } = toAnalyzing();
-    expect(s1.value).toBe('analyzing');
+    expect(s1.value).toEqual({ active: 'analyzing' });
     const spawn = actions.find((a) => a.type === 'xstate.spawnChild');
     expect(spawn?.params).toMatchObject({ src: 'analyze', id: 'analyze', input: { title: 'Dark mode', description: 'Add a dark theme' } });
-    expect(describeTaskEvent({ type: actions[0]?.params?.event?.type ?? 'xstate.after.0.task.received' }, s1 as never).type).toBe('ANALYSIS_STARTED');
+    expect(describeTaskEvent({ type: actions[0]?.params?.event?.type ?? 'xstate.after.0.task.active.received' }, s1 as never).type).toBe('ANALYSIS_STARTED');
   });
 
   it('clarify → answers → analyzing → dispatch → issue opened → coding → PR → merged', () => {
     let [s] = toAnalyzing().s1;
     [s] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'clarify', questions: ['What?', 'When?'] } });
-    expect(s.value).toBe('needs_clarification');
+    expect(s.value).toEqual({ active: 'needs_clarification' });
     expect(s.context.clarifications).toEqual([{ questions: ['What?', 'When?'], answers: null }]);
 
     // Wrong number of answers is not accepted; nothing changes.
     expect(roundTrip(s).can({ type: 'ANSWER', answers: ['only one'] })).toBe(false);
     [s] = send(roundTrip(s), { type: 'ANSWER', answers: ['This', 'Now'] });
-    expect(s.value).toBe('analyzing');
+    expect(s.value).toEqual({ active: 'analyzing' });
     expect(s.context.clarifications[0].answers).toEqual(['This', 'Now']);
 
     const [dispatched, actions] = send(roundTrip(s), { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } });
     s = dispatched;
-    expect(s.value).toEqual({ dispatched: 'openingIssue' });
+    expect(s.value).toEqual({ active: { dispatched: 'openingIssue' } });
     expect(actions.find((a) => a.type === 'xstate.spawnChild')?.params.src).toBe('openIssue');
     expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'a', branch: 'b' })).toBe(false);
 
     [s] = send(roundTrip(s), { type: 'xstate.done.actor.openIssue', output: { number: 7, url: 'https://x/issues/7' } });
-    expect(s.value).toEqual({ dispatched: 'ready' });
+    expect(s.value).toEqual({ active: { dispatched: 'ready' } });
     expect(s.context.issue).toEqual({ number: 7, url: 'https://x/issues/7' });
 
     [s] = send(roundTrip(s), { type: 'START_CODING', agentId: 'a1', branch: 'task/7' });
@@ -67,11 +67,19 @@ describe('task machine (pure transitions)', () => {
     expect(s.context).toMatchObject({ agentId: 'a1', branch: 'task/7' });
 
     [s] = send(roundTrip(s), { type: 'PR_OPENED', number: 12, url: 'https://x/pull/12', title: 'Dark mode' });
-    expect(s.value).toBe('pr_open');
+    expect(s.value).toEqual({ active: 'pr_open' });
     [s] = send(roundTrip(s), { type: 'PR_MERGED', sha: 'abc1234', mergedAt: '2026-01-02T00:00:00.000Z' });
     expect(s.value).toBe('merged');
     expect(s.status).toBe('done');
     expect(s.context).toMatchObject({ mergeCommitSha: 'abc1234', agentId: null, pr: { number: 12 } });
+  });
+
+  it('cancel and fail are shared transitions of the parent `active` state', () => {
+    const active = taskMachine.getStateNodeById('task.active');
+    expect(Object.keys(active.on)).toEqual(expect.arrayContaining(['CANCEL', 'FAIL']));
+    const [s] = send(roundTrip(toAnalyzing().s1[0]), { type: 'FAIL', error: 'worker lost' });
+    expect(s.value).toBe('failed');
+    expect(s.context.error).toBe('worker lost');
   });
 
   it('fails from any working state with a message, and retry goes back to analyzing', () => {
@@ -80,13 +88,13 @@ describe('task machine (pure transitions)', () => {
     expect(s.value).toBe('failed');
     expect(s.context.error).toBe('Analysis failed: model timed out');
     const [retried, actions] = send(roundTrip(s), { type: 'RETRY' });
-    expect(retried.value).toBe('analyzing');
+    expect(retried.value).toEqual({ active: 'analyzing' });
     expect(retried.context.error).toBeNull();
     expect(actions.some((a) => a.type === 'xstate.spawnChild')).toBe(true);
   });
 
   it('PR closed unmerged fails the task with "PR closed"', () => {
-    const s = taskMachine.resolveState({ value: 'pr_open', context: { ...start()[0].context, agentId: 'a1' } }) as AnyMachineSnapshot;
+    const s = taskMachine.resolveState({ value: { active: 'pr_open' }, context: { ...start()[0].context, agentId: 'a1' } }) as AnyMachineSnapshot;
     const [next] = send(s, { type: 'PR_CLOSED' });
     expect(next.value).toBe('failed');
     expect(next.context).toMatchObject({ error: 'PR closed', agentId: null });
@@ -94,7 +102,7 @@ describe('task machine (pure transitions)', () => {
 
   it('cancel is allowed from every non-final state and from failed, never from merged or cancelled', () => {
     const context = start()[0].context;
-    for (const value of ['received', 'analyzing', 'needs_clarification', { dispatched: 'openingIssue' }, { dispatched: 'ready' }, 'coding', 'pr_open', 'failed']) {
+    for (const value of [...['received', 'analyzing', 'needs_clarification', { dispatched: 'openingIssue' }, { dispatched: 'ready' }, 'coding', 'pr_open'].map((v) => ({ active: v })), 'failed']) {
       const s = taskMachine.resolveState({ value, context } as never) as AnyMachineSnapshot;
       expect(s.can({ type: 'CANCEL' }), JSON.stringify(value)).toBe(true);
       expect(send(s, { type: 'CANCEL' })[0].value).toBe('cancelled');

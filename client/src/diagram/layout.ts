@@ -111,8 +111,8 @@ function toElk(graph: MachineGraph, direction: 'RIGHT' | 'DOWN'): ElkNode {
       'elk.json.shapeCoords': 'PARENT',
       'elk.edgeRouting': 'ORTHOGONAL',
       'elk.edgeLabels.placement': 'CENTER',
-      // Tight spacing: the task machine has 25 labelled edges, and a smaller drawing means
-      // larger text once fitted to the card.
+      // Tight spacing: the task machine has 15 labelled edges in two levels of groups, and a
+      // smaller drawing means larger text once fitted to the card.
       'elk.layered.spacing.nodeNodeBetweenLayers': '32',
       'elk.layered.spacing.edgeNodeBetweenLayers': '12',
       'elk.layered.spacing.edgeEdgeBetweenLayers': '6',

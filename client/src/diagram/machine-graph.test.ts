@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMachine } from 'xstate';
 import { machines } from '../../../src/machines/index.js';
 import { layoutGraph } from './layout.js';
 import type { Layout } from './layout.js';
@@ -31,9 +32,9 @@ describe('prettyEvent', () => {
   it.each([
     ['xstate.done.actor.analyze', 'analyze done'],
     ['xstate.error.actor.openIssue', 'openIssue failed'],
-    ['xstate.after.0.task.received', 'after 0 ms'],
+    ['xstate.after.0.task.active.received', 'after 0 ms'],
     ['xstate.after.staleAfter.agent.health.healthy', 'after staleAfter'],
-    ['xstate.done.state.task.dispatched', 'dispatched done'],
+    ['xstate.done.state.task.active.dispatched', 'dispatched done'],
     ['PR_OPENED', 'PR_OPENED'],
   ])('%s → %s', (eventType, expected) => {
     expect(prettyEvent(eventType)).toBe(expected);
@@ -41,64 +42,198 @@ describe('prettyEvent', () => {
 });
 
 describe('toGraph', () => {
-  it('draws every task state except the root, with dispatched as a group', () => {
+  it('draws every task state except the root, with dispatched nested in the active group', () => {
     const graph = toGraph(task);
     expect(graph.nodes.map((n) => n.id)).toEqual([
-      'task.received',
-      'task.analyzing',
-      'task.needs_clarification',
-      'task.dispatched',
-      'task.dispatched.openingIssue',
-      'task.dispatched.ready',
-      'task.coding',
-      'task.pr_open',
+      'task.active',
+      'task.active.received',
+      'task.active.analyzing',
+      'task.active.needs_clarification',
+      'task.active.dispatched',
+      'task.active.dispatched.openingIssue',
+      'task.active.dispatched.ready',
+      'task.active.coding',
+      'task.active.pr_open',
       'task.merged',
       'task.failed',
       'task.cancelled',
     ]);
+    expect(graph.nodes.map((n) => [n.id, n.kind, n.parentId])).toEqual([
+      ['task.active', 'compound', undefined],
+      ['task.active.received', 'atomic', 'task.active'],
+      ['task.active.analyzing', 'atomic', 'task.active'],
+      ['task.active.needs_clarification', 'atomic', 'task.active'],
+      ['task.active.dispatched', 'compound', 'task.active'],
+      ['task.active.dispatched.openingIssue', 'atomic', 'task.active.dispatched'],
+      ['task.active.dispatched.ready', 'atomic', 'task.active.dispatched'],
+      ['task.active.coding', 'atomic', 'task.active'],
+      ['task.active.pr_open', 'atomic', 'task.active'],
+      ['task.merged', 'final', undefined],
+      ['task.failed', 'atomic', undefined],
+      ['task.cancelled', 'final', undefined],
+    ]);
     const byId = new Map(graph.nodes.map((n) => [n.id, n]));
-    expect(byId.get('task.dispatched')).toMatchObject({ kind: 'compound', parentId: undefined });
-    expect(byId.get('task.dispatched.ready')).toMatchObject({
-      kind: 'atomic',
-      parentId: 'task.dispatched',
+    expect(byId.get('task.active')).toMatchObject({
+      key: 'active',
+      label: 'active',
+      description: 'Being worked on. Can be cancelled or fail from any of these states.',
+    });
+    expect(byId.get('task.active.dispatched.ready')).toMatchObject({
+      key: 'ready',
       label: 'ready',
       description: 'Waiting for an agent to start coding.',
     });
-    expect(byId.get('task.merged')?.kind).toBe('final');
     expect(graph.nodes.filter((n) => n.isInitial).map((n) => n.id)).toEqual([
-      'task.received',
-      'task.dispatched.openingIssue',
+      'task.active',
+      'task.active.received',
+      'task.active.dispatched.openingIssue',
     ]);
     expect(graph.nodes.some((n) => n.isRegion)).toBe(false);
   });
 
   it('has one edge per transition target, labelled and with guards', () => {
     const graph = toGraph(task);
-    expect(graph.edges).toHaveLength(25);
-    expect(new Set(graph.edges.map((e) => e.id)).size).toBe(25);
-
-    expect(edgesBetween(graph, 'task.analyzing', 'task.needs_clarification')).toEqual([
-      expect.objectContaining({
+    expect(
+      graph.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        target: e.target,
+        eventType: e.eventType,
+        label: e.label,
+        guard: e.guard,
+      })),
+    ).toEqual([
+      {
+        id: 'task.active:CANCEL:task.cancelled',
+        source: 'task.active',
+        target: 'task.cancelled',
+        eventType: 'CANCEL',
+        label: 'CANCEL',
+        guard: undefined,
+      },
+      {
+        id: 'task.active:FAIL:task.failed',
+        source: 'task.active',
+        target: 'task.failed',
+        eventType: 'FAIL',
+        label: 'FAIL',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.received:xstate.after.0.task.active.received:task.active.analyzing',
+        source: 'task.active.received',
+        target: 'task.active.analyzing',
+        eventType: 'xstate.after.0.task.active.received',
+        label: 'after 0 ms',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.analyzing:xstate.done.actor.analyze:task.active.needs_clarification',
+        source: 'task.active.analyzing',
+        target: 'task.active.needs_clarification',
         eventType: 'xstate.done.actor.analyze',
         label: 'analyze done',
         guard: 'needsClarification',
-      }),
-    ]);
-    expect(edgesBetween(graph, 'task.analyzing', 'task.dispatched')).toEqual([
-      expect.objectContaining({ label: 'analyze done', guard: undefined }),
-    ]);
-    expect(edgesBetween(graph, 'task.dispatched.openingIssue', 'task.failed')).toEqual([
-      expect.objectContaining({
+      },
+      {
+        id: 'task.active.analyzing:xstate.done.actor.analyze:task.active.dispatched',
+        source: 'task.active.analyzing',
+        target: 'task.active.dispatched',
+        eventType: 'xstate.done.actor.analyze',
+        label: 'analyze done',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.analyzing:xstate.error.actor.analyze:task.failed',
+        source: 'task.active.analyzing',
+        target: 'task.failed',
+        eventType: 'xstate.error.actor.analyze',
+        label: 'analyze failed',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.needs_clarification:ANSWER:task.active.analyzing',
+        source: 'task.active.needs_clarification',
+        target: 'task.active.analyzing',
+        eventType: 'ANSWER',
+        label: 'ANSWER',
+        guard: 'answersAllQuestions',
+      },
+      {
+        id: 'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.ready',
+        source: 'task.active.dispatched.openingIssue',
+        target: 'task.active.dispatched.ready',
+        eventType: 'xstate.done.actor.openIssue',
+        label: 'openIssue done',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.dispatched.openingIssue:xstate.error.actor.openIssue:task.failed',
+        source: 'task.active.dispatched.openingIssue',
+        target: 'task.failed',
         eventType: 'xstate.error.actor.openIssue',
         label: 'openIssue failed',
-      }),
+        guard: undefined,
+      },
+      {
+        id: 'task.active.dispatched.ready:START_CODING:task.active.coding',
+        source: 'task.active.dispatched.ready',
+        target: 'task.active.coding',
+        eventType: 'START_CODING',
+        label: 'START_CODING',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.coding:PR_OPENED:task.active.pr_open',
+        source: 'task.active.coding',
+        target: 'task.active.pr_open',
+        eventType: 'PR_OPENED',
+        label: 'PR_OPENED',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.pr_open:PR_MERGED:task.merged',
+        source: 'task.active.pr_open',
+        target: 'task.merged',
+        eventType: 'PR_MERGED',
+        label: 'PR_MERGED',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.pr_open:PR_CLOSED:task.failed',
+        source: 'task.active.pr_open',
+        target: 'task.failed',
+        eventType: 'PR_CLOSED',
+        label: 'PR_CLOSED',
+        guard: undefined,
+      },
+      {
+        id: 'task.failed:RETRY:task.active.analyzing',
+        source: 'task.failed',
+        target: 'task.active.analyzing',
+        eventType: 'RETRY',
+        label: 'RETRY',
+        guard: undefined,
+      },
+      {
+        id: 'task.failed:CANCEL:task.cancelled',
+        source: 'task.failed',
+        target: 'task.cancelled',
+        eventType: 'CANCEL',
+        label: 'CANCEL',
+        guard: undefined,
+      },
     ]);
-    expect(edgesBetween(graph, 'task.received', 'task.analyzing')[0]?.label).toBe('after 0 ms');
-    // CANCEL and FAIL are declared on the group itself, not repeated on its children.
-    expect(edgesBetween(graph, 'task.dispatched', 'task.cancelled')[0]?.eventType).toBe('CANCEL');
-    expect(edgesBetween(graph, 'task.pr_open', 'task.failed').map((e) => e.label).sort()).toEqual([
-      'FAIL',
-      'PR_CLOSED',
+    // CANCEL and FAIL are declared once on the active group, not repeated on its children.
+    expect(graph.edges.filter((e) => e.eventType === 'FAIL').map((e) => e.source)).toEqual([
+      'task.active',
+    ]);
+    expect(graph.edges.filter((e) => e.eventType === 'CANCEL').map((e) => e.source)).toEqual([
+      'task.active',
+      'task.failed',
+    ]);
+    expect(edgesBetween(graph, 'task.active.pr_open', 'task.failed')).toEqual([
+      expect.objectContaining({ eventType: 'PR_CLOSED' }),
     ]);
   });
 
@@ -130,8 +265,11 @@ describe('toGraph', () => {
 
 describe('activeLeafIds', () => {
   it('resolves string, nested and parallel values', () => {
-    expect(activeLeafIds(task, 'analyzing')).toEqual(['task.analyzing']);
-    expect(activeLeafIds(task, { dispatched: 'ready' })).toEqual(['task.dispatched.ready']);
+    expect(activeLeafIds(task, { active: 'analyzing' })).toEqual(['task.active.analyzing']);
+    expect(activeLeafIds(task, { active: { dispatched: 'ready' } })).toEqual([
+      'task.active.dispatched.ready',
+    ]);
+    expect(activeLeafIds(task, 'failed')).toEqual(['task.failed']);
     expect(activeLeafIds(agent, { work: 'idle', health: 'stale' })).toEqual([
       'agent.work.idle',
       'agent.health.stale',
@@ -139,17 +277,24 @@ describe('activeLeafIds', () => {
   });
 
   it('stops at a compound state rather than guessing, and ignores unknown states', () => {
-    expect(activeLeafIds(task, 'dispatched')).toEqual(['task.dispatched']);
+    expect(activeLeafIds(task, 'active')).toEqual(['task.active']);
+    expect(activeLeafIds(task, { active: 'dispatched' })).toEqual(['task.active.dispatched']);
     expect(activeLeafIds(task, 'no_such_state')).toEqual([]);
-    expect(activeLeafIds(task, { dispatched: 'gone' })).toEqual(['task.dispatched']);
+    expect(activeLeafIds(task, { active: 'gone' })).toEqual(['task.active']);
+    expect(activeLeafIds(task, { active: { dispatched: 'gone' } })).toEqual([
+      'task.active.dispatched',
+    ]);
+    // A flat value from before the working states moved under `active` names nothing now.
+    expect(activeLeafIds(task, 'analyzing')).toEqual([]);
     expect(activeLeafIds(task, 42)).toEqual([]);
   });
 });
 
 describe('describeStateValue', () => {
   it('writes values as dotted paths', () => {
-    expect(describeStateValue('coding')).toBe('coding');
-    expect(describeStateValue({ dispatched: 'ready' })).toBe('dispatched.ready');
+    expect(describeStateValue('failed')).toBe('failed');
+    expect(describeStateValue({ active: 'coding' })).toBe('active.coding');
+    expect(describeStateValue({ active: { dispatched: 'ready' } })).toBe('active.dispatched.ready');
     expect(describeStateValue({ work: 'busy', health: 'stale' })).toBe('work.busy, health.stale');
   });
 });
@@ -157,54 +302,128 @@ describe('describeStateValue', () => {
 describe('pathStates', () => {
   const graph = toGraph(task);
   const history = [
-    'received',
-    'analyzing',
-    'needs_clarification',
-    'analyzing',
-    { dispatched: 'openingIssue' },
-    { dispatched: 'ready' },
-    'coding',
+    { active: 'received' },
+    { active: 'analyzing' },
+    { active: 'needs_clarification' },
+    { active: 'analyzing' },
+    { active: { dispatched: 'openingIssue' } },
+    { active: { dispatched: 'ready' } },
+    { active: 'coding' },
   ];
 
   it('marks the transitions a realistic task history took', () => {
     const path = pathStates(task, history);
     expect([...path.taken].sort()).toEqual(
       [
-        edgeId(graph, 'task.received', 'task.analyzing', 'xstate.after.0.task.received'),
-        edgeId(graph, 'task.analyzing', 'task.needs_clarification', 'xstate.done.actor.analyze'),
-        edgeId(graph, 'task.needs_clarification', 'task.analyzing', 'ANSWER'),
-        edgeId(graph, 'task.analyzing', 'task.dispatched', 'xstate.done.actor.analyze'),
         edgeId(
           graph,
-          'task.dispatched.openingIssue',
-          'task.dispatched.ready',
+          'task.active.received',
+          'task.active.analyzing',
+          'xstate.after.0.task.active.received',
+        ),
+        edgeId(
+          graph,
+          'task.active.analyzing',
+          'task.active.needs_clarification',
+          'xstate.done.actor.analyze',
+        ),
+        edgeId(graph, 'task.active.needs_clarification', 'task.active.analyzing', 'ANSWER'),
+        edgeId(
+          graph,
+          'task.active.analyzing',
+          'task.active.dispatched',
+          'xstate.done.actor.analyze',
+        ),
+        edgeId(
+          graph,
+          'task.active.dispatched.openingIssue',
+          'task.active.dispatched.ready',
           'xstate.done.actor.openIssue',
         ),
-        edgeId(graph, 'task.dispatched.ready', 'task.coding', 'START_CODING'),
+        edgeId(graph, 'task.active.dispatched.ready', 'task.active.coding', 'START_CODING'),
       ].sort(),
     );
     expect([...path.latest]).toEqual([
-      edgeId(graph, 'task.dispatched.ready', 'task.coding', 'START_CODING'),
+      edgeId(graph, 'task.active.dispatched.ready', 'task.active.coding', 'START_CODING'),
     ]);
   });
 
   it('marks visited leaves and their ancestors only', () => {
     const path = pathStates(task, history);
     expect([...path.visited].sort()).toEqual([
-      'task.analyzing',
-      'task.coding',
-      'task.dispatched',
-      'task.dispatched.openingIssue',
-      'task.dispatched.ready',
-      'task.needs_clarification',
-      'task.received',
+      'task.active',
+      'task.active.analyzing',
+      'task.active.coding',
+      'task.active.dispatched',
+      'task.active.dispatched.openingIssue',
+      'task.active.dispatched.ready',
+      'task.active.needs_clarification',
+      'task.active.received',
     ]);
   });
 
+  it('applies transitions declared on a parent to the leaves inside it', () => {
+    const failed = pathStates(task, [{ active: 'coding' }, 'failed']);
+    const fail = edgeId(graph, 'task.active', 'task.failed', 'FAIL');
+    expect([...failed.taken]).toEqual([fail]);
+    expect([...failed.latest]).toEqual([fail]);
+    expect([...failed.visited].sort()).toEqual([
+      'task.active',
+      'task.active.coding',
+      'task.failed',
+    ]);
+
+    // Two levels down: the leaf is inside dispatched, which is inside active.
+    const cancelled = pathStates(task, [{ active: { dispatched: 'ready' } }, 'cancelled']);
+    expect([...cancelled.taken]).toEqual([
+      edgeId(graph, 'task.active', 'task.cancelled', 'CANCEL'),
+    ]);
+
+    // Outside active the group's CANCEL does not apply; failed has its own.
+    const gaveUp = pathStates(task, ['failed', 'cancelled']);
+    expect([...gaveUp.taken]).toEqual([edgeId(graph, 'task.failed', 'task.cancelled', 'CANCEL')]);
+  });
+
   it('marks every transition that fits when values alone cannot tell them apart', () => {
-    const path = pathStates(task, ['pr_open', 'failed']);
-    const events = [...path.taken].map((id) => graph.edges.find((e) => e.id === id)?.eventType);
-    expect(events.sort()).toEqual(['FAIL', 'PR_CLOSED']);
+    const path = pathStates(task, [{ active: 'pr_open' }, 'failed']);
+    expect([...path.taken].sort()).toEqual(
+      [
+        edgeId(graph, 'task.active', 'task.failed', 'FAIL'),
+        edgeId(graph, 'task.active.pr_open', 'task.failed', 'PR_CLOSED'),
+      ].sort(),
+    );
+
+    const issue = pathStates(task, [{ active: { dispatched: 'openingIssue' } }, 'failed']);
+    expect([...issue.taken].sort()).toEqual(
+      [
+        edgeId(graph, 'task.active', 'task.failed', 'FAIL'),
+        edgeId(
+          graph,
+          'task.active.dispatched.openingIssue',
+          'task.failed',
+          'xstate.error.actor.openIssue',
+        ),
+      ].sort(),
+    );
+  });
+
+  it('follows a retry back into the active group', () => {
+    const path = pathStates(task, [{ active: 'pr_open' }, 'failed', { active: 'analyzing' }]);
+    const retry = edgeId(graph, 'task.failed', 'task.active.analyzing', 'RETRY');
+    expect([...path.latest]).toEqual([retry]);
+    expect([...path.taken].sort()).toEqual(
+      [
+        edgeId(graph, 'task.active', 'task.failed', 'FAIL'),
+        edgeId(graph, 'task.active.pr_open', 'task.failed', 'PR_CLOSED'),
+        retry,
+      ].sort(),
+    );
+    expect([...path.visited].sort()).toEqual([
+      'task.active',
+      'task.active.analyzing',
+      'task.active.pr_open',
+      'task.failed',
+    ]);
   });
 
   it('lights a self-loop only when the value did not change', () => {
@@ -223,11 +442,37 @@ describe('pathStates', () => {
     ]);
   });
 
+  it('lights a self-loop declared on a compound state only when the value did not change', () => {
+    // The agent machine's heartbeat, moved from the leaf up to its region.
+    const machine = createMachine({
+      id: 'm',
+      type: 'parallel',
+      states: {
+        work: { initial: 'idle', states: { idle: { on: { GO: 'busy' } }, busy: {} } },
+        health: {
+          initial: 'healthy',
+          on: { HEARTBEAT: { target: 'health' } },
+          states: { healthy: { on: { MISS: 'stale' } }, stale: {} },
+        },
+      },
+    });
+    const definition: unknown = JSON.parse(JSON.stringify(machine.toJSON()));
+    const mGraph = toGraph(definition);
+    const heartbeat = edgeId(mGraph, 'm.health', 'm.health', 'HEARTBEAT');
+    const healthy = { work: 'idle', health: 'healthy' };
+
+    expect([...pathStates(definition, [healthy, healthy]).taken]).toEqual([heartbeat]);
+    // Another region moved: the unchanged health region took nothing.
+    const assigned = pathStates(definition, [healthy, { work: 'busy', health: 'healthy' }]);
+    expect([...assigned.taken]).toEqual([edgeId(mGraph, 'm.work.idle', 'm.work.busy', 'GO')]);
+  });
+
   it('is empty for an empty or single-step history', () => {
     expect(pathStates(task, []).taken.size).toBe(0);
-    const single = pathStates(task, ['coding']);
+    const single = pathStates(task, [{ active: 'coding' }]);
     expect(single.taken.size).toBe(0);
-    expect([...single.visited]).toEqual(['task.coding']);
+    expect(single.latest.size).toBe(0);
+    expect([...single.visited].sort()).toEqual(['task.active', 'task.active.coding']);
   });
 });
 
@@ -273,33 +518,86 @@ describe('layoutGraph', () => {
     }
   });
 
-  it('gives edges absolute coordinates that start at their source', async () => {
+  it('nests dispatched inside active, every descendant within both groups', async () => {
     const layout = await layoutGraph(toGraph(task));
-    const edge = layout.edges.find(
-      (e) => e.source === 'task.dispatched.openingIssue' && e.target === 'task.dispatched.ready',
+    const boxOf = (id: string) => {
+      const node = layout.nodes.find((n) => n.id === id);
+      if (!node) throw new Error(`no node ${id}`);
+      return { ...absolute(layout, id), width: node.width, height: node.height };
+    };
+    const inside = (inner: string, outer: string) => {
+      const a = boxOf(inner);
+      const b = boxOf(outer);
+      return (
+        a.x >= b.x &&
+        a.y >= b.y &&
+        a.x + a.width <= b.x + b.width &&
+        a.y + a.height <= b.y + b.height
+      );
+    };
+
+    expect(layout.nodes.find((n) => n.id === 'task.active.dispatched')?.parentId).toBe(
+      'task.active',
     );
-    const source = layout.nodes.find((n) => n.id === 'task.dispatched.openingIssue');
-    if (!edge || !source) throw new Error('missing openingIssue → ready');
-    const origin = absolute(layout, source.id);
-    const [start] = edge.points;
-    expect(start.x).toBeGreaterThanOrEqual(origin.x - 1);
-    expect(start.x).toBeLessThanOrEqual(origin.x + source.width + 1);
-    expect(start.y).toBeGreaterThanOrEqual(origin.y - 1);
-    expect(start.y).toBeLessThanOrEqual(origin.y + source.height + 1);
+    const underActive = layout.nodes.filter((n) => n.id.startsWith('task.active.'));
+    expect(underActive.map((n) => n.id)).toHaveLength(8);
+    for (const node of underActive) {
+      expect(inside(node.id, 'task.active'), `${node.id} outside task.active`).toBe(true);
+    }
+    for (const id of ['task.active.dispatched.openingIssue', 'task.active.dispatched.ready']) {
+      expect(inside(id, 'task.active.dispatched'), `${id} outside dispatched`).toBe(true);
+    }
+    for (const id of ['task.merged', 'task.failed', 'task.cancelled']) {
+      const a = boxOf(id);
+      const b = boxOf('task.active');
+      const apart =
+        a.x + a.width <= b.x ||
+        b.x + b.width <= a.x ||
+        a.y + a.height <= b.y ||
+        b.y + b.height <= a.y;
+      expect(apart, `${id} overlaps task.active`).toBe(true);
+    }
   });
 
-  it('keeps sibling states from overlapping', async () => {
+  it('gives edges absolute coordinates that start at their source', async () => {
+    const layout = await layoutGraph(toGraph(task));
+    const startsOn = (edgeId: string, sourceId: string) => {
+      const edge = layout.edges.find((e) => e.id === edgeId);
+      const source = layout.nodes.find((n) => n.id === sourceId);
+      if (!edge || !source) throw new Error(`missing ${edgeId}`);
+      expect(edge.source).toBe(sourceId);
+      const origin = absolute(layout, source.id);
+      const [start] = edge.points;
+      expect(start.x).toBeGreaterThanOrEqual(origin.x - 1);
+      expect(start.x).toBeLessThanOrEqual(origin.x + source.width + 1);
+      expect(start.y).toBeGreaterThanOrEqual(origin.y - 1);
+      expect(start.y).toBeLessThanOrEqual(origin.y + source.height + 1);
+    };
+    // Inside two levels of groups.
+    startsOn(
+      'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.ready',
+      'task.active.dispatched.openingIssue',
+    );
+    // Out of a group: the shared FAIL edge leaves the active group's own box.
+    startsOn('task.active:FAIL:task.failed', 'task.active');
+  });
+
+  it('keeps sibling states from overlapping at every level', async () => {
     const layout = await layoutGraph(toGraph(task), { direction: 'RIGHT' });
-    const top = layout.nodes.filter((n) => n.parentId === undefined);
-    for (const a of top) {
-      for (const b of top) {
-        if (a === b) continue;
-        const apart =
-          a.x + a.width <= b.x ||
-          b.x + b.width <= a.x ||
-          a.y + a.height <= b.y ||
-          b.y + b.height <= a.y;
-        expect(apart, `${a.id} overlaps ${b.id}`).toBe(true);
+    const parents = new Set(layout.nodes.map((n) => n.parentId));
+    expect([...parents]).toEqual([undefined, 'task.active', 'task.active.dispatched']);
+    for (const parentId of parents) {
+      const siblings = layout.nodes.filter((n) => n.parentId === parentId);
+      for (const a of siblings) {
+        for (const b of siblings) {
+          if (a === b) continue;
+          const apart =
+            a.x + a.width <= b.x ||
+            b.x + b.width <= a.x ||
+            a.y + a.height <= b.y ||
+            b.y + b.height <= a.y;
+          expect(apart, `${a.id} overlaps ${b.id}`).toBe(true);
+        }
       }
     }
   });

@@ -9,7 +9,7 @@
 export type NodeKind = 'atomic' | 'compound' | 'parallel' | 'final';
 
 export interface GraphNode {
-  /** XState's state node id, e.g. "task.dispatched.openingIssue". */
+  /** XState's state node id, e.g. "task.active.dispatched.openingIssue". */
   id: string;
   key: string;
   label: string;
@@ -97,7 +97,7 @@ function readNode(raw: unknown): StateNodeJson | null {
     key: raw.key,
     type: typeof raw.type === 'string' ? raw.type : 'atomic',
     states,
-    // toJSON writes the initial state as a transition: `{ target: ['#task.received'] }`.
+    // toJSON writes the initial state as a transition: `{ target: ['#task.active.received'] }`.
     initialTargets: isRecord(raw.initial) ? stringArray(raw.initial.target) : [],
     description: typeof raw.description === 'string' ? raw.description : undefined,
     transitions,
@@ -182,9 +182,10 @@ export function toGraph(definition: unknown): MachineGraph {
 
 /**
  * Ids of the innermost states a state value names: the atomic states for a fully resolved value
- * (several for a parallel one). A value that stops at a compound state (e.g. a bare status
- * "dispatched") yields that compound state rather than guessing its child. Unknown keys are
- * ignored, so a history recorded under an older machine version still maps as far as it can.
+ * (several for a parallel one). A value that stops at a compound state (e.g. a bare
+ * `{ active: "dispatched" }`) yields that compound state rather than guessing its child. Unknown
+ * keys are ignored, so a history recorded under an older machine version still maps as far as it
+ * can.
  */
 export function activeLeafIds(definition: unknown, stateValue: unknown): string[] {
   return resolveValue(readRoot(definition), stateValue);
@@ -216,7 +217,8 @@ export interface PathStates {
 /**
  * Marks the states and transitions a history of state values went through. Only values are
  * known, not events, so every edge consistent with a step is marked (pr_open → failed marks both
- * PR_CLOSED and FAIL).
+ * PR_CLOSED and the FAIL declared on pr_open's parent `active`). A transition declared on a
+ * compound state applies to every state inside it, so it fits any step out of one of them.
  */
 export function pathStates(definition: unknown, history: readonly unknown[]): PathStates {
   const root = readRoot(definition);
@@ -254,22 +256,22 @@ function stepEdges(
   closure: (leaves: string[]) => Set<string>,
 ): string[] {
   const sameValue = before.length === after.length && before.every((id) => after.includes(id));
-  // Nothing moved: only a self-transition that re-enters an active state (a heartbeat) fits.
-  if (sameValue) {
-    return edges.filter((e) => e.source === e.target && before.includes(e.source)).map((e) => e.id);
-  }
   const from = closure(before);
+  // Nothing moved: only a self-transition that re-enters an active state (a heartbeat) fits,
+  // whether it is declared on the active leaf or on a compound state around it.
+  if (sameValue) {
+    return edges.filter((e) => e.source === e.target && from.has(e.source)).map((e) => e.id);
+  }
   const to = closure(after);
   return edges
     .filter((e) => from.has(e.source) && to.has(e.target))
     .filter((e) => {
-      // The edge's region is the deepest state strictly containing both ends (undefined = whole
-      // machine). In a parallel machine an unchanged region's self-loop must not light up just
+      // The edge's scope is the deepest state containing both ends, either end included
+      // (undefined = whole machine): a transition can only change the states inside it. In a
+      // parallel machine a self-loop (on a leaf or on a whole region) must not light up just
       // because another region moved.
-      const outer = lineage(e.target).slice(1);
-      const scope = lineage(e.source)
-        .slice(1)
-        .find((id) => outer.includes(id));
+      const outer = lineage(e.target);
+      const scope = lineage(e.source).find((id) => outer.includes(id));
       const within = (ids: string[]) =>
         ids.filter((id) => scope === undefined || lineage(id).includes(scope)).sort().join();
       return within(before) !== within(after);
@@ -277,7 +279,9 @@ function stepEdges(
     .map((e) => e.id);
 }
 
-/** A state value as readable paths: "analyzing", "dispatched.ready", "work.idle, health.stale". */
+/**
+ * A state value as readable paths: "failed", "active.dispatched.ready", "work.idle, health.stale".
+ */
 export function describeStateValue(value: unknown): string {
   return statePaths(value).join(', ');
 }
