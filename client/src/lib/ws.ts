@@ -62,10 +62,14 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
       },
     },
   });
+  // The browser knows it lost the network before the socket does: say so at once.
+  const goneOffline = () => connection.update({ state: 'offline', lastCloseReason: 'the browser is offline' });
+  window.addEventListener('offline', goneOffline);
   return {
     ...client,
     dispose: () => {
       disposed = true;
+      window.removeEventListener('offline', goneOffline);
       return client.dispose();
     },
   };

@@ -187,7 +187,7 @@ export function TaskPage({ id }: { id: string }) {
         <section className="card diagram-card" aria-labelledby="diagram-heading">
           <h2 id="diagram-heading">State diagram</h2>
           {definition ? (
-            <DiagramReplay definition={definition} steps={steps} title="Task state diagram" />
+            <DiagramReplay definition={definition} steps={steps} title="Task state diagram" height={620} />
           ) : (
             <p className="muted">Loading diagram…</p>
           )}
