@@ -25,6 +25,7 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
   let everConnected = false;
   // Status is app-wide: a disposed client's last `closed` event must not overwrite it.
   let disposed = false;
+  let open = false;
   const client = createClient({
     url: options.url,
     lazy: false,
@@ -43,11 +44,13 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
       connecting: () => connection.update({ state: everConnected ? 'reconnecting' : 'connecting' }),
       connected: () => {
         everConnected = true;
+        open = true;
         connection.update({ state: 'live', failures: 0, lastSyncAt: Date.now(), lastCloseReason: null });
       },
       message: () => connection.synced(),
       pong: () => connection.synced(),
       closed: (event) => {
+        open = false;
         if (disposed) return;
         const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
         const failures = connection.get().failures + 1;
@@ -64,12 +67,16 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
   });
   // The browser knows it lost the network before the socket does: say so at once.
   const goneOffline = () => connection.update({ state: 'offline', lastCloseReason: 'the browser is offline' });
+  // Back online: a socket that survived the blip is live again; otherwise the retry loop is on it.
+  const backOnline = () => connection.update({ state: open ? 'live' : 'reconnecting' });
   window.addEventListener('offline', goneOffline);
+  window.addEventListener('online', backOnline);
   return {
     ...client,
     dispose: () => {
       disposed = true;
       window.removeEventListener('offline', goneOffline);
+      window.removeEventListener('online', backOnline);
       return client.dispose();
     },
   };
