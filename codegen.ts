@@ -44,7 +44,7 @@ const config: CodegenConfig = {
         enumValues: {
           TaskStatus: upper(STATUSES),
           AgentStatus: upper(['idle', 'busy']),
-          AgentHealth: upper(['healthy', 'stale', 'crashed']),
+          AgentHealth: upper(['healthy', 'stale', 'crashed', 'offline']),
         },
         mappers: {
           Task: '../../machines/index.js#TaskView',

@@ -17,19 +17,22 @@ export interface AgentContext {
   registeredAt: string;
   lastHeartbeatAt: string;
   currentTaskId: string | null;
+  /** When it last got a task: the orchestrator serves the longest-waiting agent first. */
+  lastAssignedAt: string | null;
   staleAfterMs: number;
   crashAfterMs: number;
 }
 
-export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt'>;
+export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' | 'lastAssignedAt'>;
 
 export type AgentCommand =
   | { type: 'HEARTBEAT'; at: string }
   | { type: 'REGISTER'; at: string }
-  | { type: 'ASSIGN'; taskId: string }
-  | { type: 'RELEASE'; taskId: string };
+  | { type: 'ASSIGN'; taskId: string; at: string }
+  | { type: 'RELEASE'; taskId: string }
+  | { type: 'DEREGISTER' };
 
-export type AgentHealth = 'healthy' | 'stale' | 'crashed';
+export type AgentHealth = 'healthy' | 'stale' | 'crashed' | 'offline';
 export type AgentWork = 'idle' | 'busy';
 
 export const agentMachine = setup({
@@ -60,6 +63,7 @@ export const agentMachine = setup({
     ...input,
     lastHeartbeatAt: input.registeredAt,
     currentTaskId: null,
+    lastAssignedAt: null,
   }),
   states: {
     work: {
@@ -71,7 +75,10 @@ export const agentMachine = setup({
               // Only a healthy agent takes work; a stale or crashed one is skipped.
               guard: stateIn({ health: 'healthy' }),
               target: 'busy',
-              actions: assign({ currentTaskId: ({ event }) => event.taskId }),
+              actions: assign({
+                currentTaskId: ({ event }) => event.taskId,
+                lastAssignedAt: ({ event }) => event.at,
+              }),
             },
           },
         },
@@ -94,6 +101,7 @@ export const agentMachine = setup({
           on: {
             HEARTBEAT: { target: 'healthy', reenter: true, actions: 'recordHeartbeat' },
             REGISTER: { target: 'healthy', reenter: true, actions: 'recordHeartbeat' },
+            DEREGISTER: 'offline',
           },
         },
         stale: {
@@ -101,10 +109,17 @@ export const agentMachine = setup({
           on: {
             HEARTBEAT: { target: 'healthy', actions: 'recordHeartbeat' },
             REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
+            DEREGISTER: 'offline',
           },
         },
         crashed: {
           description: 'Missed heartbeats for too long; it must register again.',
+          on: {
+            REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
+          },
+        },
+        offline: {
+          description: 'Signed off cleanly (worker stopped); registering again brings it back.',
           on: {
             REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
           },

@@ -107,8 +107,18 @@ export function describeTaskEvent(
       };
     case 'ANSWER':
       return { type: 'CLARIFICATION_ANSWERED', payload: fields(event, ['answers']) };
+    case 'ASSIGN':
+      return { type: 'ASSIGNED', payload: fields(event, ['agentId', 'agentName']) };
     case 'START_CODING':
       return { type: 'CODING_STARTED', payload: fields(event, ['agentId', 'branch']) };
+    case 'PROGRESS':
+      return { type: 'PROGRESS', payload: fields(event, ['message', 'percent']) };
+    case 'REQUEUE':
+      return { type: 'REQUEUED', payload: fields(event, ['reason']) };
+    case 'HOLD':
+      return { type: 'HELD', payload: fields(event, ['reason']) };
+    case 'RESUME':
+      return { type: 'RESUMED', payload: null };
     case 'PR_OPENED':
       return { type: 'PR_OPENED', payload: fields(event, ['number', 'url', 'title']) };
     case 'PR_MERGED':
@@ -136,6 +146,8 @@ export function describeAgentEvent(
       return { type: 'HEARTBEAT', payload: null };
     case 'REGISTER':
       return { type: 'REREGISTERED', payload: null };
+    case 'DEREGISTER':
+      return { type: 'WENT_OFFLINE', payload: null };
     case 'ASSIGN':
       return { type: 'TASK_ASSIGNED', payload: fields(event, ['taskId']) };
     case 'RELEASE':

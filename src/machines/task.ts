@@ -58,6 +58,10 @@ export interface TaskContext {
   mergedAt: string | null;
   error: string | null;
   agentId: string | null;
+  /** Latest progress an agent reported while coding. */
+  progress: { message: string; percent: number | null } | null;
+  /** Why work is paused (its agent went stale), or null. */
+  heldReason: string | null;
   attempts: number;
 }
 
@@ -88,7 +92,12 @@ export type TaskCommand =
   | { type: 'ANSWER'; answers: string[] }
   | { type: 'CANCEL'; reason?: string }
   | { type: 'RETRY' }
+  | { type: 'ASSIGN'; agentId: string; agentName?: string }
   | { type: 'START_CODING'; agentId: string; branch: string }
+  | { type: 'PROGRESS'; message: string; percent: number | null }
+  | { type: 'REQUEUE'; reason: string }
+  | { type: 'HOLD'; reason: string }
+  | { type: 'RESUME' }
   | { type: 'PR_OPENED'; number: number; url: string; title: string }
   | { type: 'PR_MERGED'; sha: string; mergedAt: string }
   | { type: 'PR_CLOSED' }
@@ -123,6 +132,10 @@ export const taskMachine = setup({
     }),
   },
   guards: {
+    isAssignedAgent: ({ context, event }) =>
+      event.type === 'START_CODING' && event.agentId === context.agentId,
+    hasAgent: ({ context }) => context.agentId !== null,
+    isHeld: ({ context }) => context.heldReason !== null,
     needsClarification: ({ event }) =>
       event.type === 'xstate.done.actor.analyze' && event.output.verdict === 'clarify',
     answersAllQuestions: ({ context, event }) => {
@@ -150,7 +163,7 @@ export const taskMachine = setup({
         return 'failed';
       },
     }),
-    releaseAgent: assign({ agentId: null }),
+    releaseAgent: assign({ agentId: null, progress: null, heldReason: null }),
   },
 }).createMachine({
   id: 'task',
@@ -166,6 +179,8 @@ export const taskMachine = setup({
     mergedAt: null,
     error: null,
     agentId: null,
+    progress: null,
+    heldReason: null,
     attempts: 0,
   }),
   states: {
@@ -177,6 +192,9 @@ export const taskMachine = setup({
       on: {
         CANCEL: { target: 'cancelled', actions: 'releaseAgent' },
         FAIL: { target: 'failed', actions: ['recordError', 'releaseAgent'] },
+        // The orchestrator pauses work whose agent went stale, and resumes it when it is back.
+        HOLD: { guard: 'hasAgent', actions: assign({ heldReason: ({ event }) => event.reason }) },
+        RESUME: { guard: 'isHeld', actions: assign({ heldReason: null }) },
       },
       states: {
         received: {
@@ -243,28 +261,47 @@ export const taskMachine = setup({
                   description: context.description,
                 }),
                 onDone: {
-                  target: 'ready',
+                  target: 'queued',
                   actions: assign({ issue: ({ event }) => event.output }),
                 },
                 onError: { target: '#task.failed', actions: 'recordError' },
               },
             },
-            ready: {
-              description: 'Waiting for an agent to start coding.',
+            queued: {
+              description: 'Waiting for an idle, healthy agent of the same org.',
+              on: {
+                ASSIGN: {
+                  target: 'assigned',
+                  actions: assign({ agentId: ({ event }) => event.agentId }),
+                },
+              },
+            },
+            assigned: {
+              description: 'An agent has it; coding starts when that agent says so.',
               on: {
                 START_CODING: {
+                  guard: 'isAssignedAgent',
                   target: '#task.active.coding',
-                  actions: assign({
-                    agentId: ({ event }) => event.agentId,
-                    branch: ({ event }) => event.branch,
-                  }),
+                  actions: assign({ branch: ({ event }) => event.branch }),
                 },
+                REQUEUE: { target: 'queued', actions: 'releaseAgent' },
               },
             },
           },
         },
         coding: {
           on: {
+            PROGRESS: {
+              actions: assign({
+                progress: ({ event }) => ({ message: event.message, percent: event.percent }),
+              }),
+            },
+            // Its agent crashed or stopped: back to the queue for another agent, branch and all
+            // progress discarded (the next agent starts clean).
+            REQUEUE: {
+              target: '#task.active.dispatched.queued',
+              actions: ['releaseAgent', assign({ branch: null })],
+            },
             PR_OPENED: {
               target: 'pr_open',
               actions: assign({
@@ -296,7 +333,7 @@ export const taskMachine = setup({
         RETRY: {
           target: '#task.active.analyzing',
           // A retry starts the work over; the tracking issue (if any) is kept and reused.
-          actions: assign({ error: null, pr: null, branch: null, agentId: null }),
+          actions: assign({ error: null, pr: null, branch: null, agentId: null, progress: null }),
         },
         CANCEL: 'cancelled',
       },

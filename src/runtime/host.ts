@@ -186,6 +186,9 @@ export class ActorHost {
   private async attempt(ops: Op[], actor: string | null): Promise<LogEvent[]> {
     const now = this.clock();
     const at = new Date(now).toISOString();
+    // One change per entity; a second op on the same entity in this batch continues from the
+    // first op's result (e.g. release an agent's task, then sign the agent off).
+    const byId = new Map<string, Change>();
     const changes: Change[] = [];
     const started: { type: EntityType; id: string; effect: PendingEffect }[] = [];
     const stopped: string[] = [];
@@ -201,7 +204,16 @@ export class ActorHost {
       if (op.kind === 'create') {
         [next, actions] = initialTransition(kind.machine, op.input);
       } else {
-        prev = await this.load(op.id);
+        const earlier = byId.get(op.id);
+        prev = earlier
+          ? {
+              type: earlier.entityType,
+              id: earlier.entityId,
+              version: earlier.expectedVersion + earlier.events.length,
+              state: earlier.state,
+              effects: earlier.effects,
+            }
+          : await this.load(op.id);
         if (!prev || prev.type !== op.entityType) throw notFound(kind.label, op.id);
         if (op.ifEffect && !prev.effects.some((e) => e.id === op.ifEffect?.id && e.epoch === op.ifEffect.epoch)) {
           return []; // a result for an effect that was cancelled or superseded: drop it
@@ -246,30 +258,39 @@ export class ActorHost {
 
       const entry = kind.describe(event, next);
       const view = kind.view(next, version, at);
-      changes.push({
+      const logged = {
+        entityType: op.entityType,
+        entityId: op.id,
+        version,
+        type: entry.type,
+        at,
+        actor,
+        payload: entry.payload,
+        scope: kind.scope(next),
+        prevStatus: op.entityType === 'task' ? prevStatus : null,
+        state: view,
+      };
+      const state = { value: next.value, context: next.context as Record<string, unknown> };
+      const earlier = byId.get(op.id);
+      if (earlier) {
+        earlier.events.push(logged);
+        Object.assign(earlier, { state, effects, view });
+        earlier.deadlines.push(...deadlines);
+        continue;
+      }
+      const change: Change = {
         entityType: op.entityType,
         entityId: op.id,
         expectedVersion: prev?.version ?? 0,
-        events: [
-          {
-            entityType: op.entityType,
-            entityId: op.id,
-            version,
-            type: entry.type,
-            at,
-            actor,
-            payload: entry.payload,
-            scope: kind.scope(next),
-            prevStatus: op.entityType === 'task' ? prevStatus : null,
-            state: view,
-          },
-        ],
-        state: { value: next.value, context: next.context as Record<string, unknown> },
+        events: [logged],
+        state,
         effects,
         view,
         deadlines,
         consumes: op.kind === 'send' ? op.consumes : undefined,
-      });
+      };
+      byId.set(op.id, change);
+      changes.push(change);
     }
 
     const committed = await this.store.commit(changes);

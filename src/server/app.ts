@@ -17,6 +17,7 @@ import type { Analyzer, EffectRegistry, IssueTracker } from '../effects/types.js
 import type { AnalyzeInput, OpenIssueInput } from '../machines/index.js';
 import { Feed } from '../runtime/feed.js';
 import { ActorHost } from '../runtime/host.js';
+import { Orchestrator } from '../runtime/orchestrator.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -93,6 +94,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
   });
   scheduler = new Scheduler({ store, logger, clock: overrides.clock, fire: (d) => host.fireDeadline(d) });
   const feed = new Feed({ store, bus, logger });
+  const orchestrator = new Orchestrator({ store, host, feed, logger, clock: overrides.clock });
   const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
   const auth = Auth.fromConfig(config);
   const yoga = buildYoga({
@@ -197,6 +199,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await feed.start();
       await host.start();
       scheduler?.start();
+      orchestrator.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.host, () => resolve());
@@ -216,6 +219,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.closeAllConnections();
       await closed;
+      await orchestrator.stop();
       await scheduler?.stop();
       await host.stop(); // waits for in-flight commits
       feed.stop();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { forbidden, notFound } from '../errors.js';
 import type { AgentView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
-import type { ActorHost } from '../runtime/host.js';
+import type { ActorHost, Op } from '../runtime/host.js';
 import type { EventStore, Viewer } from '../store/types.js';
 import { parseCursor } from './cursor.js';
 import { MappedStream } from './stream.js';
@@ -65,6 +65,23 @@ export class AgentService {
     return this.mustGet(agentId);
   }
 
+  /** Sign off cleanly: a task it still holds goes back to the queue in the same transaction. */
+  async deregister(viewer: Viewer, agentId: string): Promise<AgentView> {
+    const agent = await this.require(viewer, agentId);
+    if (agent.ownerId !== viewer.id) throw forbidden('Only the user who registered an agent may sign it off');
+    const ops: Op[] = [];
+    if (agent.currentTaskId) {
+      const reason = `agent ${agent.name} stopped`;
+      ops.push(
+        { kind: 'send', entityType: 'task', id: agent.currentTaskId, event: { type: 'REQUEUE', reason }, optional: true },
+        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: agent.currentTaskId } },
+      );
+    }
+    ops.push({ kind: 'send', entityType: 'agent', id: agentId, event: { type: 'DEREGISTER' } });
+    await this.host.execute(ops, agent.name);
+    return this.mustGet(agentId);
+  }
+
   async get(viewer: Viewer, id: string): Promise<AgentView | null> {
     const agent = await this.store.getAgent(id);
     return agent && canSeeAgent(viewer, { org: agent.org, ownerId: agent.ownerId, private: false }) ? agent : null;
@@ -84,13 +101,14 @@ export class AgentService {
     return this.store.listAgentsAt(viewer.org);
   }
 
-  async updates(viewer: Viewer, after: string | null | undefined) {
+  async updates(viewer: Viewer, after: string | null | undefined, agentId?: string | null) {
     const head = await this.store.head();
     const start = parseCursor(after) ?? head;
     const cursor = this.feed.subscribe({
       after: Math.min(start, head),
       entityType: 'agent',
-      filter: (e) => e.entityType === 'agent' && canSeeAgent(viewer, e.scope),
+      filter: (e) =>
+        e.entityType === 'agent' && canSeeAgent(viewer, e.scope) && (!agentId || e.entityId === agentId),
     });
     return new MappedStream(cursor, (e) => e);
   }

@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
-import { badInput, forbidden, notFound } from '../errors.js';
+import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
 import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import type { ActorHost, Op } from '../runtime/host.js';
@@ -32,7 +32,7 @@ const ACTION_PROBES: { action: string; event: (task: TaskView) => TaskCommand }[
   },
   { action: 'CANCEL', event: () => ({ type: 'CANCEL' }) },
   { action: 'RETRY', event: () => ({ type: 'RETRY' }) },
-  { action: 'START_CODING', event: () => ({ type: 'START_CODING', agentId: '', branch: '' }) },
+  { action: 'START_CODING', event: (task) => ({ type: 'START_CODING', agentId: task.agentId ?? '', branch: 'b' }) },
   { action: 'REPORT_PR_OPENED', event: () => ({ type: 'PR_OPENED', number: 0, url: '', title: '' }) },
   { action: 'REPORT_PR_MERGED', event: () => ({ type: 'PR_MERGED', sha: '', mergedAt: '' }) },
   { action: 'REPORT_PR_CLOSED', event: () => ({ type: 'PR_CLOSED' }) },
@@ -119,20 +119,39 @@ export class TaskService {
     return this.send(viewer, task, { type: 'RETRY' });
   }
 
+  /** The agent the orchestrator assigned starts coding; only its owner (the worker) may say so. */
   async startCoding(viewer: Viewer, taskId: string, agentId: string, branch: unknown): Promise<TaskView> {
     const branchName = parse(schemas.branch, branch, 'branch');
     const task = await this.require(viewer, taskId);
-    const agent = await this.store.getAgent(agentId);
-    if (!agent || agent.org !== viewer.org) throw notFound('Agent', agentId);
-    if (agent.org !== task.org) throw forbidden('An agent can only work on tasks of its own org');
+    await this.requireOwnAgent(viewer, agentId);
+    if (task.agentId !== agentId && task.status === 'dispatched') {
+      throw invalidTransition('Task', taskId, 'dispatched', 'START_CODING (it is not assigned to this agent)');
+    }
+    return this.send(viewer, task, { type: 'START_CODING', agentId, branch: branchName });
+  }
+
+  async progress(viewer: Viewer, taskId: string, agentId: string, message: unknown, percent: unknown): Promise<TaskView> {
+    const event: TaskCommand = {
+      type: 'PROGRESS',
+      message: parse(schemas.progressMessage, message, 'message'),
+      percent: parse(schemas.percent, percent ?? null, 'percent'),
+    };
+    const task = await this.requireWorkedBy(viewer, taskId, agentId);
+    return this.send(viewer, task, event);
+  }
+
+  /** The worker gives its task back (shutdown): task to the queue and agent idle, atomically. */
+  async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown): Promise<TaskView> {
+    const why = parse(schemas.reason, reason, 'reason') || 'released by its worker';
+    const task = await this.requireWorkedBy(viewer, taskId, agentId);
     await this.host.execute(
       [
-        { kind: 'send', entityType: 'task', id: task.id, event: { type: 'START_CODING', agentId, branch: branchName } },
-        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'ASSIGN', taskId: task.id } },
+        { kind: 'send', entityType: 'task', id: taskId, event: { type: 'REQUEUE', reason: why } },
+        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: task.id } },
       ],
       viewer.name,
     );
-    return this.mustGet(task.id);
+    return this.mustGet(taskId);
   }
 
   async prOpened(viewer: Viewer, taskId: string, pr: { number: unknown; url: unknown; title: unknown }): Promise<TaskView> {
@@ -265,6 +284,32 @@ export class TaskService {
       });
     }
     return cursor;
+  }
+
+  private async requireOwnAgent(viewer: Viewer, agentId: string) {
+    const agent = await this.store.getAgent(agentId);
+    if (!agent || agent.org !== viewer.org) throw notFound('Agent', agentId);
+    if (agent.ownerId !== viewer.id) throw forbidden('Only the worker that registered this agent may act for it');
+    return agent;
+  }
+
+  /** A task the viewer may see, currently held by the viewer's agent `agentId`. */
+  private async requireWorkedBy(viewer: Viewer, taskId: string, agentId: string): Promise<TaskView> {
+    const task = await this.require(viewer, taskId);
+    await this.requireOwnAgent(viewer, agentId);
+    if (task.agentId !== agentId) {
+      throw invalidTransition('Task', taskId, task.status, `a report from agent ${agentId}, which does not hold it`);
+    }
+    return task;
+  }
+
+  /**
+   * An event from a trusted system (a verified webhook): no viewer, so no visibility check.
+   * Ending events free the agent in the same transaction, as for user commands.
+   */
+  async applyExternal(taskId: string, event: TaskCommand, actor: string): Promise<TaskView> {
+    const task = await this.mustGet(taskId);
+    return this.send({ id: actor, name: actor, org: task.org }, task, event);
   }
 
   private async requireOwn(viewer: Viewer, taskId: string, what: string): Promise<TaskView> {

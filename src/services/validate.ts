@@ -70,6 +70,8 @@ export const schemas = {
     .max(LIMITS.name)
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, dot, dash, underscore'),
   id: z.string().min(1).max(100),
+  progressMessage: text(500),
+  percent: z.number().int().min(0).max(100).nullable(),
   pageSize: z.number().int().min(1).max(500),
 };
 

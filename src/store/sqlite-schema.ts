@@ -73,4 +73,22 @@ export const SQLITE_MIGRATIONS: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 2,
+    sql: `
+      -- Webhooks link pull requests to tasks by branch or by the tracking issue's number.
+      ALTER TABLE tasks ADD COLUMN branch TEXT;
+      ALTER TABLE tasks ADD COLUMN issue_number INTEGER;
+      CREATE INDEX tasks_branch ON tasks (branch) WHERE branch IS NOT NULL;
+      CREATE INDEX tasks_issue ON tasks (issue_number) WHERE issue_number IS NOT NULL;
+      CREATE INDEX tasks_status ON tasks (status, seq);
+
+      -- X-GitHub-Delivery ids already handled: a redelivery is acknowledged, not re-applied.
+      CREATE TABLE webhook_deliveries (
+        id          TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        outcome     TEXT NOT NULL
+      );
+    `,
+  },
 ];

@@ -112,10 +112,10 @@ export class SqliteStore implements EventStore {
            @private, @prevStatus, @state)`,
       ),
       upsertTask: db.prepare(
-        `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view)
-         VALUES (@id, @seq, @org, @creatorId, @private, @status, @version, @view)
+        `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
+         VALUES (@id, @seq, @org, @creatorId, @private, @status, @version, @view, @branch, @issueNumber)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
-           view = excluded.view`,
+           view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
       ),
       upsertAgent: db.prepare(
         `INSERT INTO agents (id, org, name, version, view) VALUES (@id, @org, @name, @version, @view)
@@ -155,6 +155,15 @@ export class SqliteStore implements EventStore {
         `INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`,
       ),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`),
+      dispatched: db.prepare(`SELECT view FROM tasks WHERE status = 'dispatched' ORDER BY seq LIMIT ?`),
+      allAgents: db.prepare(`SELECT view FROM agents`),
+      byBranch: db.prepare(`SELECT view FROM tasks WHERE branch = ? ORDER BY seq DESC LIMIT 1`),
+      byIssue: db.prepare(`SELECT view FROM tasks WHERE issue_number = ? ORDER BY seq DESC LIMIT 1`),
+      delivery: db.prepare(`SELECT outcome FROM webhook_deliveries WHERE id = ?`),
+      recordDelivery: db.prepare(
+        `INSERT INTO webhook_deliveries (id, received_at, outcome) VALUES (?, ?, ?)
+         ON CONFLICT (id) DO NOTHING`,
+      ),
     };
   }
 
@@ -244,6 +253,8 @@ export class SqliteStore implements EventStore {
         status: view.status,
         version: view.version,
         view: viewJson,
+        branch: view.branch,
+        issueNumber: view.issue?.number ?? null,
       });
     } else {
       const view = change.view as AgentView;
@@ -444,6 +455,32 @@ export class SqliteStore implements EventStore {
         effects: string;
       }[]
     ).map(toRecord);
+  }
+
+  async listDispatchedTasks(limit: number): Promise<TaskView[]> {
+    return (this.stmt.dispatched.all(limit) as { view: string }[]).map((r) => JSON.parse(r.view) as TaskView);
+  }
+
+  async listAllAgents(): Promise<AgentView[]> {
+    return (this.stmt.allAgents.all() as { view: string }[]).map((r) => JSON.parse(r.view) as AgentView);
+  }
+
+  async findTaskByBranch(branch: string): Promise<TaskView | null> {
+    const row = this.stmt.byBranch.get(branch) as { view: string } | undefined;
+    return row ? (JSON.parse(row.view) as TaskView) : null;
+  }
+
+  async findTaskByIssueNumber(issueNumber: number): Promise<TaskView | null> {
+    const row = this.stmt.byIssue.get(issueNumber) as { view: string } | undefined;
+    return row ? (JSON.parse(row.view) as TaskView) : null;
+  }
+
+  async webhookDelivery(id: string): Promise<string | null> {
+    return (this.stmt.delivery.get(id) as { outcome: string } | undefined)?.outcome ?? null;
+  }
+
+  async recordWebhookDelivery(id: string, outcome: string): Promise<void> {
+    this.stmt.recordDelivery.run(id, new Date().toISOString(), outcome);
   }
 
   async allocateIssueNumber(key: string): Promise<number> {

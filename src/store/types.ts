@@ -165,6 +165,16 @@ export interface EventStore {
   /** Entities caught mid-effect, to resume after a restart. */
   withPendingEffects(): Promise<EntityRecord[]>;
 
+  /** Tasks waiting in `dispatched` (queued or assigned), oldest first. */
+  listDispatchedTasks(limit: number): Promise<TaskView[]>;
+  /** Every agent of every org (the orchestrator matches within each org). */
+  listAllAgents(): Promise<AgentView[]>;
+  findTaskByBranch(branch: string): Promise<TaskView | null>;
+  findTaskByIssueNumber(issueNumber: number): Promise<TaskView | null>;
+  /** Outcome of an already handled webhook delivery, or null if it is new. */
+  webhookDelivery(id: string): Promise<string | null>;
+  recordWebhookDelivery(id: string, outcome: string): Promise<void>;
+
   /** Local issue tracker numbering: idempotent per key, numbers never reused. */
   allocateIssueNumber(key: string): Promise<number>;
 

@@ -44,18 +44,26 @@ describe('lifecycle through the API', () => {
     await eventually(async () => (await gqlOk(server, TASK, { id: task.id }, token)).task.issue !== null);
     task = (await gqlOk(server, TASK, { id: task.id }, token)).task;
     expect(task).toMatchObject({ status: 'DISPATCHED', issue: { number: expect.any(Number), url: expect.stringMatching(/^https:\/\/.*\/issues\/\d+$/) } });
-    expect(task.availableActions).toContain('START_CODING');
+    expect(task.state).toEqual({ active: { dispatched: 'queued' } });
 
+    // A worker registers; the orchestrator assigns the queued task to it.
     const agent = (await gqlOk(server, `mutation { registerAgent(name: "worker-1") { id status health } }`, {}, token)).registerAgent;
-    expect(agent).toMatchObject({ status: 'IDLE', health: 'HEALTHY' });
+    await eventually(async () => (await gqlOk(server, TASK, { id: task.id }, token)).task.assignedAgentId === agent.id);
+    task = (await gqlOk(server, TASK, { id: task.id }, token)).task;
+    expect(task.state).toEqual({ active: { dispatched: 'assigned' } });
+    expect(task.availableActions).toContain('START_CODING');
     const coding = await gqlOk(server, `mutation($t: ID!, $a: ID!) { startCoding(taskId: $t, agentId: $a, branch: "conveyor/dark-mode") { status branch assignedAgent { id status currentTask { id } } } }`, { t: task.id, a: agent.id }, token);
     expect(coding.startCoding).toMatchObject({ status: 'CODING', branch: 'conveyor/dark-mode', assignedAgent: { id: agent.id, status: 'BUSY', currentTask: { id: task.id } } });
-    // One task at a time: the busy agent cannot take another.
+    const progress = await gqlOk(server, `mutation($t: ID!, $a: ID!) { reportProgress(taskId: $t, agentId: $a, message: "tests written", percent: 50) { progress { message percent } } }`, { t: task.id, a: agent.id }, token);
+    expect(progress.reportProgress.progress).toEqual({ message: 'tests written', percent: 50 });
+
+    // One task at a time: a second dispatched task waits in the queue, and cannot be started.
     const second = (await gqlOk(server, CREATE_TASK, { input: { title: 'Other', description: 'Add a dark theme toggle to the settings page, persisted per user, thanks.' } }, token)).createTask;
     await eventually(async () => (await gqlOk(server, TASK, { id: second.id }, token)).task.issue !== null);
+    await new Promise((r) => setTimeout(r, 200));
+    expect((await gqlOk(server, TASK, { id: second.id }, token)).task).toMatchObject({ state: { active: { dispatched: 'queued' } }, assignedAgentId: null });
     const busy = await gql(server, `mutation($t: ID!, $a: ID!) { startCoding(taskId: $t, agentId: $a, branch: "b2") { id } }`, { t: second.id, a: agent.id }, token);
     expect(busy.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
-    expect((await gqlOk(server, TASK, { id: second.id }, token)).task.status).toBe('DISPATCHED');
 
     await gqlOk(server, `mutation($t: ID!) { reportPullRequestOpened(taskId: $t, number: 42, url: "https://github.com/acme/app/pull/42", title: "Dark mode") { status } }`, { t: task.id }, token);
     const merged = await gqlOk(server, `mutation($t: ID!) { reportPullRequestMerged(taskId: $t, sha: "0123abcd", mergedAt: "2026-11-22T10:00:00Z") { status mergeCommitSha mergedAt pullRequest { number url } assignedAgentId } }`, { t: task.id }, token);
@@ -63,18 +71,19 @@ describe('lifecycle through the API', () => {
       status: 'MERGED', mergeCommitSha: '0123abcd', mergedAt: '2026-11-22T10:00:00.000Z',
       pullRequest: { number: 42, url: 'https://github.com/acme/app/pull/42' }, assignedAgentId: null,
     });
-    // The agent was released in the same transaction.
-    expect((await gqlOk(server, `query($id: ID!) { agent(id: $id) { status currentTaskId } }`, { id: agent.id }, token)).agent).toEqual({ status: 'IDLE', currentTaskId: null });
+    // The agent was released in the same transaction, and the orchestrator gave it the queued task.
+    await eventually(async () => (await gqlOk(server, TASK, { id: second.id }, token)).task.assignedAgentId === agent.id);
+    expect((await gqlOk(server, `query($id: ID!) { agent(id: $id) { status currentTaskId } }`, { id: agent.id }, token)).agent).toEqual({ status: 'BUSY', currentTaskId: second.id });
 
-    await timeline.waitFor(9);
+    await timeline.waitFor(11);
     await new Promise((r) => setTimeout(r, 100)); // room for anything extra to (wrongly) arrive
     expect(timeline.received.map((d) => d.timeline.type)).toEqual([
       'CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED',
-      'ISSUE_OPENED', 'CODING_STARTED', 'PR_OPENED', 'PR_MERGED',
+      'ISSUE_OPENED', 'ASSIGNED', 'CODING_STARTED', 'PROGRESS', 'PR_OPENED', 'PR_MERGED',
     ]);
 
-    await eventually(() => agents.received.filter((d) => d.agentUpdated.agent.id === agent.id).length >= 3);
-    expect(agents.received.map((d) => d.agentUpdated.event)).toEqual(['REGISTERED', 'TASK_ASSIGNED', 'TASK_RELEASED']);
+    await eventually(() => agents.received.filter((d) => d.agentUpdated.agent.id === agent.id).length >= 4);
+    expect(agents.received.map((d) => d.agentUpdated.event)).toEqual(['REGISTERED', 'TASK_ASSIGNED', 'TASK_RELEASED', 'TASK_ASSIGNED']);
   });
 
   it('/healthz and /metrics report live figures', async () => {

@@ -42,13 +42,23 @@ describe('agent machine (pure transitions)', () => {
 
   it('takes one task at a time, only while healthy, and releases only the task it holds', () => {
     const [s0] = initialTransition(agentMachine, input) as [AnyMachineSnapshot, Actions];
-    const [busy] = send(s0, { type: 'ASSIGN', taskId: 't1' });
+    const [busy] = send(s0, { type: 'ASSIGN', taskId: 't1', at: '2026-01-01T00:01:00.000Z' });
     expect(busy.value).toEqual({ work: 'busy', health: 'healthy' });
+    expect(busy.context.lastAssignedAt).toBe('2026-01-01T00:01:00.000Z');
     expect(busy.can({ type: 'ASSIGN', taskId: 't2' })).toBe(false);
     expect(busy.can({ type: 'RELEASE', taskId: 't2' })).toBe(false);
     expect(send(busy, { type: 'RELEASE', taskId: 't1' })[0].value).toEqual({ work: 'idle', health: 'healthy' });
 
     const stale = agentMachine.resolveState({ value: { work: 'idle', health: 'stale' }, context: s0.context } as never) as AnyMachineSnapshot;
-    expect(stale.can({ type: 'ASSIGN', taskId: 't1' })).toBe(false);
+    expect(stale.can({ type: 'ASSIGN', taskId: 't1', at: 'x' })).toBe(false);
+  });
+
+  it('signs off cleanly to offline, and registering again brings it back', () => {
+    const [s0] = initialTransition(agentMachine, input) as [AnyMachineSnapshot, Actions];
+    const [offline, actions] = send(s0, { type: 'DEREGISTER' });
+    expect(offline.value).toEqual({ work: 'idle', health: 'offline' });
+    expect(actions.some((a) => a.type === 'xstate.cancel')).toBe(true); // no stale deadline left
+    expect(offline.can({ type: 'HEARTBEAT', at: 'x' })).toBe(false);
+    expect(send(offline, { type: 'REGISTER', at: 'y' })[0].value).toEqual({ work: 'idle', health: 'healthy' });
   });
 });

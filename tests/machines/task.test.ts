@@ -59,13 +59,20 @@ describe('task machine (pure transitions)', () => {
     expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'a', branch: 'b' })).toBe(false);
 
     [s] = send(roundTrip(s), { type: 'xstate.done.actor.openIssue', output: { number: 7, url: 'https://x/issues/7' } });
-    expect(s.value).toEqual({ active: { dispatched: 'ready' } });
+    expect(s.value).toEqual({ active: { dispatched: 'queued' } });
     expect(s.context.issue).toEqual({ number: 7, url: 'https://x/issues/7' });
+    expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'a1', branch: 'b' })).toBe(false); // not assigned yet
 
+    [s] = send(roundTrip(s), { type: 'ASSIGN', agentId: 'a1' });
+    expect(s.value).toEqual({ active: { dispatched: 'assigned' } });
+    expect(roundTrip(s).can({ type: 'START_CODING', agentId: 'someone-else', branch: 'b' })).toBe(false);
     [s] = send(roundTrip(s), { type: 'START_CODING', agentId: 'a1', branch: 'task/7' });
     expect(taskStatus(s.value)).toBe('coding');
     expect(s.context).toMatchObject({ agentId: 'a1', branch: 'task/7' });
 
+    [s] = send(roundTrip(s), { type: 'PROGRESS', message: 'tests pass', percent: 60 });
+    expect(s.context.progress).toEqual({ message: 'tests pass', percent: 60 });
+    expect(taskStatus(s.value)).toBe('coding');
     [s] = send(roundTrip(s), { type: 'PR_OPENED', number: 12, url: 'https://x/pull/12', title: 'Dark mode' });
     expect(s.value).toEqual({ active: 'pr_open' });
     [s] = send(roundTrip(s), { type: 'PR_MERGED', sha: 'abc1234', mergedAt: '2026-01-02T00:00:00.000Z' });
@@ -93,6 +100,22 @@ describe('task machine (pure transitions)', () => {
     expect(actions.some((a) => a.type === 'xstate.spawnChild')).toBe(true);
   });
 
+  it("a crashed agent's task goes back to the queue; a stale one is held, then resumed", () => {
+    const context = { ...start()[0].context, agentId: 'a1', branch: 'task/7' };
+    const coding = taskMachine.resolveState({ value: { active: 'coding' }, context } as never) as AnyMachineSnapshot;
+    const [held] = send(coding, { type: 'HOLD', reason: 'agent w1 went stale' });
+    expect(held.value).toEqual({ active: 'coding' });
+    expect(held.context.heldReason).toBe('agent w1 went stale');
+    const [resumed] = send(held, { type: 'RESUME' });
+    expect(resumed.context.heldReason).toBeNull();
+    expect(resumed.can({ type: 'RESUME' })).toBe(false);
+    const [requeued] = send(resumed, { type: 'REQUEUE', reason: 'agent w1 crashed' });
+    expect(requeued.value).toEqual({ active: { dispatched: 'queued' } });
+    expect(requeued.context).toMatchObject({ agentId: null, branch: null, progress: null });
+    // Nothing to hold without an agent.
+    expect(requeued.can({ type: 'HOLD', reason: 'x' })).toBe(false);
+  });
+
   it('PR closed unmerged fails the task with "PR closed"', () => {
     const s = taskMachine.resolveState({ value: { active: 'pr_open' }, context: { ...start()[0].context, agentId: 'a1' } }) as AnyMachineSnapshot;
     const [next] = send(s, { type: 'PR_CLOSED' });
@@ -102,7 +125,7 @@ describe('task machine (pure transitions)', () => {
 
   it('cancel is allowed from every non-final state and from failed, never from merged or cancelled', () => {
     const context = start()[0].context;
-    for (const value of [...['received', 'analyzing', 'needs_clarification', { dispatched: 'openingIssue' }, { dispatched: 'ready' }, 'coding', 'pr_open'].map((v) => ({ active: v })), 'failed']) {
+    for (const value of [...['received', 'analyzing', 'needs_clarification', { dispatched: 'openingIssue' }, { dispatched: 'queued' }, { dispatched: 'assigned' }, 'coding', 'pr_open'].map((v) => ({ active: v })), 'failed']) {
       const s = taskMachine.resolveState({ value, context } as never) as AnyMachineSnapshot;
       expect(s.can({ type: 'CANCEL' }), JSON.stringify(value)).toBe(true);
       expect(send(s, { type: 'CANCEL' })[0].value).toBe('cancelled');

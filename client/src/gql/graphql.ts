@@ -7,6 +7,8 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
 export type AgentHealth =
   | 'CRASHED'
   | 'HEALTHY'
+  /** Signed off cleanly (worker stopped). */
+  | 'OFFLINE'
   | 'STALE';
 
 export type AgentStatus =

@@ -28,6 +28,8 @@ export type Agent = {
   currentTaskId?: Maybe<Scalars['ID']['output']>;
   health: AgentHealth;
   id: Scalars['ID']['output'];
+  /** When it last got a task (the orchestrator serves the longest-waiting agent first). */
+  lastAssignedAt?: Maybe<Scalars['DateTime']['output']>;
   lastHeartbeatAt: Scalars['DateTime']['output'];
   name: Scalars['String']['output'];
   org: Scalars['String']['output'];
@@ -41,6 +43,8 @@ export type Agent = {
 export type AgentHealth =
   | 'crashed'
   | 'healthy'
+  /** Signed off cleanly (worker stopped). */
+  | 'offline'
   | 'stale';
 
 export type AgentList = {
@@ -124,12 +128,18 @@ export type Mutation = {
   answerClarification: Task;
   cancelTask: Task;
   createTask: Task;
+  /** Sign an agent off cleanly; a task it still holds goes back to the queue in the same step. */
+  deregisterAgent: Agent;
   /** Embedded default only: a token for any name and org. Disabled when JWT_SECRET is set. */
   devSignIn: AuthPayload;
   /** Worker: the work failed; `error` says why. */
   failTask: Task;
   /** Register (or re-register) an agent of the viewer's org under a name unique in that org. */
   registerAgent: Agent;
+  /** Worker: give an assigned or in-progress task back to the queue (e.g. on shutdown). */
+  releaseTask: Task;
+  /** Worker: progress while coding (shown on the timeline). */
+  reportProgress: Task;
   /** Worker or webhook: the task's pull request was closed without merging. */
   reportPullRequestClosed: Task;
   /** Worker or webhook: the task's pull request was merged. */
@@ -137,7 +147,7 @@ export type Mutation = {
   /** Worker or webhook: the task's pull request was opened. */
   reportPullRequestOpened: Task;
   retryTask: Task;
-  /** Worker: an agent starts coding a dispatched task on a branch. */
+  /** Worker: the agent the task was assigned to starts coding it on a branch. */
   startCoding: Task;
 };
 
@@ -164,6 +174,11 @@ export type MutationCreateTaskArgs = {
 };
 
 
+export type MutationDeregisterAgentArgs = {
+  agentId: Scalars['ID']['input'];
+};
+
+
 export type MutationDevSignInArgs = {
   name: Scalars['String']['input'];
   org: Scalars['String']['input'];
@@ -178,6 +193,21 @@ export type MutationFailTaskArgs = {
 
 export type MutationRegisterAgentArgs = {
   name: Scalars['String']['input'];
+};
+
+
+export type MutationReleaseTaskArgs = {
+  agentId: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationReportProgressArgs = {
+  agentId: Scalars['ID']['input'];
+  message: Scalars['String']['input'];
+  percent?: InputMaybe<Scalars['Int']['input']>;
+  taskId: Scalars['ID']['input'];
 };
 
 
@@ -216,6 +246,13 @@ export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor?: Maybe<Scalars['String']['output']>;
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+export type Progress = {
+  __typename?: 'Progress';
+  message: Scalars['String']['output'];
+  /** 0 to 100, when the agent knows. */
+  percent?: Maybe<Scalars['Int']['output']>;
 };
 
 export type PullRequest = {
@@ -288,7 +325,7 @@ export type StatusCount = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Changes to agents of the viewer's org; `after` as for taskUpdated. */
+  /** Changes to agents of the viewer's org (or just `agentId`); `after` as for taskUpdated. */
   agentUpdated: AgentUpdate;
   /** Current counts at once, then a new value whenever they change. */
   dashboardCounts: DashboardCounts;
@@ -304,6 +341,7 @@ export type Subscription = {
 
 export type SubscriptionAgentUpdatedArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
+  agentId?: InputMaybe<Scalars['ID']['input']>;
 };
 
 
@@ -334,6 +372,8 @@ export type Task = {
   creator: Creator;
   description?: Maybe<Scalars['String']['output']>;
   error?: Maybe<Scalars['String']['output']>;
+  /** Why work is paused (its agent went stale), or null. */
+  heldReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   issue?: Maybe<Issue>;
   mergeCommitSha?: Maybe<Scalars['String']['output']>;
@@ -342,6 +382,8 @@ export type Task = {
   openQuestions: Array<Scalars['String']['output']>;
   org: Scalars['String']['output'];
   private: Scalars['Boolean']['output'];
+  /** Latest progress its agent reported while coding. */
+  progress?: Maybe<Progress>;
   pullRequest?: Maybe<PullRequest>;
   /** The full machine state value (includes sub-states), for diagrams. */
   state: Scalars['JSON']['output'];
@@ -515,6 +557,7 @@ export type ResolversTypes = {
   MachineDefinition: ResolverTypeWrapper<MachineModelModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
+  Progress: ResolverTypeWrapper<Progress>;
   PullRequest: ResolverTypeWrapper<PullRequest>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   StatusCount: ResolverTypeWrapper<StatusCount>;
@@ -550,6 +593,7 @@ export type ResolversParentTypes = {
   MachineDefinition: MachineModelModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
+  Progress: Progress;
   PullRequest: PullRequest;
   Query: Record<PropertyKey, never>;
   StatusCount: StatusCount;
@@ -568,6 +612,7 @@ export type AgentResolvers<ContextType = GraphQLContext, ParentType extends Reso
   currentTaskId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['AgentHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastAssignedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastHeartbeatAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -578,7 +623,7 @@ export type AgentResolvers<ContextType = GraphQLContext, ParentType extends Reso
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
-export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', STALE: 'stale' };
+export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', OFFLINE: 'offline', STALE: 'stale' };
 
 export type AgentListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AgentList'] = ResolversParentTypes['AgentList']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -642,9 +687,12 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   answerClarification?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationAnswerClarificationArgs, 'answers' | 'taskId'>>;
   cancelTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCancelTaskArgs, 'taskId'>>;
   createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
+  deregisterAgent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationDeregisterAgentArgs, 'agentId'>>;
   devSignIn?: Resolver<ResolversTypes['AuthPayload'], ParentType, ContextType, RequireFields<MutationDevSignInArgs, 'name' | 'org'>>;
   failTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationFailTaskArgs, 'error' | 'taskId'>>;
   registerAgent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationRegisterAgentArgs, 'name'>>;
+  releaseTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReleaseTaskArgs, 'agentId' | 'taskId'>>;
+  reportProgress?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportProgressArgs, 'agentId' | 'message' | 'taskId'>>;
   reportPullRequestClosed?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestClosedArgs, 'taskId'>>;
   reportPullRequestMerged?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestMergedArgs, 'sha' | 'taskId'>>;
   reportPullRequestOpened?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestOpenedArgs, 'number' | 'taskId' | 'title' | 'url'>>;
@@ -655,6 +703,11 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
 export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = {
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+};
+
+export type ProgressResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Progress'] = ResolversParentTypes['Progress']> = {
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  percent?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
 };
 
 export type PullRequestResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PullRequest'] = ResolversParentTypes['PullRequest']> = {
@@ -699,6 +752,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   creator?: Resolver<ResolversTypes['Creator'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  heldReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issue?: Resolver<Maybe<ResolversTypes['Issue']>, ParentType, ContextType>;
   mergeCommitSha?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
@@ -706,6 +760,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   openQuestions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
   org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   private?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  progress?: Resolver<Maybe<ResolversTypes['Progress']>, ParentType, ContextType>;
   pullRequest?: Resolver<Maybe<ResolversTypes['PullRequest']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
@@ -760,6 +815,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   MachineDefinition?: MachineDefinitionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Progress?: ProgressResolvers<ContextType>;
   PullRequest?: PullRequestResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   StatusCount?: StatusCountResolvers<ContextType>;

@@ -10,6 +10,10 @@ export const Mutation: MutationResolvers = {
   retryTask: (_p, { taskId }, ctx) => ctx.services.tasks.retry(viewerOf(ctx), taskId),
   startCoding: (_p, { taskId, agentId, branch }, ctx) =>
     ctx.services.tasks.startCoding(viewerOf(ctx), taskId, agentId, branch),
+  reportProgress: (_p, { taskId, agentId, message, percent }, ctx) =>
+    ctx.services.tasks.progress(viewerOf(ctx), taskId, agentId, message, percent),
+  releaseTask: (_p, { taskId, agentId, reason }, ctx) =>
+    ctx.services.tasks.release(viewerOf(ctx), taskId, agentId, reason),
   reportPullRequestOpened: (_p, { taskId, ...pr }, ctx) =>
     ctx.services.tasks.prOpened(viewerOf(ctx), taskId, pr),
   reportPullRequestMerged: (_p, { taskId, sha, mergedAt }, ctx) =>
@@ -18,4 +22,5 @@ export const Mutation: MutationResolvers = {
   failTask: (_p, { taskId, error }, ctx) => ctx.services.tasks.fail(viewerOf(ctx), taskId, error),
   registerAgent: (_p, { name }, ctx) => ctx.services.agents.register(viewerOf(ctx), name),
   agentHeartbeat: (_p, { agentId }, ctx) => ctx.services.agents.heartbeat(viewerOf(ctx), agentId),
+  deregisterAgent: (_p, { agentId }, ctx) => ctx.services.agents.deregister(viewerOf(ctx), agentId),
 };

@@ -17,5 +17,5 @@ export const scalarResolvers: Resolvers = {
     CANCELLED: 'cancelled',
   },
   AgentStatus: { IDLE: 'idle', BUSY: 'busy' },
-  AgentHealth: { HEALTHY: 'healthy', STALE: 'stale', CRASHED: 'crashed' },
+  AgentHealth: { HEALTHY: 'healthy', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
 };

@@ -20,7 +20,7 @@ export const Subscription: SubscriptionResolvers = {
     resolve: (model: CountsModel) => model,
   },
   agentUpdated: {
-    subscribe: (_p, { after }, ctx) => ctx.services.agents.updates(viewerOf(ctx), after),
+    subscribe: (_p, { agentId, after }, ctx) => ctx.services.agents.updates(viewerOf(ctx), after, agentId),
     resolve: (event: LogEvent) => event,
   },
 };
