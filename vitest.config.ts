@@ -1,11 +1,32 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Three projects, run one after another by `npm test` (see package.json):
+ * - main: everything that does not measure time, two files at a time (two cores);
+ * - timing: tests whose latency bound is the behaviour (delivery within 50 ms / 500 ms / 2 s),
+ *   alone, so a browser or another server on the other core cannot eat their budget;
+ * - browser: Chromium against `npm start`.
+ */
+const TIMING = ['tests/e2e/delivery.test.ts'];
+const BROWSER = ['tests/browser/**/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    // Real servers and SQLite files per test file; two cores, so two files at a time.
-    maxWorkers: 2,
+    projects: [
+      {
+        test: {
+          name: 'main',
+          include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
+          exclude: [...TIMING, ...BROWSER],
+          maxWorkers: 2,
+          testTimeout: 30_000,
+          hookTimeout: 30_000,
+        },
+      },
+      { test: { name: 'timing', include: TIMING, fileParallelism: false, testTimeout: 30_000 } },
+      { test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
+    ],
   },
 });

@@ -11,8 +11,11 @@ import { pino, type Logger } from 'pino';
 import sirv from 'sirv';
 import type { Bus } from '../bus/types.js';
 import { MemoryBus } from '../bus/memory.js';
+import { GitHubIssueTracker } from '../effects/github-tracker.js';
 import { LocalIssueTracker } from '../effects/local-tracker.js';
+import { OpenAiAnalyzer } from '../effects/openai-analyzer.js';
 import { RuleAnalyzer } from '../effects/rule-analyzer.js';
+import { GitHubWebhooks } from '../services/github-webhooks.js';
 import type { Analyzer, EffectRegistry, IssueTracker } from '../effects/types.js';
 import type { AnalyzeInput, OpenIssueInput } from '../machines/index.js';
 import { Feed } from '../runtime/feed.js';
@@ -25,6 +28,7 @@ import type { EventStore } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Config } from './env.js';
 import { Metrics } from './metrics.js';
+import { githubWebhookHandler } from './webhooks.js';
 import { attachWebSockets } from './ws.js';
 import { buildYoga } from './yoga.js';
 
@@ -71,8 +75,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     overrides.store ??
     new SqliteStore({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
   const bus = overrides.bus ?? new MemoryBus();
-  const analyzer = overrides.analyzer ?? new RuleAnalyzer();
-  const tracker = overrides.issueTracker ?? new LocalIssueTracker(store, config.issueBaseUrl);
+  const analyzer =
+    overrides.analyzer ?? (config.analyzer ? new OpenAiAnalyzer(config.analyzer) : new RuleAnalyzer());
+  const tracker =
+    overrides.issueTracker ??
+    (config.github ? new GitHubIssueTracker(config.github) : new LocalIssueTracker(store, config.issueBaseUrl));
   const effects: EffectRegistry = {
     analyze: (input: AnalyzeInput, signal: AbortSignal) => analyzer.analyze(input, signal),
     openIssue: (input: OpenIssueInput, signal: AbortSignal) => tracker.openIssue(input, signal),
@@ -122,6 +129,13 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
     ? sirv(clientDir, { single: true, etag: true, dev: false })
     : null;
 
+  const webhook = githubWebhookHandler({
+    secret: config.githubWebhookSecret,
+    webhooks: new GitHubWebhooks(store, services.tasks),
+    store,
+    logger,
+  });
+
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
@@ -151,6 +165,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
         return json(res, 503, { status: 'not ready', reason: 'store unreachable' });
       }
     }
+    if (path === '/webhooks/github') return webhook(req, res);
     if (path === '/metrics') {
       res.writeHead(200, { 'content-type': metrics.registry.contentType });
       return void res.end(await metrics.registry.metrics());

@@ -30,6 +30,14 @@ const EnvSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
   DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
+  GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  GITHUB_TOKEN: z.string().optional(),
+  GITHUB_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name').optional(),
+  GITHUB_API_URL: z.url().default('https://api.github.com'),
+  ANALYZER_URL: z.url().optional(),
+  ANALYZER_MODEL: z.string().optional(),
+  ANALYZER_API_KEY: z.string().optional(),
+  ANALYZER_TIMEOUT_MS: int(20_000, 100),
 });
 
 export interface Config {
@@ -50,6 +58,11 @@ export interface Config {
   devTokenTtlSeconds: number;
   /** Dev sign-in: only with no JWT_SECRET and bound to loopback. */
   devSignIn: boolean;
+  githubWebhookSecret: string | undefined;
+  /** GitHub issues for tracking; the local tracker when absent. */
+  github: { token: string; repo: string; apiUrl: string } | null;
+  /** An OpenAI-compatible analyzer; the rule-based one when absent. */
+  analyzer: { url: string; model: string; apiKey: string | undefined; timeoutMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -89,6 +102,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
     }
   }
+  if (!!e.GITHUB_TOKEN !== !!e.GITHUB_REPO) {
+    problems.push('GITHUB_TOKEN and GITHUB_REPO: set both to open tracking issues on GitHub, or neither');
+  }
+  if (e.ANALYZER_URL && !e.ANALYZER_MODEL) problems.push('ANALYZER_MODEL: required with ANALYZER_URL');
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port: e.PORT,
@@ -107,5 +124,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     issueBaseUrl: e.ISSUE_BASE_URL,
     devTokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS,
     devSignIn: !e.JWT_SECRET && loopback,
+    githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
+    github: e.GITHUB_TOKEN && e.GITHUB_REPO ? { token: e.GITHUB_TOKEN, repo: e.GITHUB_REPO, apiUrl: e.GITHUB_API_URL } : null,
+    analyzer:
+      e.ANALYZER_URL && e.ANALYZER_MODEL
+        ? { url: e.ANALYZER_URL, model: e.ANALYZER_MODEL, apiKey: e.ANALYZER_API_KEY, timeoutMs: e.ANALYZER_TIMEOUT_MS }
+        : null,
   };
 }

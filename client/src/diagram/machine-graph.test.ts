@@ -51,7 +51,8 @@ describe('toGraph', () => {
       'task.active.needs_clarification',
       'task.active.dispatched',
       'task.active.dispatched.openingIssue',
-      'task.active.dispatched.ready',
+      'task.active.dispatched.queued',
+      'task.active.dispatched.assigned',
       'task.active.coding',
       'task.active.pr_open',
       'task.merged',
@@ -65,7 +66,8 @@ describe('toGraph', () => {
       ['task.active.needs_clarification', 'atomic', 'task.active'],
       ['task.active.dispatched', 'compound', 'task.active'],
       ['task.active.dispatched.openingIssue', 'atomic', 'task.active.dispatched'],
-      ['task.active.dispatched.ready', 'atomic', 'task.active.dispatched'],
+      ['task.active.dispatched.queued', 'atomic', 'task.active.dispatched'],
+      ['task.active.dispatched.assigned', 'atomic', 'task.active.dispatched'],
       ['task.active.coding', 'atomic', 'task.active'],
       ['task.active.pr_open', 'atomic', 'task.active'],
       ['task.merged', 'final', undefined],
@@ -78,10 +80,15 @@ describe('toGraph', () => {
       label: 'active',
       description: 'Being worked on. Can be cancelled or fail from any of these states.',
     });
-    expect(byId.get('task.active.dispatched.ready')).toMatchObject({
-      key: 'ready',
-      label: 'ready',
-      description: 'Waiting for an agent to start coding.',
+    expect(byId.get('task.active.dispatched.queued')).toMatchObject({
+      key: 'queued',
+      label: 'queued',
+      description: 'Waiting for an idle, healthy agent of the same org.',
+    });
+    expect(byId.get('task.active.dispatched.assigned')).toMatchObject({
+      key: 'assigned',
+      label: 'assigned',
+      description: 'An agent has it; coding starts when that agent says so.',
     });
     expect(graph.nodes.filter((n) => n.isInitial).map((n) => n.id)).toEqual([
       'task.active',
@@ -160,9 +167,9 @@ describe('toGraph', () => {
         guard: 'answersAllQuestions',
       },
       {
-        id: 'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.ready',
+        id: 'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.queued',
         source: 'task.active.dispatched.openingIssue',
-        target: 'task.active.dispatched.ready',
+        target: 'task.active.dispatched.queued',
         eventType: 'xstate.done.actor.openIssue',
         label: 'openIssue done',
         guard: undefined,
@@ -176,11 +183,35 @@ describe('toGraph', () => {
         guard: undefined,
       },
       {
-        id: 'task.active.dispatched.ready:START_CODING:task.active.coding',
-        source: 'task.active.dispatched.ready',
+        id: 'task.active.dispatched.queued:ASSIGN:task.active.dispatched.assigned',
+        source: 'task.active.dispatched.queued',
+        target: 'task.active.dispatched.assigned',
+        eventType: 'ASSIGN',
+        label: 'ASSIGN',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.dispatched.assigned:START_CODING:task.active.coding',
+        source: 'task.active.dispatched.assigned',
         target: 'task.active.coding',
         eventType: 'START_CODING',
         label: 'START_CODING',
+        guard: 'isAssignedAgent',
+      },
+      {
+        id: 'task.active.dispatched.assigned:REQUEUE:task.active.dispatched.queued',
+        source: 'task.active.dispatched.assigned',
+        target: 'task.active.dispatched.queued',
+        eventType: 'REQUEUE',
+        label: 'REQUEUE',
+        guard: undefined,
+      },
+      {
+        id: 'task.active.coding:REQUEUE:task.active.dispatched.queued',
+        source: 'task.active.coding',
+        target: 'task.active.dispatched.queued',
+        eventType: 'REQUEUE',
+        label: 'REQUEUE',
         guard: undefined,
       },
       {
@@ -235,20 +266,41 @@ describe('toGraph', () => {
     expect(edgesBetween(graph, 'task.active.pr_open', 'task.failed')).toEqual([
       expect.objectContaining({ eventType: 'PR_CLOSED' }),
     ]);
+    // Targetless transitions (HOLD/RESUME on active, PROGRESS on coding) change context only and
+    // are not drawn.
+    const targetless = new Set(['HOLD', 'RESUME', 'PROGRESS']);
+    expect(graph.edges.filter((e) => targetless.has(e.eventType))).toEqual([]);
   });
 
   it('draws the parallel agent machine as two regions', () => {
     const graph = toGraph(agent);
-    expect(graph.nodes).toHaveLength(7);
-    expect(graph.edges).toHaveLength(9);
+    expect(graph.nodes).toHaveLength(8);
+    expect(graph.edges).toHaveLength(12);
     const regions = graph.nodes.filter((n) => n.isRegion);
     expect(regions.map((n) => [n.id, n.kind, n.parentId])).toEqual([
       ['agent.work', 'compound', undefined],
       ['agent.health', 'compound', undefined],
     ]);
     expect(
+      graph.nodes.filter((n) => n.parentId === 'agent.health').map((n) => [n.id, n.kind]),
+    ).toEqual([
+      ['agent.health.healthy', 'atomic'],
+      ['agent.health.stale', 'atomic'],
+      ['agent.health.crashed', 'atomic'],
+      ['agent.health.offline', 'atomic'],
+    ]);
+    expect(
       edgesBetween(graph, 'agent.health.healthy', 'agent.health.healthy').map((e) => e.eventType),
     ).toEqual(['HEARTBEAT', 'REGISTER']);
+    expect(
+      graph.edges.filter((e) => e.target === 'agent.health.offline').map((e) => e.id),
+    ).toEqual([
+      'agent.health.healthy:DEREGISTER:agent.health.offline',
+      'agent.health.stale:DEREGISTER:agent.health.offline',
+    ]);
+    expect(
+      graph.edges.filter((e) => e.source === 'agent.health.offline').map((e) => e.id),
+    ).toEqual(['agent.health.offline:REGISTER:agent.health.healthy']);
     expect(edgesBetween(graph, 'agent.health.healthy', 'agent.health.stale')[0]?.label).toBe(
       'after staleAfter',
     );
@@ -266,8 +318,11 @@ describe('toGraph', () => {
 describe('activeLeafIds', () => {
   it('resolves string, nested and parallel values', () => {
     expect(activeLeafIds(task, { active: 'analyzing' })).toEqual(['task.active.analyzing']);
-    expect(activeLeafIds(task, { active: { dispatched: 'ready' } })).toEqual([
-      'task.active.dispatched.ready',
+    expect(activeLeafIds(task, { active: { dispatched: 'queued' } })).toEqual([
+      'task.active.dispatched.queued',
+    ]);
+    expect(activeLeafIds(task, { active: { dispatched: 'assigned' } })).toEqual([
+      'task.active.dispatched.assigned',
     ]);
     expect(activeLeafIds(task, 'failed')).toEqual(['task.failed']);
     expect(activeLeafIds(agent, { work: 'idle', health: 'stale' })).toEqual([
@@ -284,6 +339,10 @@ describe('activeLeafIds', () => {
     expect(activeLeafIds(task, { active: { dispatched: 'gone' } })).toEqual([
       'task.active.dispatched',
     ]);
+    // `ready` was replaced by queued/assigned; a value recorded before that stops at dispatched.
+    expect(activeLeafIds(task, { active: { dispatched: 'ready' } })).toEqual([
+      'task.active.dispatched',
+    ]);
     // A flat value from before the working states moved under `active` names nothing now.
     expect(activeLeafIds(task, 'analyzing')).toEqual([]);
     expect(activeLeafIds(task, 42)).toEqual([]);
@@ -294,7 +353,9 @@ describe('describeStateValue', () => {
   it('writes values as dotted paths', () => {
     expect(describeStateValue('failed')).toBe('failed');
     expect(describeStateValue({ active: 'coding' })).toBe('active.coding');
-    expect(describeStateValue({ active: { dispatched: 'ready' } })).toBe('active.dispatched.ready');
+    expect(describeStateValue({ active: { dispatched: 'queued' } })).toBe(
+      'active.dispatched.queued',
+    );
     expect(describeStateValue({ work: 'busy', health: 'stale' })).toBe('work.busy, health.stale');
   });
 });
@@ -307,7 +368,8 @@ describe('pathStates', () => {
     { active: 'needs_clarification' },
     { active: 'analyzing' },
     { active: { dispatched: 'openingIssue' } },
-    { active: { dispatched: 'ready' } },
+    { active: { dispatched: 'queued' } },
+    { active: { dispatched: 'assigned' } },
     { active: 'coding' },
   ];
 
@@ -337,14 +399,47 @@ describe('pathStates', () => {
         edgeId(
           graph,
           'task.active.dispatched.openingIssue',
-          'task.active.dispatched.ready',
+          'task.active.dispatched.queued',
           'xstate.done.actor.openIssue',
         ),
-        edgeId(graph, 'task.active.dispatched.ready', 'task.active.coding', 'START_CODING'),
+        edgeId(graph, 'task.active.dispatched.queued', 'task.active.dispatched.assigned', 'ASSIGN'),
+        edgeId(graph, 'task.active.dispatched.assigned', 'task.active.coding', 'START_CODING'),
       ].sort(),
     );
     expect([...path.latest]).toEqual([
-      edgeId(graph, 'task.active.dispatched.ready', 'task.active.coding', 'START_CODING'),
+      edgeId(graph, 'task.active.dispatched.assigned', 'task.active.coding', 'START_CODING'),
+    ]);
+  });
+
+  it('marks a requeue back to the queue, from coding or from assigned', () => {
+    const queued = 'task.active.dispatched.queued';
+    const assigned = 'task.active.dispatched.assigned';
+    const fromCodingEdge = edgeId(graph, 'task.active.coding', queued, 'REQUEUE');
+    const fromAssignedEdge = edgeId(graph, assigned, queued, 'REQUEUE');
+
+    // The full history, then the agent dropped out while coding.
+    const fromCoding = pathStates(task, [...history, { active: { dispatched: 'queued' } }]);
+    expect([...fromCoding.latest]).toEqual([fromCodingEdge]);
+    // Exactly one edge more than the history without the requeue; assigned → queued stays dark.
+    expect([...fromCoding.taken].sort()).toEqual(
+      [...pathStates(task, history).taken, fromCodingEdge].sort(),
+    );
+    expect(fromCoding.taken.has(fromAssignedEdge)).toBe(false);
+
+    const fromAssigned = pathStates(task, [
+      { active: { dispatched: 'queued' } },
+      { active: { dispatched: 'assigned' } },
+      { active: { dispatched: 'queued' } },
+    ]);
+    expect([...fromAssigned.taken].sort()).toEqual(
+      [edgeId(graph, queued, assigned, 'ASSIGN'), fromAssignedEdge].sort(),
+    );
+    expect([...fromAssigned.latest]).toEqual([fromAssignedEdge]);
+    expect([...fromAssigned.visited].sort()).toEqual([
+      'task.active',
+      'task.active.dispatched',
+      assigned,
+      queued,
     ]);
   });
 
@@ -355,8 +450,9 @@ describe('pathStates', () => {
       'task.active.analyzing',
       'task.active.coding',
       'task.active.dispatched',
+      'task.active.dispatched.assigned',
       'task.active.dispatched.openingIssue',
-      'task.active.dispatched.ready',
+      'task.active.dispatched.queued',
       'task.active.needs_clarification',
       'task.active.received',
     ]);
@@ -374,7 +470,7 @@ describe('pathStates', () => {
     ]);
 
     // Two levels down: the leaf is inside dispatched, which is inside active.
-    const cancelled = pathStates(task, [{ active: { dispatched: 'ready' } }, 'cancelled']);
+    const cancelled = pathStates(task, [{ active: { dispatched: 'assigned' } }, 'cancelled']);
     expect([...cancelled.taken]).toEqual([
       edgeId(graph, 'task.active', 'task.cancelled', 'CANCEL'),
     ]);
@@ -439,6 +535,31 @@ describe('pathStates', () => {
     const assigned = pathStates(agent, [healthy, { work: 'busy', health: 'healthy' }]);
     expect([...assigned.taken]).toEqual([
       edgeId(agentGraph, 'agent.work.idle', 'agent.work.busy', 'ASSIGN'),
+    ]);
+  });
+
+  it('marks an agent signing off and registering again', () => {
+    const agentGraph = toGraph(agent);
+    const path = pathStates(agent, [
+      { work: 'idle', health: 'healthy' },
+      { work: 'idle', health: 'offline' },
+      { work: 'idle', health: 'healthy' },
+    ]);
+    const register = edgeId(agentGraph, 'agent.health.offline', 'agent.health.healthy', 'REGISTER');
+    expect([...path.taken].sort()).toEqual(
+      [
+        edgeId(agentGraph, 'agent.health.healthy', 'agent.health.offline', 'DEREGISTER'),
+        register,
+      ].sort(),
+    );
+    // Coming back from offline is not a heartbeat: the healthy self-loops stay dark.
+    expect([...path.latest]).toEqual([register]);
+    expect([...path.visited].sort()).toEqual([
+      'agent.health',
+      'agent.health.healthy',
+      'agent.health.offline',
+      'agent.work',
+      'agent.work.idle',
     ]);
   });
 
@@ -540,11 +661,25 @@ describe('layoutGraph', () => {
       'task.active',
     );
     const underActive = layout.nodes.filter((n) => n.id.startsWith('task.active.'));
-    expect(underActive.map((n) => n.id)).toHaveLength(8);
+    expect(underActive.map((n) => n.id)).toEqual([
+      'task.active.received',
+      'task.active.analyzing',
+      'task.active.needs_clarification',
+      'task.active.dispatched',
+      'task.active.dispatched.openingIssue',
+      'task.active.dispatched.queued',
+      'task.active.dispatched.assigned',
+      'task.active.coding',
+      'task.active.pr_open',
+    ]);
     for (const node of underActive) {
       expect(inside(node.id, 'task.active'), `${node.id} outside task.active`).toBe(true);
     }
-    for (const id of ['task.active.dispatched.openingIssue', 'task.active.dispatched.ready']) {
+    for (const id of [
+      'task.active.dispatched.openingIssue',
+      'task.active.dispatched.queued',
+      'task.active.dispatched.assigned',
+    ]) {
       expect(inside(id, 'task.active.dispatched'), `${id} outside dispatched`).toBe(true);
     }
     for (const id of ['task.merged', 'task.failed', 'task.cancelled']) {
@@ -575,8 +710,13 @@ describe('layoutGraph', () => {
     };
     // Inside two levels of groups.
     startsOn(
-      'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.ready',
+      'task.active.dispatched.openingIssue:xstate.done.actor.openIssue:task.active.dispatched.queued',
       'task.active.dispatched.openingIssue',
+    );
+    // Out of the dispatched group into a sibling of it.
+    startsOn(
+      'task.active.dispatched.assigned:START_CODING:task.active.coding',
+      'task.active.dispatched.assigned',
     );
     // Out of a group: the shared FAIL edge leaves the active group's own box.
     startsOn('task.active:FAIL:task.failed', 'task.active');
