@@ -320,8 +320,9 @@ export class TaskService {
 
   private async send(viewer: Viewer, task: TaskView, event: TaskCommand): Promise<TaskView> {
     const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }];
-    // A task that stops being worked on frees its agent in the same transaction.
-    const ends = ['CANCEL', 'FAIL', 'PR_CLOSED', 'PR_MERGED'].includes(event.type);
+    // A task that stops needing its agent frees it in the same transaction. Opening the PR ends
+    // the agent's part: review and merge happen on GitHub, and the agent takes the next task.
+    const ends = ['CANCEL', 'FAIL', 'PR_OPENED', 'PR_CLOSED', 'PR_MERGED'].includes(event.type);
     if (ends && task.agentId) {
       ops.push({ kind: 'send', entityType: 'agent', id: task.agentId, event: { type: 'RELEASE', taskId: task.id }, optional: true });
     }

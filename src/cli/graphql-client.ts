@@ -1,0 +1,75 @@
+/**
+ * The small GraphQL client the CLI commands use: queries and mutations over HTTP (fetch), and
+ * subscriptions over the real graphql-ws client, authenticated like any other client.
+ */
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export class GraphQLRequestError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+    this.name = 'GraphQLRequestError';
+  }
+}
+
+export class ConveyorClient {
+  private ws: Client | null = null;
+
+  constructor(
+    readonly url: string,
+    private token: string | null = null,
+  ) {}
+
+  setToken(token: string): void {
+    this.token = token;
+  }
+
+  async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+    const response = await fetch(`${this.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    if (body.errors?.length) {
+      const first = body.errors[0];
+      throw new GraphQLRequestError(first.message, first.extensions?.code);
+    }
+    if (!body.data) throw new GraphQLRequestError(`HTTP ${response.status} without data`, undefined);
+    return body.data;
+  }
+
+  /** The graphql-ws client (created on first use), retrying forever with backoff. */
+  socket(on: { connected?: () => void; closed?: (code: number) => void } = {}): Client {
+    if (this.ws) return this.ws;
+    this.ws = createClient({
+      url: `${this.url.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      lazy: false,
+      retryAttempts: Number.POSITIVE_INFINITY,
+      shouldRetry: () => true,
+      retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** retries))),
+      connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
+      on: {
+        connected: () => on.connected?.(),
+        closed: (event) => on.closed?.((event as { code?: number })?.code ?? 0),
+      },
+      onNonLazyError: () => {
+        // Reported through `closed`; the client keeps retrying.
+      },
+    });
+    return this.ws;
+  }
+
+  async close(): Promise<void> {
+    await this.ws?.dispose();
+    this.ws = null;
+  }
+}

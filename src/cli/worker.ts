@@ -1,0 +1,310 @@
+/**
+ * `conveyor worker`: a worker agent. Registers, heartbeats, learns about assignments from its
+ * `agentUpdated` subscription (no polling), starts coding, reports progress and the PR it opens,
+ * and on Ctrl-C signs off so its task goes back to the queue instead of waiting for a crash
+ * timeout.
+ *
+ * By default the coding is simulated (a few progress steps, then a PR on --repo). With
+ * `--exec "<command>"` each task runs that command through the shell, with TASK_ID, TASK_TITLE,
+ * TASK_DESCRIPTION, TASK_BRANCH and TASK_ISSUE in its environment; exit 0 reports a PR, any other
+ * exit fails the task with the exit status.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ConveyorClient, GraphQLRequestError } from './graphql-client.js';
+
+export interface WorkerOptions {
+  url: string;
+  name: string;
+  token?: string;
+  /** Dev sign-in (embedded default) as this user of this org when no token is given. */
+  devOrg: string;
+  devUser?: string;
+  heartbeatMs: number;
+  workMs: number;
+  exec?: string;
+  repo: string;
+  /** Fraction of simulated tasks that fail (the demo uses it). */
+  failRate: number;
+  log: (line: string) => void;
+}
+
+const USAGE = `Usage: conveyor worker --name <agent name> [options]
+
+  --url <url>          server (default http://127.0.0.1:4000, or CONVEYOR_URL)
+  --name <name>        agent name, unique in your org (default worker-<host>-<pid>)
+  --token <jwt>        bearer token (or CONVEYOR_TOKEN); without one, dev sign-in is used
+  --org <org>          org for dev sign-in (default acme)
+  --user <name>        user for dev sign-in (default: the agent name)
+  --heartbeat <ms>     heartbeat interval (default 5000)
+  --work <ms>          duration of simulated coding (default 4000)
+  --exec "<command>"   run this shell command per task instead of simulating
+  --repo <owner/name>  repository for simulated pull request URLs (default acme/app)
+  --fail-rate <0..1>   share of simulated tasks that fail (default 0)
+`;
+
+export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      name: { type: 'string' },
+      token: { type: 'string' },
+      org: { type: 'string' },
+      user: { type: 'string' },
+      heartbeat: { type: 'string' },
+      work: { type: 'string' },
+      exec: { type: 'string' },
+      repo: { type: 'string' },
+      'fail-rate': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const number = (value: string | undefined, fallback: number, what: string, max = Number.MAX_SAFE_INTEGER) => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isFinite(n) || n < 0 || n > max) throw new Error(`--${what} must be a number between 0 and ${max}`);
+    return n;
+  };
+  return {
+    url: (values.url ?? env.CONVEYOR_URL ?? 'http://127.0.0.1:4000').replace(/\/$/, ''),
+    name: values.name ?? `worker-${hostname()}-${process.pid}`,
+    token: values.token ?? env.CONVEYOR_TOKEN,
+    devOrg: values.org ?? 'acme',
+    devUser: values.user,
+    heartbeatMs: number(values.heartbeat, 5000, 'heartbeat'),
+    workMs: number(values.work, 4000, 'work'),
+    exec: values.exec,
+    repo: values.repo ?? 'acme/app',
+    failRate: number(values['fail-rate'], 0, 'fail-rate', 1),
+    log: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+  };
+}
+
+interface TaskInfo {
+  id: string;
+  title: string;
+  description: string | null;
+  status: string;
+  issue: { number: number } | null;
+}
+
+export class Worker {
+  private readonly client: ConveyorClient;
+  private agentId = '';
+  private heartbeat: NodeJS.Timeout | null = null;
+  private current: { taskId: string; abort: AbortController; child?: ChildProcess } | null = null;
+  private stopping = false;
+  /** Tasks this worker already finished: a late update naming one again is not a new job. */
+  private readonly finished = new Set<string>();
+
+  constructor(private readonly options: WorkerOptions) {
+    this.client = new ConveyorClient(options.url, options.token ?? null);
+  }
+
+  async start(): Promise<void> {
+    const { log } = this.options;
+    if (!this.options.token) {
+      const user = this.options.devUser ?? this.options.name;
+      const { devSignIn } = await this.client.request<{ devSignIn: { token: string } }>(
+        `mutation($n: String!, $o: String!) { devSignIn(name: $n, org: $o) { token } }`,
+        { n: user, o: this.options.devOrg },
+      );
+      this.client.setToken(devSignIn.token);
+    }
+    const { registerAgent } = await this.client.request<{ registerAgent: { id: string; org: string } }>(
+      `mutation($n: String!) { registerAgent(name: $n) { id org } }`,
+      { n: this.options.name },
+    );
+    this.agentId = registerAgent.id;
+    log(`▸ ${this.options.name} registered in ${registerAgent.org} (agent ${this.agentId})`);
+
+    this.heartbeat = setInterval(() => {
+      this.client
+        .request(`mutation($a: ID!) { agentHeartbeat(agentId: $a) { id } }`, { a: this.agentId })
+        .catch((error: Error) => log(`  heartbeat failed: ${error.message}`));
+    }, this.options.heartbeatMs);
+
+    // Assignments arrive on the agent's own subscription. After every (re)connect the agent's
+    // current state is read once, so an assignment made while disconnected is not missed.
+    const ws = this.client.socket({
+      connected: () => void this.checkAssignment(),
+      closed: (code) => {
+        if (!this.stopping) log(`  connection closed (${code}); reconnecting…`);
+      },
+    });
+    ws.subscribe(
+      { query: `subscription($a: ID!) { agentUpdated(agentId: $a) { event agent { currentTaskId } } }`, variables: { a: this.agentId } },
+      {
+        next: (result) => {
+          const update = (result.data as { agentUpdated?: { agent: { currentTaskId: string | null } } } | null)?.agentUpdated;
+          if (update?.agent.currentTaskId) this.take(update.agent.currentTaskId);
+        },
+        error: (error) => log(`  subscription error: ${JSON.stringify(error)}`),
+        complete: () => {},
+      },
+    );
+    log(`  waiting for tasks (heartbeat every ${this.options.heartbeatMs} ms)…`);
+  }
+
+  /** Ctrl-C: stop working, sign off (the task goes back to the queue), exit. */
+  async stop(): Promise<void> {
+    if (this.stopping) return;
+    this.stopping = true;
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    const taskId = this.current?.taskId;
+    this.current?.abort.abort();
+    this.current?.child?.kill('SIGTERM');
+    if (this.agentId) {
+      try {
+        await this.client.request(`mutation($a: ID!) { deregisterAgent(agentId: $a) { id health } }`, { a: this.agentId });
+        this.options.log(`▸ signed off${taskId ? `; task ${taskId} went back to the queue` : ''}`);
+      } catch (error) {
+        this.options.log(`  could not sign off cleanly: ${(error as Error).message}`);
+      }
+    }
+    await this.client.close();
+  }
+
+  private async checkAssignment(): Promise<void> {
+    const { agent } = await this.client.request<{ agent: { currentTaskId: string | null } | null }>(
+      `query($a: ID!) { agent(id: $a) { currentTaskId } }`,
+      { a: this.agentId },
+    );
+    if (agent?.currentTaskId) this.take(agent.currentTaskId);
+  }
+
+  private take(taskId: string): void {
+    if (this.stopping || this.current?.taskId === taskId || this.finished.has(taskId)) return;
+    const abort = new AbortController();
+    this.current = { taskId, abort };
+    this.work(taskId, abort.signal)
+      .catch((error: Error) => {
+        if (!abort.signal.aborted) this.options.log(`  ✗ ${taskId}: ${error.message}`);
+      })
+      .finally(() => {
+        this.finished.add(taskId);
+        if (this.current?.taskId === taskId) this.current = null;
+      });
+  }
+
+  private async work(taskId: string, signal: AbortSignal): Promise<void> {
+    const { log } = this.options;
+    const { task } = await this.client.request<{ task: TaskInfo | null }>(
+      `query($t: ID!) { task(id: $t) { id title description status issue { number } } }`,
+      { t: taskId },
+    );
+    if (!task) throw new Error('assigned task is not visible to this worker');
+    const branch = `conveyor/${task.issue ? `issue-${task.issue.number}` : task.id.slice(0, 8)}`;
+    log(`▸ assigned: "${task.title}" → branch ${branch}`);
+    await this.client.request(
+      `mutation($t: ID!, $a: ID!, $b: String!) { startCoding(taskId: $t, agentId: $a, branch: $b) { id } }`,
+      { t: taskId, a: this.agentId, b: branch },
+    );
+    const report = (message: string, percent: number | null) =>
+      this.client.request(
+        `mutation($t: ID!, $a: ID!, $m: String!, $p: Int) { reportProgress(taskId: $t, agentId: $a, message: $m, percent: $p) { id } }`,
+        { t: taskId, a: this.agentId, m: message, p: percent },
+      );
+
+    const outcome = this.options.exec ? await this.runCommand(task, branch, report, signal) : await this.simulate(report, signal);
+    if (signal.aborted) return;
+    if (outcome.ok) {
+      const number = task.issue ? 1000 + task.issue.number : Math.floor(Math.random() * 9000) + 1000;
+      await this.client.request(
+        `mutation($t: ID!, $n: Int!, $u: String!, $title: String!) { reportPullRequestOpened(taskId: $t, number: $n, url: $u, title: $title) { id } }`,
+        { t: taskId, n: number, u: `https://github.com/${this.options.repo}/pull/${number}`, title: task.title },
+      );
+      log(`  ✓ PR #${number} opened for "${task.title}"`);
+    } else {
+      await this.client.request(`mutation($t: ID!, $e: String!) { failTask(taskId: $t, error: $e) { id } }`, { t: taskId, e: outcome.error });
+      log(`  ✗ "${task.title}" failed: ${outcome.error}`);
+    }
+  }
+
+  private async simulate(
+    report: (message: string, percent: number | null) => Promise<unknown>,
+    signal: AbortSignal,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
+    const steps = ['reading the code', 'writing the change', 'running the tests'];
+    for (const [i, step] of steps.entries()) {
+      await sleep(this.options.workMs / steps.length, signal);
+      if (signal.aborted) return { ok: true };
+      const percent = Math.round(((i + 1) / steps.length) * 100);
+      await report(step, percent);
+      this.options.log(`  ${String(percent).padStart(3)}% ${step}`);
+    }
+    if (Math.random() < this.options.failRate) return { ok: false, error: 'tests failed: 2 of 148 failing' };
+    return { ok: true };
+  }
+
+  private runCommand(
+    task: TaskInfo,
+    branch: string,
+    report: (message: string, percent: number | null) => Promise<unknown>,
+    signal: AbortSignal,
+  ): Promise<{ ok: true } | { ok: false; error: string }> {
+    return new Promise((resolve) => {
+      this.options.log(`  $ ${this.options.exec}`);
+      void report(`running: ${this.options.exec}`.slice(0, 500), null).catch(() => {});
+      const child = spawn(this.options.exec!, {
+        shell: true,
+        stdio: ['ignore', 'inherit', 'inherit'],
+        env: {
+          ...process.env,
+          TASK_ID: task.id,
+          TASK_TITLE: task.title,
+          TASK_DESCRIPTION: task.description ?? '',
+          TASK_BRANCH: branch,
+          TASK_ISSUE: task.issue ? String(task.issue.number) : '',
+        },
+      });
+      if (this.current) this.current.child = child;
+      signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
+      child.on('error', (error) => resolve({ ok: false, error: `could not run the command: ${error.message}` }));
+      child.on('exit', (code, sig) => {
+        if (code === 0) resolve({ ok: true });
+        else resolve({ ok: false, error: sig ? `command killed by ${sig}` : `command exited with code ${code}` });
+      });
+    });
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+}
+
+export async function runWorker(argv: string[]): Promise<void> {
+  let options: WorkerOptions;
+  try {
+    options = parseWorkerArgs(argv);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  const worker = new Worker(options);
+  const shutdown = () => {
+    worker.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+  try {
+    await worker.start();
+  } catch (error) {
+    const message = error instanceof GraphQLRequestError ? `${error.message} (${error.code})` : (error as Error).message;
+    console.error(`worker could not start: ${message}`);
+    process.exit(1);
+  }
+}
