@@ -13,6 +13,11 @@ export const TaskDetail_task = graphql(`
     mergedAt
     openQuestions
     availableActions
+    heldReason
+    progress {
+      message
+      percent
+    }
     clarifications {
       questions
       answers

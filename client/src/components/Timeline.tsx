@@ -17,7 +17,12 @@ const TYPE_LABEL: Record<string, string> = {
   CLARIFICATION_ANSWERED: 'Questions answered',
   DISPATCHED: 'Dispatched',
   ISSUE_OPENED: 'Issue opened',
+  ASSIGNED: 'Assigned to an agent',
   CODING_STARTED: 'Coding started',
+  PROGRESS: 'Progress',
+  HELD: 'Held',
+  RESUMED: 'Resumed',
+  REQUEUED: 'Back in the queue',
   PR_OPENED: 'Pull request opened',
   PR_MERGED: 'Pull request merged',
   PR_CLOSED: 'Pull request closed',
@@ -34,6 +39,8 @@ function summary(type: string, payload: unknown): string | null {
   if (type === 'PR_OPENED') return `PR #${String(p.number)}${p.title ? ` · ${String(p.title)}` : ''}`;
   if (type === 'PR_MERGED') return `merge ${String(p.sha).slice(0, 10)}`;
   if (type === 'CODING_STARTED') return `branch ${String(p.branch)}`;
+  if (type === 'ASSIGNED') return p.agentName ? `agent ${String(p.agentName)}` : null;
+  if (type === 'PROGRESS') return `${typeof p.percent === 'number' ? `${p.percent}% · ` : ''}${String(p.message)}`;
   if (Array.isArray(p.questions)) return `${p.questions.length} question${p.questions.length === 1 ? '' : 's'}`;
   if (Array.isArray(p.answers)) return `${p.answers.length} answer${p.answers.length === 1 ? '' : 's'}`;
   if (typeof p.error === 'string') return p.error;

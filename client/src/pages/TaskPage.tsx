@@ -132,6 +132,19 @@ export function TaskPage({ id }: { id: string }) {
         </div>
       </header>
 
+      {task.heldReason ? (
+        <div role="status" className="banner held">
+          <strong>On hold:</strong> {task.heldReason}. It resumes when the agent is back, or moves to another agent if it crashes.
+        </div>
+      ) : null}
+      {task.status === 'CODING' && task.progress ? (
+        <div className="card progress-card" role="status" aria-label="Coding progress">
+          <span>{task.progress.message}</span>
+          {task.progress.percent !== null && task.progress.percent !== undefined ? (
+            <progress max={100} value={task.progress.percent}>{task.progress.percent}%</progress>
+          ) : null}
+        </div>
+      ) : null}
       {task.error ? (
         <div role="alert" className="banner error">
           <strong>Failed:</strong> {task.error}
