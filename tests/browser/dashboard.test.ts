@@ -113,7 +113,8 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     await expect.poll(() => page.locator('.task-header [data-status]').getAttribute('data-status')).toBe('DISPATCHED');
     const types = await page.getByTestId('timeline').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
     expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED', 'ISSUE_OPENED']);
-    await page.locator('.react-flow__edge').first().waitFor(); // the diagram has drawn its edges
+    // The diagram has drawn its edges (attached: a straight vertical edge has zero width).
+    await page.locator('.react-flow__edge').first().waitFor({ state: 'attached' });
     await screenshot(page, '2b-dispatched-with-issue');
     await page.context().close();
   });
