@@ -114,7 +114,9 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     const types = await page.getByTestId('timeline').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
     expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED', 'ISSUE_OPENED']);
     // The diagram has drawn its edges (attached: a straight vertical edge has zero width).
-    await page.locator('.react-flow__edge').first().waitFor({ state: 'attached' });
+    // Edges are drawn after live updates re-highlight the diagram (a regression caught here).
+    await page.locator('.react-flow__edge').first().waitFor({ state: 'attached', timeout: 10_000 });
+    expect(await page.locator('.react-flow__edge').count()).toBeGreaterThan(10);
     await screenshot(page, '2b-dispatched-with-issue');
     await page.context().close();
   });

@@ -78,6 +78,9 @@ export async function launch(): Promise<Browser> {
 export async function signIn(context: BrowserContext, url: string, name: string, org: string): Promise<Page> {
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name}] page error:`, error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[${name}] console error:`, message.text());
+  });
   await page.goto(url);
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Organisation').fill(org);

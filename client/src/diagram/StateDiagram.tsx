@@ -1,7 +1,7 @@
-import { Controls, MarkerType, ReactFlow } from '@xyflow/react';
+import { Controls, MarkerType, ReactFlow, useNodesState } from '@xyflow/react';
 import type { Node } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { Suspense, use, useMemo } from 'react';
+import { Suspense, use, useEffect, useMemo } from 'react';
 import './diagram.css';
 import { cachedLayout } from './layout-cache.js';
 import type { Layout, PositionedEdge } from './layout.js';
@@ -79,14 +79,23 @@ function DiagramCanvas({ definition, current, history }: CanvasProps) {
 }
 
 function Flow({ layout, definition, current, history }: CanvasProps & { layout: Layout }) {
-  const { nodes, edges } = useMemo(
+  const elements = useMemo(
     () => toFlowElements(layout, definition, current, history),
     [layout, definition, current, history],
   );
+  // Nodes live in React Flow's own state so the sizes it measured survive a highlight change:
+  // handing it fresh node objects on every live update would drop `measured`, and React Flow
+  // does not draw edges between unmeasured nodes (their ResizeObserver never fires again).
+  const [nodes, setNodes, onNodesChange] = useNodesState(elements.nodes);
+  useEffect(() => {
+    const next = new Map(elements.nodes.map((n) => [n.id, n]));
+    setNodes((held) => held.map((n) => ({ ...n, data: next.get(n.id)?.data ?? n.data }) as typeof n));
+  }, [elements, setNodes]);
   return (
     <ReactFlow
       nodes={nodes}
-      edges={edges}
+      onNodesChange={onNodesChange}
+      edges={elements.edges}
       nodeTypes={nodeTypes}
       edgeTypes={edgeTypes}
       fitView
