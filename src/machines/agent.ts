@@ -19,18 +19,21 @@ export interface AgentContext {
   currentTaskId: string | null;
   /** When it last got a task: the orchestrator serves the longest-waiting agent first. */
   lastAssignedAt: string | null;
+  /** The last thing it reported doing ("branch conveyor/issue-7", "running the tests"). */
+  lastActivity: string | null;
   staleAfterMs: number;
   crashAfterMs: number;
 }
 
-export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' | 'lastAssignedAt'>;
+export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' | 'lastAssignedAt' | 'lastActivity'>;
 
 export type AgentCommand =
   | { type: 'HEARTBEAT'; at: string }
   | { type: 'REGISTER'; at: string }
   | { type: 'ASSIGN'; taskId: string; at: string }
   | { type: 'RELEASE'; taskId: string }
-  | { type: 'DEREGISTER' };
+  | { type: 'DEREGISTER' }
+  | { type: 'REPORT'; taskId: string; report: 'coding_started' | 'progress'; message: string; percent: number | null };
 
 export type AgentHealth = 'healthy' | 'stale' | 'crashed' | 'offline';
 export type AgentWork = 'idle' | 'busy';
@@ -48,6 +51,8 @@ export const agentMachine = setup({
   guards: {
     holdsTask: ({ context, event }) =>
       event.type === 'RELEASE' && context.currentTaskId === event.taskId,
+    holdsTaskReported: ({ context, event }) =>
+      event.type === 'REPORT' && context.currentTaskId === event.taskId,
   },
   actions: {
     recordHeartbeat: assign({
@@ -64,6 +69,7 @@ export const agentMachine = setup({
     lastHeartbeatAt: input.registeredAt,
     currentTaskId: null,
     lastAssignedAt: null,
+    lastActivity: null,
   }),
   states: {
     work: {
@@ -84,6 +90,12 @@ export const agentMachine = setup({
         },
         busy: {
           on: {
+            // Work on its task, recorded on the agent's own timeline too (no state change).
+            // (A targetless transition needs an action, or XState treats it as forbidden.)
+            REPORT: {
+              guard: 'holdsTaskReported',
+              actions: assign({ lastActivity: ({ event }) => (event.type === 'REPORT' ? event.message : null) }),
+            },
             RELEASE: {
               guard: 'holdsTask',
               target: 'idle',

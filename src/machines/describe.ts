@@ -148,6 +148,13 @@ export function describeAgentEvent(
       return { type: 'REREGISTERED', payload: null };
     case 'DEREGISTER':
       return { type: 'WENT_OFFLINE', payload: null };
+    case 'REPORT': {
+      const report = event as unknown as { report: string };
+      return {
+        type: report.report === 'coding_started' ? 'CODING_STARTED' : 'PROGRESS',
+        payload: fields(event, ['taskId', 'message', 'percent']),
+      };
+    }
     case 'ASSIGN':
       return { type: 'TASK_ASSIGNED', payload: fields(event, ['taskId']) };
     case 'RELEASE':

@@ -93,6 +93,15 @@ export class AgentService {
     return agent;
   }
 
+  async timeline(viewer: Viewer, agentId: string, after: string | null | undefined, first: number) {
+    await this.require(viewer, agentId);
+    const { events } = await this.store.readAfter(parseCursor(after) ?? 0, {
+      entityId: agentId,
+      limit: parse(schemas.pageSize, first, 'first'),
+    });
+    return events;
+  }
+
   list(viewer: Viewer): Promise<AgentView[]> {
     return this.store.listAgents(viewer.org);
   }

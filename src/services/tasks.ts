@@ -127,7 +127,9 @@ export class TaskService {
     if (task.agentId !== agentId && task.status === 'dispatched') {
       throw invalidTransition('Task', taskId, 'dispatched', 'START_CODING (it is not assigned to this agent)');
     }
-    return this.send(viewer, task, { type: 'START_CODING', agentId, branch: branchName });
+    return this.send(viewer, task, { type: 'START_CODING', agentId, branch: branchName }, [
+      { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'coding_started', message: `branch ${branchName}`, percent: null }, optional: true },
+    ]);
   }
 
   async progress(viewer: Viewer, taskId: string, agentId: string, message: unknown, percent: unknown): Promise<TaskView> {
@@ -137,7 +139,9 @@ export class TaskService {
       percent: parse(schemas.percent, percent ?? null, 'percent'),
     };
     const task = await this.requireWorkedBy(viewer, taskId, agentId);
-    return this.send(viewer, task, event);
+    return this.send(viewer, task, event, [
+      { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'progress', message: event.message, percent: event.percent }, optional: true },
+    ]);
   }
 
   /** The worker gives its task back (shutdown): task to the queue and agent idle, atomically. */
@@ -318,8 +322,8 @@ export class TaskService {
     return task;
   }
 
-  private async send(viewer: Viewer, task: TaskView, event: TaskCommand): Promise<TaskView> {
-    const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }];
+  private async send(viewer: Viewer, task: TaskView, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
+    const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }, ...also];
     // A task that stops needing its agent frees it in the same transaction. Opening the PR ends
     // the agent's part: review and merge happen on GitHub, and the agent takes the next task.
     const ends = ['CANCEL', 'FAIL', 'PR_OPENED', 'PR_CLOSED', 'PR_MERGED'].includes(event.type);

@@ -82,8 +82,13 @@ describe('lifecycle through the API', () => {
       'ISSUE_OPENED', 'ASSIGNED', 'CODING_STARTED', 'PROGRESS', 'PR_OPENED', 'PR_MERGED',
     ]);
 
-    await eventually(() => agents.received.filter((d) => d.agentUpdated.agent.id === agent.id).length >= 4);
-    expect(agents.received.map((d) => d.agentUpdated.event)).toEqual(['REGISTERED', 'TASK_ASSIGNED', 'TASK_RELEASED', 'TASK_ASSIGNED']);
+    await eventually(() => agents.received.filter((d) => d.agentUpdated.agent.id === agent.id).length >= 6);
+    const agentEvents = ['REGISTERED', 'TASK_ASSIGNED', 'CODING_STARTED', 'PROGRESS', 'TASK_RELEASED', 'TASK_ASSIGNED'];
+    expect(agents.received.map((d) => d.agentUpdated.event)).toEqual(agentEvents);
+    // The agent's own timeline tells the same story.
+    const agentTimeline = await gqlOk(server, `query($id: ID!) { agentTimeline(agentId: $id) { type payload } }`, { id: agent.id }, token);
+    expect(agentTimeline.agentTimeline.map((e: any) => e.type)).toEqual(agentEvents);
+    expect(agentTimeline.agentTimeline[3].payload).toMatchObject({ taskId: task.id, message: 'tests written', percent: 50 });
   });
 
   it('/healthz and /metrics report live figures', async () => {

@@ -29,6 +29,13 @@ const TYPE_LABEL: Record<string, string> = {
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',
   RETRIED: 'Retried',
+  REGISTERED: 'Registered',
+  REREGISTERED: 'Registered again',
+  TASK_ASSIGNED: 'Took a task',
+  TASK_RELEASED: 'Finished with its task',
+  WENT_STALE: 'Went stale',
+  CRASHED: 'Crashed',
+  WENT_OFFLINE: 'Signed off',
 };
 
 /** A short human summary of an event's payload (issue/PR numbers, errors, questions). */

@@ -24,6 +24,7 @@ type Documents = {
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
     "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentUpdatesDocument,
+    "\n  query AgentTimeline($agentId: ID!) {\n    agentTimeline(agentId: $agentId, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": typeof types.AgentTimelineDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": typeof types.DashboardCountsDocument,
     "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
@@ -44,6 +45,7 @@ const documents: Documents = {
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    registeredAt\n    currentTask {\n      id\n      title\n    }\n  }\n": types.AgentRow_AgentFragmentDoc,
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentsDocument,
     "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentUpdatesDocument,
+    "\n  query AgentTimeline($agentId: ID!) {\n    agentTimeline(agentId: $agentId, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": types.AgentTimelineDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      active\n      completed\n      failed\n      cancelled\n      total\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": types.DashboardCountsDocument,
     "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
@@ -108,6 +110,10 @@ export function graphql(source: "\n  query Agents {\n    agentList {\n      curs
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentTimeline($agentId: ID!) {\n    agentTimeline(agentId: $agentId, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"): (typeof documents)["\n  query AgentTimeline($agentId: ID!) {\n    agentTimeline(agentId: $agentId, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

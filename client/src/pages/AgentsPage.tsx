@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
+import { Timeline } from '../components/Timeline';
 import { StateDiagram } from '../diagram/StateDiagram';
 import { graphql } from '../gql';
 import type { AgentRow_AgentFragment } from '../gql/graphql';
@@ -47,7 +48,33 @@ const AgentUpdates = graphql(`
   }
 `);
 
+const AgentTimeline = graphql(`
+  query AgentTimeline($agentId: ID!) {
+    agentTimeline(agentId: $agentId, first: 500) {
+      cursor
+      version
+      type
+      at
+      actor
+      payload
+    }
+  }
+`);
+
 const agents = new VersionedStore<AgentRow_AgentFragment>();
+
+/** The selected agent's recent history; refetched whenever its version moves. */
+function AgentActivity({ agentId, version, now }: { agentId: string; version: number; now: number }) {
+  const [{ data }, refetch] = useQuery({ query: AgentTimeline, variables: { agentId }, requestPolicy: 'network-only' });
+  useEffect(() => refetch({ requestPolicy: 'network-only' }), [version, refetch]);
+  const items = (data?.agentTimeline ?? []).filter((e) => e.type !== 'HEARTBEAT').slice(-12);
+  return (
+    <section className="card" aria-labelledby="agent-activity-heading">
+      <h2 id="agent-activity-heading">Recent activity</h2>
+      <Timeline items={items} now={now} />
+    </section>
+  );
+}
 
 export function AgentsPage() {
   const now = useNow(1000);
@@ -114,6 +141,7 @@ export function AgentsPage() {
           </div>
         )}
       </section>
+      {shown ? <AgentActivity agentId={shown.id} version={shown.version} now={now} /> : null}
       <section className="card diagram-card" aria-labelledby="agent-diagram-heading">
         <h2 id="agent-diagram-heading">Agent state machine{shown ? `: ${shown.name}` : ''}</h2>
         {definition ? (

@@ -267,6 +267,8 @@ export type Query = {
   agent?: Maybe<Agent>;
   /** Agents of the viewer's org with the log cursor they are exact for. */
   agentList: AgentList;
+  /** An agent's history in order (registration, assignments, coding, progress, health). */
+  agentTimeline: Array<TimelineEvent>;
   /** Agents of the viewer's org. */
   agents: Array<Agent>;
   dashboardCounts: DashboardCounts;
@@ -286,6 +288,13 @@ export type Query = {
 
 export type QueryAgentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAgentTimelineArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  agentId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -719,6 +728,7 @@ export type PullRequestResolvers<ContextType = GraphQLContext, ParentType extend
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
   agentList?: Resolver<ResolversTypes['AgentList'], ParentType, ContextType>;
+  agentTimeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryAgentTimelineArgs, 'agentId' | 'first'>>;
   agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
   dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
   devSignInEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;

@@ -25,6 +25,8 @@ export const Query: QueryResolvers = {
     const { agents, logCursor } = await ctx.services.agents.listAt(viewerOf(ctx));
     return { nodes: agents, cursor: formatCursor(logCursor) };
   },
+  agentTimeline: (_p, { agentId, after, first }, ctx) =>
+    ctx.services.agents.timeline(viewerOf(ctx), agentId, after, first ?? 200),
   agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
   machines: () => machineDefinitions(),
   machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,
