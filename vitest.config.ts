@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
  */
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
+const PRODUCTION = ['tests/production/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -19,13 +20,15 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
-          exclude: [...TIMING, ...BROWSER],
+          exclude: [...TIMING, ...BROWSER, ...PRODUCTION],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
       },
       { test: { name: 'timing', include: TIMING, fileParallelism: false, testTimeout: 30_000 } },
+      // Shared PostgreSQL and Redis (tests cut Redis connections on purpose): one file at a time.
+      { test: { name: 'production', include: PRODUCTION, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
     ],
   },

@@ -8,5 +8,7 @@ export interface Bus {
   notify(cursor: number): void;
   /** Listen for rings. Returns the unsubscribe function. */
   onNotify(listener: (cursor: number) => void): () => void;
+  /** Reachability, for /readyz (the in-process bus is always reachable). */
+  ping?(): Promise<void>;
   close(): Promise<void>;
 }

@@ -78,7 +78,7 @@ export async function runDemo(argv: string[]): Promise<void> {
     console.error('The demo needs dev sign-in: run it without JWT_SECRET on a loopback HOST.');
     process.exit(1);
   }
-  const app = buildApp(config);
+  const app = await buildApp(config);
   const url = await app.start();
   const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
   log(`conveyor demo running: ${url}  — sign in as anyone in org "acme" or "globex"`);

@@ -21,6 +21,8 @@ export interface FeedOptions {
   ringSize?: number;
   /** Events per store read when catching up. @default 500 */
   pageSize?: number;
+  /** Read the log tail this often even without a ring (a lost doorbell costs latency only). @default 2000 */
+  pollMs?: number;
 }
 
 export interface FeedQuery {
@@ -42,6 +44,7 @@ export class Feed {
   private reading = false;
   private readonly waiters = new Set<() => void>();
   private unsubscribe: (() => void) | null = null;
+  private poll: NodeJS.Timeout | null = null;
   private readonly ringSize: number;
   readonly pageSize: number;
   /** Live subscription cursors, for metrics. */
@@ -57,9 +60,12 @@ export class Feed {
     this.base = this.headCursor;
     this.target = this.headCursor;
     this.unsubscribe = this.options.bus.onNotify((cursor) => this.ring_(cursor));
+    this.poll = setInterval(() => this.poke(), this.options.pollMs ?? 2000);
+    this.poll.unref();
   }
 
   stop(): void {
+    if (this.poll) clearInterval(this.poll);
     this.unsubscribe?.();
     this.unsubscribe = null;
     this.wakeAll();

@@ -11,6 +11,7 @@
  *   commit; its result comes back as `xstate.done.actor.<id>` / `xstate.error.actor.<id>`.
  * - `xstate.raise` with a delay (an `after`) → a durable deadline row; `xstate.cancel` → its removal.
  */
+import { randomUUID } from 'node:crypto';
 import {
   initialTransition,
   transition,
@@ -110,6 +111,8 @@ export interface HostOptions {
   onDeadlines?: (earliestDueAt: number) => void;
   /** How many entities to keep hot in memory. @default 10000 */
   cacheSize?: number;
+  /** How often this instance says it is alive and adopts dead instances' effects. @default 5000 */
+  instanceHeartbeatMs?: number;
 }
 
 const MAX_CONFLICT_RETRIES = 5;
@@ -131,21 +134,43 @@ export class ActorHost {
     this.clock = options.clock ?? Date.now;
   }
 
-  /** Resume effects of actors caught mid-effect by a crash or restart. */
+  /** This process's identity as the owner of the effects it runs. */
+  readonly instanceId = randomUUID();
+  private sweep: NodeJS.Timeout | null = null;
+
+  /**
+   * Resume effects of actors caught mid-effect by a crash or restart, and keep adopting the
+   * effects of instances that die (production mode runs several).
+   */
   async start(): Promise<void> {
-    const records = await this.store.withPendingEffects();
+    await this.store.heartbeatInstance(this.instanceId);
+    await this.adoptOrphans();
+    const every = this.options.instanceHeartbeatMs ?? 5000;
+    this.sweep = setInterval(() => {
+      this.store
+        .heartbeatInstance(this.instanceId)
+        .then(() => this.adoptOrphans())
+        .catch((error: unknown) => this.options.logger.warn({ err: error }, 'instance heartbeat failed'));
+    }, every);
+    this.sweep.unref();
+  }
+
+  private async adoptOrphans(): Promise<void> {
+    const deadAfter = (this.options.instanceHeartbeatMs ?? 5000) * 3;
+    const records = await this.store.claimOrphanedEffects(this.instanceId, deadAfter);
     for (const record of records) {
-      this.remember(record);
+      this.cache.delete(record.id); // its cached copy (if any) predates the claim
       for (const effect of record.effects) this.runEffect(record.type, record.id, effect);
     }
     if (records.length > 0) {
-      this.options.logger.info({ count: records.length }, 'resumed effects interrupted by restart');
+      this.options.logger.info({ count: records.length }, 'resumed effects interrupted by a restart or a dead instance');
     }
   }
 
   /** Abort running effects (they resume on next start) and wait for in-flight commits. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.sweep) clearInterval(this.sweep);
     for (const controller of this.running.values()) controller.abort();
     this.running.clear();
     await Promise.allSettled([...this.inflight]);
@@ -288,6 +313,7 @@ export class ActorHost {
         view,
         deadlines,
         consumes: op.kind === 'send' ? op.consumes : undefined,
+        owner: this.instanceId,
       };
       byId.set(op.id, change);
       changes.push(change);

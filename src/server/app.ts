@@ -11,6 +11,7 @@ import { pino, type Logger } from 'pino';
 import sirv from 'sirv';
 import type { Bus } from '../bus/types.js';
 import { MemoryBus } from '../bus/memory.js';
+import { RedisBus } from '../bus/redis.js';
 import { GitHubIssueTracker } from '../effects/github-tracker.js';
 import { LocalIssueTracker } from '../effects/local-tracker.js';
 import { OpenAiAnalyzer } from '../effects/openai-analyzer.js';
@@ -23,6 +24,7 @@ import { ActorHost } from '../runtime/host.js';
 import { Orchestrator } from '../runtime/orchestrator.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
+import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
 import type { EventStore } from '../store/types.js';
 import { Auth } from './auth.js';
@@ -68,13 +70,19 @@ export function createLogger(level: Config['logLevel']): Logger {
   });
 }
 
-export function buildApp(config: Config, overrides: AppOverrides = {}): App {
+/** The configured store: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
+export async function openStore(config: Config): Promise<EventStore> {
+  if (config.database) return PostgresStore.connect({ connectionString: config.database.url, schema: config.database.schema });
+  return new SqliteStore({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
+}
+
+export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
   const logger = overrides.logger ?? createLogger(config.logLevel);
   const metrics = new Metrics();
-  const store =
-    overrides.store ??
-    new SqliteStore({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
-  const bus = overrides.bus ?? new MemoryBus();
+  const store = overrides.store ?? (await openStore(config));
+  const bus: Bus =
+    overrides.bus ??
+    (config.redis ? new RedisBus({ url: config.redis.url, channel: config.redis.channel, logger }) : new MemoryBus());
   const analyzer =
     overrides.analyzer ?? (config.analyzer ? new OpenAiAnalyzer(config.analyzer) : new RuleAnalyzer());
   const tracker =
@@ -157,13 +165,11 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       });
     }
     if (path === '/readyz') {
-      try {
-        await store.ping();
-        return json(res, 200, { status: 'ready' });
-      } catch (error) {
-        logger.warn({ err: error }, 'not ready: store unreachable');
-        return json(res, 503, { status: 'not ready', reason: 'store unreachable' });
-      }
+      const checks = await Promise.allSettled([store.ping(), bus.ping?.() ?? Promise.resolve()]);
+      const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
+      if (db === 'ok' && redis === 'ok' && !stopping) return json(res, 200, { status: 'ready', database: db, bus: redis });
+      logger.warn({ database: db, bus: redis, stopping }, 'not ready');
+      return json(res, 503, { status: 'not ready', database: db, bus: redis, stopping });
     }
     if (path === '/webhooks/github') return webhook(req, res);
     if (path === '/metrics') {
@@ -201,6 +207,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
 
   let url = '';
   let started = false;
+  let stopping = false;
 
   return {
     get url() {
@@ -226,6 +233,7 @@ export function buildApp(config: Config, overrides: AppOverrides = {}): App {
       return url;
     },
     async stop() {
+      stopping = true;
       // Stop accepting first; then close sockets with 1001 so clients reconnect and resume.
       const closed = started ? new Promise<void>((resolve) => server.close(() => resolve())) : Promise.resolve();
       server.closeIdleConnections();

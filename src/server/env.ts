@@ -30,6 +30,10 @@ const EnvSchema = z.object({
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
   DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_SCHEMA: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'lowercase letters, digits, _').default('public'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_CHANNEL: z.string().min(1).default('conveyor:log'),
   GITHUB_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   GITHUB_TOKEN: z.string().optional(),
   GITHUB_REPO: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'must be owner/name').optional(),
@@ -58,6 +62,10 @@ export interface Config {
   devTokenTtlSeconds: number;
   /** Dev sign-in: only with no JWT_SECRET and bound to loopback. */
   devSignIn: boolean;
+  /** PostgreSQL (production) instead of the SQLite file. */
+  database: { url: string; schema: string } | null;
+  /** Redis doorbell between instances instead of the in-process bus. */
+  redis: { url: string; channel: string } | null;
   githubWebhookSecret: string | undefined;
   /** GitHub issues for tracking; the local tracker when absent. */
   github: { token: string; repo: string; apiUrl: string } | null;
@@ -124,6 +132,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     issueBaseUrl: e.ISSUE_BASE_URL,
     devTokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS,
     devSignIn: !e.JWT_SECRET && loopback,
+    database: e.DATABASE_URL ? { url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA } : null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, channel: e.REDIS_CHANNEL } : null,
     githubWebhookSecret: e.GITHUB_WEBHOOK_SECRET,
     github: e.GITHUB_TOKEN && e.GITHUB_REPO ? { token: e.GITHUB_TOKEN, repo: e.GITHUB_REPO, apiUrl: e.GITHUB_API_URL } : null,
     analyzer:

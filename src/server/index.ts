@@ -13,7 +13,7 @@ try {
   throw error;
 }
 
-const app = buildApp(config);
+const app = await buildApp(config);
 const url = await app.start();
 app.logger.info({ url, dataDir: config.dataDir, devSignIn: config.devSignIn }, 'conveyor listening');
 console.log(`\n  conveyor is running: ${url}/graphql  (data: ${config.dataDir})\n`);

@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, rateLimited } from '../errors.js';
+import { StoreUnavailableError } from '../store/types.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { buildSchema } from '../schema/index.js';
 import type { Services } from '../services/index.js';
@@ -55,6 +56,14 @@ export function toClientError(error: unknown, logger: Logger, metrics: Metrics, 
         ...original.details,
         ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
       },
+    });
+  }
+  if (original instanceof StoreUnavailableError) {
+    metrics.error('SERVICE_UNAVAILABLE');
+    logger.warn({ err: original.cause }, 'database unreachable');
+    return new GraphQLError('The database is unreachable; try again shortly', {
+      path: located?.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
     });
   }
   // GraphQL's own errors (syntax, validation, variable coercion, limits) are safe as they are.

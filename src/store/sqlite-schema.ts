@@ -91,4 +91,8 @@ export const SQLITE_MIGRATIONS: { version: number; sql: string }[] = [
       );
     `,
   },
+  {
+    version: 3,
+    sql: `ALTER TABLE entities ADD COLUMN effects_owner TEXT;`,
+  },
 ];

@@ -98,12 +98,12 @@ export class SqliteStore implements EventStore {
     const db = this.db;
     this.stmt = {
       insertEntity: db.prepare(
-        `INSERT INTO entities (id, type, version, state, effects, has_effects)
-         VALUES (@id, @type, @version, @state, @effects, @hasEffects)`,
+        `INSERT INTO entities (id, type, version, state, effects, has_effects, effects_owner)
+         VALUES (@id, @type, @version, @state, @effects, @hasEffects, @owner)`,
       ),
       updateEntity: db.prepare(
         `UPDATE entities SET version = @version, state = @state, effects = @effects,
-           has_effects = @hasEffects WHERE id = @id AND version = @expected`,
+           has_effects = @hasEffects, effects_owner = @owner WHERE id = @id AND version = @expected`,
       ),
       insertEvent: db.prepare(
         `INSERT INTO events (entity_type, entity_id, version, type, at, actor, payload, org,
@@ -148,8 +148,11 @@ export class SqliteStore implements EventStore {
          WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
       ),
       nextDue: db.prepare(`SELECT min(due_at) AS due FROM deadlines`),
-      pendingEffects: db.prepare(
-        `SELECT type, id, version, state, effects FROM entities WHERE has_effects = 1`,
+      // One process owns an SQLite file, so every effect not started by this process is orphaned.
+      claimEffects: db.prepare(
+        `UPDATE entities SET effects_owner = @me
+         WHERE has_effects = 1 AND (effects_owner IS NULL OR effects_owner <> @me)
+         RETURNING type, id, version, state, effects`,
       ),
       allocateIssue: db.prepare(
         `INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`,
@@ -199,6 +202,7 @@ export class SqliteStore implements EventStore {
           state: JSON.stringify(change.state),
           effects: JSON.stringify(change.effects),
           hasEffects: change.effects.length > 0 ? 1 : 0,
+          owner: change.owner ?? null,
         };
         if (change.expectedVersion === 0) {
           try {
@@ -445,9 +449,13 @@ export class SqliteStore implements EventStore {
     this.stmt.consumeDeadline.run(entityId, key, dueAt);
   }
 
-  async withPendingEffects(): Promise<EntityRecord[]> {
+  async heartbeatInstance(): Promise<void> {
+    // Single process: nobody else needs to know it is alive.
+  }
+
+  async claimOrphanedEffects(instanceId: string): Promise<EntityRecord[]> {
     return (
-      this.stmt.pendingEffects.all() as {
+      this.stmt.claimEffects.all({ me: instanceId }) as {
         type: EntityType;
         id: string;
         version: number;

@@ -83,6 +83,8 @@ export interface Change {
   deadlines: DeadlineOp[];
   /** A deadline this change consumes; the commit fails with `StaleDeadlineError` if it is gone. */
   consumes?: { key: string; dueAt: number };
+  /** The server instance that will run this entity's pending effects. */
+  owner?: string;
 }
 
 export class VersionConflictError extends Error {
@@ -96,6 +98,14 @@ export class StaleDeadlineError extends Error {
   constructor(readonly entityId: string, readonly key: string) {
     super(`deadline ${key} of ${entityId} was already consumed or re-armed`);
     this.name = 'StaleDeadlineError';
+  }
+}
+
+/** The database is unreachable: the request may be retried; nothing was stored. */
+export class StoreUnavailableError extends Error {
+  constructor(override readonly cause: unknown) {
+    super(`the database is unreachable (${(cause as Error)?.message ?? String(cause)})`);
+    this.name = 'StoreUnavailableError';
   }
 }
 
@@ -162,8 +172,13 @@ export interface EventStore {
   nextDeadlineAt(): Promise<number | null>;
   /** Remove a deadline that can no longer fire (only if it is still the one with `dueAt`). */
   dropDeadline(entityId: string, key: string, dueAt: number): Promise<void>;
-  /** Entities caught mid-effect, to resume after a restart. */
-  withPendingEffects(): Promise<EntityRecord[]>;
+  /**
+   * Take over pending effects nobody alive is running (their instance died or restarted), and
+   * return those entities so their effects are run again.
+   */
+  claimOrphanedEffects(instanceId: string, deadAfterMs: number): Promise<EntityRecord[]>;
+  /** This instance is alive (for `claimOrphanedEffects` on other instances). */
+  heartbeatInstance(instanceId: string): Promise<void>;
 
   /** Tasks waiting in `dispatched` (queued or assigned), oldest first. */
   listDispatchedTasks(limit: number): Promise<TaskView[]>;

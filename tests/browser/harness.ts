@@ -35,7 +35,9 @@ export interface ReadmeServer {
 /** `npm start` on a fixed port and data directory (so a restart comes back at the same URL). */
 export async function startReadmeServer(port: number, dataDir: string): Promise<ReadmeServer> {
   // The environment a user has: none of the test runner's variables (NODE_ENV=test) leak in.
-  const { NODE_ENV: _testEnv, VITEST: _vitest, ...userEnv } = process.env;
+  // (CI's DATABASE_URL/REDIS_URL are for the production-mode tests; the README's run line is
+  // the embedded default.)
+  const { NODE_ENV: _testEnv, VITEST: _vitest, DATABASE_URL: _db, REDIS_URL: _redis, ...userEnv } = process.env;
   const child = spawn('npm', ['start'], {
     env: { ...userEnv, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -14,7 +14,7 @@ describe('demo', () => {
   it('starts, and tasks move through the pipeline within seconds', async () => {
     const port = await freePort();
     const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
-    const { NODE_ENV: _n, VITEST: _v, ...env } = process.env;
+    const { NODE_ENV: _n, VITEST: _v, DATABASE_URL: _d, REDIS_URL: _r, ...env } = process.env;
     const child = spawn('node', ['bin/conveyor.mjs', 'demo', '--port', String(port), '--every', '700', '--data-dir', dataDir], {
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...env, JWT_SECRET: '' },

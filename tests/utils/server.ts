@@ -39,7 +39,7 @@ export async function startServer(
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256!!',
     ...options.env,
   });
-  const app = buildApp(config, options.overrides);
+  const app = await buildApp(config, options.overrides);
   const url = await app.start(options.port ?? 0);
   let stopped = false;
   const stop = async () => {
