@@ -33,6 +33,8 @@ export interface PostgresStoreOptions {
   schema?: string;
   /** @default 10 */
   poolSize?: number;
+  /** Apply pending migrations on connect. @default true */
+  migrate?: boolean;
 }
 
 /** Arbitrary constants naming our advisory locks. */
@@ -116,7 +118,7 @@ export class PostgresStore implements EventStore {
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
     const store = new PostgresStore(pool, schema);
-    await store.migrate();
+    if (options.migrate !== false) await store.migrate();
     return store;
   }
 
