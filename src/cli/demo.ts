@@ -8,7 +8,7 @@ import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildApp } from '../server/app.js';
-import { ConfigError, loadConfig } from '../server/env.js';
+import { loadConfigOrExit } from '../server/env.js';
 import { ConveyorClient } from './graphql-client.js';
 import { Worker, parseWorkerArgs } from './worker.js';
 
@@ -55,9 +55,7 @@ export async function runDemo(argv: string[]): Promise<void> {
   const every = Math.max(500, Number(values.every ?? 4000));
   const secret = randomBytes(24).toString('hex');
 
-  let config;
-  try {
-    config = loadConfig({
+  const config = loadConfigOrExit({
       ...process.env,
       PORT: values.port ?? process.env.PORT ?? '4000',
       DATA_DIR: values['data-dir'] ?? join(process.env.DATA_DIR ?? './data', 'demo'),
@@ -66,14 +64,7 @@ export async function runDemo(argv: string[]): Promise<void> {
       // Demo agents heartbeat every 2 s: declare them stale/crashed sooner than production would.
       AGENT_STALE_AFTER_MS: process.env.AGENT_STALE_AFTER_MS ?? '8000',
       AGENT_CRASH_AFTER_MS: process.env.AGENT_CRASH_AFTER_MS ?? '20000',
-    });
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  });
   if (!config.devSignIn) {
     console.error('The demo needs dev sign-in: run it without JWT_SECRET on a loopback HOST.');
     process.exit(1);

@@ -1,18 +1,9 @@
 /** `conveyor migrate`: apply PostgreSQL migrations (DATABASE_URL) and exit; servers also do it at start. */
-import { ConfigError, loadConfig } from '../server/env.js';
+import { loadConfigOrExit } from '../server/env.js';
 import { PostgresStore } from '../store/postgres.js';
 
 export async function runMigrate(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      process.exit(1);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   if (!config.database) {
     console.error('conveyor migrate needs DATABASE_URL (the embedded SQLite store migrates itself at start).');
     process.exit(2);

@@ -5,6 +5,7 @@ import { STATUS_CODES } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { OpenIssueInput, OpenIssueOutput } from '../machines/index.js';
+import { formatDuration, networkCause, parseJson, redact, truncate } from './http-text.js';
 import type { IssueTracker } from './types.js';
 
 /** Options for {@link GitHubIssueTracker}. */
@@ -44,7 +45,6 @@ const BASE_DELAY_MS = 200;
  * problem; the user can retry the task once the limit resets.
  */
 const MAX_WAIT_MS = 10_000;
-const EXCERPT_LENGTH = 200;
 const REPO_PATTERN = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}\/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$/;
 
 const createdIssueSchema = z.object({
@@ -250,37 +250,3 @@ function cancelled(signal: AbortSignal, error?: unknown): Error {
   return new Error('opening the issue was cancelled', { cause: signal.reason ?? error });
 }
 
-/** `undefined` when the text is not JSON (JSON itself has no `undefined`). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined; // not JSON: callers report it in their own words
-  }
-}
-
-function truncate(text: string, max = EXCERPT_LENGTH): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** Never let the token reach the timeline, even if a proxy echoes it back. */
-function redact(text: string, secret: string): string {
-  return text.split(secret).join('***');
-}
-
-/** `fetch` hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */
-function networkCause(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause && typeof cause === 'object') {
-    if ('code' in cause && typeof cause.code === 'string') return cause.code;
-    if ('message' in cause && typeof cause.message === 'string') return cause.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 120_000) return `${Math.round(ms / 100) / 10} s`;
-  return `${Math.round(ms / 60_000)} min`;
-}

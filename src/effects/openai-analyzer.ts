@@ -6,6 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AnalyzeInput, AnalyzeOutput } from '../machines/index.js';
+import { formatDuration, networkCause, parseJson, redact, truncate } from './http-text.js';
 import type { Analyzer } from './types.js';
 
 /** Options for {@link OpenAiAnalyzer}. */
@@ -32,7 +33,6 @@ const MAX_QUESTIONS = 5;
 const MAX_QUESTION_LENGTH = 500;
 /** Pause before the one retry: long enough to ride out a blip, short next to the budget. */
 const RETRY_DELAY_MS = 250;
-const EXCERPT_LENGTH = 200;
 
 const SYSTEM_PROMPT = `You triage software tasks before they are handed to an autonomous coding agent.
 Decide whether the task below is clear enough for the agent to implement without asking anyone:
@@ -258,15 +258,6 @@ function stripFences(content: string): string {
   return fenced ? fenced[1] : content;
 }
 
-/** `undefined` when the text is not JSON (JSON itself has no `undefined`). */
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined; // not JSON: callers report it in their own words
-  }
-}
-
 /** The readable part of an error body: OpenAI's `error.message` when present, else the text. */
 function errorExcerpt(text: string): string {
   const body = parseJson(text);
@@ -274,26 +265,3 @@ function errorExcerpt(text: string): string {
   return truncate(message.success ? message.data.error.message : text);
 }
 
-function truncate(text: string, max = EXCERPT_LENGTH): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-/** Some servers echo the credential back in error bodies; never let it reach the timeline. */
-function redact(text: string, secret: string | undefined): string {
-  return secret ? text.split(secret).join('***') : text;
-}
-
-/** `fetch` hides the useful part (ECONNREFUSED, ENOTFOUND…) in `cause`. */
-function networkCause(error: unknown): string {
-  const cause = error instanceof Error ? error.cause : undefined;
-  if (cause && typeof cause === 'object') {
-    if ('code' in cause && typeof cause.code === 'string') return cause.code;
-    if ('message' in cause && typeof cause.message === 'string') return cause.message;
-  }
-  return error instanceof Error ? error.message : String(error);
-}
-
-function formatDuration(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`;
-}

@@ -1,17 +1,8 @@
 /** `npm start`: validate config, start the server, stop gracefully on SIGTERM/SIGINT. */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './env.js';
+import { loadConfigOrExit } from './env.js';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    console.error(error.message);
-    process.exit(1);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 
 const app = await buildApp(config);
 const url = await app.start();

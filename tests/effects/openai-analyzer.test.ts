@@ -1,57 +1,23 @@
 /**
  * OpenAiAnalyzer against a real local HTTP server that answers like the chat-completions API.
  */
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OpenAiAnalyzer } from '../../src/effects/openai-analyzer.js';
 import type { AnalyzeInput } from '../../src/machines/index.js';
+import { fakeHttp, type Reply } from '../utils/fake-http.js';
 
 const API_KEY = 'sk-test-SECRET-0123456789';
 
-interface Received {
-  method: string;
-  path: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
-/** Answers each request with the next reply (the last one repeats); a reply may never answer. */
-type Reply = (res: ServerResponse) => void;
-
-const servers: { close(): Promise<void> }[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
+/** A fake OpenAI-compatible API under /v1. */
 async function fakeApi(...replies: Reply[]) {
-  const received: Received[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.setEncoding('utf8');
-    req.on('data', (chunk: string) => (body += chunk));
-    req.on('end', () => {
-      received.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, body });
-      replies[Math.min(received.length, replies.length) - 1](res);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const handle = {
-    url: `http://127.0.0.1:${port}/v1`,
-    received,
+  const server = await fakeHttp(...replies);
+  return {
+    ...server,
+    url: `${server.url}/v1`,
     /** The parsed JSON body of the n-th request. */
-    request: (n = 0) => JSON.parse(received[n].body) as Record<string, unknown> & { messages: { role: string; content: string }[] },
-    /** Idempotent, so a test may close it early (to get a refused port) and afterEach again. */
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        if (!server.listening) return resolve();
-        server.closeAllConnections(); // requests left hanging on purpose must not keep it open
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    request: (n = 0) =>
+      JSON.parse(server.received[n].body) as Record<string, unknown> & { messages: { role: string; content: string }[] },
   };
-  servers.push(handle);
-  return handle;
 }
 
 const json = (status: number, body: unknown): Reply => (res) => {
