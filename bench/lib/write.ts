@@ -1,0 +1,35 @@
+/**
+ * write scenario: committed transitions per second through the actor host on the embedded store
+ * (pure transition, one transaction per command, group commit under load). Agents heartbeat:
+ * each heartbeat is a transition that also re-arms a durable deadline.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { MemoryBus } from '../../src/bus/memory.js';
+import { ActorHost } from '../../src/runtime/host.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+
+const total = Number(process.argv[2] ?? 30_000);
+const AGENTS = 1000;
+const store = new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'conveyor-write-')), 'db') });
+const host = new ActorHost({ store, bus: new MemoryBus(), effects: {}, logger: pino({ level: 'silent' }) });
+const at = () => new Date().toISOString();
+const ids = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
+await Promise.all(
+  ids.map((id, i) =>
+    host.execute([{ kind: 'create', entityType: 'agent', id, input: { id, name: `a${i}`, org: 'acme', ownerId: 'u', registeredAt: at(), staleAfterMs: 3_600_000, crashAfterMs: 7_200_000 } }], 'bench'),
+  ),
+);
+const started = performance.now();
+let done = 0;
+while (done < total) {
+  const round = ids.slice(0, Math.min(AGENTS, total - done));
+  await Promise.all(round.map((id) => host.execute([{ kind: 'send', entityType: 'agent', id, event: { type: 'HEARTBEAT', at: at() } }], 'bench')));
+  done += round.length;
+}
+const seconds = (performance.now() - started) / 1000;
+await host.stop();
+await store.close();
+console.log(JSON.stringify({ count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds) }));
