@@ -22,6 +22,7 @@ let deliveries = 0;
 let outOfOrder = 0;
 let counting = false;
 let maxLatency = 0;
+let lastAt = 0;
 const perConnection: number[] = [];
 const received: number[] = [];
 const closers: (() => void)[] = [];
@@ -32,6 +33,7 @@ function deliver(connection: number, seq: number, atMs: number) {
   record(histogram, latency);
   if (latency > maxLatency) maxLatency = latency;
   deliveries++;
+  lastAt = Date.now();
   received[connection]++;
   if (seq <= perConnection[connection]) outOfOrder++;
   perConnection[connection] = seq;
@@ -105,9 +107,11 @@ async function main() {
     if (m.cmd === 'start') {
       counting = true;
       deliveries = 0;
+    } else if (m.cmd === 'stats') {
+      // Totals so far (counting goes on): the coordinator polls until everything arrived.
+      process.send?.({ type: 'stats', deliveries, outOfOrder, histogram, maxLatency, received, lastAt });
     } else if (m.cmd === 'stop') {
       counting = false;
-      process.send?.({ type: 'stats', deliveries, outOfOrder, histogram, maxLatency, received });
     } else if (m.cmd === 'close') {
       for (const close of closers) close();
       setTimeout(() => process.exit(0), 200);
