@@ -12,13 +12,7 @@
  * - `xstate.raise` with a delay (an `after`) → a durable deadline row; `xstate.cancel` → its removal.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  initialTransition,
-  transition,
-  type AnyMachineSnapshot,
-  type AnyStateMachine,
-  type EventObject,
-} from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/types.js';
 import type { EffectRegistry } from '../effects/types.js';
@@ -50,9 +44,11 @@ import {
   type Scope,
 } from '../store/types.js';
 import { KeyedLock } from './keyed-lock.js';
+import { PureMachine } from './pure.js';
 
 interface EntityKind {
   machine: AnyStateMachine;
+  pure: PureMachine;
   label: string;
   describe(event: EventObject | null, next: AnyMachineSnapshot): TimelineEntry;
   view(next: AnyMachineSnapshot, version: number, at: string): TaskView | AgentView;
@@ -63,6 +59,7 @@ interface EntityKind {
 const KINDS: Record<EntityType, EntityKind> = {
   task: {
     machine: taskMachine,
+    pure: new PureMachine(taskMachine),
     label: 'Task',
     describe: (e, s) => describeTaskEvent(e, s as never),
     view: (s, v, at) => taskView(s as never, v, at),
@@ -75,6 +72,7 @@ const KINDS: Record<EntityType, EntityKind> = {
   },
   agent: {
     machine: agentMachine,
+    pure: new PureMachine(agentMachine),
     label: 'Agent',
     describe: (e, s) => describeAgentEvent(e, s as never),
     view: (s, v, at) => agentView(s as never, v, at),
@@ -227,7 +225,7 @@ export class ActorHost {
       let prevStatus: string | null = null;
 
       if (op.kind === 'create') {
-        [next, actions] = initialTransition(kind.machine, op.input);
+        [next, actions] = kind.pure.initial(op.input);
       } else {
         const earlier = byId.get(op.id);
         prev = earlier
@@ -250,7 +248,7 @@ export class ActorHost {
           throw invalidTransition(kind.label, op.id, kind.status(current), op.event.type);
         }
         event = op.event;
-        [next, actions] = transition(kind.machine, current, op.event);
+        [next, actions] = kind.pure.transition(current, op.event);
       }
 
       const version = (prev?.version ?? 0) + 1;
