@@ -271,6 +271,9 @@ export class ActorHost {
           deadlines.push({ op: 'clear', entityId: op.id, key: String(params.sendId) });
         }
       }
+      // A re-armed timer (cancel + raise of the same id, e.g. a heartbeat) is one upsert.
+      const rearmed = new Set(deadlines.filter((d) => d.op === 'set').map((d) => (d.op === 'set' ? d.deadline.key : '')));
+      const netDeadlines = deadlines.filter((d) => d.op === 'set' || !rearmed.has(d.key));
       // Effects still pending: those whose invoking state is still active and was not re-entered.
       const active = activeInvokeIds(next);
       const respawned = new Set(spawned.map((e) => e.id));
@@ -298,7 +301,7 @@ export class ActorHost {
       if (earlier) {
         earlier.events.push(logged);
         Object.assign(earlier, { state, effects, view });
-        earlier.deadlines.push(...deadlines);
+        earlier.deadlines.push(...netDeadlines);
         continue;
       }
       const change: Change = {
@@ -309,7 +312,7 @@ export class ActorHost {
         state,
         effects,
         view,
-        deadlines,
+        deadlines: netDeadlines,
         consumes: op.kind === 'send' ? op.consumes : undefined,
         owner: this.instanceId,
       };

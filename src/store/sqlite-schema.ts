@@ -95,4 +95,10 @@ export const SQLITE_MIGRATIONS: { version: number; sql: string }[] = [
     version: 3,
     sql: `ALTER TABLE entities ADD COLUMN effects_owner TEXT;`,
   },
+  {
+    version: 4,
+    // (entity_id, version) is unique and, per entity, in the same order as cursor: the extra
+    // (entity_id, cursor) index only cost a write per event.
+    sql: `DROP INDEX events_entity;`,
+  },
 ];

@@ -94,6 +94,11 @@ export class SqliteStore implements EventStore {
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('busy_timeout = 5000');
+    // A larger page cache and memory-mapped reads: the log's hot tail and the indexes stay in
+    // memory instead of being re-read for every group commit (measured with bench/lib/write.ts).
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('mmap_size = 268435456');
+    this.db.pragma('temp_store = MEMORY');
     this.migrate();
     const db = this.db;
     this.stmt = {
@@ -134,7 +139,7 @@ export class SqliteStore implements EventStore {
       head: db.prepare(`SELECT coalesce(max(cursor), 0) AS head FROM events`),
       readAll: db.prepare(`SELECT * FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?`),
       readEntity: db.prepare(
-        `SELECT * FROM events WHERE entity_id = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
+        `SELECT * FROM events WHERE entity_id = ? AND cursor > ? ORDER BY version LIMIT ?`,
       ),
       readType: db.prepare(
         `SELECT * FROM events WHERE entity_type = ? AND cursor > ? ORDER BY cursor LIMIT ?`,
