@@ -182,11 +182,6 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
     feed.active++;
   }
 
-  /** Cursor of the last event this subscriber was given (or skipped past). */
-  get position(): number {
-    return this.cursor;
-  }
-
   [Symbol.asyncIterator](): this {
     return this;
   }

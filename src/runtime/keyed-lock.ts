@@ -22,9 +22,4 @@ export class KeyedLock {
       for (const key of unique) if (this.tails.get(key) === done) this.tails.delete(key);
     }
   }
-
-  /** Keys with work queued or running (for tests and metrics). */
-  get size(): number {
-    return this.tails.size;
-  }
 }

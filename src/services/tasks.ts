@@ -341,6 +341,6 @@ export class TaskService {
   }
 }
 
-export function scopeOf(task: TaskView) {
+function scopeOf(task: TaskView) {
   return { org: task.org, ownerId: task.creator.id, private: task.private };
 }
