@@ -33,3 +33,75 @@ export class MappedStream<T> implements AsyncIterableIterator<T> {
     return { value: undefined, done: true };
   }
 }
+
+/**
+ * Like MappedStream, for a value that only its latest state matters for (dashboard counts):
+ * at most one message per `tickMs`, carrying the newest value, however many events changed it
+ * in between. The first value goes out at once.
+ */
+export class LatestPerTick<T> implements AsyncIterableIterator<T> {
+  private pending: Promise<IteratorResult<LogEvent>> | null = null;
+  private lastSent = 0;
+  private current: T | undefined;
+
+  constructor(
+    private readonly source: FeedCursor,
+    /** Folds an event into the value; undefined when the event changes nothing. */
+    private readonly step: (event: LogEvent) => T | undefined,
+    private readonly initial: T,
+    private readonly tickMs: number,
+  ) {}
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    if (this.lastSent === 0) {
+      this.lastSent = Date.now();
+      return { value: this.initial, done: false };
+    }
+    // Wait for the first change…
+    while (this.current === undefined) {
+      const result = await this.pull();
+      this.pending = null;
+      if (result.done) return this.end();
+      this.current = this.step(result.value);
+    }
+    // …then fold in whatever else arrives before the tick is over.
+    for (;;) {
+      const remaining = this.lastSent + this.tickMs - Date.now();
+      if (remaining <= 0) break;
+      let timer: NodeJS.Timeout | undefined;
+      const tick = new Promise<'tick'>((resolve) => (timer = setTimeout(() => resolve('tick'), remaining)));
+      const result = await Promise.race([this.pull(), tick]);
+      clearTimeout(timer);
+      if (result === 'tick') break;
+      this.pending = null;
+      if (result.done) return this.end();
+      this.current = this.step(result.value) ?? this.current;
+    }
+    const value = this.current;
+    this.current = undefined;
+    this.lastSent = Date.now();
+    return { value, done: false };
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    await this.source.return();
+    return this.end();
+  }
+
+  /**
+   * The source's next event. A pull that lost the race against the tick stays pending and is
+   * the one awaited next time, so no event is dropped; callers clear it once they consume it.
+   */
+  private pull(): Promise<IteratorResult<LogEvent>> {
+    this.pending ??= this.source.next();
+    return this.pending;
+  }
+
+  private end(): IteratorResult<T> {
+    return { value: undefined, done: true };
+  }
+}

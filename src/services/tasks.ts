@@ -11,7 +11,10 @@ import type { ActorHost, Op } from '../runtime/host.js';
 import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
 import { parseCursor } from './cursor.js';
-import { MappedStream } from './stream.js';
+import { LatestPerTick, MappedStream } from './stream.js';
+
+/** dashboardCounts sends at most one value per this interval. */
+const COUNTS_TICK_MS = 100;
 import { parse, schemas } from './validate.js';
 import { canSeeTask } from './visibility.js';
 
@@ -260,14 +263,16 @@ export class TaskService {
         (!scope.mine || e.scope.ownerId === viewer.id) &&
         (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId),
     });
-    return new MappedStream<CountsModel>(
+    // Counts are a "latest value" stream: a burst of transitions yields one message per tick.
+    return new LatestPerTick<CountsModel>(
       cursor,
       (e) => {
         const next = applyTaskEvent(model, e);
         if (next) model = next;
         return next;
       },
-      [model],
+      model,
+      COUNTS_TICK_MS,
     );
   }
 

@@ -184,3 +184,18 @@ describe('dashboardCounts', () => {
     expect(byStatus.CANCELLED).toBe(1);
   });
 });
+
+describe('dashboardCounts under a burst', () => {
+  it('sends the latest value per tick, not one message per transition, and ends exact', async () => {
+    const s = await server();
+    const token = await s.token({ name: 'Ada', org: 'acme' });
+    const sub = subscribe<any>(client(s, token), COUNTS, {});
+    await sub.waitFor(1);
+    await Promise.all(Array.from({ length: 60 }, (_, i) => gqlOk(s, CREATE_TASK, { input: { title: `burst ${i}`, description: 'fix it' } }, token)));
+    // 60 tasks × 3 status changes = 180 transitions; the counts end exact...
+    await eventually(() => sub.received.at(-1)?.dashboardCounts.byStatus.find((b: any) => b.status === 'NEEDS_CLARIFICATION')?.count === 60, 10_000);
+    expect(sub.received.at(-1)!.dashboardCounts.total).toBe(60);
+    // ...in far fewer messages than transitions.
+    expect(sub.received.length).toBeLessThan(60);
+  });
+});
