@@ -1,16 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { TASK_STATUSES } from './src/machines/task.js';
 
-const STATUSES = [
-  'received',
-  'analyzing',
-  'needs_clarification',
-  'dispatched',
-  'coding',
-  'pr_open',
-  'merged',
-  'failed',
-  'cancelled',
-];
 const upper = (values: string[]) => Object.fromEntries(values.map((v) => [v.toUpperCase(), v]));
 
 /**
@@ -42,7 +32,7 @@ const config: CodegenConfig = {
         immutableTypes: false,
         scalars: { DateTime: { input: 'Date', output: 'string' }, JSON: 'unknown' },
         enumValues: {
-          TaskStatus: upper(STATUSES),
+          TaskStatus: upper([...TASK_STATUSES]),
           AgentStatus: upper(['idle', 'busy']),
           AgentHealth: upper(['healthy', 'stale', 'crashed', 'offline']),
         },
