@@ -10,6 +10,7 @@ import { defineConfig } from 'vitest/config';
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
 const PRODUCTION = ['tests/production/**/*.test.ts'];
+const BENCH = ['tests/bench/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -20,7 +21,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
-          exclude: [...TIMING, ...BROWSER, ...PRODUCTION],
+          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -30,6 +31,8 @@ export default defineConfig({
       // Shared PostgreSQL and Redis (tests cut Redis connections on purpose): one file at a time.
       { test: { name: 'production', include: PRODUCTION, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       { test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
+      // Spawns every benchmark server and its loaders: alone, last.
+      { test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
     ],
   },
 });

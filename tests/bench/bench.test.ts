@@ -1,0 +1,30 @@
+/**
+ * A CI-sized run of every benchmark scenario, so the bench never rots: it must run end to end
+ * against every server, and conveyor must lose nothing and reorder nothing. The figures
+ * themselves are for `npm run bench`, not for assertions.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+describe('npm run bench -- --quick', () => {
+  it('runs every scenario against every server; conveyor loses and reorders nothing', async () => {
+    const { DATABASE_URL: _d, REDIS_URL: _r, NODE_ENV: _n, VITEST: _v, ...env } = process.env;
+    const child = spawn('node', ['--import', 'tsx', 'bench/run.ts', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code, out).toBe(0);
+    const file = /wrote (\S+\.json)/.exec(out)?.[1];
+    expect(file, out).toBeTruthy();
+    const results = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(results.fanout.map((r: { server: string }) => r.server)).toEqual(['conveyor', 'bare-ws', 'socketio', 'yoga']);
+    for (const r of results.fanout) expect(r.deliveriesPerSecond, r.server).toBeGreaterThan(0);
+    const conveyor = results.fanout[0];
+    expect(conveyor).toMatchObject({ lost: 0, outOfOrder: 0 });
+    expect(results.write.transitionsPerSecond).toBeGreaterThan(0);
+    expect(results.resume).toMatchObject({ events: 3000, outOfOrder: 0 });
+    expect(readFileSync(file!.replace('.json', '.svg'), 'utf8')).toContain('<svg');
+  }, 300_000);
+});
