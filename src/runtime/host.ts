@@ -242,7 +242,8 @@ export class ActorHost {
           return []; // a result for an effect that was cancelled or superseded: drop it
         }
         const current = kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot;
-        prevStatus = kind.status(current);
+        // Only task events carry the previous status (dashboard counts apply them as deltas).
+        if (op.entityType === 'task') prevStatus = kind.status(current);
         if (!current.can(op.event)) {
           if (op.optional) continue;
           throw invalidTransition(kind.label, op.id, kind.status(current), op.event.type);
@@ -293,7 +294,7 @@ export class ActorHost {
         actor,
         payload: entry.payload,
         scope: kind.scope(next),
-        prevStatus: op.entityType === 'task' ? prevStatus : null,
+        prevStatus,
         state: view,
       };
       const state = { value: next.value, context: next.context as Record<string, unknown> };

@@ -108,18 +108,18 @@ export class TaskService {
         { expected: open.questions.length, got: parsed.length },
       );
     }
-    return this.send(viewer, task, { type: 'ANSWER', answers: parsed });
+    return this.send(viewer.name, task, { type: 'ANSWER', answers: parsed });
   }
 
   async cancel(viewer: Viewer, taskId: string, reason: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason');
     const task = await this.requireOwn(viewer, taskId, 'cancel it');
-    return this.send(viewer, task, why ? { type: 'CANCEL', reason: why } : { type: 'CANCEL' });
+    return this.send(viewer.name, task, why ? { type: 'CANCEL', reason: why } : { type: 'CANCEL' });
   }
 
   async retry(viewer: Viewer, taskId: string): Promise<TaskView> {
     const task = await this.requireOwn(viewer, taskId, 'retry it');
-    return this.send(viewer, task, { type: 'RETRY' });
+    return this.send(viewer.name, task, { type: 'RETRY' });
   }
 
   /** The agent the orchestrator assigned starts coding; only its owner (the worker) may say so. */
@@ -130,7 +130,7 @@ export class TaskService {
     if (task.agentId !== agentId && task.status === 'dispatched') {
       throw invalidTransition('Task', taskId, 'dispatched', 'START_CODING (it is not assigned to this agent)');
     }
-    return this.send(viewer, task, { type: 'START_CODING', agentId, branch: branchName }, [
+    return this.send(viewer.name, task, { type: 'START_CODING', agentId, branch: branchName }, [
       { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'coding_started', message: `branch ${branchName}`, percent: null }, optional: true },
     ]);
   }
@@ -142,7 +142,7 @@ export class TaskService {
       percent: parse(schemas.percent, percent ?? null, 'percent'),
     };
     const task = await this.requireWorkedBy(viewer, taskId, agentId);
-    return this.send(viewer, task, event, [
+    return this.send(viewer.name, task, event, [
       { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'progress', message: event.message, percent: event.percent }, optional: true },
     ]);
   }
@@ -168,7 +168,7 @@ export class TaskService {
       url: parse(schemas.url, pr.url, 'url'),
       title: parse(schemas.prTitle, pr.title, 'title'),
     };
-    return this.send(viewer, await this.require(viewer, taskId), event);
+    return this.send(viewer.name, await this.require(viewer, taskId), event);
   }
 
   async prMerged(viewer: Viewer, taskId: string, sha: unknown, mergedAt: unknown): Promise<TaskView> {
@@ -183,16 +183,16 @@ export class TaskService {
             ? new Date().toISOString()
             : new Date(parse(schemas.dateTime, mergedAt, 'mergedAt')).toISOString(),
     };
-    return this.send(viewer, await this.require(viewer, taskId), event);
+    return this.send(viewer.name, await this.require(viewer, taskId), event);
   }
 
   async prClosed(viewer: Viewer, taskId: string): Promise<TaskView> {
-    return this.send(viewer, await this.require(viewer, taskId), { type: 'PR_CLOSED' });
+    return this.send(viewer.name, await this.require(viewer, taskId), { type: 'PR_CLOSED' });
   }
 
   async fail(viewer: Viewer, taskId: string, error: unknown): Promise<TaskView> {
     const message = parse(schemas.error, error, 'error');
-    return this.send(viewer, await this.require(viewer, taskId), { type: 'FAIL', error: message });
+    return this.send(viewer.name, await this.require(viewer, taskId), { type: 'FAIL', error: message });
   }
 
   /** Actions the machine accepts in the task's current state. */
@@ -318,7 +318,7 @@ export class TaskService {
    */
   async applyExternal(taskId: string, event: TaskCommand, actor: string): Promise<TaskView> {
     const task = await this.mustGet(taskId);
-    return this.send({ id: actor, name: actor, org: task.org }, task, event);
+    return this.send(actor, task, event);
   }
 
   private async requireOwn(viewer: Viewer, taskId: string, what: string): Promise<TaskView> {
@@ -327,7 +327,8 @@ export class TaskService {
     return task;
   }
 
-  private async send(viewer: Viewer, task: TaskView, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
+  /** Apply `event` to the task as `actor` (the name its timeline shows). */
+  private async send(actor: string, task: TaskView, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
     const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }, ...also];
     // A task that stops needing its agent frees it in the same transaction. Opening the PR ends
     // the agent's part: review and merge happen on GitHub, and the agent takes the next task.
@@ -335,7 +336,7 @@ export class TaskService {
     if (ends && task.agentId) {
       ops.push({ kind: 'send', entityType: 'agent', id: task.agentId, event: { type: 'RELEASE', taskId: task.id }, optional: true });
     }
-    await this.host.execute(ops, viewer.name);
+    await this.host.execute(ops, actor);
     return this.mustGet(task.id);
   }
 
