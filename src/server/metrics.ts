@@ -1,7 +1,7 @@
 /**
  * Prometheus metrics (prom-client) and the live figures `/healthz` reports.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -12,12 +12,6 @@ export class Metrics {
   readonly errors = new Counter({ name: 'conveyor_graphql_errors_total', help: 'GraphQL errors by code', labelNames: ['code'], registers: [this.registry] });
   readonly committed = new Counter({ name: 'conveyor_events_committed_total', help: 'Events committed to the log', labelNames: ['entity'], registers: [this.registry] });
   readonly logCursor = new Gauge({ name: 'conveyor_log_cursor', help: 'Newest committed cursor seen by this process', registers: [this.registry] });
-  readonly commitSeconds = new Histogram({
-    name: 'conveyor_commit_seconds',
-    help: 'Time from command to durable commit',
-    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
-    registers: [this.registry],
-  });
 
   // messages/s over a sliding window of one-second buckets, for /healthz.
   private readonly window = new Array<number>(10).fill(0);

@@ -87,10 +87,8 @@ function useMutationRateLimit(deps: YogaDeps): Plugin<GraphQLContext> {
   });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName);
+      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
       const ctx = args.contextValue as GraphQLContext;
-      deps.metrics.operations.inc({ type: operation?.operation ?? 'unknown', transport: ctx.transport });
-      if (operation?.operation !== 'mutation') return;
       try {
         await limiter.consume(ctx.viewer?.id ?? 'anonymous');
       } catch (error) {
@@ -100,9 +98,19 @@ function useMutationRateLimit(deps: YogaDeps): Plugin<GraphQLContext> {
         });
       }
     },
+  };
+}
+
+/** Operations by type and transport, for /metrics. */
+function useOperationMetrics(metrics: Metrics): Plugin<GraphQLContext> {
+  const count = (type: string, ctx: GraphQLContext) => metrics.operations.inc({ type, transport: ctx.transport });
+  return {
+    onExecute({ args }) {
+      const type = getOperationAST(args.document, args.operationName)?.operation ?? 'unknown';
+      count(type, args.contextValue as GraphQLContext);
+    },
     onSubscribe({ args }) {
-      const ctx = args.contextValue as GraphQLContext;
-      deps.metrics.operations.inc({ type: 'subscription', transport: ctx.transport });
+      count('subscription', args.contextValue as GraphQLContext);
     },
   };
 }
@@ -187,6 +195,7 @@ export function buildYoga(deps: YogaDeps) {
         // room for real clients and still stops `tasks(first: 100000)`-style requests.
         costLimit: { maxCost: 250_000, flattenFragments: true },
       }),
+      useOperationMetrics(deps.metrics),
       useMutationRateLimit(deps),
       useErrorCodes(),
     ],
