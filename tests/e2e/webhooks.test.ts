@@ -2,9 +2,10 @@
  * GitHub webhooks against the real server: payloads in GitHub's documented shape, signed the
  * way GitHub signs them (HMAC-SHA256 of the raw body, hex, "sha256=" prefix).
  */
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
+import { deliverGitHub, signGitHub } from '../utils/github.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
 
 const SECRET = 'webhook-secret-for-tests-0123456789';
@@ -19,22 +20,10 @@ beforeAll(async () => {
 });
 afterAll(() => server.dispose());
 
-function sign(body: string, secret = SECRET) {
-  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
-}
+const sign = (body: string, secret = SECRET) => signGitHub(body, secret);
 
-async function deliver(event: string, payload: unknown, options: { id?: string; signature?: string | null; raw?: string } = {}) {
-  const body = options.raw ?? JSON.stringify(payload);
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    'x-github-event': event,
-    'x-github-delivery': options.id ?? randomUUID(),
-    'user-agent': 'GitHub-Hookshot/abc123',
-  };
-  const signature = options.signature === undefined ? sign(body) : options.signature;
-  if (signature !== null) headers['x-hub-signature-256'] = signature;
-  const response = await fetch(`${server.url}/webhooks/github`, { method: 'POST', headers, body });
-  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+function deliver(event: string, payload: unknown, options: { id?: string; signature?: string | null; raw?: string } = {}) {
+  return deliverGitHub(server, SECRET, event, options.raw ?? JSON.stringify(payload), options);
 }
 
 /** The parts of GitHub's pull_request event payload that matter, in its documented shape. */

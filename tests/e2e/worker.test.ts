@@ -3,9 +3,9 @@
  * task requeued and finished by another; Ctrl-C gives the task back; --exec reports exit status.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
+import { deliverGitHub } from '../utils/github.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
 
 const SECRET = 'worker-test-webhook-secret-0123';
@@ -65,11 +65,7 @@ async function mergeViaWebhook(branch: string, number: number) {
     number,
     pull_request: { number, html_url: `https://github.com/acme/app/pull/${number}`, title: 't', body: null, head: { ref: branch }, merged: true, merged_at: new Date().toISOString(), merge_commit_sha: 'abcdef1234567' },
   });
-  const response = await fetch(`${server.url}/webhooks/github`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}` },
-    body,
-  });
+  const response = await deliverGitHub(server, SECRET, 'pull_request', body);
   expect(response.status).toBe(200);
 }
 

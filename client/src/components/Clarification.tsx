@@ -1,3 +1,4 @@
+import { ErrorText } from './ErrorText';
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../gql';
@@ -73,11 +74,7 @@ export function Clarification({ task, canAnswer }: { task: LiveTask; canAnswer: 
             {fetching ? 'Submitting…' : 'Submit answers'}
           </button>
           {!canAnswer ? <p className="muted">Only the task's creator can answer.</p> : null}
-          {error ? (
-            <p role="alert" className="error-text">
-              {error.graphQLErrors[0]?.message ?? error.message}
-            </p>
-          ) : null}
+          <ErrorText error={error} />
         </form>
       ) : null}
     </section>

@@ -1,3 +1,4 @@
+import { ErrorText } from './ErrorText';
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { graphql } from '../gql';
@@ -50,11 +51,7 @@ export function CreateTaskForm() {
           {fetching ? 'Creating…' : 'Create task'}
         </button>
       </div>
-      {error ? (
-        <p role="alert" className="error-text">
-          {error.graphQLErrors[0]?.message ?? error.message}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
     </form>
   );
 }

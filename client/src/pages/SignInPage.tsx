@@ -1,3 +1,4 @@
+import { ErrorText } from '../components/ErrorText';
 import { useMemo, useState, type FormEvent } from 'react';
 import { Client, fetchExchange, Provider, useMutation, useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -63,7 +64,7 @@ function DevSignInForm() {
       <button type="submit" className="button primary" disabled={fetching}>
         {fetching ? 'Signing in…' : 'Sign in'}
       </button>
-      {error ? <p role="alert" className="error-text">{error.graphQLErrors[0]?.message ?? error.message}</p> : null}
+      <ErrorText error={error} />
     </form>
   );
 }

@@ -1,3 +1,4 @@
+import { ErrorText } from '../components/ErrorText';
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
@@ -128,7 +129,7 @@ export function TaskPage({ id }: { id: string }) {
               </button>
             ) : null}
           </div>
-          {actionError ? <p role="alert" className="error-text">{actionError.graphQLErrors[0]?.message ?? actionError.message}</p> : null}
+          <ErrorText error={actionError} />
         </div>
       </header>
 
