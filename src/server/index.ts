@@ -7,7 +7,8 @@ const config = loadConfigOrExit();
 const app = await buildApp(config);
 const url = await app.start();
 app.logger.info({ url, dataDir: config.dataDir, devSignIn: config.devSignIn }, 'conveyor listening');
-console.log(`\n  conveyor is running: ${url}/graphql  (data: ${config.dataDir})\n`);
+// The dashboard first: it is what the README tells a newcomer to open (tests read this line too).
+console.log(`\n  conveyor is running: ${url}/  (GraphiQL ${url}/graphql · data ${config.dataDir})\n`);
 
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

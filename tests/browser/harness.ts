@@ -48,7 +48,7 @@ export async function startReadmeServer(port: number, dataDir: string): Promise<
     const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      const match = /conveyor is running: (http:\/\/\S+)\/graphql/.exec(output);
+      const match = /conveyor is running: (http:\/\/[^\s/]+)\//.exec(output);
       if (match) {
         clearTimeout(timer);
         resolve(match[1]);
