@@ -23,9 +23,11 @@ export function CreateTaskForm() {
     const result = await create({ input: { title, description: description || null, private: isPrivate } });
     if (result.data) {
       tasks.apply(result.data.createTask, { isNew: true });
-      setTitle('');
-      setDescription('');
-      setPrivate(false);
+      // Clear only what was sent: the live stream can show the new task before this response
+      // arrives, and whatever the user has typed since then must not be wiped.
+      setTitle((current) => (current === title ? '' : current));
+      setDescription((current) => (current === description ? '' : current));
+      setPrivate((current) => (current === isPrivate ? false : current));
     }
   }
 
