@@ -1,4 +1,12 @@
+import { createRequire } from 'node:module';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * Node resolves `graphql` to its CommonJS entry (the package has no exports map); Vite would pick
+ * the ESM `module` entry for our sources while dependencies (Yoga, graphql-jit) get CommonJS: two
+ * graphql realms, and "Cannot use GraphQLSchema from another module or realm". Resolve as Node does.
+ */
+const resolve = { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] };
 
 /**
  * Three projects, run one after another by `npm test` (see package.json):
@@ -18,6 +26,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     projects: [
       {
+        resolve,
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
@@ -27,12 +36,12 @@ export default defineConfig({
           hookTimeout: 30_000,
         },
       },
-      { test: { name: 'timing', include: TIMING, fileParallelism: false, testTimeout: 30_000 } },
+      { resolve, test: { name: 'timing', include: TIMING, fileParallelism: false, testTimeout: 30_000 } },
       // Shared PostgreSQL and Redis (tests cut Redis connections on purpose): one file at a time.
-      { test: { name: 'production', include: PRODUCTION, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
-      { test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
+      { resolve, test: { name: 'production', include: PRODUCTION, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
+      { resolve, test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
       // Spawns every benchmark server and its loaders: alone, last.
-      { test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
+      { resolve, test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
     ],
   },
 });

@@ -186,9 +186,40 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
     return this;
   }
 
+  /** The cursor of the last event this subscriber consumed (or skipped). */
+  get position(): number {
+    return this.cursor;
+  }
+
+  /** Which events this subscriber reads, without its filter: for a reader shared with others. */
+  get narrowing(): Pick<FeedQuery, 'entityId' | 'entityType'> {
+    return { entityId: this.query.entityId, entityType: this.query.entityType };
+  }
+
+  /** The filter this subscriber applies to every event. */
+  get filter(): (event: LogEvent) => boolean {
+    return this.query.filter ?? (() => true);
+  }
+
   async next(): Promise<IteratorResult<LogEvent>> {
+    return (await this.read(null))!;
+  }
+
+  /**
+   * The next matching event, or `null` once this cursor has reached `limit()` (or the feed's
+   * head) without finding one: a catching-up reader that must not wait for new events, because
+   * a shared reader already delivers those (see src/server/fanout.ts).
+   */
+  async nextUntil(limit: () => number): Promise<LogEvent | null> {
+    const result = await this.read(limit);
+    return result === null || result.done ? null : result.value;
+  }
+
+  /** Without a limit, waits at the head for more; with one, returns `null` there or past it. */
+  private async read(limit: (() => number) | null): Promise<IteratorResult<LogEvent> | null> {
     const filter = this.query.filter ?? (() => true);
     while (!this.done) {
+      if (limit && this.cursor >= limit()) return null;
       const buffered = this.pending.shift();
       if (buffered) {
         this.cursor = buffered.cursor;
@@ -208,6 +239,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
         if (filter(next)) return { value: next, done: false };
         continue;
       }
+      if (limit) return null;
       const wait = this.feed.waitForMore();
       this.cancelWait = wait.cancel;
       await wait.promise;

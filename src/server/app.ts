@@ -32,7 +32,8 @@ import type { Config } from './env.js';
 import { Metrics } from './metrics.js';
 import { githubWebhookHandler } from './webhooks.js';
 import { attachWebSockets } from './ws.js';
-import { buildYoga } from './yoga.js';
+import { buildYoga, toClientError } from './yoga.js';
+import { FanoutEngine } from './fanout.js';
 
 export interface AppOverrides {
   store?: EventStore;
@@ -57,6 +58,7 @@ export interface App {
   readonly auth: Auth;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  readonly fanout: FanoutEngine;
 }
 
 export function createLogger(level: Config['logLevel']): Logger {
@@ -112,7 +114,14 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const orchestrator = new Orchestrator({ store, host, feed, logger, clock: overrides.clock });
   const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
   const auth = Auth.fromConfig(config);
+  const fanout = new FanoutEngine({
+    feed,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    mask: (error) => toClientError(error, logger, metrics, config.production),
+    onSent: (frames) => metrics.messageSent(frames),
+  });
   const yoga = buildYoga({
+    fanout,
     services,
     auth,
     metrics,
@@ -157,7 +166,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       return json(res, 200, {
         status: 'ok',
         connections: (await metrics.connections.get()).values[0]?.value ?? 0,
-        subscriptions: feed.active,
+        // Feed cursors, less the groups' shared readers, plus grouped members reading from them.
+        subscriptions: feed.active - fanout.stats.groups + fanout.stats.live,
+        fanoutGroups: fanout.stats.groups,
         messagesPerSecond: metrics.messagesPerSecond(),
         errors: metrics.errorsTotal,
         cursor: feed.head,
@@ -217,6 +228,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     auth,
     metrics,
     logger,
+    fanout,
     async start(port = config.port) {
       await feed.start();
       await host.start();

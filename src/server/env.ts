@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   MAX_BODY_BYTES: int(262_144, 1024),
   WS_MAX_PAYLOAD_BYTES: int(65_536, 1024),
   WS_INIT_TIMEOUT_MS: int(10_000, 100),
+  // A live subscriber with more than this queued on its socket is closed with 1013 (slow consumer).
+  WS_MAX_BUFFERED_BYTES: int(1_048_576, 16_384),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
   DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
@@ -57,6 +59,7 @@ export interface Config {
   maxBodyBytes: number;
   wsMaxPayloadBytes: number;
   wsInitTimeoutMs: number;
+  wsMaxBufferedBytes: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   issueBaseUrl: string;
   devTokenTtlSeconds: number;
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: e.MAX_BODY_BYTES,
     wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
     wsInitTimeoutMs: e.WS_INIT_TIMEOUT_MS,
+    wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     issueBaseUrl: e.ISSUE_BASE_URL,
     devTokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS,

@@ -22,10 +22,10 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  messageSent(): void {
-    this.messages.inc();
+  messageSent(count = 1): void {
+    this.messages.inc(count);
     this.rotate();
-    this.window[this.windowAt % this.window.length]++;
+    this.window[this.windowAt % this.window.length] += count;
   }
 
   error(code: string): void {

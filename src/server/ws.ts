@@ -89,7 +89,7 @@ export function attachWebSockets(deps: WsDeps) {
         deps.metrics.connections.inc();
         return true;
       },
-      onSubscribe: async (ctx, _id, payload) => {
+      onSubscribe: async (ctx, id, payload) => {
         const viewer = ctx.extra.viewer;
         if (!viewer) return; // not reachable: graphql-ws only subscribes acknowledged sockets
         const initial: WsInitialContext = { wsViewer: viewer };
@@ -111,7 +111,8 @@ export function attachWebSockets(deps: WsDeps) {
           document,
           variableValues: payload.variables,
           contextValue: await contextFactory(),
-          rootValue: { execute, subscribe },
+          // `fanout` lets the engine (fanout.ts) write this subscription's frames itself.
+          rootValue: { execute, subscribe, fanout: { socket: ctx.extra.socket, id, query: payload.query } },
         };
         return args;
       },

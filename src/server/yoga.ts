@@ -14,6 +14,7 @@ import { buildSchema } from '../schema/index.js';
 import type { Services } from '../services/index.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
+import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
 
 /** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
@@ -23,6 +24,8 @@ export interface WsInitialContext {
 
 export interface YogaDeps {
   services: Services;
+  /** Serves grouped WebSocket subscriptions (src/server/fanout.ts). */
+  fanout?: FanoutEngine;
   auth: Auth;
   metrics: Metrics;
   logger: Logger;
@@ -198,6 +201,7 @@ export function buildYoga(deps: YogaDeps) {
       useOperationMetrics(deps.metrics),
       useMutationRateLimit(deps),
       useErrorCodes(),
+      ...(deps.fanout ? [deps.fanout.plugin()] : []),
     ],
   });
 }

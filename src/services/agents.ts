@@ -6,7 +6,7 @@ import type { Feed } from '../runtime/feed.js';
 import type { ActorHost, Op } from '../runtime/host.js';
 import type { EventStore, Viewer } from '../store/types.js';
 import { parseCursor } from './cursor.js';
-import { MappedStream } from './stream.js';
+import { EventStream } from './stream.js';
 import { parse, schemas } from './validate.js';
 import { canSeeAgent } from './visibility.js';
 
@@ -119,7 +119,7 @@ export class AgentService {
       filter: (e) =>
         e.entityType === 'agent' && canSeeAgent(viewer, e.scope) && (!agentId || e.entityId === agentId),
     });
-    return new MappedStream(cursor, (e) => e);
+    return new EventStream(cursor);
   }
 
   private async mustGet(id: string): Promise<AgentView> {

@@ -8,7 +8,7 @@ import type { LogEvent } from '../store/types.js';
  */
 export class MappedStream<T> implements AsyncIterableIterator<T> {
   constructor(
-    private readonly source: FeedCursor,
+    protected readonly source: FeedCursor,
     private readonly step: (event: LogEvent) => T | undefined,
     private readonly initial: T[] = [],
   ) {}
@@ -31,6 +31,21 @@ export class MappedStream<T> implements AsyncIterableIterator<T> {
   async return(): Promise<IteratorResult<T>> {
     await this.source.return();
     return { value: undefined, done: true };
+  }
+}
+
+/**
+ * Log events as they are, for a subscriber (taskUpdated, timeline, agentUpdated). The fan-out
+ * engine (src/server/fanout.ts) recognises it and serves its subscriber from a shared reader,
+ * using `cursor` only to catch up.
+ */
+export class EventStream extends MappedStream<LogEvent> {
+  constructor(source: FeedCursor) {
+    super(source, (e) => e);
+  }
+
+  get cursor(): FeedCursor {
+    return this.source;
   }
 }
 

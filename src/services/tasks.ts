@@ -11,7 +11,7 @@ import type { ActorHost, Op } from '../runtime/host.js';
 import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
 import { parseCursor } from './cursor.js';
-import { LatestPerTick, MappedStream } from './stream.js';
+import { EventStream, LatestPerTick } from './stream.js';
 
 /** dashboardCounts sends at most one value per this interval. */
 const COUNTS_TICK_MS = 100;
@@ -237,7 +237,7 @@ export class TaskService {
         // list needs the update that removes a task as much as the one that adds it.
         (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')),
     });
-    return new MappedStream(cursor, (e) => e);
+    return new EventStream(cursor);
   }
 
   async timelineStream(viewer: Viewer, taskId: string, after: string | null | undefined) {
@@ -248,7 +248,7 @@ export class TaskService {
       entityId: taskId,
       filter: (e) => e.entityId === taskId,
     });
-    return new MappedStream(cursor, (e) => e);
+    return new EventStream(cursor);
   }
 
   async countsStream(viewer: Viewer, filter: TaskFilterInput | null | undefined) {
