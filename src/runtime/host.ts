@@ -123,6 +123,12 @@ export class ActorHost {
   private readonly clock: () => number;
   private readonly locks = new KeyedLock();
   private readonly cache = new Map<string, EntityRecord>();
+  /**
+   * The live snapshot for a cached record's state, so the next command on a hot entity skips
+   * `resolveState` (~10 µs of a ~25 µs transition, measured with bench/lib/write.ts). Snapshots
+   * are immutable, and keyed by the very state object the cache holds.
+   */
+  private readonly snapshots = new WeakMap<object, AnyMachineSnapshot>();
   private readonly running = new Map<string, AbortController>();
   private stopped = false;
   private readonly inflight = new Set<Promise<unknown>>();
@@ -241,7 +247,8 @@ export class ActorHost {
         if (op.ifEffect && !prev.effects.some((e) => e.id === op.ifEffect?.id && e.epoch === op.ifEffect.epoch)) {
           return []; // a result for an effect that was cancelled or superseded: drop it
         }
-        const current = kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot;
+        const current =
+          this.snapshots.get(prev.state) ?? (kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot);
         // Only task events carry the previous status (dashboard counts apply them as deltas).
         if (op.entityType === 'task') prevStatus = kind.status(current);
         if (!current.can(op.event)) {
@@ -298,6 +305,7 @@ export class ActorHost {
         state: view,
       };
       const state = { value: next.value, context: next.context as Record<string, unknown> };
+      this.snapshots.set(state, next);
       const earlier = byId.get(op.id);
       if (earlier) {
         earlier.events.push(logged);

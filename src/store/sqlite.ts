@@ -77,6 +77,8 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+type Outcome = { ok: true; events: LogEvent[] } | { ok: false; error: unknown };
+
 /** Most commit requests one group commit takes; the rest go in the next. */
 const MAX_GROUP = 500;
 
@@ -136,6 +138,8 @@ export class SqliteStore implements EventStore {
         `DELETE FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`,
       ),
       load: db.prepare(`SELECT type, id, version, state, effects FROM entities WHERE id = ?`),
+      version: db.prepare(`SELECT version FROM entities WHERE id = ?`).pluck(),
+      hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       head: db.prepare(`SELECT coalesce(max(cursor), 0) AS head FROM events`),
       readAll: db.prepare(`SELECT * FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?`),
       readEntity: db.prepare(
@@ -194,61 +198,79 @@ export class SqliteStore implements EventStore {
     }
   }
 
-  private readonly commitTx = (changes: Change[]): LogEvent[] =>
-    this.db.transaction((): LogEvent[] => {
-      const out: LogEvent[] = [];
-      for (const change of changes) {
-        const version = change.expectedVersion + change.events.length;
-        const row = {
-          id: change.entityId,
-          type: change.entityType,
-          version,
-          expected: change.expectedVersion,
-          state: JSON.stringify(change.state),
-          effects: JSON.stringify(change.effects),
-          hasEffects: change.effects.length > 0 ? 1 : 0,
-          owner: change.owner ?? null,
-        };
-        if (change.expectedVersion === 0) {
-          try {
-            this.stmt.insertEntity.run(row);
-          } catch (error) {
-            if (isUniqueViolation(error)) throw new VersionConflictError(change.entityId);
-            throw error;
-          }
-        } else if (this.stmt.updateEntity.run(row).changes === 0) {
-          throw new VersionConflictError(change.entityId);
+  /**
+   * Why a request would be refused (version conflict, stale deadline), checked with reads before
+   * anything is written, so a request of the group can be refused without a savepoint.
+   */
+  private refusal(changes: Change[]): Error | null {
+    for (const change of changes) {
+      const version = this.stmt.version.get(change.entityId) as number | undefined;
+      if ((version ?? 0) !== change.expectedVersion) return new VersionConflictError(change.entityId);
+      const consumes = change.consumes;
+      if (consumes && this.stmt.hasDeadline.get(change.entityId, consumes.key, consumes.dueAt) === undefined) {
+        return new StaleDeadlineError(change.entityId, consumes.key);
+      }
+    }
+    return null;
+  }
+
+  /** The same writes, each request in its own savepoint: the slow path (see flush). */
+  private readonly commitTx = (changes: Change[]): LogEvent[] => this.db.transaction(() => this.write(changes))();
+
+  private write(changes: Change[]): LogEvent[] {
+    const out: LogEvent[] = [];
+    for (const change of changes) {
+      const version = change.expectedVersion + change.events.length;
+      const row = {
+        id: change.entityId,
+        type: change.entityType,
+        version,
+        expected: change.expectedVersion,
+        state: JSON.stringify(change.state),
+        effects: JSON.stringify(change.effects),
+        hasEffects: change.effects.length > 0 ? 1 : 0,
+        owner: change.owner ?? null,
+      };
+      if (change.expectedVersion === 0) {
+        try {
+          this.stmt.insertEntity.run(row);
+        } catch (error) {
+          if (isUniqueViolation(error)) throw new VersionConflictError(change.entityId);
+          throw error;
         }
-        if (change.consumes) {
-          const { key, dueAt } = change.consumes;
-          if (this.stmt.consumeDeadline.run(change.entityId, key, dueAt).changes === 0) {
-            throw new StaleDeadlineError(change.entityId, key);
-          }
-        }
-        let firstCursor = 0;
-        const viewJson = JSON.stringify(change.view);
-        for (const event of change.events) {
-          const result = this.stmt.insertEvent.run({
-            ...event,
-            payload: event.payload === null ? null : JSON.stringify(event.payload),
-            org: event.scope.org,
-            ownerId: event.scope.ownerId,
-            private: event.scope.private ? 1 : 0,
-            // Usually the event's state is the change's view: serialise it once.
-            state: event.state === change.view ? viewJson : JSON.stringify(event.state),
-          });
-          const cursor = Number(result.lastInsertRowid);
-          if (firstCursor === 0) firstCursor = cursor;
-          out.push({ ...event, cursor });
-        }
-        this.writeView(change, firstCursor, viewJson);
-        for (const op of change.deadlines) {
-          if (op.op === 'clear') this.stmt.clearDeadline.run(op.entityId, op.key);
-          else this.stmt.setDeadline.run({ ...op.deadline, event: JSON.stringify(op.deadline.event) });
+      } else if (this.stmt.updateEntity.run(row).changes === 0) {
+        throw new VersionConflictError(change.entityId);
+      }
+      if (change.consumes) {
+        const { key, dueAt } = change.consumes;
+        if (this.stmt.consumeDeadline.run(change.entityId, key, dueAt).changes === 0) {
+          throw new StaleDeadlineError(change.entityId, key);
         }
       }
-      return out;
-    })();
+      let firstCursor = 0;
+      const viewJson = JSON.stringify(change.view);
+      for (const event of change.events) {
+        const result = this.stmt.insertEvent.run({
+          ...event,
+          payload: event.payload === null ? null : JSON.stringify(event.payload),
+          org: event.scope.org,
+          ownerId: event.scope.ownerId,
+          private: event.scope.private ? 1 : 0,
+          // Usually the event's state is the change's view: serialise it once.
+          state: event.state === change.view ? viewJson : JSON.stringify(event.state),
+        });
+        const cursor = Number(result.lastInsertRowid);
+        if (firstCursor === 0) firstCursor = cursor;
+        out.push({ ...event, cursor });
+      }
+      this.writeView(change, firstCursor, viewJson);
+      for (const op of change.deadlines) {
+        if (op.op === 'clear') this.stmt.clearDeadline.run(op.entityId, op.key);
+        else this.stmt.setDeadline.run({ ...op.deadline, event: JSON.stringify(op.deadline.event) });
+      }
+    }
+    return out;
+  }
 
   private writeView(change: Change, firstCursor: number, viewJson: string): void {
     if (change.entityType === 'task') {
@@ -299,21 +321,35 @@ export class SqliteStore implements EventStore {
   private flush(): void {
     const batch = this.pending.splice(0, MAX_GROUP);
     if (this.pending.length > 0) setImmediate(() => this.flush());
-    const outcomes: ({ ok: true; events: LogEvent[] } | { ok: false; error: unknown })[] = [];
+    let outcomes: Outcome[];
     try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            outcomes.push({ ok: true, events: this.commitTx(item.changes) }); // a savepoint
-          } catch (error) {
-            outcomes.push({ ok: false, error });
+      // Fast path: refusals are found by reads first, so requests need no savepoints (a
+      // savepoint and its release cost about as much as the writes of a heartbeat).
+      outcomes = this.db.transaction(() =>
+        batch.map((item): Outcome => {
+          const refusal = this.refusal(item.changes);
+          return refusal ? { ok: false, error: refusal } : { ok: true, events: this.write(item.changes) };
+        }),
+      )();
+    } catch {
+      // Something failed mid-write (a constraint the reads did not foresee, or the disk): the
+      // whole group rolled back. Again, each request in its own savepoint, so only its own fails.
+      outcomes = [];
+      try {
+        this.db.transaction(() => {
+          for (const item of batch) {
+            try {
+              outcomes.push({ ok: true, events: this.commitTx(item.changes) }); // a savepoint
+            } catch (error) {
+              outcomes.push({ ok: false, error });
+            }
           }
-        }
-      })();
-    } catch (error) {
-      // The batch itself failed to commit (disk full, read-only file): nothing of it is stored.
-      for (const item of batch) item.reject(error);
-      return;
+        })();
+      } catch (error) {
+        // The batch itself failed to commit (disk full, read-only file): nothing of it is stored.
+        for (const item of batch) item.reject(error);
+        return;
+      }
     }
     batch.forEach((item, i) => {
       const outcome = outcomes[i];

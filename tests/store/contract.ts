@@ -52,6 +52,31 @@ export function storeContract(name: string, open: () => Promise<EventStore>) {
       await store.close();
     });
 
+    it('in one group commit, a refused or failing request fails alone and leaves nothing behind', async () => {
+      const store = await open();
+      await store.commit([change('a', 0)]);
+      // Issued in the same tick: one group. 'y' conflicts on 'a' after its own first change.
+      const refused = await Promise.allSettled([
+        store.commit([change('x', 0)]),
+        store.commit([change('y', 0), change('a', 0)]),
+        store.commit([change('z', 0)]),
+      ]);
+      expect(refused.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((refused[1] as PromiseRejectedResult).reason).toBeInstanceOf(VersionConflictError);
+      expect(await store.load('y')).toBeNull();
+      // A write that fails mid-request (a NOT NULL column), not foreseen by any check.
+      const broken = change('w', 0);
+      broken.view = { ...broken.view, status: null } as never;
+      const failing = await Promise.allSettled([store.commit([change('v', 0), broken]), store.commit([change('u', 0)])]);
+      expect(failing.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+      expect(await store.load('v')).toBeNull();
+      expect(await store.getTask('w')).toBeNull();
+      const { events } = await store.readAfter(0, { limit: 100 });
+      expect(events.map((e) => e.entityId)).toEqual(['a', 'x', 'z', 'u']);
+      expect(events.map((e) => e.cursor)).toEqual([...events.map((e) => e.cursor)].sort((p, q) => p - q));
+      await store.close();
+    });
+
     it('stores deadlines with the change and consumes each exactly once', async () => {
       const store = await open();
       const deadline = { entityType: 'task' as const, entityId: 'a', key: 'k', dueAt: 1000, event: { type: 'TICK' } };
