@@ -13,7 +13,13 @@ export interface LoaderArgs {
   url: string;
   connections: number;
   token?: string;
+  /** One token per connection (round robin), e.g. users of many orgs; overrides `token`. */
+  tokens?: string[];
+  /** This loader's first connection's index among all loaders' (picks its tokens). */
+  offset?: number;
   after?: string;
+  /** fanout: every subscriber gets the same events; latency: all task events of the user's org. */
+  mode?: 'fanout' | 'latency';
 }
 
 const args = JSON.parse(process.argv[2]) as LoaderArgs;
@@ -39,10 +45,15 @@ function deliver(connection: number, seq: number, atMs: number) {
   perConnection[connection] = seq;
 }
 
+const LATENCY_SUBSCRIPTION = `subscription($after: String) {
+  taskUpdated(after: $after) { cursor task { id version updatedAt } }
+}`;
 const SUBSCRIPTION = `subscription($after: String) {
   taskUpdated(after: $after, filter: { status: [NEEDS_CLARIFICATION] }) { cursor task { id version updatedAt } }
 }`;
 const PEER_SUBSCRIPTION = `subscription { taskUpdated { cursor event task { id title status version private creator { id name } org updatedAt } } }`;
+
+const tokenFor = (i: number) => (args.tokens ? args.tokens[((args.offset ?? 0) + i) % args.tokens.length] : args.token);
 
 async function open(i: number): Promise<void> {
   perConnection[i] = 0;
@@ -72,14 +83,14 @@ async function open(i: number): Promise<void> {
     webSocketImpl: WebSocket,
     lazy: false,
     retryAttempts: 0,
-    connectionParams: args.token ? { authorization: `Bearer ${args.token}` } : {},
+    connectionParams: tokenFor(i) ? { authorization: `Bearer ${tokenFor(i)}` } : {},
     onNonLazyError: () => {},
   });
   await new Promise<void>((resolve, reject) => {
     const off = client.on('connected', () => (off(), resolve()));
     client.on('closed', (e) => reject(new Error(`closed ${(e as { code?: number }).code}`)));
   });
-  const query = args.kind === 'conveyor' ? SUBSCRIPTION : PEER_SUBSCRIPTION;
+  const query = args.kind !== 'conveyor' ? PEER_SUBSCRIPTION : args.mode === 'latency' ? LATENCY_SUBSCRIPTION : SUBSCRIPTION;
   await new Promise<void>((resolve) => {
     client.subscribe<{ taskUpdated: { cursor: string; task: { updatedAt: string } } }>(
       { query, variables: args.kind === 'conveyor' ? { after: args.after } : {} },
@@ -104,9 +115,16 @@ async function main() {
   }
   process.send?.({ type: 'ready' });
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'start') {
+    if (m.cmd === 'start' || m.cmd === 'reset') {
+      // A new trial: counts and latencies from zero (order checks carry on: cursors only grow).
       counting = true;
       deliveries = 0;
+      outOfOrder = 0;
+      maxLatency = 0;
+      lastAt = 0;
+      histogram.fill(0);
+      received.fill(0);
+      process.send?.({ type: 'reset' });
     } else if (m.cmd === 'stats') {
       // Totals so far (counting goes on): the coordinator polls until everything arrived.
       process.send?.({ type: 'stats', deliveries, outOfOrder, histogram, maxLatency, received, lastAt });

@@ -89,6 +89,8 @@ export class Orchestrator {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  /** Each agent's last seen status/health/task: a heartbeat that changes none of them plans nothing. */
+  private readonly agentSeen = new Map<string, string>();
 
   constructor(private readonly options: OrchestratorOptions) {}
 
@@ -97,9 +99,9 @@ export class Orchestrator {
     this.cursor = this.options.feed.subscribe({
       after: this.options.feed.head,
       filter: (e) =>
-        e.entityType === 'agent' ||
-        (e.state as TaskView).status === 'dispatched' ||
-        e.prevStatus === 'dispatched',
+        e.entityType === 'agent'
+          ? this.agentChanged(e.entityId, e.state as AgentView)
+          : (e.state as TaskView).status === 'dispatched' || e.prevStatus === 'dispatched',
     });
     void (async () => {
       for await (const _event of this.cursor!) this.kick();
@@ -107,6 +109,18 @@ export class Orchestrator {
     this.timer = setInterval(() => this.kick(), this.options.sweepMs ?? 1000);
     this.timer.unref();
     this.kick();
+  }
+
+  /**
+   * Planning reads every agent, so running it for each of many agents' steady heartbeats would
+   * cost O(agents) per heartbeat (measured: 500 heartbeating agents held the write path to under
+   * 1,000 transitions/s). Only what planning looks at counts as a change.
+   */
+  private agentChanged(id: string, agent: AgentView): boolean {
+    const signature = `${agent.status}|${agent.health}|${agent.currentTaskId ?? ''}`;
+    if (this.agentSeen.get(id) === signature) return false;
+    this.agentSeen.set(id, signature);
+    return true;
   }
 
   async stop(): Promise<void> {

@@ -71,6 +71,8 @@ interface Member {
   cursor: number;
   live: boolean;
   done: boolean;
+  /** Catch-up writes are being gathered into one system call (see writePaced). */
+  corked: boolean;
   /** Ends the subscription, with a last result if given. */
   end: (last?: ExecutionResult) => void;
 }
@@ -159,6 +161,7 @@ export class FanoutEngine {
       cursor: stream.cursor.position,
       live: false,
       done: false,
+      corked: false,
       end: finish,
     };
     const owner = group;
@@ -322,6 +325,18 @@ class Group {
   private async writePaced(member: Member, frame: Buffer): Promise<void> {
     const socket = member.target.socket;
     if (socket.readyState !== 1) return;
+    // A catch-up writes many small frames back to back: one writev per frame was a third of the
+    // server's time replaying a backlog (profiled with bench/lib/resume.ts). Corking the TCP
+    // socket until the event loop turns sends them together. `ws` has no public handle for this.
+    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
+    if (raw && !member.corked) {
+      raw.cork();
+      member.corked = true;
+      setImmediate(() => {
+        member.corked = false;
+        raw.uncork();
+      });
+    }
     if (socket.bufferedAmount < CATCH_UP_HIGH_WATER) {
       socket.send(frame, TEXT);
     } else {

@@ -19,10 +19,19 @@ describe('npm run bench -- --quick', () => {
     const file = /wrote (\S+\.json)/.exec(out)?.[1];
     expect(file, out).toBeTruthy();
     const results = JSON.parse(readFileSync(file!, 'utf8'));
-    expect(results.fanout.map((r: { server: string }) => r.server)).toEqual(['conveyor', 'bare-ws', 'socketio', 'yoga']);
-    for (const r of results.fanout) expect(r.deliveriesPerSecond, r.server).toBeGreaterThan(0);
+    const servers = ['conveyor', 'bare-ws', 'socketio', 'yoga'];
+    expect(results.fanout.map((r: { server: string }) => r.server)).toEqual(servers);
+    for (const r of results.fanout) {
+      expect(r.deliveriesPerSecond, r.server).toBeGreaterThan(0);
+      expect(r.trials.length, r.server).toBeGreaterThan(0);
+    }
+    // conveyor: every event to every subscriber, in order, at every rate it was given.
     const conveyor = results.fanout[0];
-    expect(conveyor).toMatchObject({ lost: 0, outOfOrder: 0 });
+    expect(conveyor).toMatchObject({ missing: 0, outOfOrder: 0, held: true });
+    expect(results.idle.map((r: { server: string }) => r.server)).toEqual(servers);
+    expect(results.idle[0].held).toBe(results.settings.idleConnections);
+    expect(results.latency).toMatchObject({ lost: 0, outOfOrder: 0 });
+    expect(results.latency.deliveriesPerSecond).toBeGreaterThan(0);
     expect(results.write.transitionsPerSecond).toBeGreaterThan(0);
     expect(results.resume).toMatchObject({ events: 3000, outOfOrder: 0 });
     expect(readFileSync(file!.replace('.json', '.svg'), 'utf8')).toContain('<svg');
