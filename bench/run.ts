@@ -9,6 +9,7 @@
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
@@ -137,7 +138,10 @@ async function loaders(server: ServerHandle, connections: number, extra: Record<
   let offset = 0;
   for (let i = 0; i < count; i++) {
     const share = Math.floor(connections / count) + (i < connections % count ? 1 : 0);
-    const child = fork('bench/lib/loader.ts', [JSON.stringify({ kind: server.name, url: server.url, connections: share, offset, ...extra })], {
+    // Arguments by file: a thousand tokens exceed what one argv string may hold (E2BIG).
+    const argsFile = join(tmpdir(), `conveyor-loader-${process.pid}-${i}.json`);
+    writeFileSync(argsFile, JSON.stringify({ kind: server.name, url: server.url, connections: share, offset, ...extra }));
+    const child = fork('bench/lib/loader.ts', [argsFile], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -464,7 +468,10 @@ async function main() {
     fanout: [],
     idle: [],
   };
-  if (all || scenario === 'fanout') {
+  // --scenario takes one name, or several separated by commas.
+  const wanted = new Set(scenario.split(','));
+  const run = (name: string) => all || wanted.has(name);
+  if (run('fanout')) {
     for (const name of SERVERS) results.fanout.push(await fanout(name));
     const c = results.fanout.find((r) => r.server === 'conveyor');
     console.log(`\nfan-out: ${N} subscribers who all see every event; ${FIXED_RATE ? `${FIXED_RATE} events/s` : 'highest rate that holds (nothing missing or reordered, p99 ≤ 1 s)'}; latency = commit → receive, ms`);
@@ -476,23 +483,23 @@ async function main() {
       );
     }
   }
-  if (all || scenario === 'idle') {
+  if (run('idle')) {
     for (const name of SERVERS) results.idle.push(await idle(name));
     console.log(`\nidle: ${IDLE} connections with one subscription each`);
     console.log('server       held  KB/conn');
     for (const r of results.idle) console.log(`${r.server.padEnd(10)} ${String(r.held).padStart(6)} ${fmt(r.rssKbPerConnection).padStart(8)}`);
   }
-  if ((all || scenario === 'latency') && SERVERS.includes('conveyor')) {
+  if (run('latency') && SERVERS.includes('conveyor')) {
     results.latency = await latency();
     const l = results.latency;
     console.log(`\nlatency, realistic shape: ${l.orgs} orgs × ${l.perOrg} subscribers; ${fmt(l.transitionsPerSecond, 0)} transitions/s → ${fmt(l.deliveriesPerSecond, 0)} deliveries/s`);
     console.log(`p50 ${fmt(l.p50)} ms  p90 ${fmt(l.p90)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max, 0)} ms  lost ${l.lost}  out of order ${l.outOfOrder}`);
   }
-  if (all || scenario === 'write') {
+  if (run('write')) {
     results.write = await write();
     console.log(`\nwrite: ${JSON.stringify(results.write)}`);
   }
-  if (all || scenario === 'resume') {
+  if (run('resume')) {
     results.resume = await resume();
     console.log(`resume: ${JSON.stringify(results.resume)}`);
   }

@@ -3,6 +3,7 @@
  * protocol (graphql-ws, raw ws, or Socket.IO), subscribes, and records per delivery the latency
  * from the commit time carried in the payload, order and count. Controlled over IPC by run.ts.
  */
+import { readFileSync } from 'node:fs';
 import { createClient } from 'graphql-ws';
 import { io } from 'socket.io-client';
 import WebSocket from 'ws';
@@ -22,7 +23,7 @@ export interface LoaderArgs {
   mode?: 'fanout' | 'latency';
 }
 
-const args = JSON.parse(process.argv[2]) as LoaderArgs;
+const args = JSON.parse(readFileSync(process.argv[2], 'utf8')) as LoaderArgs;
 const histogram = newHistogram();
 let deliveries = 0;
 let outOfOrder = 0;

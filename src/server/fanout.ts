@@ -64,7 +64,6 @@ interface Member {
   /** `{"id":<id>,"type":"next","payload":` as UTF-8: the part of a frame that is this member's. */
   prefix: Buffer;
   viewer: Viewer;
-  context: GraphQLContext;
   source: FeedCursor;
   filter: (event: LogEvent) => boolean;
   /** Last cursor this member has been given (or passed over). */
@@ -155,7 +154,6 @@ export class FanoutEngine {
       target,
       prefix: Buffer.from(`{"id":${JSON.stringify(target.id)},"type":"next","payload":`),
       viewer,
-      context,
       source: stream.cursor,
       filter: stream.cursor.filter,
       cursor: stream.cursor.position,
@@ -299,7 +297,9 @@ class Group {
   }
 
   private renderFor(event: LogEvent, member: Member): ExecutionResult | Promise<ExecutionResult> {
-    return this.render(event, event.scope.private ? member.context : this.orgContext);
+    // A private event is rendered as its owner sees it. Built on demand (private events are
+    // few), so members do not each keep their operation's whole context alive.
+    return this.render(event, event.scope.private ? { ...this.orgContext, viewer: member.viewer } : this.orgContext);
   }
 
   /** The payload and the frame's closing brace. */
