@@ -381,13 +381,15 @@ async function latency(): Promise<LatencyResult> {
     await load.reset();
     // Transitions per create, measured once (the analyzer and tracker follow each create).
     const probe = await gql(server.url, `mutation { createTask(input: { title: "probe", description: "${CLEAR}" }) { id } }`, {}, creators[0]);
+    // Versions of the probe once it has settled (no new transition for 300 ms).
+    const versionOf = async () =>
+      (await gql(server.url, `query($id: ID!) { task(id: $id) { version } }`, { id: probe.createTask.id }, creators[0])).task.version as number;
     let perCreate = 0;
-    for (let i = 0; i < 50 && perCreate < 4; i++) {
-      await sleep(50);
-      perCreate = (await gql(server.url, `query($id: ID!) { task(id: $id) { version } }`, { id: probe.createTask.id }, creators[0])).task.version;
+    for (let seen = -1; perCreate !== seen; ) {
+      seen = perCreate;
+      await sleep(300);
+      perCreate = await versionOf();
     }
-    await sleep(300);
-    perCreate = (await gql(server.url, `query($id: ID!) { task(id: $id) { version } }`, { id: probe.createTask.id }, creators[0])).task.version;
     const creates = TRANSITIONS / perCreate;
     await load.reset();
     const start = await headCursor(server.url, creators[0]);

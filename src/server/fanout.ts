@@ -68,7 +68,6 @@ interface Member {
   filter: (event: LogEvent) => boolean;
   /** Last cursor this member has been given (or passed over). */
   cursor: number;
-  live: boolean;
   done: boolean;
   /** Catch-up writes are being gathered into one system call (see writePaced). */
   corked: boolean;
@@ -157,7 +156,6 @@ export class FanoutEngine {
       source: stream.cursor,
       filter: stream.cursor.filter,
       cursor: stream.cursor.position,
-      live: false,
       done: false,
       corked: false,
       end: finish,
@@ -254,7 +252,6 @@ class Group {
       member.cursor = Math.max(member.cursor, member.source.position);
       void member.source.return(); // from here on the shared reader serves it
       this.catchingUp.delete(member);
-      member.live = true;
       this.live.add(member);
     } catch (error) {
       this.fail(member, error);

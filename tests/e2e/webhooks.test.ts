@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
 import { deliverGitHub, signGitHub } from '../utils/github.js';
-import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, startServer, timelineOfTask, type TestServer } from '../utils/server.js';
 
 const SECRET = 'webhook-secret-for-tests-0123456789';
 let server: TestServer;
@@ -59,13 +59,7 @@ async function codingTask(title: string, branch: string) {
   return id;
 }
 const taskOf = async (id: string) => (await gqlOk(server, TASK, { id }, token)).task;
-const timelineOf = async (id: string) =>
-  (await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { version type actor payload } }`, { id }, token)).timeline as {
-    version: number;
-    type: string;
-    actor: string;
-    payload: any;
-  }[];
+const timelineOf = (id: string) => timelineOfTask(server, id, token);
 
 describe('GitHub webhooks', () => {
   it('answers ping, and ignores other events with 202', async () => {

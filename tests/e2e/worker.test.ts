@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
 import { deliverGitHub } from '../utils/github.js';
-import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, startServer, timelineOfTask, type TestServer } from '../utils/server.js';
 
 const SECRET = 'worker-test-webhook-secret-0123';
 let server: TestServer;
@@ -49,13 +49,7 @@ async function worker(name: string, ...args: string[]): Promise<WorkerProcess> {
 const create = async (title: string) =>
   (await gqlOk(server, CREATE_TASK, { input: { title, description: CLEAR_DESCRIPTION } }, token)).createTask.id as string;
 const taskOf = async (id: string) => (await gqlOk(server, TASK, { id }, token)).task;
-const timelineOf = async (id: string) =>
-  (await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { version type actor payload } }`, { id }, token)).timeline as {
-    version: number;
-    type: string;
-    actor: string;
-    payload: any;
-  }[];
+const timelineOf = (id: string) => timelineOfTask(server, id, token);
 const agentNamed = async (name: string) =>
   ((await gqlOk(server, `{ agents { id name health status currentTaskId } }`, {}, token)).agents as any[]).find((a) => a.name === name);
 

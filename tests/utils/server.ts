@@ -207,6 +207,12 @@ export function subscribe<T = Record<string, any>>(
   };
 }
 
+/** A task's timeline over HTTP, oldest first. */
+export async function timelineOfTask(server: { url: string }, id: string, token: string) {
+  const data = await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { version type actor payload } }`, { id }, token);
+  return data.timeline as { version: number; type: string; actor: string; payload: any }[];
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Poll `fn` until it returns a truthy value. */
