@@ -46,26 +46,30 @@ export class Auth {
     return new Auth(readFileSync(file, 'utf8').trim(), config.devSignIn, config.devTokenTtlSeconds);
   }
 
-  /** Verify a token; throws UNAUTHENTICATED with the reason (never the token itself). */
+  /**
+   * Verify a token; throws UNAUTHENTICATED with the reason (never the token itself).
+   *
+   * Only HS256 with our key is accepted: `alg: none`, other HMAC sizes (even keyed with our
+   * secret) and asymmetric algorithms are refused before any signature check, so a token cannot
+   * pick how it is verified. `exp` is required: a token without it would be valid forever.
+   */
   async verify(token: string): Promise<Authenticated> {
+    let payload;
     try {
-      const { payload } = await jwtVerify(token, this.key, {
-        algorithms: ['HS256'],
-        requiredClaims: ['sub'],
-      });
-      const { sub, name, org } = payload as { sub?: unknown; name?: unknown; org?: unknown };
-      if (typeof sub !== 'string' || typeof name !== 'string' || typeof org !== 'string' || !sub || !org) {
-        throw unauthenticated('Token is missing the sub, name or org claim');
-      }
-      return {
-        viewer: { id: sub, name: name || sub, org },
-        expiresAt: typeof payload.exp === 'number' ? payload.exp * 1000 : null,
-      };
+      ({ payload } = await jwtVerify(token, this.key, { algorithms: ['HS256'], requiredClaims: ['sub', 'exp'] }));
     } catch (error) {
-      if (error instanceof joseErrors.JWTExpired) throw unauthenticated('Token has expired');
-      if (error instanceof joseErrors.JOSEError) throw unauthenticated(`Invalid token (${error.code})`);
-      throw error;
+      throw unauthenticated(reasonFor(error));
     }
+    const { sub, name, org } = payload as { sub?: unknown; name?: unknown; org?: unknown };
+    const missing = (['sub', 'name', 'org'] as const).filter((claim) => {
+      const value = { sub, name, org }[claim];
+      return typeof value !== 'string' || value.trim() === '';
+    });
+    if (missing.length > 0) throw unauthenticated(`Token is missing the ${missing.join(', ')} claim (a non-empty string each)`);
+    return {
+      viewer: { id: sub as string, name: name as string, org: org as string },
+      expiresAt: (payload.exp as number) * 1000,
+    };
   }
 
   /** Token from an `Authorization: Bearer …` value; null when absent. */
@@ -97,4 +101,20 @@ export class Auth {
     if (notBefore !== undefined) jwt.setNotBefore(Math.floor(notBefore / 1000));
     return jwt.sign(this.key);
   }
+}
+
+/** Why jose refused a token, in words a client can act on; anything else is unexpected. */
+function reasonFor(error: unknown): string {
+  if (error instanceof joseErrors.JWTExpired) return 'Token has expired';
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    if (error.claim === 'nbf') return 'Token is not valid yet (nbf is in the future)';
+    if (error.reason === 'missing') return `Token is missing the ${error.claim} claim`;
+    return `Token has an invalid ${error.claim} claim`;
+  }
+  if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
+    return 'Token algorithm is not accepted (only HS256)';
+  }
+  if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'Token signature is invalid';
+  if (error instanceof joseErrors.JOSEError) return `Token is malformed (${error.code})`;
+  throw error;
 }
