@@ -128,6 +128,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     production: config.production,
     rateLimit: config.rateLimit,
+    allowedOrigins: config.allowedOrigins,
   });
   const ws = attachWebSockets({
     yoga,

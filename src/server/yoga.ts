@@ -14,6 +14,7 @@ import { buildSchema } from '../schema/index.js';
 import type { Services } from '../services/index.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
+import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
 import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
 
@@ -31,6 +32,8 @@ export interface YogaDeps {
   logger: Logger;
   production: boolean;
   rateLimit: { mutations: number; windowMs: number };
+  /** Cross-origin pages allowed to call the API (CORS); same-origin always is. @default [] */
+  allowedOrigins?: string[];
 }
 
 /** GraphQLError by shape: graphql can be loaded twice (CJS and ESM), so `instanceof` may lie. */
@@ -130,6 +133,7 @@ function codeFor(error: GraphQLError): string | undefined {
     return 'QUERY_LIMIT_EXCEEDED';
   }
   if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
+  if (error.message === CSRF_MESSAGE) return 'CSRF_PREVENTED';
   return undefined;
 }
 
@@ -169,6 +173,7 @@ export function buildYoga(deps: YogaDeps) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
+    cors: corsFor(deps.allowedOrigins ?? []),
     graphiql: {
       title: 'conveyor',
       defaultQuery: DEFAULT_QUERY,
@@ -189,6 +194,9 @@ export function buildYoga(deps: YogaDeps) {
       }
     },
     plugins: [
+      // Before anything reads the body: a cross-site simple request is refused unparsed (csrf.ts).
+      useCsrfPrevention(),
+      useUnsupportedMediaType(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 20 },
