@@ -3,7 +3,7 @@
  * HTTP wiring lives in app.ts and the WebSocket adapter in ws.ts.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
-import { GraphQLError, getOperationAST } from 'graphql';
+import { GraphQLError, getOperationAST, type ValidationContext } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
@@ -17,6 +17,7 @@ import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
 import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
+import { useSseSubscriptions } from './sse.js';
 
 /** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
 export interface WsInitialContext {
@@ -127,11 +128,15 @@ function useOperationMetrics(metrics: Metrics): Plugin<GraphQLContext> {
  * rejections are limits.
  */
 function codeFor(error: GraphQLError): string | undefined {
-  if (error.extensions.code) return undefined;
-  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
-  if (/limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)/i.test(error.message)) {
+  const code = error.extensions.code;
+  // Armor reports limits as syntax errors ("Syntax Error: Token limit of 4000 exceeded"), which
+  // Yoga may already have coded as a parse or validation failure: a limit is more specific.
+  const generic = !code || code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED';
+  if (generic && /limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)/i.test(error.message)) {
     return 'QUERY_LIMIT_EXCEEDED';
   }
+  if (code) return undefined;
+  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
   if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
   if (error.message === CSRF_MESSAGE) return 'CSRF_PREVENTED';
   return undefined;
@@ -167,6 +172,16 @@ function useErrorCodes(): Plugin<GraphQLContext> {
   };
 }
 
+/**
+ * Armor's validation rules throw by default. Yoga's HTTP path turns a throw into an error
+ * response, but graphql-ws treats a throwing `validate` as an internal error and closes the
+ * socket with 4500; reported as validation errors, a limit fails only that operation, with a code.
+ */
+const reportLimit = {
+  propagateOnRejection: false,
+  onReject: [(context: ValidationContext | null, error: GraphQLError) => context?.reportError(error)],
+};
+
 export function buildYoga(deps: YogaDeps) {
   return createYoga<object, GraphQLContext>({
     schema: buildSchema(),
@@ -198,17 +213,18 @@ export function buildYoga(deps: YogaDeps) {
       useCsrfPrevention(),
       useUnsupportedMediaType(),
       EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 20 },
+        maxDepth: { n: 12, ...reportLimit },
+        maxAliases: { n: 20, ...reportLimit },
+        maxDirectives: { n: 20, ...reportLimit },
         maxTokens: { n: 4000 },
         // Cost multiplies by `first`: the dashboard's 200 detailed tasks cost ~60k; 250k leaves
         // room for real clients and still stops `tasks(first: 100000)`-style requests.
-        costLimit: { maxCost: 250_000, flattenFragments: true },
+        costLimit: { maxCost: 250_000, flattenFragments: true, ...reportLimit },
       }),
       useOperationMetrics(deps.metrics),
       useMutationRateLimit(deps),
       useErrorCodes(),
+      useSseSubscriptions(deps),
       ...(deps.fanout ? [deps.fanout.plugin()] : []),
     ],
   });
