@@ -261,11 +261,11 @@ export class ActorHost {
 
       const version = (prev?.version ?? 0) + 1;
       const deadlines: DeadlineOp[] = [];
-      const spawned: PendingEffect[] = [];
+      let spawned: PendingEffect[] | null = null;
       for (const action of actions) {
         const params = action.params as Record<string, unknown> | undefined;
         if (action.type === 'xstate.spawnChild' && params) {
-          spawned.push({ id: String(params.id), src: String(params.src), input: params.input ?? null, epoch: version });
+          (spawned ??= []).push({ id: String(params.id), src: String(params.src), input: params.input ?? null, epoch: version });
         } else if (action.type === 'xstate.raise' && params && typeof params.delay === 'number') {
           const deadline: Deadline = {
             entityType: op.entityType,
@@ -274,21 +274,24 @@ export class ActorHost {
             dueAt: now + params.delay,
             event: params.event as Deadline['event'],
           };
+          // A re-armed timer (cancel + raise of the same id, e.g. a heartbeat) is one upsert.
+          const cleared = deadlines.findIndex((d) => d.op === 'clear' && d.key === deadline.key);
+          if (cleared >= 0) deadlines.splice(cleared, 1);
           deadlines.push({ op: 'set', deadline });
         } else if (action.type === 'xstate.cancel' && params) {
           deadlines.push({ op: 'clear', entityId: op.id, key: String(params.sendId) });
         }
       }
-      // A re-armed timer (cancel + raise of the same id, e.g. a heartbeat) is one upsert.
-      const rearmed = new Set(deadlines.filter((d) => d.op === 'set').map((d) => (d.op === 'set' ? d.deadline.key : '')));
-      const netDeadlines = deadlines.filter((d) => d.op === 'set' || !rearmed.has(d.key));
       // Effects still pending: those whose invoking state is still active and was not re-entered.
-      const active = activeInvokeIds(next);
-      const respawned = new Set(spawned.map((e) => e.id));
-      const kept = (prev?.effects ?? []).filter((e) => active.has(e.id) && !respawned.has(e.id));
-      for (const e of prev?.effects ?? []) if (!kept.includes(e)) stopped.push(effectKey(op.id, e));
-      const effects = [...kept, ...spawned];
-      for (const effect of spawned) started.push({ type: op.entityType, id: op.id, effect });
+      let effects: PendingEffect[] = spawned ?? [];
+      const earlierEffects = prev?.effects ?? [];
+      if (earlierEffects.length > 0) {
+        const active = activeInvokeIds(next);
+        const kept = earlierEffects.filter((e) => active.has(e.id) && !spawned?.some((s) => s.id === e.id));
+        for (const e of earlierEffects) if (!kept.includes(e)) stopped.push(effectKey(op.id, e));
+        effects = spawned ? [...kept, ...spawned] : kept;
+      }
+      if (spawned) for (const effect of spawned) started.push({ type: op.entityType, id: op.id, effect });
 
       const entry = kind.describe(event, next);
       const view = kind.view(next, version, at);
@@ -310,7 +313,7 @@ export class ActorHost {
       if (earlier) {
         earlier.events.push(logged);
         Object.assign(earlier, { state, effects, view });
-        earlier.deadlines.push(...netDeadlines);
+        earlier.deadlines.push(...deadlines);
         continue;
       }
       const change: Change = {
@@ -321,7 +324,7 @@ export class ActorHost {
         state,
         effects,
         view,
-        deadlines: netDeadlines,
+        deadlines,
         consumes: op.kind === 'send' ? op.consumes : undefined,
         owner: this.instanceId,
       };
@@ -345,10 +348,11 @@ export class ActorHost {
     this.options.onCommit?.(committed);
     for (const key of stopped) this.abortEffect(key);
     for (const { type, id, effect } of started) this.runEffect(type, id, effect);
-    const due = changes.flatMap((c) => c.deadlines).filter((d) => d.op === 'set');
-    if (due.length > 0) {
-      this.options.onDeadlines?.(Math.min(...due.map((d) => (d.op === 'set' ? d.deadline.dueAt : Infinity))));
+    let earliest = Infinity;
+    for (const change of changes) {
+      for (const d of change.deadlines) if (d.op === 'set' && d.deadline.dueAt < earliest) earliest = d.deadline.dueAt;
     }
+    if (earliest !== Infinity) this.options.onDeadlines?.(earliest);
     return committed;
   }
 

@@ -104,33 +104,33 @@ export class SqliteStore implements EventStore {
     this.migrate();
     const db = this.db;
     this.stmt = {
+      // The write path binds positionally: named parameters cost ~2 µs more per 12-column row
+      // in better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
       insertEntity: db.prepare(
         `INSERT INTO entities (id, type, version, state, effects, has_effects, effects_owner)
-         VALUES (@id, @type, @version, @state, @effects, @hasEffects, @owner)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateEntity: db.prepare(
-        `UPDATE entities SET version = @version, state = @state, effects = @effects,
-           has_effects = @hasEffects, effects_owner = @owner WHERE id = @id AND version = @expected`,
+        `UPDATE entities SET version = ?, state = ?, effects = ?, has_effects = ?, effects_owner = ?
+         WHERE id = ? AND version = ?`,
       ),
       insertEvent: db.prepare(
         `INSERT INTO events (entity_type, entity_id, version, type, at, actor, payload, org,
            owner_id, private, prev_status, state)
-         VALUES (@entityType, @entityId, @version, @type, @at, @actor, @payload, @org, @ownerId,
-           @private, @prevStatus, @state)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       upsertTask: db.prepare(
         `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
-         VALUES (@id, @seq, @org, @creatorId, @private, @status, @version, @view, @branch, @issueNumber)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
            view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
       ),
       upsertAgent: db.prepare(
-        `INSERT INTO agents (id, org, name, version, view) VALUES (@id, @org, @name, @version, @view)
+        `INSERT INTO agents (id, org, name, version, view) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
       ),
       setDeadline: db.prepare(
-        `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event)
-         VALUES (@entityId, @key, @entityType, @dueAt, @event)
+        `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (?, ?, ?, ?, ?)
          ON CONFLICT (entity_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event`,
       ),
       clearDeadline: db.prepare(`DELETE FROM deadlines WHERE entity_id = ? AND key = ?`),
@@ -219,54 +219,58 @@ export class SqliteStore implements EventStore {
 
   private write(changes: Change[]): LogEvent[] {
     const out: LogEvent[] = [];
+    const { insertEntity, updateEntity, consumeDeadline, insertEvent, clearDeadline, setDeadline } = this.stmt;
     for (const change of changes) {
+      const id = change.entityId;
       const version = change.expectedVersion + change.events.length;
-      const row = {
-        id: change.entityId,
-        type: change.entityType,
-        version,
-        expected: change.expectedVersion,
-        state: JSON.stringify(change.state),
-        effects: JSON.stringify(change.effects),
-        hasEffects: change.effects.length > 0 ? 1 : 0,
-        owner: change.owner ?? null,
-      };
+      const state = JSON.stringify(change.state);
+      const effects = JSON.stringify(change.effects);
+      const hasEffects = change.effects.length > 0 ? 1 : 0;
+      const owner = change.owner ?? null;
       if (change.expectedVersion === 0) {
         try {
-          this.stmt.insertEntity.run(row);
+          insertEntity.run(id, change.entityType, version, state, effects, hasEffects, owner);
         } catch (error) {
-          if (isUniqueViolation(error)) throw new VersionConflictError(change.entityId);
+          if (isUniqueViolation(error)) throw new VersionConflictError(id);
           throw error;
         }
-      } else if (this.stmt.updateEntity.run(row).changes === 0) {
-        throw new VersionConflictError(change.entityId);
+      } else if (updateEntity.run(version, state, effects, hasEffects, owner, id, change.expectedVersion).changes === 0) {
+        throw new VersionConflictError(id);
       }
       if (change.consumes) {
         const { key, dueAt } = change.consumes;
-        if (this.stmt.consumeDeadline.run(change.entityId, key, dueAt).changes === 0) {
-          throw new StaleDeadlineError(change.entityId, key);
-        }
+        if (consumeDeadline.run(id, key, dueAt).changes === 0) throw new StaleDeadlineError(id, key);
       }
       let firstCursor = 0;
       const viewJson = JSON.stringify(change.view);
       for (const event of change.events) {
-        const result = this.stmt.insertEvent.run({
-          ...event,
-          payload: event.payload === null ? null : JSON.stringify(event.payload),
-          org: event.scope.org,
-          ownerId: event.scope.ownerId,
-          private: event.scope.private ? 1 : 0,
-          // Usually the event's state is the change's view: serialise it once.
-          state: event.state === change.view ? viewJson : JSON.stringify(event.state),
-        });
-        const cursor = Number(result.lastInsertRowid);
+        const cursor = Number(
+          insertEvent.run(
+            event.entityType,
+            event.entityId,
+            event.version,
+            event.type,
+            event.at,
+            event.actor,
+            event.payload === null ? null : JSON.stringify(event.payload),
+            event.scope.org,
+            event.scope.ownerId,
+            event.scope.private ? 1 : 0,
+            event.prevStatus,
+            // Usually the event's state is the change's view: serialise it once.
+            event.state === change.view ? viewJson : JSON.stringify(event.state),
+          ).lastInsertRowid,
+        );
         if (firstCursor === 0) firstCursor = cursor;
         out.push({ ...event, cursor });
       }
       this.writeView(change, firstCursor, viewJson);
       for (const op of change.deadlines) {
-        if (op.op === 'clear') this.stmt.clearDeadline.run(op.entityId, op.key);
-        else this.stmt.setDeadline.run({ ...op.deadline, event: JSON.stringify(op.deadline.event) });
+        if (op.op === 'clear') clearDeadline.run(op.entityId, op.key);
+        else {
+          const d = op.deadline;
+          setDeadline.run(d.entityId, d.key, d.entityType, d.dueAt, JSON.stringify(d.event));
+        }
       }
     }
     return out;
@@ -275,27 +279,21 @@ export class SqliteStore implements EventStore {
   private writeView(change: Change, firstCursor: number, viewJson: string): void {
     if (change.entityType === 'task') {
       const view = change.view as TaskView;
-      this.stmt.upsertTask.run({
-        id: view.id,
-        seq: firstCursor,
-        org: view.org,
-        creatorId: view.creator.id,
-        private: view.private ? 1 : 0,
-        status: view.status,
-        version: view.version,
-        view: viewJson,
-        branch: view.branch,
-        issueNumber: view.issue?.number ?? null,
-      });
+      this.stmt.upsertTask.run(
+        view.id,
+        firstCursor,
+        view.org,
+        view.creator.id,
+        view.private ? 1 : 0,
+        view.status,
+        view.version,
+        viewJson,
+        view.branch,
+        view.issue?.number ?? null,
+      );
     } else {
       const view = change.view as AgentView;
-      this.stmt.upsertAgent.run({
-        id: view.id,
-        org: view.org,
-        name: view.name,
-        version: view.version,
-        view: viewJson,
-      });
+      this.stmt.upsertAgent.run(view.id, view.org, view.name, view.version, viewJson);
     }
   }
 
