@@ -17,7 +17,6 @@ import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
 import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
-import { useSseSubscriptions } from './sse.js';
 
 /** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
 export interface WsInitialContext {
@@ -132,7 +131,10 @@ function codeFor(error: GraphQLError): string | undefined {
   // Armor reports limits as syntax errors ("Syntax Error: Token limit of 4000 exceeded"), which
   // Yoga may already have coded as a parse or validation failure: a limit is more specific.
   const generic = !code || code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED';
-  if (generic && /limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)/i.test(error.message)) {
+  // graphql-js aborts validation with "Validation aborted." when a document exhausts its work
+  // budget for comparing overlapping fields: a limit too.
+  const limit = /limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)|^Validation aborted\.$/i;
+  if (generic && limit.test(error.message)) {
     return 'QUERY_LIMIT_EXCEEDED';
   }
   if (code) return undefined;
@@ -224,7 +226,6 @@ export function buildYoga(deps: YogaDeps) {
       useOperationMetrics(deps.metrics),
       useMutationRateLimit(deps),
       useErrorCodes(),
-      useSseSubscriptions(deps),
       ...(deps.fanout ? [deps.fanout.plugin()] : []),
     ],
   });
