@@ -17,6 +17,7 @@ import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
 import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
+import { useSseSubscriptions } from './sse.js';
 
 /** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
 export interface WsInitialContext {
@@ -226,6 +227,7 @@ export function buildYoga(deps: YogaDeps) {
       useOperationMetrics(deps.metrics),
       useMutationRateLimit(deps),
       useErrorCodes(),
+      useSseSubscriptions(deps),
       ...(deps.fanout ? [deps.fanout.plugin()] : []),
     ],
   });
