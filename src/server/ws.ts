@@ -10,13 +10,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
 import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
+import { serveGraphqlWs } from './ws-adapter.js';
 import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
 
 export interface WsDeps {
@@ -33,7 +33,6 @@ export interface WsDeps {
 
 interface ConnectionExtra {
   viewer?: Viewer;
-  expiryTimer?: NodeJS.Timeout;
   /** Ids of this socket's running subscriptions, for the gauge. */
   subscriptionIds?: Set<string>;
   [key: PropertyKey]: unknown;
@@ -54,9 +53,6 @@ export function originAllowed(request: IncomingMessage, allowed: string[]): bool
 /** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
 export const GOING_AWAY = 1001;
 
-// setTimeout fires at once for delays above 2^31-1 ms; re-check such far expiries later.
-const MAX_TIMER = 2 ** 31 - 1;
-
 export function attachWebSockets(deps: WsDeps) {
   const wss = new WebSocketServer({
     noServer: true,
@@ -64,9 +60,9 @@ export function attachWebSockets(deps: WsDeps) {
     perMessageDeflate: false,
   });
 
-  const disposable = useServer<Record<string, unknown> | undefined, ConnectionExtra>(
+  const transport = serveGraphqlWs<ConnectionExtra>(
+    wss,
     {
-      connectionInitWaitTimeout: deps.initTimeoutMs,
       execute: (args) => (args.rootValue as { execute: (a: ExecutionArgs) => never }).execute(args),
       subscribe: (args) => (args.rootValue as { subscribe: (a: ExecutionArgs) => never }).subscribe(args),
       onConnect: async (ctx) => {
@@ -82,10 +78,12 @@ export function attachWebSockets(deps: WsDeps) {
         try {
           const { viewer, expiresAt } = await deps.auth.verify(token);
           ctx.extra.viewer = viewer;
-          if (expiresAt !== null) armExpiry(ctx.extra, expiresAt);
+          if (expiresAt !== null) transport.closeAt(ctx.extra.socket, expiresAt, CloseCode.Forbidden, 'Token expired');
         } catch {
           return false;
         }
+        // The token is verified and not needed again: do not keep it for the socket's lifetime.
+        delete (ctx as { connectionParams?: unknown }).connectionParams;
         deps.metrics.connections.inc();
         return true;
       },
@@ -131,25 +129,9 @@ export function attachWebSockets(deps: WsDeps) {
       onDisconnect: () => {
         deps.metrics.connections.dec();
       },
-      onClose: (ctx) => {
-        if (ctx.extra.expiryTimer) clearTimeout(ctx.extra.expiryTimer);
-      },
     },
-    wss,
-    deps.keepAliveMs ?? 12_000,
+    { keepAliveMs: deps.keepAliveMs ?? 12_000, initTimeoutMs: deps.initTimeoutMs, logger: deps.logger },
   );
-
-  function armExpiry(extra: ConnectionExtra & { socket: WebSocket }, expiresAt: number): void {
-    const remaining = expiresAt - Date.now();
-    extra.expiryTimer = setTimeout(
-      () => {
-        if (Date.now() >= expiresAt) extra.socket.close(CloseCode.Forbidden, 'Token expired');
-        else armExpiry(extra, expiresAt);
-      },
-      Math.max(0, Math.min(remaining, MAX_TIMER)),
-    );
-    extra.expiryTimer.unref();
-  }
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -167,7 +149,7 @@ export function attachWebSockets(deps: WsDeps) {
   /** Close every socket with 1001 Going Away: clients reconnect (elsewhere) and resume by cursor. */
   async function close(code = GOING_AWAY, reason = 'Server shutting down'): Promise<void> {
     for (const client of wss.clients) client.close(code, reason);
-    await disposable.dispose();
+    await transport.dispose();
     await new Promise<void>((resolve) => wss.close(() => resolve()));
   }
 
