@@ -30,6 +30,7 @@ import type { EventStore } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Config } from './env.js';
 import { Metrics } from './metrics.js';
+import { setSecurityHeaders } from './security-headers.js';
 import { githubWebhookHandler } from './webhooks.js';
 import { attachWebSockets } from './ws.js';
 import { buildYoga, toClientError } from './yoga.js';
@@ -163,6 +164,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    // Any other GET may render the dashboard (sirv's SPA fallback), so it gets its policy.
+    const page = path === '/graphql' ? 'graphql' : req.method === 'GET' || req.method === 'HEAD' ? 'dashboard' : 'none';
+    setSecurityHeaders(req, res, page);
     if (path === '/healthz') {
       return json(res, 200, {
         status: 'ok',

@@ -1,0 +1,48 @@
+/**
+ * Response headers that tell the browser what the pages we serve may do.
+ *
+ * The dashboard (client/dist, served by sirv) gets a strict Content-Security-Policy: only its own
+ * scripts and styles (Vite emits files, no inline `<script>` or `<style>`; React's `style=`
+ * props are set through the DOM, which CSP allows; React Flow's styles are an imported CSS file),
+ * images from itself and `data:` (the favicon in index.html), and connections to itself over
+ * HTTP and WebSocket. `tests/browser/security.test.ts` loads it in Chromium and asserts that no
+ * violation is reported.
+ *
+ * GraphiQL (GET /graphql) is Yoga's page: inline scripts, and scripts, styles and workers from a
+ * CDN at versions Yoga picks. A policy that allows those would add little, and one we cannot
+ * load-test offline could break it silently, so it only gets the directives that cannot break a
+ * page that is not framed: no framing, no plugins, no `<base>`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** A Host header we are willing to repeat in a header: a hostname or IP literal and a port. */
+const SAFE_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
+/** The dashboard's policy; `host` (the Host it was reached at) for its WebSocket. */
+export function dashboardPolicy(host: string | undefined): string {
+  // CSP 3 lets 'self' match ws:/wss: of the same host, but older engines do not: name them.
+  const sockets = host && SAFE_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    `connect-src 'self'${sockets}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
+
+export const GRAPHIQL_POLICY = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+
+/** Headers for every response; `page` says which policy a GET may render under. */
+export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, page: 'dashboard' | 'graphql' | 'none'): void {
+  // No MIME sniffing: a JSON answer or an uploaded-looking asset is never run as a script.
+  res.setHeader('X-Content-Type-Options', 'nosniff');
+  // Task pages carry ids in their URLs; the issue and PR links they open need no referrer.
+  res.setHeader('Referrer-Policy', 'no-referrer');
+  if (page === 'dashboard') res.setHeader('Content-Security-Policy', dashboardPolicy(req.headers.host));
+  if (page === 'graphql') res.setHeader('Content-Security-Policy', GRAPHIQL_POLICY);
+}
