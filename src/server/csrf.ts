@@ -5,12 +5,16 @@
  * - CORS: only same-origin pages and ALLOWED_ORIGINS get CORS headers. Yoga's default reflects
  *   every Origin (with credentials), which would let any site preflight a JSON request to a
  *   local server and, with dev sign-in, act as anyone.
- * - CSRF: "simple" requests (form-encoded, multipart, text/plain bodies; GET) skip the preflight,
- *   so CORS cannot stop them from running. Yoga's CSRF prevention refuses them unless they carry
- *   a header a cross-site page cannot set without a preflight: `x-graphql-yoga-csrf`, or
- *   `authorization` (every authenticated client sends it; a form or an <img> cannot).
- *   JSON POSTs (the dashboard, the worker CLI, the bench loaders) are preflighted cross-site, so
- *   they need no extra header. Mutations over GET are refused by Yoga anyway (405).
+ * - CSRF: "simple" POSTs (form-encoded, multipart, text/plain bodies) skip the preflight, so
+ *   CORS cannot stop them from running. Yoga's CSRF prevention refuses them unless they carry a
+ *   header a cross-site page cannot set without a preflight: `x-graphql-yoga-csrf`, or
+ *   `authorization` (every authenticated client sends it; a form cannot). JSON POSTs (the
+ *   dashboard, the worker CLI, the bench loaders) are preflighted cross-site, so they need no
+ *   extra header.
+ * - GET is exempt: Yoga runs only queries and subscriptions over GET (a mutation gets 405), and
+ *   those change nothing, while a cross-site page cannot read the answer (no CORS headers). The
+ *   plugin would refuse every GET without the header, which breaks the sign-in page's anonymous
+ *   urql query (urql sends queries as GET) and any plain GraphQL-over-HTTP GET client.
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createGraphQLError, type CORSOptions, type Plugin } from 'graphql-yoga';
@@ -39,7 +43,13 @@ export function corsFor(allowedOrigins: readonly string[]) {
 }
 
 export function useCsrfPrevention(): Plugin {
-  return useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
+  const guard = useCSRFPrevention({ requestHeaders: CSRF_HEADERS });
+  return {
+    onRequestParse(payload) {
+      if (payload.request.method === 'GET') return;
+      return guard.onRequestParse?.(payload);
+    },
+  };
 }
 
 /**
