@@ -7,7 +7,7 @@
  * resume (one client replaying a long backlog). Prints a table, writes JSON and an SVG latency
  * plot to bench/results/.
  */
-import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -53,11 +53,19 @@ const SECRET = 'bench-secret-bench-secret-bench-secret!';
 const HOLD_P99_MS = 1000;
 const log = (line: string) => console.log(`[bench] ${line}`);
 
+/**
+ * Every program under test (servers, loaders, write and resume) runs as compiled JavaScript from
+ * dist/ (scripts/build-server.mjs), as it would in production: not through tsx, whose keepNames
+ * wrappers cost memory per closure (see the build script). Peers get the same treatment.
+ */
+execFileSync('node', ['scripts/build-server.mjs'], { stdio: 'inherit' });
+const compiled = (source: string) => join('dist', source.replace(/\.ts$/, '.js'));
+
 const ENTRY: Record<string, string> = {
-  conveyor: 'bench/servers/conveyor.ts',
-  'bare-ws': 'bench/peers/bare-ws.ts',
-  yoga: 'bench/peers/yoga.ts',
-  socketio: 'bench/peers/socketio.ts',
+  conveyor: compiled('bench/servers/conveyor.ts'),
+  'bare-ws': compiled('bench/peers/bare-ws.ts'),
+  yoga: compiled('bench/peers/yoga.ts'),
+  socketio: compiled('bench/peers/socketio.ts'),
 };
 
 interface ServerHandle {
@@ -69,7 +77,7 @@ interface ServerHandle {
 async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerHandle> {
   // --profile: a CPU profile of each server under test, to see where the time goes.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-  const child = spawn('node', [...profile, '--import', 'tsx', ENTRY[name]], {
+  const child = spawn('node', [...profile, ENTRY[name]], {
     env: { ...process.env, JWT_SECRET: SECRET, NODE_ENV: 'production', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -141,8 +149,8 @@ async function loaders(server: ServerHandle, connections: number, extra: Record<
     // Arguments by file: a thousand tokens exceed what one argv string may hold (E2BIG).
     const argsFile = join(tmpdir(), `conveyor-loader-${process.pid}-${i}.json`);
     writeFileSync(argsFile, JSON.stringify({ kind: server.name, url: server.url, connections: share, offset, ...extra }));
-    const child = fork('bench/lib/loader.ts', [argsFile], {
-      execArgv: ['--import', 'tsx'],
+    const child = fork(compiled('bench/lib/loader.ts'), [argsFile], {
+      execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     offset += share;
@@ -337,8 +345,15 @@ async function idle(name: string): Promise<IdleResult> {
     const base = usage(server.child.pid!).rss;
     log(`${name}: holding ${IDLE} idle subscribed connections…`);
     const load = await loaders(server, IDLE, { token: bearer });
-    await sleep(2000);
-    const rss = usage(server.child.pid!).rss;
+    // Sampled for a while: memory still settling (garbage of the connection storm) shows as a
+    // trend; the figure is the last sample.
+    const samples: number[] = [];
+    for (let i = 0; i < (quick ? 1 : 5); i++) {
+      await sleep(2000);
+      samples.push(usage(server.child.pid!).rss);
+    }
+    log(`${name}: rss samples ${samples.map((r) => ((r - base) / 1024 / IDLE).toFixed(1)).join(' ')}`);
+    const rss = samples.at(-1)!;
     // conveyor says how many graphql-ws connections it holds; for the peers, every loader connected.
     const held =
       name === 'conveyor' ? ((await (await fetch(`${server.url}/healthz`)).json()) as { connections: number }).connections : IDLE;
@@ -438,7 +453,7 @@ async function latency(): Promise<LatencyResult> {
 const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user, following the system preference.';
 
 async function write(): Promise<{ transitionsPerSecond: number; count: number }> {
-  const child = spawn('node', ['--import', 'tsx', 'bench/lib/write.ts', String(WRITE_COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn('node', [compiled('bench/lib/write.ts'), String(WRITE_COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));
@@ -446,7 +461,7 @@ async function write(): Promise<{ transitionsPerSecond: number; count: number }>
 }
 
 async function resume(): Promise<{ events: number; eventsPerSecond: number }> {
-  const child = spawn('node', ['--import', 'tsx', 'bench/lib/resume.ts', String(RESUME_EVENTS)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET } });
+  const child = spawn('node', [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   await new Promise((r) => child.on('exit', r));

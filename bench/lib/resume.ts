@@ -23,8 +23,8 @@ for (let made = AGENTS; made < total; made += AGENTS) {
   await Promise.all(ids.slice(0, Math.min(AGENTS, total - made)).map((id) => host.execute([{ kind: 'send', entityType: 'agent', id, event: { type: 'HEARTBEAT', at: at() } }], 'bench')));
 }
 const token = await app.auth.sign({ id: 'acme/bench', name: 'Bench', org: 'acme' }, Date.now() + 3_600_000);
-// The client runs in its own process, as a real resuming client would.
-const child = spawn('node', ['--import', 'tsx', 'bench/lib/resume-client.ts', `${url.replace('http', 'ws')}/graphql`, token, String(total)], {
+// The client runs in its own process, as a real resuming client would (compiled, beside this file).
+const child = spawn('node', [new URL('./resume-client.js', import.meta.url).pathname, `${url.replace('http', 'ws')}/graphql`, token, String(total)], {
   stdio: ['ignore', 'pipe', 'inherit'],
 });
 const serverCpu0 = process.cpuUsage();

@@ -23,6 +23,7 @@ await Promise.all(
   ),
 );
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 let done = 0;
 while (done < total) {
   const round = ids.slice(0, Math.min(AGENTS, total - done));
@@ -30,6 +31,7 @@ while (done < total) {
   done += round.length;
 }
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage(cpu0);
 await host.stop();
 await store.close();
-console.log(JSON.stringify({ count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds) }));
+console.log(JSON.stringify({ count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds), cpuMicrosPerTransition: Number(((cpu.user + cpu.system) / done).toFixed(1)) }));
