@@ -2,6 +2,7 @@ import { useConnection } from '../lib/connection';
 import { useNow } from '../lib/time';
 
 const LABEL = { live: 'Live', connecting: 'Connecting…', reconnecting: 'Reconnecting…', offline: 'Offline' } as const;
+const TRANSPORT = { ws: 'WebSocket', sse: 'SSE' } as const;
 
 function syncedAgo(lastSyncAt: number | null, now: number): string {
   if (lastSyncAt === null) return 'not synced yet';
@@ -9,14 +10,14 @@ function syncedAgo(lastSyncAt: number | null, now: number): string {
   return `synced ${seconds} s ago`;
 }
 
-/** Always-visible connection pill in the header. */
+/** Always-visible connection pill in the header: state, transport, last sync. */
 export function ConnectionStatus() {
-  const { state, lastSyncAt } = useConnection();
+  const { state, transport, lastSyncAt } = useConnection();
   const now = useNow(1000);
   return (
-    <span className={`connection connection-${state}`} role="status" aria-live="polite" data-connection={state}>
+    <span className={`connection connection-${state}`} role="status" aria-live="polite" data-connection={state} data-transport={transport}>
       <span className="dot" aria-hidden="true" />
-      {LABEL[state]}
+      {LABEL[state]} · {TRANSPORT[transport]}
       <span className="muted"> · {syncedAgo(lastSyncAt, now)}</span>
     </span>
   );

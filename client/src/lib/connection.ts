@@ -1,14 +1,18 @@
 /**
- * Connection status for the UI: live / connecting / reconnecting / offline, and when the app last
- * heard from the server. Fed by graphql-ws client events and the browser's online/offline events.
+ * Connection status for the UI: live / connecting / reconnecting / offline, the transport the
+ * subscriptions are on, and when the app last heard from the server. Fed by the transports'
+ * events (lib/live.ts) and the browser's online/offline events.
  */
 import { useSyncExternalStore } from 'react';
 
 export type ConnectionState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+/** graphql-ws, or GraphQL over SSE when WebSocket upgrades are blocked (lib/live.ts). */
+export type TransportKind = 'ws' | 'sse';
 
 export interface ConnectionSnapshot {
   state: ConnectionState;
-  /** Epoch ms of the last message, pong or ack from the server. */
+  transport: TransportKind;
+  /** Epoch ms of the last message, pong, ping or ack from the server. */
   lastSyncAt: number | null;
   /** Why the last connection closed, for the offline banner. */
   lastCloseReason: string | null;
@@ -16,7 +20,7 @@ export interface ConnectionSnapshot {
   failures: number;
 }
 
-let snapshot: ConnectionSnapshot = { state: 'connecting', lastSyncAt: null, lastCloseReason: null, failures: 0 };
+let snapshot: ConnectionSnapshot = { state: 'connecting', transport: 'ws', lastSyncAt: null, lastCloseReason: null, failures: 0 };
 const listeners = new Set<() => void>();
 
 export const connection = {

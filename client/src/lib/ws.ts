@@ -1,8 +1,10 @@
 /**
- * The graphql-ws client: authentication, the retry policy, and connection status.
+ * The graphql-ws client: authentication and the retry policy; and the transport adapter that
+ * restarts each subscription from its latest cursor after a reconnect. Connection status is
+ * reported by lib/live.ts, which listens to this client's events.
  */
 import { CloseCode, createClient, type Client } from 'graphql-ws';
-import { connection } from './connection';
+import type { LiveTransport } from './transport';
 
 /**
  * Which closes are final. A server that refused our token (4403) or our messages (4400, 1009)
@@ -21,12 +23,8 @@ export function retryDelay(attempt: number): number {
   return base / 2 + Math.random() * (base / 2);
 }
 
-export function createWsClient(options: { url: string; token: string; onFatal: (reason: string) => void }): Client {
-  let everConnected = false;
-  // Status is app-wide: a disposed client's last `closed` event must not overwrite it.
-  let disposed = false;
-  let open = false;
-  const client = createClient({
+export function createWsClient(options: { url: string; token: string }): Client {
+  return createClient({
     url: options.url,
     lazy: false,
     keepAlive: 10_000,
@@ -38,46 +36,43 @@ export function createWsClient(options: { url: string; token: string; onFatal: (
     },
     retryWait: (retries) => new Promise((resolve) => setTimeout(resolve, retryDelay(retries))),
     onNonLazyError: () => {
-      // Reported through the `closed` listener below.
-    },
-    on: {
-      connecting: () => connection.update({ state: everConnected ? 'reconnecting' : 'connecting' }),
-      connected: () => {
-        everConnected = true;
-        open = true;
-        connection.update({ state: 'live', failures: 0, lastSyncAt: Date.now(), lastCloseReason: null });
-      },
-      message: () => connection.synced(),
-      pong: () => connection.synced(),
-      closed: (event) => {
-        open = false;
-        if (disposed) return;
-        const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
-        const failures = connection.get().failures + 1;
-        const why = reason || (code ? `closed (${code})` : 'server unreachable');
-        if (typeof code === 'number' && isFatalClose(code)) {
-          connection.update({ state: 'offline', lastCloseReason: why, failures });
-          options.onFatal(why);
-          return;
-        }
-        const offline = typeof navigator !== 'undefined' && !navigator.onLine;
-        connection.update({ state: offline ? 'offline' : 'reconnecting', lastCloseReason: why, failures });
-      },
+      // Reported through the `closed` listener (lib/live.ts).
     },
   });
-  // The browser knows it lost the network before the socket does: say so at once.
-  const goneOffline = () => connection.update({ state: 'offline', lastCloseReason: 'the browser is offline' });
-  // Back online: a socket that survived the blip is live again; otherwise the retry loop is on it.
-  const backOnline = () => connection.update({ state: open ? 'live' : 'reconnecting' });
-  window.addEventListener('offline', goneOffline);
-  window.addEventListener('online', backOnline);
+}
+
+/**
+ * graphql-ws re-sends a subscription's original payload after it reconnects, so a subscription
+ * started with `after: "120"` would replay from 120 again, and one started without a cursor would
+ * silently skip whatever happened while the socket was down. Instead, when the socket closes we
+ * drop the inner subscription, and when it is connected again we start it anew with `payload()`.
+ */
+export function wsTransport(client: Client): LiveTransport {
   return {
-    ...client,
-    dispose: () => {
-      disposed = true;
-      window.removeEventListener('offline', goneOffline);
-      window.removeEventListener('online', backOnline);
-      return client.dispose();
+    subscribe(payload, sink) {
+      let stop: (() => void) | null = null;
+      const start = () => {
+        stop = client.subscribe(payload(), {
+          next: (result) => sink.next(result),
+          error: (error) => sink.error(error),
+          // Completion we caused ourselves (on close) is not the end of the user's subscription.
+          complete: () => {},
+        });
+      };
+      start();
+      const offClosed = client.on('closed', () => {
+        stop?.();
+        stop = null;
+      });
+      const offConnected = client.on('connected', () => {
+        if (!stop) start();
+      });
+      return () => {
+        offClosed();
+        offConnected();
+        stop?.();
+        stop = null;
+      };
     },
   };
 }
