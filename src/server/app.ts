@@ -122,7 +122,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onSent: (frames) => metrics.messageSent(frames),
   });
   const yoga = buildYoga({
-    fanout,
     services,
     auth,
     metrics,
@@ -133,6 +132,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   const ws = attachWebSockets({
     yoga,
+    fanout,
     auth,
     metrics,
     logger,

@@ -20,16 +20,17 @@
  *
  * graphql-ws still owns the protocol (init, ids, complete, errors, pings): for a grouped
  * subscription it iterates an iterable that yields nothing and ends when the member leaves, while
- * the engine writes the `next` frames to the socket itself.
+ * the engine writes the `next` frames to the socket itself. ws.ts routes such operations here
+ * (`serves`, `subscribe`) after parsing and validating them.
  */
 import { createSourceEventStream, execute, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
-import type { Plugin } from 'graphql-yoga';
 import type { WebSocket } from 'ws';
 import type { Feed, FeedCursor } from '../runtime/feed.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { EventStream } from '../services/stream.js';
 import type { LogEvent, Viewer } from '../store/types.js';
+import { withCodes } from './yoga.js';
 
 /** RFC 6455 1013 Try Again Later: a subscriber too slow to read what it is sent. */
 export const SLOW_CONSUMER_CLOSE = 1013;
@@ -105,19 +106,30 @@ export class FanoutEngine {
     return { groups: this.groups.size, members, live };
   }
 
-  /** The envelop plugin that routes grouped subscriptions on WebSockets to the engine. */
-  plugin(): Plugin<GraphQLContext> {
-    return {
-      onSubscribe: ({ args, setSubscribeFn }) => {
-        const target = (args.rootValue as { fanout?: FanoutTarget } | undefined)?.fanout;
-        if (!target || !groupable(args.document, args.operationName)) return;
-        setSubscribeFn(async (execArgs) => {
-          const source = await createSourceEventStream(execArgs);
-          if (!(source instanceof EventStream)) return source as ExecutionResult;
-          return this.join(target, execArgs, source);
-        });
-      },
-    };
+  /** Whether the engine serves this operation: a subscription to one grouped field, nothing else. */
+  serves(document: DocumentNode, operationName: string | null | undefined): boolean {
+    const op = getOperationAST(document, operationName);
+    if (op?.operation !== 'subscription') return false;
+    const selections = op.selectionSet.selections;
+    return selections.length === 1 && selections[0].kind === 'Field' && GROUPED_FIELDS.has(selections[0].name.value);
+  }
+
+  /**
+   * Subscribe a WebSocket operation that `serves()`. ws.ts calls this directly instead of going
+   * through envelop's subscribe pipeline: its per-subscription hook state (handler lists, result
+   * wrappers, generators) was a third of an idle subscriber's memory, and the engine does what
+   * those hooks did for these fields itself — errors are coded and masked here, frames are
+   * written here. Validation (limits included) still ran in ws.ts, through envelop.
+   */
+  async subscribe(target: FanoutTarget, args: ExecutionArgs): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+    const source = await createSourceEventStream(args);
+    if (source instanceof EventStream) return this.join(target, args, source);
+    if (Symbol.asyncIterator in source) {
+      // Every grouped field's resolver returns an EventStream; anything else is our bug.
+      void (source as AsyncIterableIterator<unknown>).return?.();
+      throw new Error('a grouped subscription field did not return an EventStream');
+    }
+    return { errors: withCodes(source.errors ?? []).map((e) => this.options.mask(e)) };
   }
 
   private join(target: FanoutTarget, args: ExecutionArgs, stream: EventStream): AsyncIterableIterator<ExecutionResult> {
@@ -143,12 +155,14 @@ export class FanoutEngine {
         resolve();
       };
     });
-    const next = async (): Promise<IteratorResult<ExecutionResult>> => {
-      await finished;
-      const value = last;
-      last = undefined;
-      return value ? { value, done: false } : { value: undefined, done: true };
-    };
+    // A `.then` rather than an async function: graphql-ws waits on this for the member's whole
+    // life, and a suspended async function keeps a generator and its registers (~500 bytes).
+    const next = (): Promise<IteratorResult<ExecutionResult>> =>
+      finished.then(() => {
+        const value = last;
+        last = undefined;
+        return value ? { value, done: false } : { value: undefined, done: true };
+      });
     const member: Member = {
       target,
       prefix: Buffer.from(`{"id":${JSON.stringify(target.id)},"type":"next","payload":`),
@@ -172,14 +186,6 @@ export class FanoutEngine {
     };
     return iterator;
   }
-}
-
-/** Whether the operation is a subscription to one of the engine's fields (and nothing else). */
-function groupable(document: DocumentNode, operationName: string | null | undefined): boolean {
-  const op = getOperationAST(document, operationName);
-  if (op?.operation !== 'subscription') return false;
-  const selections = op.selectionSet.selections;
-  return selections.length === 1 && selections[0].kind === 'Field' && GROUPED_FIELDS.has(selections[0].name.value);
 }
 
 class Group {

@@ -16,11 +16,14 @@ import { WebSocketServer } from 'ws';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
+import type { FanoutEngine } from './fanout.js';
 import { serveGraphqlWs } from './ws-adapter.js';
 import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
 
 export interface WsDeps {
   yoga: ConveyorYoga;
+  /** Serves grouped subscriptions (taskUpdated, timeline, agentUpdated). */
+  fanout: FanoutEngine;
   auth: Auth;
   metrics: Metrics;
   logger: Logger;
@@ -103,14 +106,29 @@ export function attachWebSockets(deps: WsDeps) {
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return withCodes(errors);
+        const context = await contextFactory();
+        if (deps.fanout.serves(document, payload.operationName)) {
+          // Grouped: the engine writes this subscription's frames itself (fanout.ts). The
+          // subscription keeps only what its resolvers read, not Yoga's whole operation context.
+          deps.metrics.operations.inc({ type: 'subscription', transport: 'ws' });
+          const target = { socket: ctx.extra.socket, id, query: payload.query };
+          const grouped: ExecutionArgs = {
+            schema,
+            operationName: payload.operationName,
+            document,
+            variableValues: payload.variables,
+            contextValue: { viewer: context.viewer, services: context.services, auth: context.auth, transport: 'ws' },
+            rootValue: { subscribe: (a: ExecutionArgs) => deps.fanout.subscribe(target, a) },
+          };
+          return grouped;
+        }
         const args: ExecutionArgs = {
           schema,
           operationName: payload.operationName,
           document,
           variableValues: payload.variables,
-          contextValue: await contextFactory(),
-          // `fanout` lets the engine (fanout.ts) write this subscription's frames itself.
-          rootValue: { execute, subscribe, fanout: { socket: ctx.extra.socket, id, query: payload.query } },
+          contextValue: context,
+          rootValue: { execute, subscribe },
         };
         return args;
       },

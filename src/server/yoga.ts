@@ -15,7 +15,6 @@ import type { Services } from '../services/index.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
-import type { FanoutEngine } from './fanout.js';
 import type { Metrics } from './metrics.js';
 import { useSseSubscriptions } from './sse.js';
 
@@ -26,8 +25,6 @@ export interface WsInitialContext {
 
 export interface YogaDeps {
   services: Services;
-  /** Serves grouped WebSocket subscriptions (src/server/fanout.ts). */
-  fanout?: FanoutEngine;
   auth: Auth;
   metrics: Metrics;
   logger: Logger;
@@ -228,7 +225,6 @@ export function buildYoga(deps: YogaDeps) {
       useMutationRateLimit(deps),
       useErrorCodes(),
       useSseSubscriptions(deps),
-      ...(deps.fanout ? [deps.fanout.plugin()] : []),
     ],
   });
 }

@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { SLOW_CONSUMER_CLOSE } from '../../src/server/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
-import { CREATE_TASK, TASK_UPDATED, type TaskUpdateData } from '../utils/documents.js';
+import { CREATE_TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
 import { eventually, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
 
 const cleanup: (() => Promise<void>)[] = [];
@@ -123,6 +123,33 @@ describe('fan-out groups', () => {
     expect(got).toEqual(events.map((e) => e.cursor));
     // The live subscriber's events are the tail of the resumed one's.
     expect(got.slice(got.length - live.received.length)).toEqual(cursors(live));
+  });
+});
+
+describe('grouped subscriptions that cannot start', () => {
+  it('answer with a coded error, join no group, and leave the socket serving', async () => {
+    const s = await server();
+    const ada = await s.token({ name: 'Ada', org: 'acme' });
+    const ws = client(s, ada);
+    const cases: [string, Record<string, unknown>, string][] = [
+      [TIMELINE, { taskId: 'no-such-task' }, 'NOT_FOUND'],
+      [TASK_UPDATED, { after: '999999999' }, 'BAD_USER_INPUT'],
+      [TASK_UPDATED, { after: 42 }, 'BAD_USER_INPUT'], // a String variable given a number
+      [TASK_UPDATED, { filter: { scope: 'NOBODY' } }, 'BAD_USER_INPUT'],
+    ];
+    for (const [query, variables, code] of cases) {
+      const sub = subscribe(ws, query, variables);
+      await sub.done;
+      expect(sub.received).toEqual([]);
+      expect(JSON.stringify(sub.errors), JSON.stringify(variables)).toContain(code);
+    }
+    expect(s.app.fanout.stats).toEqual({ groups: 0, members: 0, live: 0 });
+    // The same socket still subscribes and delivers.
+    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
+    const live = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
+    await gqlOk(s, CREATE_TASK, { input: { title: 'After the errors', description: 'fix it' } }, ada);
+    await live.waitFor(1);
+    expect(live.received[0].taskUpdated.task.title).toBe('After the errors');
   });
 });
 
