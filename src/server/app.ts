@@ -47,7 +47,10 @@ export interface AppOverrides {
   clientDir?: string;
 }
 
-export const DEFAULT_CLIENT_DIR = fileURLToPath(new URL('../../client/dist', import.meta.url));
+/** The checkout's client/dist, whether this file runs from src/ (tsx) or dist/src/ (`npm start`). */
+export const DEFAULT_CLIENT_DIR = fileURLToPath(
+  new URL(import.meta.url.includes('/dist/src/') ? '../../../client/dist' : '../../client/dist', import.meta.url),
+);
 
 export interface App {
   /** Listen; resolves with the base URL (port 0 picks a free port). */
