@@ -6,9 +6,11 @@
  * HTTP, long streamed responses included, gets through. In a browser a refused upgrade looks
  * exactly like a server that is down (close 1006, never opened, no detail), so HTTP decides:
  * after WS_FAILURES sockets in a row closed before `connection_ack`, one `GET /healthz`. If it
- * answers, the server is up and only the upgrade fails: every subscription moves to SSE,
- * restarting from the last cursor it saw. If it does not, the server is down: stay on
- * WebSocket and keep retrying (SSE would fail the same way). On SSE a WebSocket is tried again
+ * answers and a socket opened after that answer fails too, the server is up and only the
+ * upgrade fails: every subscription moves to SSE, restarting from the last cursor it saw. (A
+ * socket that failed before the answer may have met a server still starting.) If it does not
+ * answer, the server is down: stay on WebSocket and keep retrying (SSE would fail the same
+ * way), asking HTTP again at each failure. On SSE a WebSocket is tried again
  * every WS_PROBE_MS, quietly; once one is acknowledged the subscriptions move back, because a
  * socket is cheaper for the server (one connection per tab, the fan-out engine).
  */
@@ -46,6 +48,8 @@ export function createLive(options: { wsUrl: string; token: string; onFatal: (re
   let ws: Ws | null = null;
   let wsOpen = false;
   let probeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When an HTTP check that answered began (null: none since the last ack or socket). */
+  let httpUpAt: number | null = null;
   let checking = false;
 
   // Status is app-wide: a disposed session's last events must not overwrite it.
@@ -84,6 +88,7 @@ export function createLive(options: { wsUrl: string; token: string; onFatal: (re
     const old = ws;
     ws = null;
     wsOpen = false;
+    httpUpAt = null;
     // graphql-ws's dispose waits for an attempt in progress and rejects with its close event when
     // that attempt fails, which is how a blocked socket ends: expected, so only noted.
     old?.client.dispose()?.catch((event: unknown) => console.debug('WebSocket closed while connecting', event));
@@ -96,39 +101,46 @@ export function createLive(options: { wsUrl: string; token: string; onFatal: (re
     }, WS_PROBE_MS);
   }
 
-  /** The socket keeps failing before its ack: SSE if HTTP gets through (see the policy above). */
-  async function maybeFallBack(self: Ws, stillFailing: () => boolean): Promise<void> {
+  /** The socket keeps failing before its ack: is the server up? (See the policy above.) */
+  async function checkHttp(self: Ws): Promise<void> {
     if (checking) return;
     checking = true;
+    const startedAt = Date.now();
     try {
       // A rejected fetch is the answer "unreachable", not an error to report.
       const reachable = await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false);
-      if (!reachable || disposed || ws !== self || !stillFailing()) return;
-      report({ transport: 'sse', state: 'connecting', failures: 0, lastCloseReason: null });
-      use('sse');
-      dropWs();
-      if (entries.size === 0) report({ state: 'live', lastSyncAt: Date.now() });
-      scheduleProbe();
+      if (ws === self) httpUpAt = reachable ? startedAt : null;
     } finally {
       checking = false;
     }
+  }
+
+  function fallBack(): void {
+    report({ transport: 'sse', state: 'connecting', failures: 0, lastCloseReason: null });
+    use('sse');
+    dropWs();
+    if (entries.size === 0) report({ state: 'live', lastSyncAt: Date.now() });
+    scheduleProbe();
   }
 
   function openWs(): Ws {
     const client = createWsClient({ url: options.wsUrl, token: options.token });
     const self: Ws = { client, transport: wsTransport(client) };
     let acked = false; // this attempt got its connection_ack
+    let attemptAt = Date.now(); // when this attempt began (the first begins in createClient)
     let failures = 0; // attempts in a row that closed before their ack
     let everConnected = false;
     const ours = () => !disposed && ws === self;
     self.client.on('connecting', () => {
       acked = false;
+      attemptAt = Date.now();
       if (ours() && mode === 'ws') report({ state: everConnected ? 'reconnecting' : 'connecting' });
     });
     self.client.on('connected', () => {
       if (!ours()) return;
       acked = true;
       failures = 0;
+      httpUpAt = null;
       everConnected = true;
       wsOpen = true;
       if (mode === 'sse') {
@@ -155,7 +167,9 @@ export function createLive(options: { wsUrl: string; token: string; onFatal: (re
         return scheduleProbe();
       }
       report({ state: offline() ? 'offline' : 'reconnecting', lastCloseReason: why, failures: connection.get().failures + 1 });
-      if (failures >= WS_FAILURES) void maybeFallBack(self, () => failures >= WS_FAILURES);
+      if (failures < WS_FAILURES) return;
+      if (httpUpAt !== null && attemptAt > httpUpAt) return fallBack();
+      void checkHttp(self);
     });
     return self;
   }
