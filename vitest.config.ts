@@ -13,12 +13,15 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: createRequire(import
  * - main: everything that does not measure time, two files at a time (two cores);
  * - timing: tests whose latency bound is the behaviour (delivery within 50 ms / 500 ms / 2 s),
  *   alone, so a browser or another server on the other core cannot eat their budget;
- * - browser: Chromium against `npm start`.
+ * - browser: Chromium against `npm start`;
+ * - fuzz: property-based fuzzing of HTTP and WebSocket input, bounded in time (FUZZ_RUNS /
+ *   FUZZ_SEED to run longer or replay, see tests/fuzz/support.ts).
  */
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
 const PRODUCTION = ['tests/production/**/*.test.ts'];
 const BENCH = ['tests/bench/**/*.test.ts'];
+const FUZZ = ['tests/fuzz/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -30,7 +33,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
-          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH],
+          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH, ...FUZZ],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -40,6 +43,9 @@ export default defineConfig({
       // Shared PostgreSQL and Redis (tests cut Redis connections on purpose): one file at a time.
       { resolve, test: { name: 'production', include: PRODUCTION, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       { resolve, test: { name: 'browser', include: BROWSER, fileParallelism: false, testTimeout: 90_000, hookTimeout: 180_000 } },
+      // Property-based fuzzing (issue 7), bounded in time (tests/fuzz/support.ts): one file at a
+      // time, since the memory check measures a server's heap and thousands of frames load a core.
+      { resolve, test: { name: 'fuzz', include: FUZZ, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       // Spawns every benchmark server and its loaders: alone, last.
       { resolve, test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
     ],
