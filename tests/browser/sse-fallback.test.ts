@@ -30,6 +30,8 @@ interface Proxy {
   refuseStreams: boolean;
   /** Every taskUpdated message forwarded on an event stream, in order. */
   forwarded: Forwarded[];
+  /** The operation names of the event streams open now, sorted. */
+  openStreams(): string[];
   /** Cut every open event stream, on both sides, as a proxy restart would. */
   dropStreams(): number;
   close(): Promise<void>;
@@ -53,12 +55,13 @@ function streamTap(into: Forwarded[]): (chunk: Buffer) => void {
 
 async function startProxy(target: string): Promise<Proxy> {
   const { hostname, port } = new URL(target);
-  const streams = new Set<{ res: ServerResponse; upstream: ReturnType<typeof request> }>();
+  const streams = new Set<{ res: ServerResponse; upstream: ReturnType<typeof request>; operation: string }>();
   const proxy: Proxy = {
     url: '',
     upgradesRefused: 0,
     refuseStreams: false,
     forwarded: [],
+    openStreams: () => [...streams].map((s) => s.operation).sort(),
     dropStreams: () => {
       const count = streams.size;
       for (const s of streams) {
@@ -71,7 +74,8 @@ async function startProxy(target: string): Promise<Proxy> {
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    const isStream = req.headers.accept?.includes('text/event-stream') ?? false;
+    // graphql-sse asks for exactly this; urql's queries accept it among others.
+    const isStream = req.headers.accept === 'text/event-stream';
     if (isStream && proxy.refuseStreams) return void res.writeHead(503, { 'content-type': 'text/plain' }).end('try later');
     // Headers as they came (Host included, as a reverse proxy preserving it): same-origin stays so.
     const upstream = request({ hostname, port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
@@ -79,8 +83,13 @@ async function startProxy(target: string): Promise<Proxy> {
       if (answer.headers['content-type']?.startsWith('text/event-stream')) answer.on('data', streamTap(proxy.forwarded));
       answer.pipe(res); // chunk by chunk: nothing is held back
     });
-    const entry = { res, upstream };
-    if (isStream) streams.add(entry);
+    const entry = { res, upstream, operation: '?' };
+    if (isStream) {
+      streams.add(entry);
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => (entry.operation = /subscription (\w+)/.exec(body)?.[1] ?? '?'));
+    }
     upstream.on('error', () => res.destroy()); // the server went away: so does this response
     res.on('close', () => {
       streams.delete(entry);
@@ -172,6 +181,13 @@ describe.skipIf(!hasChromium)('dashboard without WebSockets', { timeout: 90_000 
     expect(statuses.at(-1)).toBe('DISPATCHED');
     expect(statuses).toEqual([...new Set(statuses)]);
     await screenshot(page, 'sse-3-resumed');
+
+    // Leaving the page ends its subscriptions' streams for good (none restarts by itself).
+    expect(proxy.openStreams()).toEqual(['DashboardCounts', 'LiveTaskUpdates']);
+    await page.getByRole('link', { name: 'Agents' }).click();
+    await eventually(() => proxy.openStreams().join() === 'AgentUpdates,LiveTaskUpdates');
+    await new Promise((r) => setTimeout(r, 1000)); // longer than a retry's first backoff
+    expect(proxy.openStreams()).toEqual(['AgentUpdates', 'LiveTaskUpdates']);
     expect(pageErrors).toEqual([]);
     await context.close();
   });

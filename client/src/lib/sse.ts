@@ -71,6 +71,9 @@ export function sseTransport(client: Client, events: SseEvents): SseTransport {
       // A result with errors and no data ends a stream (refused: not found, bad input…): the
       // completion after it is final, not a reason to reconnect.
       let refused = false;
+      // Stopped by the user. graphql-sse completes the sink when we abort a stream ourselves;
+      // that completion must not look like the server ending it (or it would be restarted).
+      let ended = false;
 
       const up = () => {
         attempt = 0;
@@ -79,6 +82,7 @@ export function sseTransport(client: Client, events: SseEvents): SseTransport {
       };
       const retry = (reason: string) => {
         stop = null;
+        if (ended) return;
         down.add(self);
         events.dropped(reason);
         timer = setTimeout(start, retryDelay(attempt++));
@@ -91,12 +95,14 @@ export function sseTransport(client: Client, events: SseEvents): SseTransport {
       };
       const failed = async (error: unknown) => {
         stop = null;
+        if (ended) return;
         if (!(error instanceof NetworkError)) return sink.error(error);
         const response = (error as NetworkError<Response>).response;
         // No response: the connection broke (network, proxy, server restart). 5xx and 429: the
         // server or a proxy is in trouble for now. Both pass.
         if (!response || response.status >= 500 || response.status === 429) return retry(error.message);
         const result = await refusal(response);
+        if (ended) return;
         if (result) return refuse(result);
         if (response.status === 401) return events.fatal(`refused (${response.status})`);
         sink.error(error);
@@ -124,6 +130,7 @@ export function sseTransport(client: Client, events: SseEvents): SseTransport {
       };
       start();
       return () => {
+        ended = true;
         clearTimeout(timer);
         stop?.();
         stop = null;
