@@ -171,7 +171,9 @@ export class Feed {
 export class FeedCursor implements AsyncIterableIterator<LogEvent> {
   private cursor: number;
   private done = false;
+  /** A page read from the store, consumed from `pendingAt` on. */
   private pending: LogEvent[] = [];
+  private pendingAt = 0;
   private cancelWait: (() => void) | null = null;
 
   constructor(
@@ -189,6 +191,11 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
   /** The cursor of the last event this subscriber consumed (or skipped). */
   get position(): number {
     return this.cursor;
+  }
+
+  /** Ended: returned, or the feed stopped. */
+  get ended(): boolean {
+    return this.done;
   }
 
   /** Which events this subscriber reads, without its filter: for a reader shared with others. */
@@ -217,28 +224,14 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
 
   /** Without a limit, waits at the head for more; with one, returns `null` there or past it. */
   private async read(limit: (() => number) | null): Promise<IteratorResult<LogEvent> | null> {
-    const filter = this.query.filter ?? (() => true);
     while (!this.done) {
-      if (limit && this.cursor >= limit()) return null;
-      const buffered = this.pending.shift();
-      if (buffered) {
-        this.cursor = buffered.cursor;
-        if (filter(buffered)) return { value: buffered, done: false };
-        continue;
-      }
-      if (this.skipTo > this.cursor) this.cursor = this.skipTo;
-      this.skipTo = 0;
-      if (this.feed.stopped) break;
-      const next = this.feed.nextFromRing(this.cursor);
-      if (next === undefined) {
+      const event = this.poll(limit ? limit() : Infinity);
+      if (event) return { value: event, done: false };
+      if (event === undefined) {
         await this.catchUp();
         continue;
       }
-      if (next !== null) {
-        this.cursor = next.cursor;
-        if (filter(next)) return { value: next, done: false };
-        continue;
-      }
+      if (this.done) break;
       if (limit) return null;
       const wait = this.feed.waitForMore();
       this.cancelWait = wait.cancel;
@@ -246,6 +239,37 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
       this.cancelWait = null;
     }
     return this.finish();
+  }
+
+  /**
+   * The next matching event if it can be had without waiting (buffered, or in the ring):
+   * `null` once this cursor has reached `limit` or the feed's head (or has ended), `undefined`
+   * when it is behind the ring and needs a store read first (`nextUntil` does that). A replay
+   * takes whole pages through this without an await per event.
+   */
+  poll(limit: number): LogEvent | null | undefined {
+    const filter = this.query.filter;
+    while (!this.done) {
+      if (this.cursor >= limit) return null;
+      if (this.pendingAt < this.pending.length) {
+        const buffered = this.pending[this.pendingAt++];
+        this.cursor = buffered.cursor;
+        if (!filter || filter(buffered)) return buffered;
+        continue;
+      }
+      if (this.skipTo > this.cursor) this.cursor = this.skipTo;
+      this.skipTo = 0;
+      if (this.feed.stopped) {
+        this.finish();
+        return null;
+      }
+      const next = this.feed.nextFromRing(this.cursor);
+      if (next === undefined) return undefined;
+      if (next === null) return null;
+      this.cursor = next.cursor;
+      if (!filter || filter(next)) return next;
+    }
+    return null;
   }
 
   async return(): Promise<IteratorResult<LogEvent>> {
@@ -257,6 +281,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
       this.done = true;
       this.feed.active--;
       this.pending = [];
+      this.pendingAt = 0;
       this.cancelWait?.();
     }
     return { value: undefined, done: true };
@@ -270,6 +295,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
       entityType: this.query.entityType,
     });
     this.pending = events;
+    this.pendingAt = 0;
     // A short page means nothing more matched up to `head`, so once the page is consumed the
     // cursor may jump there (with an entity filter this skips the unrelated events in between).
     if (events.length < this.feed.pageSize) this.skipTo = head;

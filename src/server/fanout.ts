@@ -25,6 +25,7 @@
  */
 import { createSourceEventStream, execute, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery } from 'graphql-jit';
+import { isPromise } from 'node:util/types';
 import type { WebSocket } from 'ws';
 import type { Feed, FeedCursor } from '../runtime/feed.js';
 import type { GraphQLContext } from '../schema/context.js';
@@ -62,7 +63,9 @@ type Render = (event: LogEvent, context: GraphQLContext) => ExecutionResult | Pr
 
 interface Member {
   target: FanoutTarget;
-  /** `{"id":<id>,"type":"next","payload":` as UTF-8: the part of a frame that is this member's. */
+  /** `{"id":<id>,"type":"next","payload":`: the part of a frame that is this member's. */
+  prefixText: string;
+  /** The same as UTF-8, for frames built from shared payload bytes. */
   prefix: Buffer;
   viewer: Viewer;
   source: FeedCursor;
@@ -163,9 +166,11 @@ export class FanoutEngine {
         last = undefined;
         return value ? { value, done: false } : { value: undefined, done: true };
       });
+    const prefixText = `{"id":${JSON.stringify(target.id)},"type":"next","payload":`;
     const member: Member = {
       target,
-      prefix: Buffer.from(`{"id":${JSON.stringify(target.id)},"type":"next","payload":`),
+      prefixText,
+      prefix: Buffer.from(prefixText),
       viewer,
       source: stream.cursor,
       filter: stream.cursor.filter,
@@ -243,24 +248,41 @@ class Group {
 
   /** The member reads on its own cursor until it reaches the shared reader, then joins it. */
   private async catchUp(member: Member): Promise<void> {
+    const source = member.source;
+    let sent = 0;
     try {
       // The check and the join are one synchronous step: the shared reader cannot move between.
-      while (member.source.position < this.position) {
-        const event = await member.source.nextUntil(() => this.position);
-        if (member.done) return;
-        if (event === null) continue;
+      while (source.position < this.position) {
+        // A replay takes whole pages without an await per event: only a store read, an async
+        // rendering (private events) or a backed-up socket waits.
+        let event = source.poll(this.position);
+        if (event === undefined) {
+          event = await source.nextUntil(() => this.position); // reads the next page
+          if (member.done) return;
+        }
+        if (event === null) {
+          if (source.ended) return; // the feed stopped: the group's reader ends every member
+          continue; // at the group's position: the loop condition lets it join
+        }
         member.cursor = event.cursor;
-        const frame = frameOf(member, Buffer.from(this.serialize(await this.renderFor(event, member))));
+        const result = this.renderFor(event, member);
+        const payload = this.serialize(isPromise(result) ? await result : result);
         if (member.done) return;
-        await this.writePaced(member, frame);
-        if (member.done) return;
+        sent++;
+        const drained = this.writePaced(member, member.prefixText + payload);
+        if (drained) {
+          await drained;
+          if (member.done) return;
+        }
       }
-      member.cursor = Math.max(member.cursor, member.source.position);
-      void member.source.return(); // from here on the shared reader serves it
+      member.cursor = Math.max(member.cursor, source.position);
+      void source.return(); // from here on the shared reader serves it
       this.catchingUp.delete(member);
       this.live.add(member);
     } catch (error) {
       this.fail(member, error);
+    } finally {
+      if (sent > 0) this.options.onSent?.(sent);
     }
   }
 
@@ -324,10 +346,13 @@ class Group {
     return true;
   }
 
-  /** Write during catch-up: the member pulls, so wait for its socket instead of closing it. */
-  private async writePaced(member: Member, frame: Buffer): Promise<void> {
+  /**
+   * Write during catch-up: the member pulls, so it waits for its socket instead of being closed.
+   * Returns a promise only when the socket is backed up (then wait for it to drain).
+   */
+  private writePaced(member: Member, frame: string): Promise<void> | null {
     const socket = member.target.socket;
-    if (socket.readyState !== 1) return;
+    if (socket.readyState !== 1) return null;
     // A catch-up writes many small frames back to back: one writev per frame was a third of the
     // server's time replaying a backlog (profiled with bench/lib/resume.ts). Corking the TCP
     // socket until the event loop turns sends them together. `ws` has no public handle for this.
@@ -342,10 +367,9 @@ class Group {
     }
     if (socket.bufferedAmount < CATCH_UP_HIGH_WATER) {
       socket.send(frame, TEXT);
-    } else {
-      await new Promise<void>((resolve) => socket.send(frame, TEXT, () => resolve()));
+      return null;
     }
-    this.options.onSent?.(1);
+    return new Promise<void>((resolve) => socket.send(frame, TEXT, () => resolve()));
   }
 
   /** End the member's subscription with the error (graphql-ws sends it as its last message). */
