@@ -15,6 +15,7 @@ import type { Services } from '../services/index.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
+import { useNestingLimit, useNotAcceptable, useParamsJsonErrors, useStorableText } from './input-guards.js';
 import type { Metrics } from './metrics.js';
 import { useSseSubscriptions } from './sse.js';
 
@@ -212,6 +213,11 @@ export function buildYoga(deps: YogaDeps) {
       // Before anything reads the body: a cross-site simple request is refused unparsed (csrf.ts).
       useCsrfPrevention(),
       useUnsupportedMediaType(),
+      // Coded refusals the fuzz tests found missing (input-guards.ts).
+      useParamsJsonErrors(),
+      useNotAcceptable(),
+      useNestingLimit(),
+      useStorableText(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportLimit },
         maxAliases: { n: 20, ...reportLimit },

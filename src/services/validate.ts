@@ -50,7 +50,10 @@ export const schemas = {
   branch: z
     .string()
     .max(LIMITS.branch)
-    .regex(/^(?!-)[A-Za-z0-9._/-]+$/, 'must be a git branch name'),
+    .regex(/^(?!-)[A-Za-z0-9._/-]+$/, 'must be a git branch name')
+    // git check-ref-format's rules for these characters: no `..`, no empty or dot-led
+    // component, no `.lock` component, no trailing dot (the characters alone let `../..` in).
+    .refine((name) => !/\.\.|\/\/|^\/|\/$|(^|\/)\.|\.lock(\/|$)|\.$/.test(name), 'must be a git branch name'),
   prNumber: z.number().int().positive('must be a positive number'),
   url: httpUrl,
   prTitle: text(LIMITS.prTitle),

@@ -21,6 +21,7 @@ export const DOCUMENTED_CODES = new Set([
   'LENGTH_REQUIRED',
   'PAYLOAD_TOO_LARGE',
   'UNSUPPORTED_MEDIA_TYPE',
+  'NOT_ACCEPTABLE',
   'CSRF_PREVENTED',
   // Unexpected: documented, and never acceptable in a fuzz answer.
   'INTERNAL_SERVER_ERROR',

@@ -1,0 +1,68 @@
+/**
+ * A server with some stored state to protect: tasks in several states and orgs (one private), an
+ * agent holding a task. `snapshot()` reads everything a fuzz batch must not change: the log head
+ * and every user's view of tasks, counts and agents.
+ */
+import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
+import { eventually, gqlOk, sleep, startServer, type TestServer } from '../utils/server.js';
+
+/** Limits the fuzz must reach through input validation, not through the rate limiter. */
+export const FUZZ_ENV = {
+  RATE_LIMIT_MUTATIONS: '1000000',
+  // Nothing may change by itself during a batch: no agent goes stale mid-test.
+  AGENT_STALE_AFTER_MS: '3600000',
+  AGENT_CRASH_AFTER_MS: '7200000',
+};
+
+export interface Fixture {
+  server: TestServer;
+  /** The fuzzing user (org `fuzz`), who owns most of the stored state. */
+  token: string;
+  /** Every fixture user: the fuzzer, a teammate, someone of another org. */
+  tokens: string[];
+  /** Stored task ids (the fuzzer's own, in different states). */
+  taskIds: { dispatched: string; clarifying: string; private: string };
+  agentId: string;
+}
+
+export const VIEW = `{
+  tasks(first: 500) { cursor nodes { id title description status version private org creator { id }
+    clarifications { questions answers } issue { number } branch pullRequest { number } error assignedAgentId } }
+  dashboardCounts { active completed failed cancelled total cursor byStatus { status count } }
+  agents { id name status health version currentTaskId }
+}`;
+
+export async function snapshot(f: Pick<Fixture, 'server' | 'tokens'>) {
+  const health = (await (await fetch(`${f.server.url}/healthz`)).json()) as { cursor: number };
+  const views = [];
+  for (const token of f.tokens) views.push(await gqlOk(f.server, VIEW, {}, token));
+  return { head: health.cursor, views };
+}
+
+/** Wait until nothing is being analysed and the log has not grown for a while. */
+async function settle(f: Pick<Fixture, 'server' | 'tokens'>): Promise<void> {
+  let last = await snapshot(f);
+  for (let stable = 0; stable < 3; ) {
+    await sleep(150);
+    const now = await snapshot(f);
+    const busy = now.views.some((v) => v.tasks.nodes.some((t: { status: string }) => t.status === 'RECEIVED' || t.status === 'ANALYZING'));
+    stable = !busy && now.head === last.head ? stable + 1 : 0;
+    last = now;
+  }
+}
+
+export async function startFixture(env: Record<string, string> = {}): Promise<Fixture> {
+  const server = await startServer({ env: { ...FUZZ_ENV, ...env } });
+  const token = await server.token({ name: 'Fuzzer', org: 'fuzz' });
+  const tokens = [token, await server.token({ name: 'Mate', org: 'fuzz' }), await server.token({ name: 'Other', org: 'other' })];
+  const create = async (input: Record<string, unknown>, as = token) => (await gqlOk(server, CREATE_TASK, { input }, as)).createTask.id as string;
+  const agentId = (await gqlOk(server, `mutation { registerAgent(name: "fuzz-worker") { id } }`, {}, token)).registerAgent.id as string;
+  const dispatched = await create({ title: 'Dark mode', description: CLEAR_DESCRIPTION });
+  const clarifying = await create({ title: 'Vague', description: 'fix it' });
+  const hidden = await create({ title: 'Secret', description: CLEAR_DESCRIPTION, private: true });
+  await create({ title: 'Theirs', description: 'fix it' }, tokens[2]);
+  const f: Fixture = { server, token, tokens, taskIds: { dispatched, clarifying, private: hidden }, agentId };
+  await eventually(async () => (await gqlOk(server, `query($id: ID!) { task(id: $id) { status } }`, { id: clarifying }, token)).task.status === 'NEEDS_CLARIFICATION');
+  await settle(f);
+  return f;
+}
