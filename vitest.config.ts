@@ -15,13 +15,16 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: createRequire(import
  *   alone, so a browser or another server on the other core cannot eat their budget;
  * - browser: Chromium against `npm start`;
  * - fuzz: property-based fuzzing of HTTP and WebSocket input, bounded in time (FUZZ_RUNS /
- *   FUZZ_SEED to run longer or replay, see tests/fuzz/support.ts).
+ *   FUZZ_SEED to run longer or replay, see tests/fuzz/support.ts);
+ * - reliability: the server as a child process, killed with SIGKILL mid-burst and run on full or
+ *   read-only data directories (tests/reliability/).
  */
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
 const PRODUCTION = ['tests/production/**/*.test.ts'];
 const BENCH = ['tests/bench/**/*.test.ts'];
 const FUZZ = ['tests/fuzz/**/*.test.ts'];
+const RELIABILITY = ['tests/reliability/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -33,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
-          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH, ...FUZZ],
+          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH, ...FUZZ, ...RELIABILITY],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -46,6 +49,9 @@ export default defineConfig({
       // Property-based fuzzing (issue 7), bounded in time (tests/fuzz/support.ts): one file at a
       // time, since the memory check measures a server's heap and thousands of frames load a core.
       { resolve, test: { name: 'fuzz', include: FUZZ, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
+      // Spawns servers and kills them mid-burst, mounts small filesystems: one file at a time, so
+      // neither a kill's timing nor a restart competes with another heavy file for the two cores.
+      { resolve, test: { name: 'reliability', include: RELIABILITY, fileParallelism: false, testTimeout: 90_000, hookTimeout: 60_000 } },
       // Spawns every benchmark server and its loaders: alone, last.
       { resolve, test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
     ],
