@@ -126,6 +126,27 @@ describe('fan-out groups', () => {
   });
 });
 
+describe('routing by org', () => {
+  it("a creator signed in with another org still sees their task's updates; that org's others do not", async () => {
+    const s = await server();
+    const atAcme = await s.token({ id: 'people/ada', name: 'Ada', org: 'acme' });
+    const atGlobex = await s.token({ id: 'people/ada', name: 'Ada', org: 'globex' });
+    const globexColleague = await s.token({ name: 'Gus', org: 'globex' });
+    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, atAcme)).tasks.cursor;
+    const adaElsewhere = subscribe<TaskUpdateData>(client(s, atGlobex), TASK_UPDATED, { after: head });
+    const gus = subscribe<TaskUpdateData>(client(s, globexColleague), TASK_UPDATED, { after: head });
+    await eventually(() => s.app.fanout.stats.live === 2);
+    const id = (await gqlOk(s, CREATE_TASK, { input: { title: 'Made at acme', description: 'fix it' } }, atAcme)).createTask.id;
+    await adaElsewhere.waitFor(3); // received → analyzing → needs_clarification
+    expect(adaElsewhere.received.map((d) => d.taskUpdated.task.id)).toEqual([id, id, id]);
+    // Gus is in the same group as Ada (globex, same document and variables) and sees nothing.
+    const own = (await gqlOk(s, CREATE_TASK, { input: { title: 'Made at globex', description: 'fix it' } }, globexColleague)).createTask.id;
+    await gus.waitFor(3);
+    expect(gus.received.map((d) => d.taskUpdated.task.id)).toEqual([own, own, own]);
+    expect(s.app.fanout.stats.groups).toBe(1);
+  });
+});
+
 describe('grouped subscriptions that cannot start', () => {
   it('answer with a coded error, join no group, and leave the socket serving', async () => {
     const s = await server();
