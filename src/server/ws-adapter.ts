@@ -17,6 +17,7 @@
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON } from './fanout.js';
 
 /** What graphql-ws hooks find in `ctx.extra`. */
 export interface SocketExtra {
@@ -28,6 +29,12 @@ export interface AdapterOptions {
   keepAliveMs: number;
   /** Close with 4408 when `connection_init` has not arrived this long after opening. */
   initTimeoutMs: number;
+  /**
+   * A message for a socket with more than this queued closes it with 1013 instead (the peer has
+   * stopped reading). The fan-out engine applies the same bound to grouped subscriptions; this
+   * one covers everything else graphql-ws sends: query results, dashboardCounts, errors, pongs.
+   */
+  maxBufferedBytes: number;
   logger: Logger;
 }
 
@@ -88,6 +95,13 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
         send: (data) =>
           new Promise<void>((resolve, reject) => {
             if (socket.readyState !== socket.OPEN) return resolve();
+            // graphql-ws awaits each send of one operation, but runs operations concurrently: a
+            // peer that stops reading and keeps sending queries would have every result queued
+            // here (tests/reliability/slow-consumer.test.ts: 300 small queries held 120 MB).
+            if (socket.bufferedAmount > adapter.maxBufferedBytes) {
+              socket.close(SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON);
+              return resolve();
+            }
             socket.send(data, (error) => (error ? reject(error) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),

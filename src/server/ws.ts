@@ -30,6 +30,8 @@ export interface WsDeps {
   allowedOrigins: string[];
   maxPayloadBytes: number;
   initTimeoutMs: number;
+  /** A socket with more than this queued is closed with 1013 (its peer stopped reading). */
+  maxBufferedBytes: number;
   /** @default 12000 */
   keepAliveMs?: number;
 }
@@ -148,7 +150,12 @@ export function attachWebSockets(deps: WsDeps) {
         deps.metrics.connections.dec();
       },
     },
-    { keepAliveMs: deps.keepAliveMs ?? 12_000, initTimeoutMs: deps.initTimeoutMs, logger: deps.logger },
+    {
+      keepAliveMs: deps.keepAliveMs ?? 12_000,
+      initTimeoutMs: deps.initTimeoutMs,
+      maxBufferedBytes: deps.maxBufferedBytes,
+      logger: deps.logger,
+    },
   );
 
   function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
