@@ -115,6 +115,13 @@ export interface HostOptions {
 
 const MAX_CONFLICT_RETRIES = 5;
 
+/** What a batch of ops commits, and the effects to start and stop once it has. */
+interface Plan {
+  changes: Change[];
+  started: { type: EntityType; id: string; effect: PendingEffect }[];
+  stopped: string[];
+}
+
 /** How effect results are attributed on timelines ("by analyzer"). */
 const EFFECT_ACTORS: Record<string, string> = { analyze: 'analyzer', openIssue: 'issue tracker' };
 
@@ -213,6 +220,24 @@ export class ActorHost {
   }
 
   private async attempt(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+    // Entities not in the hot cache are loaded first, so that everything after is synchronous
+    // until the commit: an async function keeps all its locals (snapshots, XState's action
+    // objects) alive while it waits, and a thousand commits in flight made the GC copy them all.
+    const loaded = new Map<string, EntityRecord | null>();
+    for (const op of ops) {
+      if (op.kind === 'send' && !this.cache.has(op.id) && !loaded.has(op.id)) {
+        const record = await this.store.load(op.id);
+        if (record) this.remember(record);
+        loaded.set(op.id, record);
+      }
+    }
+    const plan = this.plan(ops, actor, loaded);
+    if (!plan) return [];
+    return this.apply(plan);
+  }
+
+  /** The transitions of a batch and what to commit, or null when the batch is to be dropped. */
+  private plan(ops: Op[], actor: string | null, loaded: Map<string, EntityRecord | null>): Plan | null {
     const now = this.clock();
     const at = new Date(now).toISOString();
     // One change per entity; a second op on the same entity in this batch continues from the
@@ -242,10 +267,10 @@ export class ActorHost {
               state: earlier.state,
               effects: earlier.effects,
             }
-          : await this.load(op.id);
+          : (this.cache.get(op.id) ?? loaded.get(op.id) ?? null);
         if (!prev || prev.type !== op.entityType) throw notFound(kind.label, op.id);
         if (op.ifEffect && !prev.effects.some((e) => e.id === op.ifEffect?.id && e.epoch === op.ifEffect.epoch)) {
-          return []; // a result for an effect that was cancelled or superseded: drop it
+          return null; // a result for an effect that was cancelled or superseded: drop it
         }
         const current =
           this.snapshots.get(prev.state) ?? (kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot);
@@ -332,6 +357,11 @@ export class ActorHost {
       changes.push(change);
     }
 
+    return { changes, started, stopped };
+  }
+
+  /** Commit a plan, then ring the doorbell and start or stop effects. */
+  private async apply({ changes, started, stopped }: Plan): Promise<LogEvent[]> {
     const committed = await this.store.commit(changes);
     for (const change of changes) {
       this.remember({
@@ -382,14 +412,6 @@ export class ActorHost {
       }
       throw error;
     }
-  }
-
-  private async load(id: string): Promise<EntityRecord | null> {
-    const hot = this.cache.get(id);
-    if (hot) return hot;
-    const record = await this.store.load(id);
-    if (record) this.remember(record);
-    return record;
   }
 
   private remember(record: EntityRecord): void {
