@@ -26,7 +26,7 @@ import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
 import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
-import type { EventStore } from '../store/types.js';
+import { StorageFaultError, type EventStore } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Config } from './env.js';
 import { Metrics } from './metrics.js';
@@ -85,7 +85,7 @@ export function createLogger(level: Config['logLevel']): Logger {
 /** The configured store: PostgreSQL when DATABASE_URL is set, else the SQLite file. */
 export async function openStore(config: Config): Promise<EventStore> {
   if (config.database) return PostgresStore.connect({ connectionString: config.database.url, schema: config.database.schema });
-  return new SqliteStore({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
+  return SqliteStore.open({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -196,8 +196,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       const checks = await Promise.allSettled([store.ping(), bus.ping?.() ?? Promise.resolve()]);
       const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
       if (db === 'ok' && redis === 'ok' && !stopping) return json(res, 200, { status: 'ready', database: db, bus: redis });
-      logger.warn({ database: db, bus: redis, stopping }, 'not ready');
-      return json(res, 503, { status: 'not ready', database: db, bus: redis, stopping });
+      // A data directory that refuses writes is reachable but not usable: say why (full, read-only).
+      const fault = checks[0].status === 'rejected' && checks[0].reason instanceof StorageFaultError ? checks[0].reason : null;
+      const database = fault ? { database: 'unwritable', storage: fault.storage, reason: fault.message } : { database: db };
+      logger.warn({ ...database, bus: redis, stopping }, 'not ready');
+      return json(res, 503, { status: 'not ready', ...database, bus: redis, stopping });
     }
     if (path === '/webhooks/github') return webhook(req, res);
     if (path === '/metrics') {

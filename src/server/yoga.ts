@@ -8,7 +8,7 @@ import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, rateLimited } from '../errors.js';
-import { StoreUnavailableError } from '../store/types.js';
+import { StorageFaultError, StoreUnavailableError, type StorageFault } from '../store/types.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { buildSchema } from '../schema/index.js';
 import type { Services } from '../services/index.js';
@@ -47,6 +47,16 @@ function rootCause(error: unknown): unknown {
   return current;
 }
 
+/**
+ * What a client is told when the data directory refuses a write. The same code as an unreachable
+ * database (retry later, nothing was stored), with `extensions.storage` saying why.
+ */
+const STORAGE_MESSAGES: Record<StorageFault, string> = {
+  full: "The server's disk is full: nothing was stored. Try again once space is freed",
+  'read-only': 'The server cannot write its data directory (read-only): nothing was stored. Try again later',
+  'io-error': 'The server cannot write its data directory (I/O error): nothing was stored. Try again later',
+};
+
 /** Turn an operation-tier error into what clients see; mask everything unexpected. */
 export function toClientError(error: unknown, logger: Logger, metrics: Metrics, production: boolean): GraphQLError {
   const original = rootCause(error);
@@ -61,6 +71,14 @@ export function toClientError(error: unknown, logger: Logger, metrics: Metrics, 
         ...original.details,
         ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
       },
+    });
+  }
+  if (original instanceof StorageFaultError) {
+    metrics.error('SERVICE_UNAVAILABLE');
+    logger.warn({ err: original.cause, storage: original.storage }, 'the data directory refused a write');
+    return new GraphQLError(STORAGE_MESSAGES[original.storage], {
+      path: located?.path,
+      extensions: { code: 'SERVICE_UNAVAILABLE', storage: original.storage, http: { status: 503 } },
     });
   }
   if (original instanceof StoreUnavailableError) {

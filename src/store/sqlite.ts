@@ -6,12 +6,13 @@
  * (PostgreSQL with several writers needs more care; see docs/design.md.)
  */
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import {
   StaleDeadlineError,
+  StorageFaultError,
   VersionConflictError,
   type Change,
   type Deadline,
@@ -83,6 +84,33 @@ function isUniqueViolation(error: unknown): boolean {
   );
 }
 
+/**
+ * A write refused by the data directory rather than by the data: no space, a read-only file or
+ * directory, failing I/O (SQLite's codes, and the file system's from mkdir). A file system that
+ * went read-only under an open database (ext4 `errors=remount-ro`) reaches SQLite as EROFS on
+ * write, which it reports as SQLITE_IOERR_WRITE: an I/O error asks the directory itself.
+ */
+function storageFault(error: unknown, dir: string | null): StorageFaultError | null {
+  if (error instanceof StorageFaultError) return error;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return null;
+  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return new StorageFaultError('full', error);
+  if (code.startsWith('SQLITE_READONLY') || ['SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'EROFS'].includes(code)) {
+    return new StorageFaultError('read-only', error);
+  }
+  if (code.startsWith('SQLITE_IOERR')) return new StorageFaultError(dir && !writable(dir) ? 'read-only' : 'io-error', error);
+  return null;
+}
+
+function writable(dir: string): boolean {
+  try {
+    accessSync(dir, constants.W_OK);
+    return true;
+  } catch {
+    return false; // EROFS / EACCES: the answer asked for, not an error to report
+  }
+}
+
 type Outcome = { ok: true; events: LogEvent[] } | { ok: false; error: unknown };
 
 /** Most commit requests one group commit takes; the rest go in the next. */
@@ -94,9 +122,34 @@ const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`
 export class SqliteStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  /** The data directory (null in memory), asked when SQLite reports an I/O error. */
+  private readonly dir: string | null;
+  /** Why the last write was refused, until a write succeeds again (for ping and /readyz). */
+  private fault: StorageFaultError | null = null;
+
+  /**
+   * Open the store, proving with a real write that the data directory takes writes: a
+   * read-only file opens without complaint (SQLite falls back to reading it) and a full disk
+   * accepts reads. Throws a `StorageFaultError` saying which, so the server can wait for it.
+   */
+  static open(options: SqliteStoreOptions): SqliteStore {
+    const dir = options.file === ':memory:' ? null : dirname(options.file);
+    let store: SqliteStore | null = null;
+    try {
+      store = new SqliteStore(options);
+      store.probe();
+      return store;
+    } catch (error) {
+      // A constructor that threw leaves its handle to the collector (better-sqlite3 closes
+      // unreachable databases); one that opened is closed here.
+      store?.db.close();
+      throw storageFault(error, dir) ?? error;
+    }
+  }
 
   constructor(options: SqliteStoreOptions) {
-    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    this.dir = options.file === ':memory:' ? null : dirname(options.file);
+    if (this.dir) mkdirSync(this.dir, { recursive: true });
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
@@ -335,9 +388,12 @@ export class SqliteStore implements EventStore {
           return refusal ? { ok: false, error: refusal } : { ok: true, events: this.write(item.changes) };
         }),
       )();
-    } catch {
-      // Something failed mid-write (a constraint the reads did not foresee, or the disk): the
-      // whole group rolled back. Again, each request in its own savepoint, so only its own fails.
+    } catch (error) {
+      // The disk refused the group (full, read-only): nothing of it is stored, and each request
+      // again on its own would be refused the same way.
+      if (this.refuseAll(batch, error)) return;
+      // Something failed mid-write (a constraint the reads did not foresee): the whole group
+      // rolled back. Again, each request in its own savepoint, so only its own fails.
       outcomes = [];
       try {
         this.db.transaction(() => {
@@ -345,16 +401,22 @@ export class SqliteStore implements EventStore {
             try {
               outcomes.push({ ok: true, events: this.commitTx(item.changes) }); // a savepoint
             } catch (error) {
+              // SQLite may answer a full disk or an I/O error by rolling back the whole
+              // transaction, not just the savepoint: the requests after it would then run (and
+              // commit) on their own, and still be reported failed. Give up the group instead.
+              if (storageFault(error, this.dir)) throw error;
               outcomes.push({ ok: false, error });
             }
           }
         })();
       } catch (error) {
         // The batch itself failed to commit (disk full, read-only file): nothing of it is stored.
+        if (this.refuseAll(batch, error)) return;
         for (const item of batch) item.reject(error);
         return;
       }
     }
+    if (this.fault && outcomes.some((o) => o.ok)) this.fault = null; // the directory takes writes again
     batch.forEach((item, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) item.resolve(outcome.events);
@@ -543,8 +605,39 @@ export class SqliteStore implements EventStore {
     })();
   }
 
+  /** Reject every request of a group with the storage fault `error` is, if it is one. */
+  private refuseAll(batch: { reject: (error: unknown) => void }[], error: unknown): boolean {
+    const fault = storageFault(error, this.dir);
+    if (!fault) return false;
+    this.fault = fault;
+    for (const item of batch) item.reject(fault);
+    return true;
+  }
+
+  /** A real committed write that leaves nothing behind: a row into schema_migrations and out. */
+  private probe(): void {
+    this.db.transaction(() => {
+      this.db.prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (0, 'write probe')`).run();
+      this.db.prepare(`DELETE FROM schema_migrations WHERE version = 0`).run();
+    })();
+  }
+
   async ping(): Promise<void> {
-    this.db.prepare('SELECT 1').get();
+    if (!this.fault) {
+      this.db.prepare('SELECT 1').get();
+      return;
+    }
+    // Since a write was refused, only a write can tell that the directory takes them again
+    // (SELECT 1 succeeds on a full disk): /readyz turns ready with no mutation needed.
+    try {
+      this.probe();
+      this.fault = null;
+    } catch (error) {
+      const fault = storageFault(error, this.dir);
+      if (!fault) throw error;
+      this.fault = fault;
+      throw fault;
+    }
   }
 
   async close(): Promise<void> {

@@ -109,6 +109,24 @@ export class StoreUnavailableError extends Error {
   }
 }
 
+/** Why a data directory refuses writes. */
+export type StorageFault = 'full' | 'read-only' | 'io-error';
+
+/**
+ * The data directory refuses writes (no space, read-only, failing device). Nothing of the request
+ * was stored; reads may still work. A `StoreUnavailableError`, so it is retried like one.
+ */
+export class StorageFaultError extends StoreUnavailableError {
+  constructor(
+    readonly storage: StorageFault,
+    cause: unknown,
+  ) {
+    super(cause);
+    this.name = 'StorageFaultError';
+    this.message = `the data directory is ${storage === 'io-error' ? 'failing' : storage} (${(cause as Error)?.message ?? String(cause)})`;
+  }
+}
+
 export interface Viewer {
   id: string;
   name: string;
