@@ -51,7 +51,7 @@ function rootCause(error: unknown): unknown {
  * What a client is told when the data directory refuses a write. The same code as an unreachable
  * database (retry later, nothing was stored), with `extensions.storage` saying why.
  */
-const STORAGE_MESSAGES: Record<StorageFault, string> = {
+export const STORAGE_MESSAGES: Record<StorageFault, string> = {
   full: "The server's disk is full: nothing was stored. Try again once space is freed",
   'read-only': 'The server cannot write its data directory (read-only): nothing was stored. Try again later',
   'io-error': 'The server cannot write its data directory (I/O error): nothing was stored. Try again later',
