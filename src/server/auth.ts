@@ -6,8 +6,8 @@
  * working across a server restart).
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { forbidden, unauthenticated } from '../errors.js';
 import { parse, schemas } from '../services/validate.js';
@@ -21,6 +21,29 @@ export interface Authenticated {
 
 /** Verified tokens remembered (most recent first out of a Map used as an LRU). */
 const VERIFIED_CACHE_SIZE = 5000;
+
+/**
+ * Write a small file so that a crash or power loss leaves it whole or absent, never empty: a
+ * temporary file, fsynced, renamed over the name, and the directory fsynced for the rename.
+ */
+function writeDurably(file: string, text: string): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  const fd = openSync(temp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(temp, file);
+  const dir = openSync(dirname(file), 'r');
+  try {
+    fsyncSync(dir);
+  } finally {
+    closeSync(dir);
+  }
+}
 
 export class Auth {
   private readonly key: Uint8Array;
@@ -49,9 +72,10 @@ export class Auth {
   }): Auth {
     if (config.jwtSecret) return new Auth(config.jwtSecret, false, config.devTokenTtlSeconds);
     const file = join(config.dataDir, 'dev-jwt-secret');
-    if (!existsSync(file)) {
-      mkdirSync(config.dataDir, { recursive: true });
-      writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
+    // An empty key file is what a power loss or a failing disk leaves of a key written just before
+    // (tests/reliability/disk-error.test.ts): the tokens it signed are gone with it, make a new one.
+    if (!existsSync(file) || readFileSync(file, 'utf8').trim() === '') {
+      writeDurably(file, randomBytes(32).toString('base64url'));
     }
     return new Auth(readFileSync(file, 'utf8').trim(), config.devSignIn, config.devTokenTtlSeconds);
   }

@@ -6,7 +6,7 @@
  * (PostgreSQL with several writers needs more care; see docs/design.md.)
  */
 import Database from 'better-sqlite3';
-import { accessSync, constants, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
@@ -88,9 +88,9 @@ function isUniqueViolation(error: unknown): boolean {
  * A write refused by the data directory rather than by the data: no space, a read-only file or
  * directory, failing I/O (SQLite's codes, and the file system's from mkdir). A file system that
  * went read-only under an open database (ext4 `errors=remount-ro`) reaches SQLite as EROFS on
- * write, which it reports as SQLITE_IOERR_WRITE: an I/O error asks the directory itself.
+ * write, which it reports as SQLITE_IOERR_WRITE: an I/O error asks the file itself.
  */
-function storageFault(error: unknown, dir: string | null): StorageFaultError | null {
+function storageFault(error: unknown, file: string | null): StorageFaultError | null {
   if (error instanceof StorageFaultError) return error;
   const code = (error as { code?: unknown } | null)?.code;
   if (typeof code !== 'string') return null;
@@ -98,16 +98,21 @@ function storageFault(error: unknown, dir: string | null): StorageFaultError | n
   if (code.startsWith('SQLITE_READONLY') || ['SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'EROFS'].includes(code)) {
     return new StorageFaultError('read-only', error);
   }
-  if (code.startsWith('SQLITE_IOERR')) return new StorageFaultError(dir && !writable(dir) ? 'read-only' : 'io-error', error);
+  if (code.startsWith('SQLITE_IOERR')) return new StorageFaultError(file && readOnly(file) ? 'read-only' : 'io-error', error);
   return null;
 }
 
-function writable(dir: string): boolean {
+/**
+ * Whether the file system refuses to open the file for writing. Opening (without creating or
+ * changing anything) is the question to ask: `access(W_OK)` says yes on an ext4 that went
+ * read-only after an error (it stays mounted "rw", flagged emergency_ro), `open` says EROFS.
+ */
+function readOnly(file: string): boolean {
   try {
-    accessSync(dir, constants.W_OK);
-    return true;
-  } catch {
-    return false; // EROFS / EACCES: the answer asked for, not an error to report
+    closeSync(openSync(file, 'r+'));
+    return false;
+  } catch (error) {
+    return ['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
   }
 }
 
@@ -122,8 +127,8 @@ const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`
 export class SqliteStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmt;
-  /** The data directory (null in memory), asked when SQLite reports an I/O error. */
-  private readonly dir: string | null;
+  /** The database file (null in memory), asked when SQLite reports an I/O error. */
+  private readonly file: string | null;
   /** Why the last write was refused, until a write succeeds again (for ping and /readyz). */
   private fault: StorageFaultError | null = null;
 
@@ -133,7 +138,7 @@ export class SqliteStore implements EventStore {
    * accepts reads. Throws a `StorageFaultError` saying which, so the server can wait for it.
    */
   static open(options: SqliteStoreOptions): SqliteStore {
-    const dir = options.file === ':memory:' ? null : dirname(options.file);
+    const file = options.file === ':memory:' ? null : options.file;
     let store: SqliteStore | null = null;
     try {
       store = new SqliteStore(options);
@@ -143,13 +148,13 @@ export class SqliteStore implements EventStore {
       // A constructor that threw leaves its handle to the collector (better-sqlite3 closes
       // unreachable databases); one that opened is closed here.
       store?.db.close();
-      throw storageFault(error, dir) ?? error;
+      throw storageFault(error, file) ?? error;
     }
   }
 
   constructor(options: SqliteStoreOptions) {
-    this.dir = options.file === ':memory:' ? null : dirname(options.file);
-    if (this.dir) mkdirSync(this.dir, { recursive: true });
+    this.file = options.file === ':memory:' ? null : options.file;
+    if (this.file) mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(options.file);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
@@ -404,7 +409,7 @@ export class SqliteStore implements EventStore {
               // SQLite may answer a full disk or an I/O error by rolling back the whole
               // transaction, not just the savepoint: the requests after it would then run (and
               // commit) on their own, and still be reported failed. Give up the group instead.
-              if (storageFault(error, this.dir)) throw error;
+              if (storageFault(error, this.file)) throw error;
               outcomes.push({ ok: false, error });
             }
           }
@@ -607,7 +612,7 @@ export class SqliteStore implements EventStore {
 
   /** Reject every request of a group with the storage fault `error` is, if it is one. */
   private refuseAll(batch: { reject: (error: unknown) => void }[], error: unknown): boolean {
-    const fault = storageFault(error, this.dir);
+    const fault = storageFault(error, this.file);
     if (!fault) return false;
     this.fault = fault;
     for (const item of batch) item.reject(fault);
@@ -633,7 +638,7 @@ export class SqliteStore implements EventStore {
       this.probe();
       this.fault = null;
     } catch (error) {
-      const fault = storageFault(error, this.dir);
+      const fault = storageFault(error, this.file);
       if (!fault) throw error;
       this.fault = fault;
       throw fault;

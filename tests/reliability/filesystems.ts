@@ -4,7 +4,7 @@
  * "read-only" is made real by running the server as `nobody` (setpriv) rather than by chmod alone.
  */
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -73,4 +73,81 @@ export function ownDir(dir: string, writable: boolean): void {
   } else {
     run('chmod', [writable ? 'u+w' : 'a-w', dir]);
   }
+}
+
+/**
+ * A file system that turns read-only under the running server, as ext4 does (`errors=remount-ro`)
+ * when it finds an error: a loop-mounted ext4 image whose error is triggered through sysfs. A
+ * remount to read-only would be refused while the database is open for writing (EBUSY); this is
+ * the way a disk really goes read-only under a process.
+ */
+export interface BreakableDisk {
+  dir: string;
+  /** Make the file system fail now: it goes read-only under every open file. */
+  fail(): void;
+  /** What an operator does: unmount, fsck, mount again (the server must have exited). */
+  repair(): void;
+  dispose(): void;
+}
+
+export const canBreakDisk: boolean = (() => {
+  if (!canMount) return false;
+  const image = join(mkdtempSync(join(tmpdir(), 'conveyor-ext4-probe-')), 'image');
+  const dir = mkdtempSync(join(tmpdir(), 'conveyor-ext4-probe-mnt-'));
+  try {
+    run('truncate', ['-s', '8M', image]);
+    run('mkfs.ext4', ['-q', '-F', image]);
+    run('mount', ['-o', 'loop,errors=remount-ro', image, dir]);
+    const trigger = triggerPath(dir);
+    run('umount', [dir]);
+    return trigger !== null;
+  } catch (error) {
+    console.warn(`Read-only-under-load tests skipped: no loop-mounted ext4 here (${(error as Error).message.split('\n')[0]}).`);
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(join(image, '..'), { recursive: true, force: true });
+  }
+})();
+
+function triggerPath(dir: string): string | null {
+  const device = execFileSync('findmnt', ['-n', '-o', 'SOURCE', dir]).toString().trim();
+  const path = `/sys/fs/ext4/${device.replace('/dev/', '')}/trigger_fs_error`;
+  return existsSync(path) ? path : null;
+}
+
+export function mountBreakableDisk(sizeBytes: number): BreakableDisk {
+  const home = mkdtempSync(join(tmpdir(), 'conveyor-ext4-'));
+  const image = join(home, 'image');
+  const dir = join(home, 'mnt');
+  mkdirSync(dir);
+  run('truncate', ['-s', String(sizeBytes), image]);
+  run('mkfs.ext4', ['-q', '-F', image]);
+  const mount = () => run('mount', ['-o', 'loop,errors=remount-ro', image, dir]);
+  mount();
+  return {
+    dir,
+    fail() {
+      writeFileSync(triggerPath(dir)!, 'conveyor reliability test: simulated disk error\n');
+    },
+    repair() {
+      run('umount', [dir]);
+      try {
+        run('e2fsck', ['-fy', image]);
+      } catch (error) {
+        // e2fsck exits 1 when it fixed something: that is the repair working.
+        if ((error as { status?: number }).status !== 1) throw error;
+      }
+      mount();
+    },
+    dispose() {
+      try {
+        run('umount', [dir]);
+      } catch (error) {
+        // Already unmounted by a repair that failed half-way: only the files are left.
+        console.warn(`umount ${dir}: ${(error as Error).message.split('\n')[0]}`);
+      }
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
 }
