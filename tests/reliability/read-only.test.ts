@@ -69,6 +69,10 @@ describe('a data directory the server may not write', () => {
     const refused = await request(server.url, `query { tasks { nodes { id } } }`, {}, token);
     expect(refused).toMatchObject({ kind: 'refused', status: 503, code: 'SERVICE_UNAVAILABLE', extensions: { storage: 'read-only' } });
     expect(refused.kind === 'refused' && refused.message).toMatch(/read-only/);
+    // Alive for a liveness probe (a restart would not help), not ready for a load balancer.
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toMatchObject({ storage: 'read-only' });
     // Through a few retries, still there, still waiting, nothing on disk touched.
     await new Promise((resolve) => setTimeout(resolve, 4500));
     expect(server.child.exitCode).toBeNull();
