@@ -33,6 +33,7 @@ import {
 } from '../machines/index.js';
 import {
   StaleDeadlineError,
+  StoreUnavailableError,
   VersionConflictError,
   type Change,
   type Deadline,
@@ -114,6 +115,8 @@ export interface HostOptions {
 }
 
 const MAX_CONFLICT_RETRIES = 5;
+/** Longest wait between attempts to store an effect's result while the store is unavailable. */
+const MAX_EFFECT_RETRY_MS = 5000;
 
 /** What a batch of ops commits, and the effects to start and stop once it has. */
 interface Plan {
@@ -430,13 +433,24 @@ export class ActorHost {
     const key = effectKey(entityId, effect);
     const controller = new AbortController();
     this.running.set(key, controller);
-    const deliver = (event: EventObject) => {
+    const deliver = (event: EventObject, retryMs = 100) => {
       this.running.delete(key);
       if (this.stopped || controller.signal.aborted) return;
       this.execute(
         [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
         EFFECT_ACTORS[effect.src] ?? effect.src,
       ).catch((error: unknown) => {
+        if (error instanceof StoreUnavailableError) {
+          // The store refused or could not take the commit (a full disk, PostgreSQL away):
+          // nothing was stored, so deliver the result again later rather than leave the actor
+          // waiting for it until a restart. A repeat is harmless: `ifEffect` drops a result for
+          // an effect that is no longer pending.
+          this.options.logger.warn({ err: error, entityId, effect: effect.src, retryMs }, 'effect result not stored yet; retrying');
+          const timer = setTimeout(() => deliver(event, Math.min(retryMs * 2, MAX_EFFECT_RETRY_MS)), retryMs);
+          timer.unref();
+          this.running.set(key, controller); // still ours: stop() aborts it
+          return;
+        }
         this.options.logger.error({ err: error, entityId, effect: effect.src }, 'effect result not applied');
       });
     };

@@ -1,19 +1,24 @@
 /**
  * Embedded `EventStore` on one SQLite file (better-sqlite3, WAL).
  *
- * SQLite has a single writer and better-sqlite3 runs each transaction synchronously, so the
- * AUTOINCREMENT cursor is assigned in commit order: a reader can never see cursor N+1 before N.
- * (PostgreSQL with several writers needs more care; see docs/design.md.)
+ * Two connections: this one reads (and migrates, at open); every write goes to one writer
+ * (sqlite-writes.ts) on a worker thread of its own, so SQLite's half of each commit runs on the
+ * other core while the actors' JavaScript goes on here (write benchmark, issue 6). One writer
+ * commits one transaction after another, so the AUTOINCREMENT cursor is assigned in commit
+ * order: a reader can never see cursor N+1 before N. A commit resolves only after the writer's
+ * COMMIT returned, so every read made after it sees it (WAL gives each read statement the newest
+ * committed snapshot). (PostgreSQL with several writers needs more care; see docs/design.md.)
  */
 import Database from 'better-sqlite3';
-import { closeSync, mkdirSync, openSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
+import { decodeError, encodeChange, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
+import { InlineWriter, ThreadWriter, type Writer } from './sqlite-writer.js';
+import { configure, SqliteWrites, storageFault, type StoredEntity } from './sqlite-writes.js';
 import {
-  StaleDeadlineError,
   StorageFaultError,
-  VersionConflictError,
   type Change,
   type Deadline,
   type EntityRecord,
@@ -36,6 +41,12 @@ export interface SqliteStoreOptions {
    * @default 'NORMAL'
    */
   synchronous?: 'NORMAL' | 'FULL';
+  /**
+   * Where writes run: on a worker thread (a file's default), or on the calling thread (always
+   * for `:memory:`, whose database a second connection could not see).
+   * @default 'thread'
+   */
+  writer?: 'thread' | 'inline';
 }
 
 /**
@@ -76,48 +87,6 @@ function toEvent(row: EventRow): LogEvent {
   };
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return (
-    error instanceof Error &&
-    'code' in error &&
-    (error.code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || error.code === 'SQLITE_CONSTRAINT_UNIQUE')
-  );
-}
-
-/**
- * A write refused by the data directory rather than by the data: no space, a read-only file or
- * directory, failing I/O (SQLite's codes, and the file system's from mkdir). A file system that
- * went read-only under an open database (ext4 `errors=remount-ro`) reaches SQLite as EROFS on
- * write, which it reports as SQLITE_IOERR_WRITE: an I/O error asks the file itself.
- */
-function storageFault(error: unknown, file: string | null): StorageFaultError | null {
-  if (error instanceof StorageFaultError) return error;
-  const code = (error as { code?: unknown } | null)?.code;
-  if (typeof code !== 'string') return null;
-  if (code === 'SQLITE_FULL' || code === 'ENOSPC') return new StorageFaultError('full', error);
-  if (code.startsWith('SQLITE_READONLY') || ['SQLITE_CANTOPEN', 'EACCES', 'EPERM', 'EROFS'].includes(code)) {
-    return new StorageFaultError('read-only', error);
-  }
-  if (code.startsWith('SQLITE_IOERR')) return new StorageFaultError(file && readOnly(file) ? 'read-only' : 'io-error', error);
-  return null;
-}
-
-/**
- * Whether the file system refuses to open the file for writing. Opening (without creating or
- * changing anything) is the question to ask: `access(W_OK)` says yes on an ext4 that went
- * read-only after an error (it stays mounted "rw", flagged emergency_ro), `open` says EROFS.
- */
-function readOnly(file: string): boolean {
-  try {
-    closeSync(openSync(file, 'r+'));
-    return false;
-  } catch (error) {
-    return ['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
-  }
-}
-
-type Outcome = { ok: true; events: LogEvent[] } | { ok: false; error: unknown };
-
 /** Most commit requests one group commit takes; the rest go in the next. */
 const MAX_GROUP = 500;
 
@@ -127,6 +96,7 @@ const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`
 export class SqliteStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmt;
+  private readonly writer: Writer;
   /** The database file (null in memory), asked when SQLite reports an I/O error. */
   private readonly file: string | null;
   /** Why the last write was refused, until a write succeeds again (for ping and /readyz). */
@@ -137,17 +107,17 @@ export class SqliteStore implements EventStore {
    * read-only file opens without complaint (SQLite falls back to reading it) and a full disk
    * accepts reads. Throws a `StorageFaultError` saying which, so the server can wait for it.
    */
-  static open(options: SqliteStoreOptions): SqliteStore {
+  static async open(options: SqliteStoreOptions): Promise<SqliteStore> {
     const file = options.file === ':memory:' ? null : options.file;
     let store: SqliteStore | null = null;
     try {
       store = new SqliteStore(options);
-      store.probe();
+      await store.write({ op: 'probe' });
       return store;
     } catch (error) {
       // A constructor that threw leaves its handle to the collector (better-sqlite3 closes
       // unreachable databases); one that opened is closed here.
-      store?.db.close();
+      await store?.close();
       throw storageFault(error, file) ?? error;
     }
   }
@@ -156,54 +126,16 @@ export class SqliteStore implements EventStore {
     this.file = options.file === ':memory:' ? null : options.file;
     if (this.file) mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(options.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma(`synchronous = ${options.synchronous ?? 'NORMAL'}`);
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
-    // A larger page cache and memory-mapped reads: the log's hot tail and the indexes stay in
-    // memory instead of being re-read for every group commit (measured with bench/lib/write.ts).
-    this.db.pragma('cache_size = -65536');
-    this.db.pragma('mmap_size = 268435456');
-    this.db.pragma('temp_store = MEMORY');
-    this.migrate();
+    const synchronous = options.synchronous ?? 'NORMAL';
+    configure(this.db, synchronous);
+    this.migrate(); // before the writer opens its connection
+    this.writer =
+      this.file && options.writer !== 'inline'
+        ? new ThreadWriter({ file: this.file, synchronous })
+        : new InlineWriter(new SqliteWrites(this.db, this.file));
     const db = this.db;
     this.stmt = {
-      // The write path binds positionally: named parameters cost ~2 µs more per 12-column row
-      // in better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
-      insertEntity: db.prepare(
-        `INSERT INTO entities (id, type, version, state, effects, has_effects, effects_owner)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateEntity: db.prepare(
-        `UPDATE entities SET version = ?, state = ?, effects = ?, has_effects = ?, effects_owner = ?
-         WHERE id = ? AND version = ?`,
-      ),
-      insertEvent: db.prepare(
-        `INSERT INTO events (entity_type, entity_id, version, type, at, actor, payload, org,
-           owner_id, private, prev_status, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertTask: db.prepare(
-        `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
-           view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
-      ),
-      upsertAgent: db.prepare(
-        `INSERT INTO agents (id, org, name, version, view) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
-      ),
-      setDeadline: db.prepare(
-        `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (entity_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event`,
-      ),
-      clearDeadline: db.prepare(`DELETE FROM deadlines WHERE entity_id = ? AND key = ?`),
-      consumeDeadline: db.prepare(
-        `DELETE FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`,
-      ),
       load: db.prepare(`SELECT type, id, version, state, effects FROM entities WHERE id = ?`),
-      version: db.prepare(`SELECT version FROM entities WHERE id = ?`).pluck(),
-      hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       head: db.prepare(`SELECT coalesce(max(cursor), 0) AS head FROM events`),
       readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?`).raw(),
       readEntity: db
@@ -221,25 +153,11 @@ export class SqliteStore implements EventStore {
          WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
       ),
       nextDue: db.prepare(`SELECT min(due_at) AS due FROM deadlines`),
-      // One process owns an SQLite file, so every effect not started by this process is orphaned.
-      claimEffects: db.prepare(
-        `UPDATE entities SET effects_owner = @me
-         WHERE has_effects = 1 AND (effects_owner IS NULL OR effects_owner <> @me)
-         RETURNING type, id, version, state, effects`,
-      ),
-      allocateIssue: db.prepare(
-        `INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`,
-      ),
-      issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`),
       dispatched: db.prepare(`SELECT view FROM tasks WHERE status = 'dispatched' ORDER BY seq LIMIT ?`),
       allAgents: db.prepare(`SELECT view FROM agents`),
       byBranch: db.prepare(`SELECT view FROM tasks WHERE branch = ? ORDER BY seq DESC LIMIT 1`),
       byIssue: db.prepare(`SELECT view FROM tasks WHERE issue_number = ? ORDER BY seq DESC LIMIT 1`),
       delivery: db.prepare(`SELECT outcome FROM webhook_deliveries WHERE id = ?`),
-      recordDelivery: db.prepare(
-        `INSERT INTO webhook_deliveries (id, received_at, outcome) VALUES (?, ?, ?)
-         ON CONFLICT (id) DO NOTHING`,
-      ),
     };
   }
 
@@ -262,171 +180,73 @@ export class SqliteStore implements EventStore {
     }
   }
 
-  /**
-   * Why a request would be refused (version conflict, stale deadline), checked with reads before
-   * anything is written, so a request of the group can be refused without a savepoint.
-   */
-  private refusal(changes: Change[]): Error | null {
-    for (const change of changes) {
-      const version = this.stmt.version.get(change.entityId) as number | undefined;
-      if ((version ?? 0) !== change.expectedVersion) return new VersionConflictError(change.entityId);
-      const consumes = change.consumes;
-      if (consumes && this.stmt.hasDeadline.get(change.entityId, consumes.key, consumes.dueAt) === undefined) {
-        return new StaleDeadlineError(change.entityId, consumes.key);
-      }
-    }
-    return null;
-  }
-
-  /** The same writes, each request in its own savepoint: the slow path (see flush). */
-  private readonly commitTx = (changes: Change[]): LogEvent[] => this.db.transaction(() => this.write(changes))();
-
-  private write(changes: Change[]): LogEvent[] {
-    const out: LogEvent[] = [];
-    const { insertEntity, updateEntity, consumeDeadline, insertEvent, clearDeadline, setDeadline } = this.stmt;
-    for (const change of changes) {
-      const id = change.entityId;
-      const version = change.expectedVersion + change.events.length;
-      const state = JSON.stringify(change.state);
-      const effects = JSON.stringify(change.effects);
-      const hasEffects = change.effects.length > 0 ? 1 : 0;
-      const owner = change.owner ?? null;
-      if (change.expectedVersion === 0) {
-        try {
-          insertEntity.run(id, change.entityType, version, state, effects, hasEffects, owner);
-        } catch (error) {
-          if (isUniqueViolation(error)) throw new VersionConflictError(id);
-          throw error;
-        }
-      } else if (updateEntity.run(version, state, effects, hasEffects, owner, id, change.expectedVersion).changes === 0) {
-        throw new VersionConflictError(id);
-      }
-      if (change.consumes) {
-        const { key, dueAt } = change.consumes;
-        if (consumeDeadline.run(id, key, dueAt).changes === 0) throw new StaleDeadlineError(id, key);
-      }
-      let firstCursor = 0;
-      const viewJson = JSON.stringify(change.view);
-      for (const event of change.events) {
-        const cursor = Number(
-          insertEvent.run(
-            event.entityType,
-            event.entityId,
-            event.version,
-            event.type,
-            event.at,
-            event.actor,
-            event.payload === null ? null : JSON.stringify(event.payload),
-            event.scope.org,
-            event.scope.ownerId,
-            event.scope.private ? 1 : 0,
-            event.prevStatus,
-            // Usually the event's state is the change's view: serialise it once.
-            event.state === change.view ? viewJson : JSON.stringify(event.state),
-          ).lastInsertRowid,
-        );
-        if (firstCursor === 0) firstCursor = cursor;
-        out.push({ ...event, cursor });
-      }
-      this.writeView(change, firstCursor, viewJson);
-      for (const op of change.deadlines) {
-        if (op.op === 'clear') clearDeadline.run(op.entityId, op.key);
-        else {
-          const d = op.deadline;
-          setDeadline.run(d.entityId, d.key, d.entityType, d.dueAt, JSON.stringify(d.event));
-        }
-      }
-    }
-    return out;
-  }
-
-  private writeView(change: Change, firstCursor: number, viewJson: string): void {
-    if (change.entityType === 'task') {
-      const view = change.view as TaskView;
-      this.stmt.upsertTask.run(
-        view.id,
-        firstCursor,
-        view.org,
-        view.creator.id,
-        view.private ? 1 : 0,
-        view.status,
-        view.version,
-        viewJson,
-        view.branch,
-        view.issue?.number ?? null,
-      );
-    } else {
-      const view = change.view as AgentView;
-      this.stmt.upsertAgent.run(view.id, view.org, view.name, view.version, viewJson);
+  /** Run a write on the writer, turning what it threw back into errors (storage faults noted). */
+  private async write(call: Parameters<Writer['call']>[0]): Promise<unknown> {
+    try {
+      return await this.writer.call(call);
+    } catch (error) {
+      const fault = storageFault(error, this.file);
+      if (fault) this.fault = fault;
+      throw fault ?? error;
     }
   }
 
   /**
-   * Group commit: commits requested in the same turn of the event loop share one SQLite
-   * transaction (each in its own savepoint, so one conflict fails only its own request). A WAL
+   * Group commit: commits requested while the writer is busy (or in the same turn of the event
+   * loop) go to it together, in one SQLite transaction (see SqliteWrites.commitGroup). A WAL
    * commit writes every touched page, so batching cuts the bytes written per event several-fold
    * under load, and costs one event-loop turn of latency when idle.
    */
   commit(changes: Change[]): Promise<LogEvent[]> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ changes, resolve, reject });
-      if (this.pending.length === 1) setImmediate(() => this.flush());
+      // Serialised now, on the caller's turn: the writer gets strings and numbers only.
+      this.pending.push({ changes, request: changes.map(encodeChange), resolve, reject });
+      if (!this.flushing && this.pending.length === 1) setImmediate(() => void this.flush());
     });
   }
 
   private pending: {
     changes: Change[];
+    request: WireRequest;
     resolve: (events: LogEvent[]) => void;
     reject: (error: unknown) => void;
   }[] = [];
+  /** A group is with the writer; the next one gathers meanwhile. */
+  private flushing = false;
 
-  private flush(): void {
+  private async flush(): Promise<void> {
+    if (this.flushing || this.pending.length === 0) return;
+    this.flushing = true;
     const batch = this.pending.splice(0, MAX_GROUP);
-    if (this.pending.length > 0) setImmediate(() => this.flush());
-    let outcomes: Outcome[];
     try {
-      // Fast path: refusals are found by reads first, so requests need no savepoints (a
-      // savepoint and its release cost about as much as the writes of a heartbeat).
-      outcomes = this.db.transaction(() =>
-        batch.map((item): Outcome => {
-          const refusal = this.refusal(item.changes);
-          return refusal ? { ok: false, error: refusal } : { ok: true, events: this.write(item.changes) };
-        }),
-      )();
-    } catch (error) {
-      // The disk refused the group (full, read-only): nothing of it is stored, and each request
-      // again on its own would be refused the same way.
-      if (this.refuseAll(batch, error)) return;
-      // Something failed mid-write (a constraint the reads did not foresee): the whole group
-      // rolled back. Again, each request in its own savepoint, so only its own fails.
-      outcomes = [];
+      let result: WireGroupResult;
       try {
-        this.db.transaction(() => {
-          for (const item of batch) {
-            try {
-              outcomes.push({ ok: true, events: this.commitTx(item.changes) }); // a savepoint
-            } catch (error) {
-              // SQLite may answer a full disk or an I/O error by rolling back the whole
-              // transaction, not just the savepoint: the requests after it would then run (and
-              // commit) on their own, and still be reported failed. Give up the group instead.
-              if (storageFault(error, this.file)) throw error;
-              outcomes.push({ ok: false, error });
-            }
-          }
-        })();
+        result = (await this.writer.call({ op: 'commit', requests: batch.map((item) => item.request) })) as WireGroupResult;
       } catch (error) {
-        // The batch itself failed to commit (disk full, read-only file): nothing of it is stored.
-        if (this.refuseAll(batch, error)) return;
+        // The writer itself failed (its thread died): nothing of the group was reported stored.
         for (const item of batch) item.reject(error);
         return;
       }
+      if ('refused' in result) {
+        // The disk refused the group (full, read-only) or it failed as a whole: nothing stored.
+        const error = decodeError(result.refused);
+        if (error instanceof StorageFaultError) this.fault = error;
+        for (const item of batch) item.reject(error);
+        return;
+      }
+      if (this.fault && result.outcomes.some((o) => o.ok)) this.fault = null; // the directory takes writes again
+      batch.forEach((item, i) => {
+        const outcome = result.outcomes[i];
+        if (!outcome.ok) return item.reject(decodeError(outcome.error));
+        const events: LogEvent[] = [];
+        let k = 0;
+        for (const change of item.changes) for (const event of change.events) events.push({ ...event, cursor: outcome.cursors[k++] });
+        item.resolve(events);
+      });
+    } finally {
+      this.flushing = false;
+      if (this.pending.length > 0) void this.flush();
     }
-    if (this.fault && outcomes.some((o) => o.ok)) this.fault = null; // the directory takes writes again
-    batch.forEach((item, i) => {
-      const outcome = outcomes[i];
-      if (outcome.ok) item.resolve(outcome.events);
-      else item.reject(outcome.error);
-    });
   }
 
   async load(entityId: string): Promise<EntityRecord | null> {
@@ -558,7 +378,7 @@ export class SqliteStore implements EventStore {
   }
 
   async dropDeadline(entityId: string, key: string, dueAt: number): Promise<void> {
-    this.stmt.consumeDeadline.run(entityId, key, dueAt);
+    await this.write({ op: 'dropDeadline', entityId, key, dueAt });
   }
 
   async heartbeatInstance(): Promise<void> {
@@ -566,15 +386,7 @@ export class SqliteStore implements EventStore {
   }
 
   async claimOrphanedEffects(instanceId: string): Promise<EntityRecord[]> {
-    return (
-      this.stmt.claimEffects.all({ me: instanceId }) as {
-        type: EntityType;
-        id: string;
-        version: number;
-        state: string;
-        effects: string;
-      }[]
-    ).map(toRecord);
+    return ((await this.write({ op: 'claimOrphanedEffects', instanceId })) as StoredEntity[]).map(toRecord);
   }
 
   async listDispatchedTasks(limit: number): Promise<TaskView[]> {
@@ -600,31 +412,11 @@ export class SqliteStore implements EventStore {
   }
 
   async recordWebhookDelivery(id: string, outcome: string): Promise<void> {
-    this.stmt.recordDelivery.run(id, new Date().toISOString(), outcome);
+    await this.write({ op: 'recordWebhookDelivery', id, at: new Date().toISOString(), outcome });
   }
 
   async allocateIssueNumber(key: string): Promise<number> {
-    return this.db.transaction((): number => {
-      this.stmt.allocateIssue.run(key);
-      return (this.stmt.issueNumber.get(key) as { number: number }).number;
-    })();
-  }
-
-  /** Reject every request of a group with the storage fault `error` is, if it is one. */
-  private refuseAll(batch: { reject: (error: unknown) => void }[], error: unknown): boolean {
-    const fault = storageFault(error, this.file);
-    if (!fault) return false;
-    this.fault = fault;
-    for (const item of batch) item.reject(fault);
-    return true;
-  }
-
-  /** A real committed write that leaves nothing behind: a row into schema_migrations and out. */
-  private probe(): void {
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (0, 'write probe')`).run();
-      this.db.prepare(`DELETE FROM schema_migrations WHERE version = 0`).run();
-    })();
+    return (await this.write({ op: 'allocateIssueNumber', key })) as number;
   }
 
   async ping(): Promise<void> {
@@ -634,31 +426,21 @@ export class SqliteStore implements EventStore {
     }
     // Since a write was refused, only a write can tell that the directory takes them again
     // (SELECT 1 succeeds on a full disk): /readyz turns ready with no mutation needed.
-    try {
-      this.probe();
-      this.fault = null;
-    } catch (error) {
-      const fault = storageFault(error, this.file);
-      if (!fault) throw error;
-      this.fault = fault;
-      throw fault;
-    }
+    await this.write({ op: 'probe' });
+    this.fault = null;
   }
 
+  /** Waits for the writer to finish what it was given, then closes both connections. */
   async close(): Promise<void> {
+    while (this.flushing || this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    await this.writer.close();
     if (this.db.open) this.db.close();
   }
 }
 
-function toRecord(row: {
-  type: EntityType;
-  id: string;
-  version: number;
-  state: string;
-  effects: string;
-}): EntityRecord {
+function toRecord(row: StoredEntity): EntityRecord {
   return {
-    type: row.type,
+    type: row.type as EntityType,
     id: row.id,
     version: row.version,
     state: JSON.parse(row.state) as EntityRecord['state'],

@@ -139,14 +139,12 @@ describe.skipIf(!canMount)('a full data directory', () => {
   }, 60_000);
 
   /*
-   * KNOWN DEFECT, reported to the lead (src/runtime/host.ts is outside this change): the actor
-   * host logs "effect result not applied" and drops an effect's result whose commit the store
-   * refused (StoreUnavailableError: a full disk here, an unreachable PostgreSQL in production);
-   * the effect stays pending and owned by this live instance, so nothing re-runs it before a
-   * restart and the task stays ANALYZING. `it.fails` until the host retries the delivery; then
-   * this must become `it`. (Its set-up steps are the ones the two tests above check.)
+   * An effect's result whose commit the store refused (StoreUnavailableError: a full disk here,
+   * an unreachable PostgreSQL in production) is delivered again, with backoff, until the store
+   * takes it: the task does not stay ANALYZING until a restart. (Its set-up steps are the ones
+   * the two tests above check.)
    */
-  it.fails('applies an effect result that arrived while it was full, once it takes writes again', async () => {
+  it('applies an effect result that arrived while it was full, once it takes writes again', async () => {
     // An analyzer that answers when told to, so an analysis is in flight while the disk fills.
     const held: ServerResponse[] = [];
     const analyzer = await fakeHttp((res) => held.push(res));

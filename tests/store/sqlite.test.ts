@@ -6,6 +6,10 @@ import { SqliteStore } from '../../src/store/sqlite.js';
 import { change, storeContract } from './contract.js';
 
 storeContract('sqlite', async () => new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'store-')), 'db') }));
+// Writes on the calling thread (what `:memory:` databases use) keep the same contract.
+storeContract('sqlite, inline writer', async () =>
+  new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'store-')), 'db'), writer: 'inline' }),
+);
 
 describe('SqliteStore', () => {
   it('keeps everything across reopen (WAL file on disk)', async () => {
