@@ -51,7 +51,7 @@ if (values.help) {
 
 function seconds(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!m) throw new Error(`--duration: "${text}" is not like 90s, 10m or 1h`);
+  if (!m) return NaN; // reported with the usage below
   return Number(m[1]) * { ms: 0.001, s: 1, m: 60, h: 3600 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
 }
 const DURATION_S = seconds(values.duration);
@@ -60,7 +60,7 @@ const LOADERS = Math.max(1, Math.min(SUBSCRIBERS, Number(values.loaders)));
 const SAMPLE_S = Math.max(1, Number(values.sample));
 const MAX_GROWTH = Number(values['max-growth-mb']) * 1024 * 1024;
 if (![DURATION_S, SUBSCRIBERS, LOADERS, SAMPLE_S, MAX_GROWTH].every(Number.isFinite) || DURATION_S < 10) {
-  console.error(`Bad options (the duration must be at least 10 s).\n\n${USAGE}`);
+  console.error(`Bad options: --duration like 90s, 10m or 1h (at least 10 s), numbers elsewhere.\n\n${USAGE}`);
   process.exit(2);
 }
 /** The demo's users, and two who only watch: subscribers are spread over them. */
