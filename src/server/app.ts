@@ -149,6 +149,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     maxPayloadBytes: config.wsMaxPayloadBytes,
     initTimeoutMs: config.wsInitTimeoutMs,
     maxBufferedBytes: config.wsMaxBufferedBytes,
+    maxSubscriptions: config.wsMaxSubscriptions,
   });
 
   const clientDir = overrides.clientDir ?? DEFAULT_CLIENT_DIR;

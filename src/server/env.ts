@@ -29,6 +29,8 @@ const EnvSchema = z.object({
   WS_INIT_TIMEOUT_MS: int(10_000, 100),
   // A live subscriber with more than this queued on its socket is closed with 1013 (slow consumer).
   WS_MAX_BUFFERED_BYTES: int(1_048_576, 16_384),
+  // Operations one WebSocket may run at once; a `subscribe` beyond it gets SUBSCRIPTION_LIMIT_EXCEEDED.
+  WS_MAX_SUBSCRIPTIONS: int(500, 1),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
   DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
@@ -60,6 +62,7 @@ export interface Config {
   wsMaxPayloadBytes: number;
   wsInitTimeoutMs: number;
   wsMaxBufferedBytes: number;
+  wsMaxSubscriptions: number;
   sqliteSynchronous: 'NORMAL' | 'FULL';
   issueBaseUrl: string;
   devTokenTtlSeconds: number;
@@ -145,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
     wsInitTimeoutMs: e.WS_INIT_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    wsMaxSubscriptions: e.WS_MAX_SUBSCRIPTIONS,
     sqliteSynchronous: e.SQLITE_SYNCHRONOUS,
     issueBaseUrl: e.ISSUE_BASE_URL,
     devTokenTtlSeconds: e.DEV_TOKEN_TTL_SECONDS,

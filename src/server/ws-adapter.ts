@@ -18,6 +18,7 @@ import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'grap
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON } from './fanout.js';
+import { finished, receive, type InboxState } from './ws-inbox.js';
 
 /** What graphql-ws hooks find in `ctx.extra`. */
 export interface SocketExtra {
@@ -38,7 +39,9 @@ export interface AdapterOptions {
   logger: Logger;
 }
 
-interface SocketState {
+interface SocketState extends InboxState {
+  /** graphql-ws's message handler for this socket. */
+  handle: ((text: string) => Promise<void>) | null;
   /** Answered the last ping (or has not been pinged yet). */
   alive: boolean;
   /** Close at this time (ms since epoch), e.g. when its token expires. */
@@ -64,9 +67,33 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
       const state = states.get(ctx.extra.socket);
       if (state?.initTimer) clearTimeout(state.initTimer);
       if (state) state.initTimer = null;
+      if (state) state.running = ctx;
       return options.onConnect?.(ctx);
     },
+    // graphql-ws is done with an operation: the inbox may let on what waited for its id.
+    onSubscribe: async (ctx, id, payload) => {
+      const result = await options.onSubscribe?.(ctx, id, payload);
+      if (Array.isArray(result)) settle(ctx.extra.socket, id); // errors end it without onComplete
+      return result;
+    },
+    onComplete: (ctx, id, payload) => {
+      settle(ctx.extra.socket, id);
+      return options.onComplete?.(ctx, id, payload);
+    },
   });
+
+  function settle(socket: WebSocket, id: string): void {
+    const state = states.get(socket);
+    if (state?.finishing) finished(state, id, deliver);
+  }
+
+  /** Hand a message to graphql-ws; it rejects only on a failure of ours (a hook threw). */
+  function deliver(state: SocketState, text: string): void {
+    state.handle?.(text).catch((error: unknown) => {
+      adapter.logger.error({ err: error }, 'graphql-ws message handling failed');
+      state.socket.close(CloseCode.InternalServerError, 'Internal server error');
+    });
+  }
   wss.options.handleProtocols = handleProtocols;
 
   function onPong(this: WebSocket) {
@@ -79,7 +106,17 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
   }
 
   wss.on('connection', (socket: WebSocket) => {
-    const state: SocketState = { alive: true, closeAt: Infinity, closeCode: 0, closeReason: '', initTimer: null };
+    const state: SocketState = {
+      socket,
+      handle: null,
+      running: null,
+      finishing: null,
+      alive: true,
+      closeAt: Infinity,
+      closeCode: 0,
+      closeReason: '',
+      initTimer: null,
+    };
     states.set(socket, state);
     if (adapter.initTimeoutMs > 0) {
       state.initTimer = setTimeout(() => {
@@ -105,14 +142,11 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
             socket.send(data, (error) => (error ? reject(error) : resolve()));
           }),
         close: (code, reason) => socket.close(code, reason),
-        onMessage: (cb) =>
-          socket.on('message', (data: Buffer) => {
-            cb(String(data)).catch((error: unknown) => {
-              // graphql-ws rejects only on a failure of ours (a hook threw): say so, and close.
-              adapter.logger.error({ err: error }, 'graphql-ws message handling failed');
-              socket.close(CloseCode.InternalServerError, 'Internal server error');
-            });
-          }),
+        onMessage: (cb) => {
+          state.handle = cb;
+          // Two protocol rules graphql-ws misses are kept before it sees a message (ws-inbox.ts).
+          socket.on('message', (data: Buffer) => receive(state, String(data), deliver));
+        },
       },
       { socket } as SocketExtra & E,
     );

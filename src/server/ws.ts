@@ -6,17 +6,20 @@
  * - `connection_init` must carry `authorization: "Bearer <jwt>"`; otherwise 4403 Forbidden.
  *   A token that expires while the socket is open closes it with 4403 at that moment.
  * - Messages larger than WS_MAX_PAYLOAD_BYTES close the socket with 1009 (ws `maxPayload`).
+ * - A connection runs at most WS_MAX_SUBSCRIPTIONS operations at once; a `subscribe` beyond that
+ *   gets an `error` message with SUBSCRIPTION_LIMIT_EXCEEDED (see `tooManyOperations`).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CloseCode } from 'graphql-ws';
-import { getOperationAST, type ExecutionArgs, type GraphQLError } from 'graphql';
+import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { FanoutEngine } from './fanout.js';
+import { unstorableError, unstorableInput } from './input-guards.js';
 import { serveGraphqlWs } from './ws-adapter.js';
 import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
 
@@ -32,6 +35,8 @@ export interface WsDeps {
   initTimeoutMs: number;
   /** A socket with more than this queued is closed with 1013 (its peer stopped reading). */
   maxBufferedBytes: number;
+  /** Operations (subscriptions, and queries still running) one connection may have at once. */
+  maxSubscriptions: number;
   /** @default 12000 */
   keepAliveMs?: number;
 }
@@ -58,6 +63,30 @@ export function originAllowed(request: IncomingMessage, allowed: string[]): bool
 /** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
 export const GOING_AWAY = 1001;
 
+/**
+ * Whether a connection already runs `limit` operations besides the one being subscribed.
+ * graphql-ws registers an id (synchronously, before `onSubscribe`) for as long as its operation
+ * runs, so counting its registry is exact even for a burst of frames none of which has started.
+ */
+function overLimit(subscriptions: Record<string, unknown>, limit: number): boolean {
+  let running = 0;
+  for (const _id in subscriptions) if (++running > limit) return true;
+  return false;
+}
+
+/**
+ * The refusal of a `subscribe` beyond the limit: an `error` message for that operation only.
+ * Not a close code: graphql-ws clients hand an operation's error to that subscription's sink and
+ * keep the socket, so the subscriptions already running go on; a close would end them all, and
+ * the client would reconnect and resubscribe the same too-many set, again and again.
+ */
+function tooManyOperations(limit: number): GraphQLError {
+  return new GraphQLError(
+    `This connection already runs ${limit} operations (WS_MAX_SUBSCRIPTIONS): complete one before subscribing again, or use another connection`,
+    { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit } },
+  );
+}
+
 export function attachWebSockets(deps: WsDeps) {
   const wss = new WebSocketServer({
     noServer: true,
@@ -82,6 +111,9 @@ export function attachWebSockets(deps: WsDeps) {
         if (!token) return false;
         try {
           const { viewer, expiresAt } = await deps.auth.verify(token);
+          // Closed while the token was checked: graphql-ws calls onDisconnect only for sockets it
+          // acknowledged, so counting this one would leave it in the gauge for good.
+          if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           ctx.extra.viewer = viewer;
           if (expiresAt !== null) transport.closeAt(ctx.extra.socket, expiresAt, CloseCode.Forbidden, 'Token expired');
         } catch {
@@ -95,6 +127,7 @@ export function attachWebSockets(deps: WsDeps) {
       onSubscribe: async (ctx, id, payload) => {
         const viewer = ctx.extra.viewer;
         if (!viewer) return; // not reachable: graphql-ws only subscribes acknowledged sockets
+        if (overLimit(ctx.subscriptions, deps.maxSubscriptions)) return [tooManyOperations(deps.maxSubscriptions)];
         const initial: WsInitialContext = { wsViewer: viewer };
         const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
           ...initial,
@@ -108,6 +141,13 @@ export function attachWebSockets(deps: WsDeps) {
         }
         const errors = validate(schema, document);
         if (errors.length > 0) return withCodes(errors);
+        // graphql-ws would send its own error for these, without a code: Yoga's, as over HTTP.
+        if (!getOperationAST(document, payload.operationName)) {
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+        }
+        // Grouped subscriptions skip envelop's hooks, where useStorableText checks the other operations.
+        const unstorable = unstorableInput(document, payload.variables);
+        if (unstorable) return [unstorableError(unstorable)];
         const context = await contextFactory();
         if (deps.fanout.serves(document, payload.operationName)) {
           // Grouped: the engine writes this subscription's frames itself (fanout.ts). The

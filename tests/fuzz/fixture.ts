@@ -5,6 +5,7 @@
  */
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { eventually, gqlOk, sleep, startServer, type TestServer } from '../utils/server.js';
+import { RawSocket } from './raw-ws.js';
 
 /** Limits the fuzz must reach through input validation, not through the rate limiter. */
 export const FUZZ_ENV = {
@@ -32,7 +33,43 @@ export const VIEW = `{
   agents { id name status health version currentTaskId }
 }`;
 
-export async function snapshot(f: Pick<Fixture, 'server' | 'tokens'>) {
+export interface Load {
+  /** /healthz: open graphql-ws connections. */
+  connections: number;
+  /**
+   * /healthz: live feed cursors, the server's own readers included (the orchestrator's, and the
+   * fan-out dispatcher's once a grouped subscription has run), so an idle server is not at 0; a
+   * leaked cursor shows here. Compare it with an idle baseline taken when no group exists.
+   */
+  feedSubscriptions: number;
+  fanoutGroups: number;
+  /** /metrics `conveyor_subscriptions`: subscriptions clients hold, on every transport. */
+  clientSubscriptions: number;
+}
+
+export async function load(baseUrl: string): Promise<Load> {
+  const health = (await (await fetch(`${baseUrl}/healthz`)).json()) as { connections: number; subscriptions: number; fanoutGroups: number };
+  const metrics = await (await fetch(`${baseUrl}/metrics`)).text();
+  const gauge = /^conveyor_subscriptions (\S+)$/m.exec(metrics);
+  if (!gauge) throw new Error('no conveyor_subscriptions in /metrics');
+  return { connections: health.connections, feedSubscriptions: health.subscriptions, fanoutGroups: health.fanoutGroups, clientSubscriptions: Number(gauge[1]) };
+}
+
+/** Nothing held for clients, and no more feed cursors than at `idle` (taken with no groups). */
+export function isIdle(now: Load, idle: Load): boolean {
+  return now.connections === 0 && now.clientSubscriptions === 0 && now.fanoutGroups === 0 && now.feedSubscriptions === idle.feedSubscriptions;
+}
+
+/** Wait until the server is idle again (see isIdle); fail with what is still held. */
+export async function waitIdle(baseUrl: string, idle: Load, timeoutMs = 5000): Promise<void> {
+  let last = await load(baseUrl);
+  for (const deadline = Date.now() + timeoutMs; !isIdle(last, idle); last = await load(baseUrl)) {
+    if (Date.now() > deadline) throw new Error(`not idle after ${timeoutMs} ms: ${JSON.stringify(last)} (idle: ${JSON.stringify(idle)})`);
+    await sleep(50);
+  }
+}
+
+export async function snapshot(f: { server: { url: string }; tokens: string[] }) {
   const health = (await (await fetch(`${f.server.url}/healthz`)).json()) as { cursor: number };
   const views = [];
   for (const token of f.tokens) views.push(await gqlOk(f.server, VIEW, {}, token));
@@ -64,5 +101,19 @@ export async function startFixture(env: Record<string, string> = {}): Promise<Fi
   const f: Fixture = { server, token, tokens, taskIds: { dispatched, clarifying, private: hidden }, agentId };
   await eventually(async () => (await gqlOk(server, `query($id: ID!) { task(id: $id) { status } }`, { id: clarifying }, token)).task.status === 'NEEDS_CLARIFICATION');
   await settle(f);
+  await warmFanout(server.url, server.wsUrl, token);
   return f;
+}
+
+/**
+ * Start the fan-out engine's dispatcher (it reads the feed from the first grouped subscription on
+ * and never stops), so that /healthz's feed count is at its idle value before a baseline is taken.
+ */
+export async function warmFanout(baseUrl: string, wsUrl: string, token: string): Promise<void> {
+  const socket = await RawSocket.open(wsUrl);
+  await socket.init(token);
+  socket.sendJson({ id: 'warm', type: 'subscribe', payload: { query: 'subscription { taskUpdated { cursor } }' } });
+  await socket.roundTrip();
+  await socket.close();
+  await eventually(async () => (await load(baseUrl)).fanoutGroups === 0);
 }

@@ -7,6 +7,7 @@
  * - `FUZZ_RUNS=<n>` runs n cases per property with no time limit (a long local run), e.g.
  *   `FUZZ_RUNS=2000 npx vitest run --project fuzz`.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect } from 'vitest';
 
@@ -56,7 +57,11 @@ export async function checkProperty<T>(name: string, property: fc.IAsyncProperty
   );
   if (details.failed) {
     const cause = details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance);
-    throw new Error(`[fuzz] ${name} failed: ${cause}\n${fc.defaultReportMessage(details)}`);
+    // The counterexample as JSON too: the console cuts long ones, and a replay needs all of it.
+    mkdirSync('test-results/fuzz', { recursive: true });
+    const file = `test-results/fuzz/${name.replace(/[^\w.-]+/g, '_')}.json`;
+    writeFileSync(file, JSON.stringify({ seed, path: details.counterexamplePath, counterexample: details.counterexample }, null, 2));
+    throw new Error(`[fuzz] ${name} failed: ${cause}\n(counterexample in ${file})\n${fc.defaultReportMessage(details)}`);
   }
   expect(details.numRuns, `${name}: too few cases ran to prove anything`).toBeGreaterThanOrEqual(
     Math.min(budget.minRuns, numRuns),
