@@ -15,6 +15,7 @@ import type { Services } from '../services/index.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
+import { documentCaches, useCompactValidationErrors } from './document-caches.js';
 import { useNestingLimit, useNotAcceptable, useParamsJsonErrors, useStorableText } from './input-guards.js';
 import type { Metrics } from './metrics.js';
 import { useSseSubscriptions } from './sse.js';
@@ -207,6 +208,8 @@ export function buildYoga(deps: YogaDeps) {
     graphqlEndpoint: '/graphql',
     landingPage: false,
     logging: false,
+    // Bounded by size: Yoga's own caches let anonymous requests pin ~1 GB (document-caches.ts).
+    parserAndValidationCache: documentCaches(),
     cors: corsFor(deps.allowedOrigins ?? []),
     graphiql: {
       title: 'conveyor',
@@ -236,6 +239,7 @@ export function buildYoga(deps: YogaDeps) {
       useNotAcceptable(),
       useNestingLimit(),
       useStorableText(),
+      useCompactValidationErrors(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12, ...reportLimit },
         maxAliases: { n: 20, ...reportLimit },
