@@ -183,7 +183,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
         status: 'ok',
         connections: (await metrics.connections.get()).values[0]?.value ?? 0,
         // Feed cursors, less the groups' shared readers, plus grouped members reading from them.
-        subscriptions: feed.active - fanout.stats.groups + fanout.stats.live,
+        // Feed cursors (the fan-out dispatcher's is nobody's subscription), plus grouped members
+        // served live by the dispatcher (their own cursors are gone once they caught up).
+        subscriptions: feed.active - fanout.stats.dispatchers + fanout.stats.live,
         fanoutGroups: fanout.stats.groups,
         messagesPerSecond: metrics.messagesPerSecond(),
         errors: metrics.errorsTotal,
@@ -236,6 +238,11 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     });
   });
   server.on('upgrade', ws.handleUpgrade);
+  // A connection that sends no complete request head within 10 s is answered 408 and closed
+  // (Node's default is 60 s): idle TCP connections (slowloris, a flood's half-opened sockets)
+  // cannot hold file descriptors for long. Long-lived responses (SSE) are not affected.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
 
   let url = '';
   let started = false;

@@ -59,15 +59,18 @@ export class FanoutEngine {
 
   constructor(private readonly options: FanoutOptions) {}
 
-  /** Groups, members, and members served live by the dispatcher (caught up), for /healthz. */
-  get stats(): { groups: number; members: number; live: number } {
+  /**
+   * Groups, members, members served live by the dispatcher (caught up), and whether the
+   * dispatcher runs (its feed cursor is the engine's, not a subscriber's), for /healthz.
+   */
+  get stats(): { groups: number; members: number; live: number; dispatchers: number } {
     let members = 0;
     let live = 0;
     for (const group of this.groups.values()) {
       members += group.size;
       live += group.liveCount;
     }
-    return { groups: this.groups.size, members, live };
+    return { groups: this.groups.size, members, live, dispatchers: this.dispatcher ? 1 : 0 };
   }
 
   /** Whether the engine serves this operation: a subscription to one grouped field, nothing else. */

@@ -164,7 +164,7 @@ describe('grouped subscriptions that cannot start', () => {
       expect(sub.received).toEqual([]);
       expect(JSON.stringify(sub.errors), JSON.stringify(variables)).toContain(code);
     }
-    expect(s.app.fanout.stats).toEqual({ groups: 0, members: 0, live: 0 });
+    expect(s.app.fanout.stats).toMatchObject({ groups: 0, members: 0, live: 0 });
     // The same socket still subscribes and delivers.
     const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
     const live = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
@@ -221,6 +221,11 @@ describe('slow consumers', () => {
 
     // Resume from the last cursor it saw, as the dashboard and the graphql-ws retry path do.
     const resumed = subscribe<TaskUpdateData>(client(s, ada), TASK_UPDATED, { after: received.at(-1)!.taskUpdated.cursor });
+    // The tasks' analyses go on committing for a while: compare with the log once it is quiet.
+    for (let head = -1; head !== (await s.app.services.store.head()); ) {
+      head = await s.app.services.store.head();
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
     const { events } = await s.app.services.store.readAfter(Number(first), { entityType: 'task', limit: 100_000 });
     await resumed.waitFor(events.length - before, 20_000);
     const all = [...received.map((d) => Number(d.taskUpdated.cursor)), ...cursors(resumed)];
