@@ -43,9 +43,9 @@ export interface FuzzBudget {
  * Check `property` with the fixed (or FUZZ_SEED) seed and the budget (or FUZZ_RUNS), print what
  * ran, and fail with fast-check's report (counterexample, seed and path to replay it).
  * Each property gets its own seed derived from its name, so adding one leaves the others' inputs
- * unchanged.
+ * unchanged. Resolves with the number of cases run.
  */
-export async function checkProperty<T>(name: string, property: fc.IAsyncProperty<T>, budget: FuzzBudget): Promise<void> {
+export async function checkProperty<T>(name: string, property: fc.IAsyncProperty<T>, budget: FuzzBudget): Promise<number> {
   const seed = (FUZZ_SEED ^ hash(name)) | 0;
   const numRuns = FUZZ_RUNS ?? budget.runs;
   const plugins = FUZZ_RUNS === undefined ? [fc.interruptAfterTimeLimit(budget.timeLimitMs)] : [];
@@ -66,7 +66,11 @@ export async function checkProperty<T>(name: string, property: fc.IAsyncProperty
   expect(details.numRuns, `${name}: too few cases ran to prove anything`).toBeGreaterThanOrEqual(
     Math.min(budget.minRuns, numRuns),
   );
+  return details.numRuns;
 }
+
+/** Enough cases ran that every kind of input has surely come up (a short FUZZ_RUNS may not). */
+export const COVERAGE_RUNS = 200;
 
 /** FNV-1a, to derive a per-property seed from its name. */
 function hash(text: string): number {

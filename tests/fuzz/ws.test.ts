@@ -11,7 +11,7 @@ import { eventually, gqlOk } from '../utils/server.js';
 import { badInputArb } from './bad-input.js';
 import { isIdle, load, snapshot, startFixture, waitIdle, type Fixture } from './fixture.js';
 import { RawSocket } from './raw-ws.js';
-import { checkProperty, fuzzTimeout } from './support.js';
+import { checkProperty, COVERAGE_RUNS, fuzzTimeout } from './support.js';
 import { LIVE_QUERIES, sequenceArb, type Token } from './ws-frames.js';
 import { play, type WsTarget } from './ws-play.js';
 
@@ -167,7 +167,7 @@ describe('graphql-ws fuzz', () => {
       const idle = await health();
       expect(isIdle(idle, idle)).toBe(true);
       const endings = new Map<number | 'open', number>();
-      await checkProperty(
+      const runs = await checkProperty(
         'ws: frame sequences',
         fc.asyncProperty(sequenceArb, async (frames) => {
           const end = await play(target, frames);
@@ -177,7 +177,7 @@ describe('graphql-ws fuzz', () => {
       );
       console.info(`[fuzz] ws endings: ${JSON.stringify(Object.fromEntries(endings))}`);
       // Every rule of the protocol was exercised, and sequences that stay valid to the end too.
-      expect([...endings.keys()]).toEqual(
+      if (runs >= COVERAGE_RUNS) expect([...endings.keys()]).toEqual(
         expect.arrayContaining(['open', CloseCode.BadRequest, CloseCode.Unauthorized, CloseCode.Forbidden, CloseCode.SubscriberAlreadyExists, CloseCode.TooManyInitialisationRequests, 1009]),
       );
       expect(await snapshot(f)).toEqual(before);
