@@ -221,7 +221,11 @@ export class SqliteStore implements EventStore {
     try {
       let result: WireGroupResult;
       try {
-        result = (await this.writer.call({ op: 'commit', requests: batch.map((item) => item.request) })) as WireGroupResult;
+        const call = this.writer.call({ op: 'commit', requests: batch.map((item) => item.request) });
+        // Posted (copied) already: let the serialised rows go now rather than after the reply,
+        // so they die young instead of being copied by the collector while the writer works.
+        for (const item of batch) item.request = [];
+        result = (await call) as WireGroupResult;
       } catch (error) {
         // The writer itself failed (its thread died): nothing of the group was reported stored.
         for (const item of batch) item.reject(error);
