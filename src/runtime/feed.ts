@@ -85,6 +85,20 @@ export class Feed {
     return new FeedCursor(this, query);
   }
 
+  /**
+   * Events this process has just committed, in commit order. When they follow the feed's head
+   * directly they go into the ring as they are, instead of being read back from the store after
+   * the doorbell: one store read and JSON parse less per event, and no wait for it between a
+   * commit and its subscribers. Otherwise (another instance's events came between, or a read is
+   * under way) the doorbell's read from the log brings them, as it always did.
+   */
+  committed(events: LogEvent[]): void {
+    if (this.reading || this.stopped || events.length === 0 || events[0].cursor !== this.headCursor + 1) return;
+    for (let i = 1; i < events.length; i++) if (events[i].cursor !== events[i - 1].cursor + 1) return;
+    this.append(events);
+    if (this.target < this.headCursor) this.target = this.headCursor;
+  }
+
   private ring_(cursor: number): void {
     if (cursor <= this.target) return;
     this.target = cursor;

@@ -113,7 +113,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     logger,
     clock: overrides.clock,
     onCommit: (events) => {
-      for (const e of events) metrics.committed.inc({ entity: e.entityType });
+      // Into the feed's ring at once, without reading them back from the log (when they follow
+      // its head: always on SQLite; with other instances writing too, the doorbell's read does).
+      feed.committed(events);
+      let tasks = 0;
+      for (const e of events) if (e.entityType === 'task') tasks++;
+      if (tasks > 0) metrics.committed.inc({ entity: 'task' }, tasks);
+      if (events.length > tasks) metrics.committed.inc({ entity: 'agent' }, events.length - tasks);
       const last = events.at(-1);
       if (last) metrics.logCursor.set(last.cursor);
     },

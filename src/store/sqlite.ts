@@ -1,13 +1,14 @@
 /**
  * Embedded `EventStore` on one SQLite file (better-sqlite3, WAL).
  *
- * Two connections: this one reads (and migrates, at open); every write goes to one writer
- * (sqlite-writes.ts) on a worker thread of its own, so SQLite's half of each commit runs on the
- * other core while the actors' JavaScript goes on here (write benchmark, issue 6). One writer
- * commits one transaction after another, so the AUTOINCREMENT cursor is assigned in commit
- * order: a reader can never see cursor N+1 before N. A commit resolves only after the writer's
- * COMMIT returned, so every read made after it sees it (WAL gives each read statement the newest
- * committed snapshot). (PostgreSQL with several writers needs more care; see docs/design.md.)
+ * Two connections: this thread's reads (and migrates, at open) and writes small groups; a
+ * writer thread's takes big groups (see `writerFor`), so that under a heavy write load SQLite's
+ * half of each commit runs on the other core while the actors' JavaScript goes on here. The two
+ * never write at the same time, so transactions commit one after another and the AUTOINCREMENT
+ * cursor is assigned in commit order: a reader can never see cursor N+1 before N. A commit
+ * resolves only after its COMMIT returned, so every read made after it sees it (WAL gives each
+ * read statement the newest committed snapshot). (PostgreSQL with several writers needs more
+ * care; see docs/design.md.)
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
@@ -16,7 +17,7 @@ import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/in
 import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
 import { decodeError, encodeChange, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
 import { InlineWriter, ThreadWriter, type Writer } from './sqlite-writer.js';
-import { configure, SqliteWrites, storageFault, type StoredEntity } from './sqlite-writes.js';
+import { configure, SqliteWrites, storageFault, type StoredEntity, type WriteCall } from './sqlite-writes.js';
 import {
   StorageFaultError,
   type Change,
@@ -42,11 +43,13 @@ export interface SqliteStoreOptions {
    */
   synchronous?: 'NORMAL' | 'FULL';
   /**
-   * Where writes run: on a worker thread (a file's default), or on the calling thread (always
-   * for `:memory:`, whose database a second connection could not see).
-   * @default 'thread'
+   * Where writes run: `auto` runs small groups on the calling thread and big ones on a worker
+   * thread (see `writerFor`); `thread` sends every write to the worker thread; `inline` runs
+   * every write on the calling thread (always so for `:memory:`, whose database a second
+   * connection could not see).
+   * @default 'auto'
    */
-  writer?: 'thread' | 'inline';
+  writer?: 'auto' | 'thread' | 'inline';
 }
 
 /**
@@ -89,6 +92,8 @@ function toEvent(row: EventRow): LogEvent {
 
 /** Most commit requests one group commit takes; the rest go in the next. */
 const MAX_GROUP = 500;
+/** Groups of at least this many requests go to the writer thread (see `writerFor`). */
+const OFFLOAD_AT = 128;
 
 /** Visibility rule, the one place it is written in SQL: own tasks, and the org's public ones. */
 const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`;
@@ -96,7 +101,14 @@ const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`
 export class SqliteStore implements EventStore {
   private readonly db: Database.Database;
   private readonly stmt;
-  private readonly writer: Writer;
+  /** Writes on this thread's connection: small groups, when the writer thread is idle. */
+  private readonly inline: Writer;
+  /** The writer thread, for big groups (null in memory, or with `writer: 'inline'`). */
+  private readonly thread: Writer | null;
+  /** Calls the writer thread has not answered yet; while any is out, every write goes there. */
+  private threadCalls = 0;
+  /** Groups of at least this many requests go to the thread. */
+  private readonly offloadAt: number;
   /** The database file (null in memory), asked when SQLite reports an I/O error. */
   private readonly file: string | null;
   /** Why the last write was refused, until a write succeeds again (for ping and /readyz). */
@@ -129,10 +141,9 @@ export class SqliteStore implements EventStore {
     const synchronous = options.synchronous ?? 'NORMAL';
     configure(this.db, synchronous);
     this.migrate(); // before the writer opens its connection
-    this.writer =
-      this.file && options.writer !== 'inline'
-        ? new ThreadWriter({ file: this.file, synchronous })
-        : new InlineWriter(new SqliteWrites(this.db, this.file));
+    this.inline = new InlineWriter(new SqliteWrites(this.db, this.file));
+    this.thread = this.file && options.writer !== 'inline' ? new ThreadWriter({ file: this.file, synchronous }) : null;
+    this.offloadAt = options.writer === 'thread' ? 0 : OFFLOAD_AT;
     const db = this.db;
     this.stmt = {
       load: db.prepare(`SELECT type, id, version, state, effects FROM entities WHERE id = ?`),
@@ -180,10 +191,37 @@ export class SqliteStore implements EventStore {
     }
   }
 
-  /** Run a write on the writer, turning what it threw back into errors (storage faults noted). */
-  private async write(call: Parameters<Writer['call']>[0]): Promise<unknown> {
+  /**
+   * Where a write of `size` requests runs. On this thread while groups are small: a commit is
+   * done within the same burst of microtasks, with no message to wait for behind the event
+   * loop's I/O (the latency benchmark at 1,000 transitions/s: p50 4 ms here, 8 ms when every
+   * commit went through the thread). On the writer thread once a group is big, so that SQLite's
+   * half of a heavy write load overlaps the actors' JavaScript on the other core (the write
+   * benchmark: ~15 % more transitions/s than on this thread alone). Never both at once: while the
+   * thread holds calls everything goes to it, so the two connections never wait on each other's
+   * write lock and commits stay in order.
+   */
+  private writerFor(size: number): Writer {
+    if (this.thread && (this.threadCalls > 0 || size >= this.offloadAt)) return this.thread;
+    return this.inline;
+  }
+
+  /** Run a call on a writer, counting the thread's calls until they are answered. */
+  private async run(call: WriteCall, size: number): Promise<unknown> {
+    const writer = this.writerFor(size);
+    if (writer !== this.thread) return writer.call(call);
+    this.threadCalls++;
     try {
-      return await this.writer.call(call);
+      return await writer.call(call);
+    } finally {
+      this.threadCalls--;
+    }
+  }
+
+  /** Run a write, turning what it threw back into errors (storage faults noted). */
+  private async write(call: WriteCall): Promise<unknown> {
+    try {
+      return await this.run(call, 0);
     } catch (error) {
       const fault = storageFault(error, this.file);
       if (fault) this.fault = fault;
@@ -192,16 +230,19 @@ export class SqliteStore implements EventStore {
   }
 
   /**
-   * Group commit: commits requested while the writer is busy (or in the same turn of the event
-   * loop) go to it together, in one SQLite transaction (see SqliteWrites.commitGroup). A WAL
-   * commit writes every touched page, so batching cuts the bytes written per event several-fold
-   * under load, and costs one event-loop turn of latency when idle.
+   * Group commit: commits requested while the writer is busy (or in the same burst of
+   * microtasks) go to it together, in one SQLite transaction (see SqliteWrites.commitGroup). A
+   * WAL commit writes every touched page, so batching cuts the bytes written per event
+   * several-fold under load.
    */
   commit(changes: Change[]): Promise<LogEvent[]> {
     return new Promise((resolve, reject) => {
       // Serialised now, on the caller's turn: the writer gets strings and numbers only.
       this.pending.push({ changes, request: changes.map(encodeChange), resolve, reject });
-      if (!this.flushing && this.pending.length === 1) setImmediate(() => void this.flush());
+      // Commits requested in the same burst of microtasks share a transaction; while one is with
+      // the writer the next group gathers. (A setImmediate here made every commit wait for the
+      // event loop's whole I/O phase: milliseconds under the latency benchmark's HTTP load.)
+      if (!this.flushing && this.pending.length === 1) queueMicrotask(() => void this.flush());
     });
   }
 
@@ -221,7 +262,7 @@ export class SqliteStore implements EventStore {
     try {
       let result: WireGroupResult;
       try {
-        const call = this.writer.call({ op: 'commit', requests: batch.map((item) => item.request) });
+        const call = this.run({ op: 'commit', requests: batch.map((item) => item.request) }, batch.length);
         // Posted (copied) already: let the serialised rows go now rather than after the reply,
         // so they die young instead of being copied by the collector while the writer works.
         for (const item of batch) item.request = [];
@@ -437,7 +478,7 @@ export class SqliteStore implements EventStore {
   /** Waits for the writer to finish what it was given, then closes both connections. */
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
-    await this.writer.close();
+    await this.thread?.close();
     if (this.db.open) this.db.close();
   }
 }
