@@ -19,7 +19,8 @@ export type WireEvent = [
   ownerId: string,
   isPrivate: number,
   prevStatus: string | null,
-  state: string,
+  /** null: the same as the change's view. */
+  state: string | null,
 ];
 
 /** The read-model row: a task's (upsertTask order, seq filled in by the writer) or an agent's. */
@@ -83,8 +84,9 @@ export function encodeChange(change: Change): WireChange {
       event.scope.ownerId,
       event.scope.private ? 1 : 0,
       event.prevStatus,
-      // Usually the event's state is the change's view: serialise it once.
-      event.state === change.view ? viewJson : JSON.stringify(event.state),
+      // Usually the event's state is the change's view: null says "the view's", so the JSON is
+      // serialised once and copied to the writer once.
+      event.state === change.view ? null : JSON.stringify(event.state),
     ]),
     view: encodeView(change, viewJson),
     deadlines: change.deadlines.map((op): WireDeadline =>

@@ -253,12 +253,13 @@ export class SqliteWrites {
         if (consumeDeadline.run(id, key, dueAt).changes === 0) throw new StaleDeadlineError(id, key);
       }
       let firstCursor = 0;
-      for (const event of change.events) {
-        const cursor = Number(insertEvent.run(...event).lastInsertRowid);
+      const view = change.view;
+      const viewJson = view[0] === 'task' ? view[7] : view[5];
+      for (const e of change.events) {
+        const cursor = Number(insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11] ?? viewJson).lastInsertRowid);
         if (firstCursor === 0) firstCursor = cursor;
         cursors.push(cursor);
       }
-      const view = change.view;
       if (view[0] === 'task') {
         const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue] = view;
         this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue);

@@ -283,9 +283,15 @@ export class SqliteStore implements EventStore {
       batch.forEach((item, i) => {
         const outcome = result.outcomes[i];
         if (!outcome.ok) return item.reject(decodeError(outcome.error));
+        // The committed events are the caller's own objects with their cursor added (no copy).
         const events: LogEvent[] = [];
         let k = 0;
-        for (const change of item.changes) for (const event of change.events) events.push({ ...event, cursor: outcome.cursors[k++] });
+        for (const change of item.changes) {
+          for (const event of change.events) {
+            (event as LogEvent).cursor = outcome.cursors[k++];
+            events.push(event as LogEvent);
+          }
+        }
         item.resolve(events);
       });
     } finally {
