@@ -92,6 +92,8 @@ function toEvent(row: EventRow): LogEvent {
 
 /** Most commit requests one group commit takes; the rest go in the next. */
 const MAX_GROUP = 500;
+/** Flushes on a microtask in one turn of the event loop before one waits for the next turn. */
+const MAX_FLUSHES_PER_TURN = 64;
 /** Groups of at least this many requests go to the writer thread (see `writerFor`). */
 const OFFLOAD_AT = 128;
 
@@ -239,12 +241,28 @@ export class SqliteStore implements EventStore {
     return new Promise((resolve, reject) => {
       // Serialised now, on the caller's turn: the writer gets strings and numbers only.
       this.pending.push({ changes, request: changes.map(encodeChange), resolve, reject });
-      // Commits requested in the same burst of microtasks share a transaction; while one is with
-      // the writer the next group gathers. (A setImmediate here made every commit wait for the
-      // event loop's whole I/O phase: milliseconds under the latency benchmark's HTTP load.)
-      if (!this.flushing && this.pending.length === 1) queueMicrotask(() => void this.flush());
+      if (!this.flushing && this.pending.length === 1) this.scheduleFlush();
     });
   }
+
+  /**
+   * Commits requested in the same burst of microtasks share a transaction; while one is with the
+   * writer the next group gathers. The flush runs on a microtask: a setImmediate made every
+   * commit wait for the event loop's whole I/O phase (milliseconds under the latency benchmark's
+   * HTTP load). But a caller that commits in a loop (one commit after another, each on the
+   * inline writer) would then never let the event loop turn: after a run of microtask flushes
+   * within one turn, the next waits for the next turn.
+   */
+  private scheduleFlush(): void {
+    if (this.flushesThisTurn >= MAX_FLUSHES_PER_TURN) {
+      setImmediate(() => void this.flush());
+      return;
+    }
+    if (this.flushesThisTurn++ === 0) setImmediate(() => (this.flushesThisTurn = 0));
+    queueMicrotask(() => void this.flush());
+  }
+
+  private flushesThisTurn = 0;
 
   private pending: {
     changes: Change[];
@@ -296,7 +314,7 @@ export class SqliteStore implements EventStore {
       });
     } finally {
       this.flushing = false;
-      if (this.pending.length > 0) void this.flush();
+      if (this.pending.length > 0) this.scheduleFlush();
     }
   }
 

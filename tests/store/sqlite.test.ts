@@ -30,6 +30,18 @@ describe('SqliteStore', () => {
     await second.close();
   });
 
+  it('lets the event loop turn while a caller commits in a loop (commits run on microtasks)', async () => {
+    const store = new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'store-')), 'db'), writer: 'inline' });
+    let fired = false;
+    setTimeout(() => (fired = true), 20);
+    let version = 0;
+    // Each commit resolves within microtasks; without a turn of the event loop now and then the
+    // timer above would never fire and this loop would never end.
+    while (!fired) await store.commit([change('looping', version++)]);
+    expect(version).toBeGreaterThan(0);
+    await store.close();
+  });
+
   it('moves between its own thread and the writer thread without reordering or losing a commit', async () => {
     const store = new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'store-')), 'db') });
     const resolved: number[] = [];
