@@ -4,23 +4,14 @@
  * a crash of the real process, not a `stop()` of an app in the test's own heap.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 
 /** Compile src/ to dist/ (skipped when dist/ is up to date, see the script). */
 export function buildServer(): void {
   execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+export { freePort } from '../utils/ports.js';
+import { freePort } from '../utils/ports.js';
 
 export interface ServerProcess {
   url: string;
