@@ -20,6 +20,7 @@ import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { FanoutEngine } from './fanout.js';
 import { unstorableError, unstorableInput } from './input-guards.js';
+import { originAllowed } from './csrf.js';
 import { serveGraphqlWs } from './ws-adapter.js';
 import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
 
@@ -48,16 +49,10 @@ interface ConnectionExtra {
   [key: PropertyKey]: unknown;
 }
 
-/** Same-origin, or listed. Requests without Origin come from non-browser clients. */
-export function originAllowed(request: IncomingMessage, allowed: string[]): boolean {
+/** Same-origin, or listed (the rule HTTP's CORS uses too). Requests without Origin come from non-browser clients. */
+export function upgradeOriginAllowed(request: IncomingMessage, allowed: string[]): boolean {
   const origin = request.headers.origin;
-  if (!origin) return true;
-  if (allowed.includes(origin)) return true;
-  try {
-    return new URL(origin).host === request.headers.host;
-  } catch {
-    return false; // an unparsable Origin is never ours
-  }
+  return !origin || originAllowed(origin, request.headers.host ?? null, allowed);
 }
 
 /** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
@@ -204,7 +199,7 @@ export function attachWebSockets(deps: WsDeps) {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (path !== '/graphql') return reject(404, 'Not Found');
-    if (!originAllowed(request, deps.allowedOrigins)) {
+    if (!upgradeOriginAllowed(request, deps.allowedOrigins)) {
       deps.logger.warn({ origin: request.headers.origin }, 'refused WebSocket upgrade from origin');
       return reject(403, 'Forbidden');
     }
