@@ -462,7 +462,7 @@ async function write(): Promise<{ transitionsPerSecond: number; count: number }>
   return JSON.parse(out.trim().split('\n').at(-1)!);
 }
 
-async function resume(): Promise<{ events: number; eventsPerSecond: number }> {
+async function resume(): Promise<{ selection: string; events: number; eventsPerSecond: number }[]> {
   const child = spawn('node', [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET } });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
