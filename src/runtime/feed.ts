@@ -212,11 +212,6 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
     return this.done;
   }
 
-  /** Which events this subscriber reads, without its filter: for a reader shared with others. */
-  get narrowing(): Pick<FeedQuery, 'entityId' | 'entityType'> {
-    return { entityId: this.query.entityId, entityType: this.query.entityType };
-  }
-
   /** The filter this subscriber applies to every event. */
   get filter(): (event: LogEvent) => boolean {
     return this.query.filter ?? (() => true);
