@@ -11,20 +11,14 @@ import { CREATE, CREATE_HUGE, HEARTBEAT, REGISTER, TASK, TIMELINE, allTasks, ok,
 import { canMount, mountSmallDisk, type SmallDisk } from './filesystems.js';
 import { checkLog, isInFlight } from './log-check.js';
 import { buildServer, startServerProcess, type ServerProcess } from './server-process.js';
+import { pollUntil } from '../utils/poll.js';
 
 const ENV = { RATE_LIMIT_MUTATIONS: '1000000', AGENT_STALE_AFTER_MS: '600000', AGENT_CRASH_AFTER_MS: '1200000' };
 const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user, following the system preference.';
 /** Big rows fill the disk in a few hundred commits rather than thousands. */
 const BULKY = `${CLEAR} `.repeat(90);
 
-const eventually = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
+const eventually = pollUntil;
 
 /** Bulky creates until the disk refuses one (the WAL reuses the space it has for a while). */
 async function fillUntilRefused(url: string, token: string, acknowledged: string[]) {

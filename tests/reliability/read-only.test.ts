@@ -13,18 +13,12 @@ import { CREATE, allTasks, ok, readyz, request, signIn } from './client.js';
 import { ownDir, unprivileged } from './filesystems.js';
 import { checkLog } from './log-check.js';
 import { RUNNING, buildServer, startServerProcess, type ServerProcess } from './server-process.js';
+import { pollUntil } from '../utils/poll.js';
 
 const WAITING = /conveyor is waiting: .* (http:\/\/[^\s/]+)\/readyz says why/;
 const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user, following the system preference.';
 
-const eventually = async <T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T> => {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
+const eventually = pollUntil;
 
 /** Each file's bytes, to show nothing was written while waiting. */
 const contents = (dir: string) => Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(join(dir, f)).toString('base64')]));
