@@ -34,7 +34,8 @@ const config: CodegenConfig = {
         enumValues: {
           TaskStatus: upper([...TASK_STATUSES]),
           AgentStatus: upper(['idle', 'busy']),
-          AgentHealth: upper(['healthy', 'stale', 'crashed', 'offline']),
+          AgentHealth: upper(['healthy', 'stuck', 'stale', 'crashed', 'offline']),
+          WaitCode: upper(['no_agent_online', 'all_agents_busy', 'agents_unhealthy']),
         },
         mappers: {
           Task: '../../machines/index.js#TaskView',

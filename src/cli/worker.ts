@@ -87,6 +87,11 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
+interface AgentAssignment {
+  currentTaskId: string | null;
+  lastAssignedAt: string | null;
+}
+
 interface TaskInfo {
   id: string;
   title: string;
@@ -99,9 +104,13 @@ export class Worker {
   private readonly client: ConveyorClient;
   private agentId = '';
   private heartbeat: NodeJS.Timeout | null = null;
-  private current: { taskId: string; abort: AbortController; child?: ChildProcess } | null = null;
+  private current: { key: string; taskId: string; abort: AbortController; child?: ChildProcess } | null = null;
   private stopping = false;
-  /** Tasks this worker already finished: a late update naming one again is not a new job. */
+  /**
+   * Assignments (task and time) this worker already finished: a late update naming one again is
+   * not a new job. Keyed by assignment, not task: a task given back and later assigned to this
+   * agent again is new work.
+   */
   private readonly finished = new Set<string>();
 
   constructor(private readonly options: WorkerOptions) {
@@ -140,11 +149,14 @@ export class Worker {
       },
     });
     ws.subscribe(
-      { query: `subscription($a: ID!) { agentUpdated(agentId: $a) { event agent { currentTaskId } } }`, variables: { a: this.agentId } },
+      {
+        query: `subscription($a: ID!) { agentUpdated(agentId: $a) { event agent { currentTaskId lastAssignedAt } } }`,
+        variables: { a: this.agentId },
+      },
       {
         next: (result) => {
-          const update = (result.data as { agentUpdated?: { agent: { currentTaskId: string | null } } } | null)?.agentUpdated;
-          if (update?.agent.currentTaskId) this.take(update.agent.currentTaskId);
+          const update = (result.data as { agentUpdated?: { agent: AgentAssignment } } | null)?.agentUpdated;
+          if (update) this.follow(update.agent);
         },
         error: (error) => log(`  subscription error: ${JSON.stringify(error)}`),
         complete: () => {},
@@ -173,24 +185,52 @@ export class Worker {
   }
 
   private async checkAssignment(): Promise<void> {
-    const { agent } = await this.client.request<{ agent: { currentTaskId: string | null } | null }>(
-      `query($a: ID!) { agent(id: $a) { currentTaskId } }`,
+    const { agent } = await this.client.request<{ agent: AgentAssignment | null }>(
+      `query($a: ID!) { agent(id: $a) { currentTaskId lastAssignedAt } }`,
       { a: this.agentId },
     );
-    if (agent?.currentTaskId) this.take(agent.currentTaskId);
+    if (agent) this.follow(agent);
   }
 
-  private take(taskId: string): void {
-    if (this.stopping || this.current?.taskId === taskId || this.finished.has(taskId)) return;
+  /** Act on the agent's current assignment: take a new one, drop one the server took back. */
+  private follow(agent: AgentAssignment): void {
+    const key = agent.currentTaskId ? `${agent.currentTaskId}@${agent.lastAssignedAt}` : null;
+    if (this.current && this.current.key !== key) {
+      // Withdrawn by the orchestrator (stuck, held too long) or given to this agent anew.
+      this.options.log(`▸ task ${this.current.taskId} was taken back by the server; stopping work on it`);
+      this.current.abort.abort();
+      this.current.child?.kill('SIGTERM');
+      this.current = null;
+    }
+    if (key && agent.currentTaskId) this.take(agent.currentTaskId, key);
+  }
+
+  private take(taskId: string, key: string): void {
+    if (this.stopping || this.current?.key === key || this.finished.has(key)) return;
     const abort = new AbortController();
-    this.current = { taskId, abort };
+    this.current = { key, taskId, abort };
     this.work(taskId, abort.signal)
-      .catch((error: Error) => {
-        if (!abort.signal.aborted) this.options.log(`  ✗ ${taskId}: ${error.message}`);
+      .catch(async (error: Error) => {
+        if (abort.signal.aborted) return;
+        const holder = await this.client
+          .request<{ agent: AgentAssignment | null }>(`query($a: ID!) { agent(id: $a) { currentTaskId lastAssignedAt } }`, { a: this.agentId })
+          .catch(() => null);
+        if (holder && holder.agent?.currentTaskId !== taskId) {
+          // The task ended or was taken back while we worked (cancelled, requeued): not a failure.
+          this.options.log(`▸ task ${taskId} is no longer ours (${error.message}); moving on`);
+          return;
+        }
+        // Never keep the agent BUSY on a task it cannot work: give it back with the reason, so
+        // the task is requeued (its timeline says why) and this worker takes the next one.
+        const reason = `worker ${this.options.name}: ${error.message}`.slice(0, 500);
+        this.options.log(`  ! task ${taskId}: ${error.message}; releasing it`);
+        await this.client
+          .request(`mutation($t: ID!, $a: ID!, $r: String) { releaseTask(taskId: $t, agentId: $a, reason: $r) { id } }`, { t: taskId, a: this.agentId, r: reason })
+          .catch((releaseError: Error) => this.options.log(`  ! task ${taskId}: could not release it: ${releaseError.message}`));
       })
       .finally(() => {
-        this.finished.add(taskId);
-        if (this.current?.taskId === taskId) this.current = null;
+        this.finished.add(key);
+        if (this.current?.key === key) this.current = null;
       });
   }
 
@@ -200,7 +240,7 @@ export class Worker {
       `query($t: ID!) { task(id: $t) { id title description status issue { number } } }`,
       { t: taskId },
     );
-    if (!task) throw new Error('assigned task is not visible to this worker');
+    if (!task) throw new Error('the assigned task is not readable by this worker');
     const branch = `conveyor/${task.issue ? `issue-${task.issue.number}` : task.id.slice(0, 8)}`;
     log(`▸ assigned: "${task.title}" → branch ${branch}`);
     await this.client.request(

@@ -2,6 +2,11 @@
  * A worker agent as a pure XState v5 machine: two parallel regions, `work` (idle/busy) and
  * `health` (healthy → stale → crashed, driven by missed heartbeats).
  *
+ * While busy, `work` also watches progress: an agent that heartbeats but reports nothing about its
+ * task for `stuckAfterMs` is `stuck` (the orchestrator holds its task), and after as long again
+ * `abandoned` (the orchestrator takes the task back and gives it to another agent). Any report
+ * re-arms the watch. Heartbeats prove the process is alive; reports prove the work moves.
+ *
  * The heartbeat timeouts are ordinary `after` transitions with named delays read from context.
  * The host persists each scheduled `after` as a deadline row, so they survive restarts; a heartbeat
  * re-enters `healthy`, which XState expresses as cancel + re-schedule, and the host mirrors that
@@ -21,11 +26,18 @@ export interface AgentContext {
   lastAssignedAt: string | null;
   /** The last thing it reported doing ("branch conveyor/issue-7", "running the tests"). */
   lastActivity: string | null;
+  /** When it last reported on its task (or got it): the stuck watch counts from here. */
+  lastProgressAt?: string | null;
   staleAfterMs: number;
   crashAfterMs: number;
+  /** Busy without a report this long: stuck; as long again: abandoned. Absent on agents registered before it existed. */
+  stuckAfterMs?: number;
 }
 
-export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' | 'lastAssignedAt' | 'lastActivity'>;
+/** For agents registered before the stuck watch existed (their context has no `stuckAfterMs`). */
+export const DEFAULT_STUCK_AFTER_MS = 600_000;
+
+export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' | 'lastAssignedAt' | 'lastActivity' | 'lastProgressAt'>;
 
 export type AgentCommand =
   | { type: 'HEARTBEAT'; at: string }
@@ -33,10 +45,21 @@ export type AgentCommand =
   | { type: 'ASSIGN'; taskId: string; at: string }
   | { type: 'RELEASE'; taskId: string }
   | { type: 'DEREGISTER' }
-  | { type: 'REPORT'; taskId: string; report: 'coding_started' | 'progress'; message: string; percent: number | null };
+  | {
+      type: 'REPORT';
+      taskId: string;
+      report: 'coding_started' | 'progress';
+      message: string;
+      percent: number | null;
+      /** The branch it codes on (coding_started). */
+      branch?: string;
+      at?: string;
+    };
 
 export type AgentHealth = 'healthy' | 'stale' | 'crashed' | 'offline';
 export type AgentWork = 'idle' | 'busy';
+/** Sub-state of `busy`: the stuck watch. */
+export type AgentBusy = 'working' | 'stuck' | 'abandoned';
 
 export const agentMachine = setup({
   types: {
@@ -47,6 +70,7 @@ export const agentMachine = setup({
   delays: {
     staleAfter: ({ context }) => context.staleAfterMs,
     crashAfter: ({ context }) => context.crashAfterMs - context.staleAfterMs,
+    stuckAfter: ({ context }) => context.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS,
   },
   guards: {
     holdsTask: ({ context, event }) =>
@@ -70,6 +94,7 @@ export const agentMachine = setup({
     currentTaskId: null,
     lastAssignedAt: null,
     lastActivity: null,
+    lastProgressAt: null,
   }),
   states: {
     work: {
@@ -84,22 +109,41 @@ export const agentMachine = setup({
               actions: assign({
                 currentTaskId: ({ event }) => event.taskId,
                 lastAssignedAt: ({ event }) => event.at,
+                lastProgressAt: ({ event }) => event.at,
               }),
             },
           },
         },
         busy: {
+          initial: 'working',
           on: {
-            // Work on its task, recorded on the agent's own timeline too (no state change).
-            // (A targetless transition needs an action, or XState treats it as forbidden.)
+            // Work on its task, recorded on the agent's own timeline too; it re-arms the stuck
+            // watch (re-entering `working` cancels and re-schedules its deadline).
             REPORT: {
               guard: 'holdsTaskReported',
-              actions: assign({ lastActivity: ({ event }) => (event.type === 'REPORT' ? event.message : null) }),
+              target: '.working',
+              reenter: true,
+              actions: assign({
+                lastActivity: ({ event }) => (event.type === 'REPORT' ? event.message : null),
+                lastProgressAt: ({ context, event }) => (event.type === 'REPORT' ? (event.at ?? context.lastProgressAt ?? null) : null),
+              }),
             },
             RELEASE: {
               guard: 'holdsTask',
               target: 'idle',
-              actions: assign({ currentTaskId: null }),
+              actions: assign({ currentTaskId: null, lastProgressAt: null }),
+            },
+          },
+          states: {
+            working: {
+              after: { stuckAfter: 'stuck' },
+            },
+            stuck: {
+              description: 'Alive but silent about its task for too long; its task is held.',
+              after: { stuckAfter: 'abandoned' },
+            },
+            abandoned: {
+              description: 'Silent for twice the stuck time; its task goes back to the queue.',
             },
           },
         },

@@ -7,7 +7,7 @@
  * `ANALYSIS_STARTED`), so the mapping lives here, beside the machines it describes.
  */
 import type { EventObject, SnapshotFrom, StateValue } from 'xstate';
-import type { AgentContext, AgentHealth, AgentMachine, AgentWork } from './agent.js';
+import type { AgentBusy, AgentContext, AgentHealth, AgentMachine, AgentWork } from './agent.js';
 import type { TaskContext, TaskMachine, TaskStatus } from './task.js';
 import { errorMessage } from './task.js';
 
@@ -24,10 +24,11 @@ export interface TaskView extends Omit<TaskContext, 'attempts'> {
   updatedAt: string;
 }
 
-export interface AgentView extends Omit<AgentContext, 'staleAfterMs' | 'crashAfterMs'> {
+export interface AgentView extends Omit<AgentContext, 'staleAfterMs' | 'crashAfterMs' | 'stuckAfterMs'> {
   status: AgentWork;
   stateValue: StateValue;
-  health: AgentHealth;
+  /** `stuck` while it is healthy but its work is stuck or abandoned (see agent.ts). */
+  health: AgentHealth | 'stuck';
   version: number;
   updatedAt: string;
 }
@@ -73,10 +74,11 @@ export function agentView(
   version: number,
   updatedAt: string,
 ): AgentView {
-  const value = snapshot.value as { work: AgentWork; health: AgentHealth };
-  return withFields<AgentView>(snapshot.context, ['staleAfterMs', 'crashAfterMs'], {
-    status: value.work,
-    health: value.health,
+  const value = snapshot.value as { work: AgentWork | { busy: AgentBusy }; health: AgentHealth };
+  const busy = typeof value.work === 'string' ? null : value.work.busy;
+  return withFields<AgentView>(snapshot.context, ['staleAfterMs', 'crashAfterMs', 'stuckAfterMs'], {
+    status: typeof value.work === 'string' ? value.work : 'busy',
+    health: value.health === 'healthy' && busy !== null && busy !== 'working' ? 'stuck' : value.health,
     stateValue: snapshot.value,
     version,
     updatedAt,
@@ -116,7 +118,12 @@ export function describeTaskEvent(
     case 'ANSWER':
       return { type: 'CLARIFICATION_ANSWERED', payload: fields(event, ['answers']) };
     case 'ASSIGN':
-      return { type: 'ASSIGNED', payload: fields(event, ['agentId', 'agentName']) };
+      return {
+        type: 'ASSIGNED',
+        payload: { ...fields(event, ['agentId', 'agentName']), ...(next.context.grant ? { grantedTo: next.context.grant.userId } : {}) },
+      };
+    case 'WAIT':
+      return { type: 'WAITING', payload: fields(event, ['code', 'reason']) };
     case 'START_CODING':
       return { type: 'CODING_STARTED', payload: fields(event, ['agentId', 'branch']) };
     case 'PROGRESS':
@@ -160,7 +167,7 @@ export function describeAgentEvent(
       const report = event as unknown as { report: string };
       return {
         type: report.report === 'coding_started' ? 'CODING_STARTED' : 'PROGRESS',
-        payload: fields(event, ['taskId', 'message', 'percent']),
+        payload: fields(event, ['taskId', 'branch', 'message', 'percent']),
       };
     }
     case 'ASSIGN':
@@ -169,8 +176,13 @@ export function describeAgentEvent(
       return { type: 'TASK_RELEASED', payload: fields(event, ['taskId']) };
     default: {
       if (event.type.startsWith('xstate.after.')) {
-        const health = (next.value as { health: AgentHealth }).health;
-        return { type: health === 'crashed' ? 'CRASHED' : 'WENT_STALE', payload: null };
+        const value = next.value as { work: AgentWork | { busy: AgentBusy }; health: AgentHealth };
+        // Which deadline fired: the stuck watch (work region) or a missed heartbeat (health).
+        if (event.type.includes('.work.busy.')) {
+          const busy = typeof value.work === 'string' ? null : value.work.busy;
+          return { type: busy === 'abandoned' ? 'ABANDONED' : 'STUCK', payload: null };
+        }
+        return { type: value.health === 'crashed' ? 'CRASHED' : 'WENT_STALE', payload: null };
       }
       return { type: event.type, payload: null };
     }

@@ -60,9 +60,32 @@ export interface TaskContext {
   agentId: string | null;
   /** Latest progress an agent reported while coding. */
   progress: { message: string; percent: number | null } | null;
-  /** Why work is paused (its agent went stale), or null. */
+  /** Why work is paused (its agent went stale or stuck), or null. */
   heldReason: string | null;
+  /**
+   * A private task's read grant: while an agent holds it, the user who runs that agent may read
+   * this one task (assignment grants it, release takes it back). Null for public tasks.
+   */
+  grant?: TaskGrant | null;
+  /** Why a queued task is not taken, as the orchestrator last saw it; null when not waiting. */
+  waiting?: TaskWaiting | null;
   attempts: number;
+}
+
+export interface TaskGrant {
+  agentId: string;
+  agentName: string;
+  userId: string;
+}
+
+/** Why a queued task waits. Mirrors the GraphQL enum `WaitCode`. */
+export type WaitCode = 'no_agent_online' | 'all_agents_busy' | 'agents_unhealthy';
+
+export interface TaskWaiting {
+  code: WaitCode;
+  reason: string;
+  /** When it started waiting in the queue. */
+  since: string;
 }
 
 export type TaskInput = Pick<
@@ -92,7 +115,8 @@ export type TaskCommand =
   | { type: 'ANSWER'; answers: string[] }
   | { type: 'CANCEL'; reason?: string }
   | { type: 'RETRY' }
-  | { type: 'ASSIGN'; agentId: string; agentName?: string }
+  | { type: 'ASSIGN'; agentId: string; agentName?: string; agentOwnerId?: string }
+  | { type: 'WAIT'; code: WaitCode; reason: string; since: string }
   | { type: 'START_CODING'; agentId: string; branch: string }
   | { type: 'PROGRESS'; message: string; percent: number | null }
   | { type: 'REQUEUE'; reason: string }
@@ -136,6 +160,7 @@ export const taskMachine = setup({
       event.type === 'START_CODING' && event.agentId === context.agentId,
     hasAgent: ({ context }) => context.agentId !== null,
     isHeld: ({ context }) => context.heldReason !== null,
+    waitChanged: ({ context, event }) => event.type === 'WAIT' && context.waiting?.code !== event.code,
     needsClarification: ({ event }) =>
       event.type === 'xstate.done.actor.analyze' && event.output.verdict === 'clarify',
     answersAllQuestions: ({ context, event }) => {
@@ -163,7 +188,7 @@ export const taskMachine = setup({
         return 'failed';
       },
     }),
-    releaseAgent: assign({ agentId: null, progress: null, heldReason: null }),
+    releaseAgent: assign({ agentId: null, progress: null, heldReason: null, grant: null }),
   },
 }).createMachine({
   id: 'task',
@@ -181,6 +206,8 @@ export const taskMachine = setup({
     agentId: null,
     progress: null,
     heldReason: null,
+    grant: null,
+    waiting: null,
     attempts: 0,
   }),
   states: {
@@ -269,10 +296,30 @@ export const taskMachine = setup({
             },
             queued: {
               description: 'Waiting for an idle, healthy agent of the same org.',
+              entry: assign({ waiting: null }),
               on: {
                 ASSIGN: {
                   target: 'assigned',
-                  actions: assign({ agentId: ({ event }) => event.agentId }),
+                  actions: assign({
+                    agentId: ({ event }) => event.agentId,
+                    // Private hides a task from teammates; it does not make it unworkable.
+                    grant: ({ context, event }) =>
+                      context.private && event.agentOwnerId
+                        ? { agentId: event.agentId, agentName: event.agentName ?? event.agentId, userId: event.agentOwnerId }
+                        : null,
+                    waiting: null,
+                  }),
+                },
+                // The orchestrator says why nobody takes it (only when the reason changes).
+                WAIT: {
+                  guard: 'waitChanged',
+                  actions: assign({
+                    waiting: ({ context, event }) => ({
+                      code: event.code,
+                      reason: event.reason,
+                      since: context.waiting?.since ?? event.since,
+                    }),
+                  }),
                 },
               },
             },
@@ -304,8 +351,11 @@ export const taskMachine = setup({
             },
             PR_OPENED: {
               target: 'pr_open',
+              // The agent's part ends here (it is released in the same transaction): so does a
+              // private task's read grant. `agentId` stays, saying who did the work.
               actions: assign({
                 pr: ({ event }) => ({ number: event.number, url: event.url, title: event.title }),
+                grant: null,
               }),
             },
           },
@@ -333,7 +383,7 @@ export const taskMachine = setup({
         RETRY: {
           target: '#task.active.analyzing',
           // A retry starts the work over; the tracking issue (if any) is kept and reused.
-          actions: assign({ error: null, pr: null, branch: null, agentId: null, progress: null }),
+          actions: assign({ error: null, pr: null, branch: null, agentId: null, progress: null, grant: null }),
         },
         CANCEL: 'cancelled',
       },

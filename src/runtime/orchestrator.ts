@@ -1,6 +1,7 @@
 /**
- * The orchestrator: matches queued tasks with idle, healthy agents, and recovers work from
- * agents that went stale (hold), came back (resume), crashed or stopped (requeue).
+ * The orchestrator: matches queued tasks with idle, healthy agents, says why the others wait,
+ * and recovers work from agents that went stale or stuck (hold), came back (resume), crashed,
+ * stopped or abandoned their task (requeue), or hold a task that no longer has them (release).
  *
  * It decides from the read model (pure `plan*` functions below) and acts only through the actor
  * host, so every step is an ordinary committed transition on both timelines, and the machines'
@@ -10,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { DomainError } from '../errors.js';
-import type { AgentView, TaskView } from '../machines/index.js';
+import type { AgentView, TaskView, WaitCode } from '../machines/index.js';
 import type { EventStore } from '../store/types.js';
 import type { Feed, FeedCursor } from './feed.js';
 import type { ActorHost, Op } from './host.js';
@@ -19,6 +20,8 @@ export interface Assignment {
   taskId: string;
   agentId: string;
   agentName: string;
+  /** The user who runs the agent: a private task grants them read access while it is held. */
+  agentOwnerId: string;
 }
 
 /** Sub-state of a dispatched task: queued, assigned (or openingIssue). */
@@ -45,7 +48,50 @@ export function planAssignments(tasks: TaskView[], agents: AgentView[]): Assignm
     const index = available.findIndex((a) => a.org === task.org);
     if (index < 0) continue;
     const [agent] = available.splice(index, 1);
-    plan.push({ taskId: task.id, agentId: agent.id, agentName: agent.name });
+    plan.push({ taskId: task.id, agentId: agent.id, agentName: agent.name, agentOwnerId: agent.ownerId });
+  }
+  return plan;
+}
+
+export interface Wait {
+  taskId: string;
+  code: WaitCode;
+  reason: string;
+  since: string;
+}
+
+/**
+ * Why each queued task that `assigned` does not cover waits, from its org's agents: none online,
+ * all busy (including those just assigned), or the idle ones unhealthy. Only a changed reason is
+ * planned (the task machine also refuses an unchanged one), so a steady wait costs nothing.
+ */
+export function planWaits(tasks: TaskView[], agents: AgentView[], assigned: Assignment[]): Wait[] {
+  const taken = new Set(assigned.map((a) => a.agentId));
+  const byOrg = new Map<string, { online: number; idle: number; free: number }>();
+  for (const agent of agents) {
+    const org = byOrg.get(agent.org) ?? { online: 0, idle: 0, free: 0 };
+    byOrg.set(agent.org, org);
+    if (agent.health === 'crashed' || agent.health === 'offline') continue;
+    org.online++;
+    if (agent.status !== 'idle' || taken.has(agent.id)) continue;
+    org.idle++;
+    if (agent.health === 'healthy') org.free++;
+  }
+  const plan: Wait[] = [];
+  const assignedTasks = new Set(assigned.map((a) => a.taskId));
+  for (const task of tasks) {
+    if (dispatchedPhase(task) !== 'queued' || assignedTasks.has(task.id)) continue;
+    const org = byOrg.get(task.org) ?? { online: 0, idle: 0, free: 0 };
+    // A free agent left over means the next round assigns it: no reason to record.
+    if (org.free > 0) continue;
+    const [code, reason]: [WaitCode, string] =
+      org.online === 0
+        ? ['no_agent_online', `no agent of ${task.org} is online`]
+        : org.idle === 0
+          ? ['all_agents_busy', `every online agent of ${task.org} is busy`]
+          : ['agents_unhealthy', `the idle agents of ${task.org} are not healthy (stale or stuck)`];
+    if (task.waiting?.code === code) continue;
+    plan.push({ taskId: task.id, code, reason, since: task.waiting?.since ?? task.updatedAt });
   }
   return plan;
 }
@@ -53,9 +99,21 @@ export function planAssignments(tasks: TaskView[], agents: AgentView[]): Assignm
 export type Recovery =
   | { kind: 'requeue'; taskId: string; agentId: string; reason: string }
   | { kind: 'hold'; taskId: string; reason: string }
-  | { kind: 'resume'; taskId: string };
+  | { kind: 'resume'; taskId: string }
+  | { kind: 'release'; taskId: string; agentId: string };
 
-/** What to do about agents that hold a task but are no longer healthy (or are again). */
+/** `abandoned` when the stuck watch gave up on the agent's task (src/machines/agent.ts). */
+function busyPhase(agent: AgentView): string | null {
+  const work = (agent.stateValue as { work?: unknown }).work;
+  return work && typeof work === 'object' ? ((work as { busy?: string }).busy ?? null) : null;
+}
+
+/**
+ * What to do about agents that hold a task but are no longer healthy (or are again), and about
+ * an agent whose task no longer has it (whatever the cause, an agent is never BUSY for a task
+ * that is not its own: it is released). Policy for a stuck agent: its task is held while it is
+ * stuck, and requeued for another agent once it is abandoned (twice `AGENT_STUCK_AFTER_MS`).
+ */
 export function planRecovery(agents: AgentView[], tasks: Map<string, TaskView>): Recovery[] {
   const plan: Recovery[] = [];
   for (const agent of agents) {
@@ -64,9 +122,17 @@ export function planRecovery(agents: AgentView[], tasks: Map<string, TaskView>):
     if (agent.health === 'crashed' || agent.health === 'offline') {
       const why = agent.health === 'crashed' ? 'crashed (no heartbeat)' : 'stopped';
       plan.push({ kind: 'requeue', taskId: agent.currentTaskId, agentId: agent.id, reason: `agent ${agent.name} ${why}` });
-    } else if (agent.health === 'stale' && task && task.heldReason === null && task.agentId === agent.id) {
-      plan.push({ kind: 'hold', taskId: task.id, reason: `agent ${agent.name} went stale (last heartbeat ${agent.lastHeartbeatAt})` });
-    } else if (agent.health === 'healthy' && task && task.heldReason !== null && task.agentId === agent.id) {
+    } else if (!task || task.agentId !== agent.id) {
+      plan.push({ kind: 'release', taskId: agent.currentTaskId, agentId: agent.id });
+    } else if (busyPhase(agent) === 'abandoned') {
+      plan.push({ kind: 'requeue', taskId: task.id, agentId: agent.id, reason: `agent ${agent.name} reported no progress since ${agent.lastProgressAt ?? agent.lastAssignedAt}` });
+    } else if ((agent.health === 'stale' || agent.health === 'stuck') && task.heldReason === null) {
+      const reason =
+        agent.health === 'stale'
+          ? `agent ${agent.name} went stale (last heartbeat ${agent.lastHeartbeatAt})`
+          : `agent ${agent.name} is stuck (no progress since ${agent.lastProgressAt ?? agent.lastAssignedAt})`;
+      plan.push({ kind: 'hold', taskId: task.id, reason });
+    } else if (agent.health === 'healthy' && task.heldReason !== null) {
       plan.push({ kind: 'resume', taskId: task.id });
     }
   }
@@ -117,7 +183,7 @@ export class Orchestrator {
    * 1,000 transitions/s). Only what planning looks at counts as a change.
    */
   private agentChanged(id: string, agent: AgentView): boolean {
-    const signature = `${agent.status}|${agent.health}|${agent.currentTaskId ?? ''}`;
+    const signature = `${busyPhase(agent) ?? agent.status}|${agent.health}|${agent.currentTaskId ?? ''}`;
     if (this.agentSeen.get(id) === signature) return false;
     this.agentSeen.set(id, signature);
     return true;
@@ -155,21 +221,24 @@ export class Orchestrator {
       const task = await store.getTask(agent.currentTaskId!);
       if (task) tasks.set(task.id, task);
     }
-    for (const step of planRecovery(agents, tasks)) await this.apply(this.recoveryOps(step), step.kind);
+    const recovery = planRecovery(agents, tasks);
+    for (const step of recovery) await this.apply(this.recoveryOps(step), step.kind);
 
-    // Without an available agent there is nothing to match: skip reading the queue.
-    const fresh = holding.length > 0 ? await store.listAllAgents() : agents;
-    if (!fresh.some((a) => a.status === 'idle' && a.health === 'healthy')) return;
+    const fresh = recovery.length > 0 ? await store.listAllAgents() : agents;
     const queued = await store.listDispatchedTasks(500);
-    for (const a of planAssignments(queued, fresh)) {
+    const assignments = planAssignments(queued, fresh);
+    for (const a of assignments) {
       const at = new Date((this.options.clock ?? Date.now)()).toISOString();
       await this.apply(
         [
-          { kind: 'send', entityType: 'task', id: a.taskId, event: { type: 'ASSIGN', agentId: a.agentId, agentName: a.agentName } },
+          { kind: 'send', entityType: 'task', id: a.taskId, event: { type: 'ASSIGN', agentId: a.agentId, agentName: a.agentName, agentOwnerId: a.agentOwnerId } },
           { kind: 'send', entityType: 'agent', id: a.agentId, event: { type: 'ASSIGN', taskId: a.taskId, at } },
         ],
         'assign',
       );
+    }
+    for (const w of planWaits(queued, fresh, assignments)) {
+      await this.apply([{ kind: 'send', entityType: 'task', id: w.taskId, event: { type: 'WAIT', code: w.code, reason: w.reason, since: w.since } }], 'wait');
     }
   }
 
@@ -180,6 +249,9 @@ export class Orchestrator {
         { kind: 'send', entityType: 'task', id: step.taskId, event: { type: 'REQUEUE', reason: step.reason }, optional: true },
         { kind: 'send', entityType: 'agent', id: step.agentId, event: { type: 'RELEASE', taskId: step.taskId } },
       ];
+    }
+    if (step.kind === 'release') {
+      return [{ kind: 'send', entityType: 'agent', id: step.agentId, event: { type: 'RELEASE', taskId: step.taskId } }];
     }
     if (step.kind === 'hold') {
       return [{ kind: 'send', entityType: 'task', id: step.taskId, event: { type: 'HOLD', reason: step.reason } }];

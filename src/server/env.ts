@@ -22,6 +22,8 @@ const EnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   AGENT_STALE_AFTER_MS: int(30_000, 100),
   AGENT_CRASH_AFTER_MS: int(90_000, 200),
+  // Busy and heartbeating, but no report on its task this long: STUCK (task held); twice: requeued.
+  AGENT_STUCK_AFTER_MS: int(600_000, 100),
   RATE_LIMIT_MUTATIONS: int(200, 1),
   RATE_LIMIT_WINDOW_MS: int(10_000, 100),
   MAX_BODY_BYTES: int(262_144, 1024),
@@ -56,7 +58,7 @@ export interface Config {
   allowedOrigins: string[];
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   production: boolean;
-  agentTimeouts: { staleAfterMs: number; crashAfterMs: number };
+  agentTimeouts: { staleAfterMs: number; crashAfterMs: number; stuckAfterMs: number };
   rateLimit: { mutations: number; windowMs: number };
   maxBodyBytes: number;
   wsMaxPayloadBytes: number;
@@ -142,7 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     allowedOrigins: origins,
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
-    agentTimeouts: { staleAfterMs: e.AGENT_STALE_AFTER_MS, crashAfterMs: e.AGENT_CRASH_AFTER_MS },
+    agentTimeouts: { staleAfterMs: e.AGENT_STALE_AFTER_MS, crashAfterMs: e.AGENT_CRASH_AFTER_MS, stuckAfterMs: e.AGENT_STUCK_AFTER_MS },
     rateLimit: { mutations: e.RATE_LIMIT_MUTATIONS, windowMs: e.RATE_LIMIT_WINDOW_MS },
     maxBodyBytes: e.MAX_BODY_BYTES,
     wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,

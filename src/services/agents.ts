@@ -15,6 +15,8 @@ export interface AgentTimeouts {
   staleAfterMs: number;
   /** Without a heartbeat for this long (from the last one) an agent is crashed. */
   crashAfterMs: number;
+  /** Busy without a report on its task for this long an agent is stuck. */
+  stuckAfterMs: number;
 }
 
 export class AgentService {

@@ -16,7 +16,7 @@ import { EventStream, LatestPerTick } from './stream.js';
 /** dashboardCounts sends at most one value per this interval. */
 const COUNTS_TICK_MS = 100;
 import { parse, schemas } from './validate.js';
-import { canSeeTask } from './visibility.js';
+import { canReadTask, canSeeTask } from './visibility.js';
 
 export interface TaskFilterInput {
   scope?: 'MINE' | 'ALL' | null;
@@ -74,10 +74,10 @@ export class TaskService {
     return this.mustGet(id);
   }
 
-  /** A task the viewer may see, or NOT_FOUND (an invisible task is reported as missing). */
+  /** A task the viewer may read, or NOT_FOUND (an invisible task is reported as missing). */
   async get(viewer: Viewer, id: string): Promise<TaskView | null> {
     const task = await this.store.getTask(id);
-    if (!task || !canSeeTask(viewer, scopeOf(task))) return null;
+    if (!task || !canReadTask(viewer, task)) return null;
     return task;
   }
 
@@ -131,7 +131,13 @@ export class TaskService {
       throw invalidTransition('Task', taskId, 'dispatched', 'START_CODING (it is not assigned to this agent)');
     }
     return this.send(viewer.name, task, { type: 'START_CODING', agentId, branch: branchName }, [
-      { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'coding_started', message: `branch ${branchName}`, percent: null }, optional: true },
+      {
+        kind: 'send',
+        entityType: 'agent',
+        id: agentId,
+        event: { type: 'REPORT', taskId, report: 'coding_started', message: `branch ${branchName}`, branch: branchName, percent: null, at: new Date().toISOString() },
+        optional: true,
+      },
     ]);
   }
 
@@ -143,7 +149,13 @@ export class TaskService {
     };
     const task = await this.requireWorkedBy(viewer, taskId, agentId);
     return this.send(viewer.name, task, event, [
-      { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'REPORT', taskId, report: 'progress', message: event.message, percent: event.percent }, optional: true },
+      {
+        kind: 'send',
+        entityType: 'agent',
+        id: agentId,
+        event: { type: 'REPORT', taskId, report: 'progress', message: event.message, percent: event.percent, at: new Date().toISOString() },
+        optional: true,
+      },
     ]);
   }
 
@@ -345,8 +357,4 @@ export class TaskService {
     if (!task) throw notFound('Task', id);
     return task;
   }
-}
-
-function scopeOf(task: TaskView) {
-  return { org: task.org, ownerId: task.creator.id, private: task.private };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
-import { agentMachine, describeAgentEvent } from '../../src/machines/index.js';
+import { agentMachine, agentView, describeAgentEvent } from '../../src/machines/index.js';
 
 const input = { id: 'a1', name: 'w1', org: 'acme', ownerId: 'u1', registeredAt: '2026-01-01T00:00:00.000Z', staleAfterMs: 1000, crashAfterMs: 3000 };
 type Actions = { type: string; params?: any }[];
@@ -43,7 +43,7 @@ describe('agent machine (pure transitions)', () => {
   it('takes one task at a time, only while healthy, and releases only the task it holds', () => {
     const [s0] = initialTransition(agentMachine, input) as [AnyMachineSnapshot, Actions];
     const [busy] = send(s0, { type: 'ASSIGN', taskId: 't1', at: '2026-01-01T00:01:00.000Z' });
-    expect(busy.value).toEqual({ work: 'busy', health: 'healthy' });
+    expect(busy.value).toEqual({ work: { busy: 'working' }, health: 'healthy' });
     expect(busy.context.lastAssignedAt).toBe('2026-01-01T00:01:00.000Z');
     expect(busy.can({ type: 'ASSIGN', taskId: 't2' })).toBe(false);
     expect(busy.can({ type: 'RELEASE', taskId: 't2' })).toBe(false);
@@ -60,5 +60,44 @@ describe('agent machine (pure transitions)', () => {
     expect(actions.some((a) => a.type === 'xstate.cancel')).toBe(true); // no stale deadline left
     expect(offline.can({ type: 'HEARTBEAT', at: 'x' })).toBe(false);
     expect(send(offline, { type: 'REGISTER', at: 'y' })[0].value).toEqual({ work: 'idle', health: 'healthy' });
+  });
+
+  it('the stuck watch: busy without a report for stuckAfterMs is stuck, then abandoned; a report re-arms it', () => {
+    const watched = { ...input, stuckAfterMs: 5000 };
+    const [s0] = initialTransition(agentMachine, watched) as [AnyMachineSnapshot, Actions];
+    const [busy, a1] = send(s0, { type: 'ASSIGN', taskId: 't1', at: '2026-01-01T00:01:00.000Z' });
+    const watch = a1.find((a) => a.type === 'xstate.raise' && a.params.delay === 5000)!;
+    expect(watch, 'ASSIGN arms the stuck watch').toBeDefined();
+    expect(busy.context.lastProgressAt).toBe('2026-01-01T00:01:00.000Z');
+
+    // A report cancels and re-schedules it (re-entering `working`), and records the time.
+    const report = { type: 'REPORT', taskId: 't1', report: 'progress', message: 'tests', percent: 50, at: '2026-01-01T00:01:03.000Z' };
+    const [reported, a2] = send(busy, report);
+    expect(a2.map((a) => a.type)).toEqual(['xstate.cancel', 'xstate.raise']);
+    expect(reported.context.lastProgressAt).toBe('2026-01-01T00:01:03.000Z');
+    expect(send(busy, { ...report, taskId: 't2' })[1]).toEqual([]); // not its task: nothing
+
+    const [stuck, a3] = send(reported, watch.params.event);
+    expect(stuck.value).toEqual({ work: { busy: 'stuck' }, health: 'healthy' });
+    expect(agentView(stuck as never, 3, 'now').health).toBe('stuck');
+    expect(describeAgentEvent(watch.params.event, stuck as never).type).toBe('STUCK');
+    const giveUp = a3.find((a) => a.type === 'xstate.raise')!;
+    const [abandoned] = send(stuck, giveUp.params.event);
+    expect(abandoned.value).toEqual({ work: { busy: 'abandoned' }, health: 'healthy' });
+    expect(describeAgentEvent(giveUp.params.event, abandoned as never).type).toBe('ABANDONED');
+    expect(agentView(abandoned as never, 4, 'now')).toMatchObject({ status: 'busy', health: 'stuck' });
+
+    // A report brings a stuck agent back to working; releasing its task makes it idle.
+    expect(send(stuck, report)[0].value).toEqual({ work: { busy: 'working' }, health: 'healthy' });
+    const [idle, a4] = send(abandoned, { type: 'RELEASE', taskId: 't1' });
+    expect(idle.value).toEqual({ work: 'idle', health: 'healthy' });
+    expect(idle.context.lastProgressAt).toBeNull();
+    expect(a4.some((a) => a.type === 'xstate.raise' && a.params.delay === 5000)).toBe(false);
+  });
+
+  it('a stale agent that is also silent shows as stale (health wins over the stuck watch)', () => {
+    const [s0] = initialTransition(agentMachine, input) as [AnyMachineSnapshot, Actions];
+    const state = agentMachine.resolveState({ value: { work: { busy: 'stuck' }, health: 'stale' }, context: s0.context } as never);
+    expect(agentView(state as never, 1, 'now').health).toBe('stale');
   });
 });

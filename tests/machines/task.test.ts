@@ -151,4 +151,42 @@ describe('task machine (pure transitions)', () => {
     expect(actions.some((a) => a.type === 'xstate.stopChild')).toBe(true);
     expect(cancelled.can({ type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } } as never)).toBe(false);
   });
+
+  it('a private task grants its agent\'s user read access while the agent holds it, and takes it back', () => {
+    const queued = (ctx: object) =>
+      taskMachine.resolveState({ value: { active: { dispatched: 'queued' } }, context: { ...start()[0].context, ...ctx } } as never) as AnyMachineSnapshot;
+    const assign = { type: 'ASSIGN', agentId: 'a1', agentName: 'bot-1', agentOwnerId: 'u9' };
+    const [held] = send(queued({ private: true }), assign);
+    expect(held.context.grant).toEqual({ agentId: 'a1', agentName: 'bot-1', userId: 'u9' });
+    expect(describeTaskEvent(assign, held as never).payload).toEqual({ agentId: 'a1', agentName: 'bot-1', grantedTo: 'u9' });
+    expect(send(queued({ private: false }), assign)[0].context.grant).toBeNull(); // public: nothing to grant
+
+    const [requeued] = send(held, { type: 'REQUEUE', reason: 'agent bot-1 stopped' });
+    expect(requeued.context.grant).toBeNull();
+    const [coding] = send(held, { type: 'START_CODING', agentId: 'a1', branch: 'b' });
+    expect(coding.context.grant).not.toBeNull();
+    const [prOpen] = send(coding, { type: 'PR_OPENED', number: 1, url: 'u', title: 't' });
+    expect(prOpen.context).toMatchObject({ grant: null, agentId: 'a1' });
+    expect(send(coding, { type: 'FAIL', error: 'x' })[0].context.grant).toBeNull();
+    expect(send(coding, { type: 'CANCEL' })[0].context.grant).toBeNull();
+  });
+
+  it('a queued task records why it waits, only when the reason changes, and forgets it when assigned', () => {
+    const queued = taskMachine.resolveState({ value: { active: { dispatched: 'queued' } }, context: start()[0].context } as never) as AnyMachineSnapshot;
+    const wait = { type: 'WAIT', code: 'all_agents_busy', reason: 'every online agent of acme is busy', since: '2026-01-01T00:05:00.000Z' };
+    const [waiting] = send(queued, wait);
+    expect(waiting.context.waiting).toEqual({ code: 'all_agents_busy', reason: wait.reason, since: wait.since });
+    expect(describeTaskEvent(wait, waiting as never)).toEqual({ type: 'WAITING', payload: { code: 'all_agents_busy', reason: wait.reason } });
+    expect(waiting.can(wait)).toBe(false); // the same reason again is refused: no event per sweep
+    const [other] = send(waiting, { ...wait, code: 'no_agent_online', since: 'later' });
+    expect(other.context.waiting).toMatchObject({ code: 'no_agent_online', since: wait.since }); // since: first wait
+    const [assigned] = send(other, { type: 'ASSIGN', agentId: 'a1' });
+    expect(assigned.context.waiting).toBeNull();
+    const [back] = send(send(assigned, { type: 'START_CODING', agentId: 'a1', branch: 'b' })[0], { type: 'REQUEUE', reason: 'r' });
+    expect(back.context.waiting).toBeNull();
+    expect(queued.can({ ...wait, type: 'WAIT' })).toBe(true);
+    const coding = send(assigned, { type: 'START_CODING', agentId: 'a1', branch: 'b' })[0];
+    expect(coding.can(wait)).toBe(false); // only a queued task waits
+  });
 });
+

@@ -9,7 +9,9 @@ export type AgentHealth =
   | 'HEALTHY'
   /** Signed off cleanly (worker stopped). */
   | 'OFFLINE'
-  | 'STALE';
+  | 'STALE'
+  /** Heartbeats, but has reported nothing on its task for AGENT_STUCK_AFTER_MS: its task is held, and requeued after as long again. */
+  | 'STUCK';
 
 export type AgentStatus =
   | 'BUSY'

@@ -28,9 +28,13 @@ export type Agent = {
   currentTaskId?: Maybe<Scalars['ID']['output']>;
   health: AgentHealth;
   id: Scalars['ID']['output'];
+  /** The last thing it reported doing. */
+  lastActivity?: Maybe<Scalars['String']['output']>;
   /** When it last got a task (the orchestrator serves the longest-waiting agent first). */
   lastAssignedAt?: Maybe<Scalars['DateTime']['output']>;
   lastHeartbeatAt: Scalars['DateTime']['output'];
+  /** When it last reported on its current task (or got it); null while idle. Drives STUCK. */
+  lastProgressAt?: Maybe<Scalars['DateTime']['output']>;
   name: Scalars['String']['output'];
   org: Scalars['String']['output'];
   registeredAt: Scalars['DateTime']['output'];
@@ -45,7 +49,9 @@ export type AgentHealth =
   | 'healthy'
   /** Signed off cleanly (worker stopped). */
   | 'offline'
-  | 'stale';
+  | 'stale'
+  /** Heartbeats, but has reported nothing on its task for AGENT_STUCK_AFTER_MS: its task is held, and requeued after as long again. */
+  | 'stuck';
 
 export type AgentList = {
   __typename?: 'AgentList';
@@ -381,7 +387,9 @@ export type Task = {
   creator: Creator;
   description?: Maybe<Scalars['String']['output']>;
   error?: Maybe<Scalars['String']['output']>;
-  /** Why work is paused (its agent went stale), or null. */
+  /** Who besides its creator may read this private task right now (null for public tasks and unassigned ones). */
+  grant?: Maybe<TaskGrant>;
+  /** Why work is paused (its agent went stale or is stuck), or null. */
   heldReason?: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   issue?: Maybe<Issue>;
@@ -401,6 +409,8 @@ export type Task = {
   updatedAt: Scalars['DateTime']['output'];
   /** Per-task version: 1 at creation, +1 per committed transition, no gaps. */
   version: Scalars['Int']['output'];
+  /** Why it waits in the queue, while it does (null otherwise). */
+  waiting?: Maybe<TaskWaiting>;
 };
 
 /** What the viewer may do with a task right now, as the task machine decides. */
@@ -426,6 +436,19 @@ export type TaskFilter = {
   creatorId?: InputMaybe<Scalars['ID']['input']>;
   scope?: InputMaybe<TaskScope>;
   status?: InputMaybe<Array<TaskStatus>>;
+};
+
+/**
+ * A private task's read grant: while an agent holds the task, the user who runs that agent may read
+ * this one task (by id, its timeline, and through its agent). Assignment grants it, release takes it
+ * back. The task still never appears in that user's lists, counts or streams.
+ */
+export type TaskGrant = {
+  __typename?: 'TaskGrant';
+  agentId: Scalars['ID']['output'];
+  agentName: Scalars['String']['output'];
+  /** The user who runs the agent. */
+  userId: Scalars['ID']['output'];
 };
 
 export type TaskScope =
@@ -455,6 +478,15 @@ export type TaskUpdate = {
   task: Task;
 };
 
+export type TaskWaiting = {
+  __typename?: 'TaskWaiting';
+  code: WaitCode;
+  /** The same, in words. */
+  reason: Scalars['String']['output'];
+  /** When it started waiting in the queue. */
+  since: Scalars['DateTime']['output'];
+};
+
 export type TimelineEvent = {
   __typename?: 'TimelineEvent';
   actor?: Maybe<Scalars['String']['output']>;
@@ -473,6 +505,15 @@ export type Viewer = {
   name: Scalars['String']['output'];
   org: Scalars['String']['output'];
 };
+
+/** Why a dispatched task waits in the queue instead of being worked. */
+export type WaitCode =
+  /** The org's idle agents are stale or stuck, so none may take work. */
+  | 'agents_unhealthy'
+  /** Every online agent of the org is working on another task. */
+  | 'all_agents_busy'
+  /** No agent of the task's org is online (none registered, or all crashed or signed off). */
+  | 'no_agent_online';
 
 
 
@@ -576,11 +617,14 @@ export type ResolversTypes = {
   TaskAction: TaskAction;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversTypes['Task']> }>;
   TaskFilter: TaskFilter;
+  TaskGrant: ResolverTypeWrapper<TaskGrant>;
   TaskScope: TaskScope;
   TaskStatus: null;
   TaskUpdate: ResolverTypeWrapper<LogEventModel>;
+  TaskWaiting: ResolverTypeWrapper<TaskWaiting>;
   TimelineEvent: ResolverTypeWrapper<LogEventModel>;
   Viewer: ResolverTypeWrapper<ViewerModel>;
+  WaitCode: null;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -611,7 +655,9 @@ export type ResolversParentTypes = {
   Task: TaskViewModel;
   TaskConnection: Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Task']> };
   TaskFilter: TaskFilter;
+  TaskGrant: TaskGrant;
   TaskUpdate: LogEventModel;
+  TaskWaiting: TaskWaiting;
   TimelineEvent: LogEventModel;
   Viewer: ViewerModel;
 };
@@ -621,8 +667,10 @@ export type AgentResolvers<ContextType = GraphQLContext, ParentType extends Reso
   currentTaskId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   health?: Resolver<ResolversTypes['AgentHealth'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  lastActivity?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   lastAssignedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   lastHeartbeatAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastProgressAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   registeredAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
@@ -632,7 +680,7 @@ export type AgentResolvers<ContextType = GraphQLContext, ParentType extends Reso
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
-export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', OFFLINE: 'offline', STALE: 'stale' };
+export type AgentHealthResolvers = { CRASHED: 'crashed', HEALTHY: 'healthy', OFFLINE: 'offline', STALE: 'stale', STUCK: 'stuck' };
 
 export type AgentListResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['AgentList'] = ResolversParentTypes['AgentList']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -762,6 +810,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   creator?: Resolver<ResolversTypes['Creator'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  grant?: Resolver<Maybe<ResolversTypes['TaskGrant']>, ParentType, ContextType>;
   heldReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   issue?: Resolver<Maybe<ResolversTypes['Issue']>, ParentType, ContextType>;
@@ -777,6 +826,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  waiting?: Resolver<Maybe<ResolversTypes['TaskWaiting']>, ParentType, ContextType>;
 };
 
 export type TaskConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = {
@@ -785,12 +835,24 @@ export type TaskConnectionResolvers<ContextType = GraphQLContext, ParentType ext
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
 };
 
+export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskGrant'] = ResolversParentTypes['TaskGrant']> = {
+  agentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
 export type TaskStatusResolvers = { ANALYZING: 'analyzing', CANCELLED: 'cancelled', CODING: 'coding', DISPATCHED: 'dispatched', FAILED: 'failed', MERGED: 'merged', NEEDS_CLARIFICATION: 'needs_clarification', PR_OPEN: 'pr_open', RECEIVED: 'received' };
 
 export type TaskUpdateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskUpdate'] = ResolversParentTypes['TaskUpdate']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   event?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   task?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
+};
+
+export type TaskWaitingResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskWaiting'] = ResolversParentTypes['TaskWaiting']> = {
+  code?: Resolver<ResolversTypes['WaitCode'], ParentType, ContextType>;
+  reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
 };
 
 export type TimelineEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TimelineEvent'] = ResolversParentTypes['TimelineEvent']> = {
@@ -808,6 +870,8 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   org?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
+
+export type WaitCodeResolvers = { AGENTS_UNHEALTHY: 'agents_unhealthy', ALL_AGENTS_BUSY: 'all_agents_busy', NO_AGENT_ONLINE: 'no_agent_online' };
 
 export type Resolvers<ContextType = GraphQLContext> = {
   Agent?: AgentResolvers<ContextType>;
@@ -832,9 +896,12 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
+  TaskGrant?: TaskGrantResolvers<ContextType>;
   TaskStatus?: TaskStatusResolvers;
   TaskUpdate?: TaskUpdateResolvers<ContextType>;
+  TaskWaiting?: TaskWaitingResolvers<ContextType>;
   TimelineEvent?: TimelineEventResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
+  WaitCode?: WaitCodeResolvers;
 };
 

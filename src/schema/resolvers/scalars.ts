@@ -32,5 +32,6 @@ export const scalarResolvers: Resolvers = {
     CANCELLED: 'cancelled',
   },
   AgentStatus: { IDLE: 'idle', BUSY: 'busy' },
-  AgentHealth: { HEALTHY: 'healthy', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
+  AgentHealth: { HEALTHY: 'healthy', STUCK: 'stuck', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
+  WaitCode: { NO_AGENT_ONLINE: 'no_agent_online', ALL_AGENTS_BUSY: 'all_agents_busy', AGENTS_UNHEALTHY: 'agents_unhealthy' },
 };
