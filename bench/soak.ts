@@ -22,14 +22,14 @@ import type { SoakCommand, SoakFinal, SoakStats, SoakSubscriberArgs } from './li
 import { renderSoakSvg, type SoakSample } from './lib/soak-svg.js';
 
 const USAGE = `Usage: npm run soak -- [--duration 10m] [--subscribers 60] [--loaders 2] [--sample 5]
-                      [--every 1500] [--workers 6] [--max-growth-mb 32]
+                      [--every 1500] [--workers 3] [--max-growth-mb 32]
 
   --duration       how long the load runs: 90s, 10m, 1h (a bare number is seconds)
   --subscribers    dashboard-like graphql-ws clients (taskUpdated + dashboardCounts + timeline)
   --loaders        processes the subscribers are spread over
   --sample         seconds between samples
   --every          the demo's interval between new tasks (ms)
-  --workers        the demo's simulated workers
+  --workers        the demo's simulated workers per org
   --max-growth-mb  leak check: allowed growth of heap and of RSS over the second half`;
 
 const { values } = parseArgs({
@@ -39,7 +39,7 @@ const { values } = parseArgs({
     loaders: { type: 'string', default: '2' },
     sample: { type: 'string', default: '5' },
     every: { type: 'string', default: '1500' },
-    workers: { type: 'string', default: '6' },
+    workers: { type: 'string', default: '3' },
     'max-growth-mb': { type: 'string', default: '32' },
     help: { type: 'boolean', short: 'h' },
   },

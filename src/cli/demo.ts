@@ -34,7 +34,11 @@ const USERS = [
   { name: 'Dennis', org: 'globex' },
 ];
 
+const ORGS = ['acme', 'globex'];
+
 const USAGE = `Usage: conveyor demo [--port 4000] [--workers 3] [--every 4000] [--data-dir ./data/demo]
+
+  --workers <n>   simulated workers per org (default 3)
 
 Starts the server with simulated workers, users and GitHub. Open the printed URL and sign in
 with any name in org "acme" or "globex" to watch.`;
@@ -64,6 +68,8 @@ export async function runDemo(argv: string[]): Promise<void> {
       // Demo agents heartbeat every 2 s: declare them stale/crashed sooner than production would.
       AGENT_STALE_AFTER_MS: process.env.AGENT_STALE_AFTER_MS ?? '8000',
       AGENT_CRASH_AFTER_MS: process.env.AGENT_CRASH_AFTER_MS ?? '20000',
+      // Simulated work reports every few seconds: 20 s without a report is stuck here.
+      AGENT_STUCK_AFTER_MS: process.env.AGENT_STUCK_AFTER_MS ?? '20000',
   });
   if (!config.devSignIn) {
     console.error('The demo needs dev sign-in: run it without JWT_SECRET on a loopback HOST.');
@@ -75,8 +81,8 @@ export async function runDemo(argv: string[]): Promise<void> {
   log(`conveyor demo running: ${url}  — sign in as anyone in org "acme" or "globex"`);
 
   const agents: Worker[] = [];
-  for (let i = 0; i < workers; i++) {
-    const org = i % 3 === 2 ? 'globex' : 'acme';
+  for (let i = 0; i < workers * ORGS.length; i++) {
+    const org = ORGS[i % ORGS.length];
     const options = parseWorkerArgs(['--url', url, '--name', `bot-${i + 1}`, '--org', org, '--user', `bot-${i + 1}`, '--heartbeat', '2000', '--work', String(3000 + i * 1500), '--fail-rate', '0.15']);
     const worker = new Worker({ ...options, log: (line) => log(`[bot-${i + 1}] ${line.trim()}`) });
     await worker.start();
