@@ -40,7 +40,8 @@ async function lifecycle(s: TestServer, token: string) {
   const questions: string[] = (await gqlOk(s, TASK, { id }, token)).task.openQuestions;
   const answers = questions.map((_, i) => `Answer ${i + 1}: the login button on the sign-in page`);
   await gqlOk(s, ANSWER, { taskId: id, answers }, token);
-  await eventually(async () => (await gqlOk(s, TASK, { id }, token)).task.issue !== null);
+  // The last automatic step: queued with no agent in the org, the orchestrator records why it waits.
+  await eventually(async () => (await gqlOk(s, TASK, { id }, token)).task.waiting !== null);
   return id;
 }
 
@@ -60,9 +61,9 @@ describe('ordering', () => {
         const t = d.taskUpdated.task;
         byTask.set(t.id, [...(byTask.get(t.id) ?? []), t.version]);
       }
-      return ids.every((id) => (byTask.get(id)?.length ?? 0) >= 6);
+      return ids.every((id) => (byTask.get(id)?.length ?? 0) >= 7);
     });
-    for (const id of ids) expect(byTask.get(id)).toEqual([1, 2, 3, 4, 5, 6]);
+    for (const id of ids) expect(byTask.get(id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     const events = sub.received.filter((d) => d.taskUpdated.task.id === ids[0]).map((d) => d.taskUpdated.event);
     expect(events).toEqual([
       'CREATED',
@@ -71,6 +72,7 @@ describe('ordering', () => {
       'CLARIFICATION_ANSWERED',
       'DISPATCHED',
       'ISSUE_OPENED',
+      'WAITING',
     ]);
   });
 
@@ -79,13 +81,14 @@ describe('ordering', () => {
     const token = await s.token({ name: 'Ada', org: 'acme' });
     const id = await lifecycle(s, token);
     const sub = subscribe<TimelineData>(client(s, token), TIMELINE, { taskId: id });
-    const history = await sub.waitFor(6);
-    expect(history.map((d) => d.timeline.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    const history = await sub.waitFor(7);
+    expect(history.map((d) => d.timeline.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(history[0].timeline).toMatchObject({ type: 'CREATED', actor: 'Ada' });
     expect(history[5].timeline).toMatchObject({ type: 'ISSUE_OPENED', payload: { number: expect.any(Number) } });
+    expect(history[6].timeline).toMatchObject({ type: 'WAITING', actor: 'orchestrator', payload: { code: 'no_agent_online' } });
     await gqlOk(s, CANCEL, { taskId: id }, token);
-    const live = await sub.waitFor(7);
-    expect(live[6].timeline).toMatchObject({ version: 7, type: 'CANCELLED' });
+    const live = await sub.waitFor(8);
+    expect(live[7].timeline).toMatchObject({ version: 8, type: 'CANCELLED' });
   });
 });
 
@@ -132,7 +135,7 @@ describe('resume with `after`', () => {
     const token = await s1.token({ name: 'Ada', org: 'acme' });
     const ws1 = client(s1, token);
     const timeline1 = subscribe<TimelineData>(ws1, TIMELINE, { taskId: await lifecycle(s1, token) });
-    await timeline1.waitFor(6);
+    await timeline1.waitFor(7);
     const taskId = (await gqlOk(s1, `{ tasks(first: 1) { nodes { id } } }`, {}, token)).tasks.nodes[0].id;
     const seen = timeline1.received.at(-1)!.timeline.cursor;
     await s1.stop();
@@ -144,7 +147,7 @@ describe('resume with `after`', () => {
     const resumed = subscribe<TimelineData>(client(s2, token2), TIMELINE, { taskId, after: seen });
     const got = await resumed.waitFor(1);
     await new Promise((r) => setTimeout(r, 200));
-    expect(got.map((d) => d.timeline.version)).toEqual([7]);
+    expect(got.map((d) => d.timeline.version)).toEqual([8]);
     expect(got[0].timeline.type).toBe('CANCELLED');
     expect(Number(got[0].timeline.cursor)).toBeGreaterThan(Number(seen));
 

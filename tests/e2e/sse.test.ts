@@ -194,10 +194,10 @@ describe('GraphQL over SSE', () => {
       const sub = sseSubscribe<Update>(sseClient(amir), `subscription { taskUpdated { cursor event task { id updatedAt } } }`);
       await sub.connected;
       const { id } = await create(alice, 'sse latency');
-      await eventually(() => sub.received.some((d) => d.taskUpdated.event === 'ISSUE_OPENED'));
+      await eventually(() => sub.received.some((d) => d.taskUpdated.event === 'WAITING'));
       await sleep(100);
       const mine = sub.received.map((d, i) => ({ ...d.taskUpdated, arrived: sub.arrivals[i] })).filter((u) => u.task.id === id);
-      expect(mine.map((u) => u.event)).toEqual(['CREATED', 'ANALYSIS_STARTED', 'DISPATCHED', 'ISSUE_OPENED']);
+      expect(mine.map((u) => u.event)).toEqual(['CREATED', 'ANALYSIS_STARTED', 'DISPATCHED', 'ISSUE_OPENED', 'WAITING']);
       for (const update of mine) {
         // updatedAt is the time this version was committed (same machine clock).
         expect(update.arrived - Date.parse(update.task.updatedAt), update.event).toBeLessThan(1000);

@@ -45,12 +45,18 @@ describe('lifecycle through the API', () => {
     task = (await gqlOk(server, TASK, { id: task.id }, token)).task;
     expect(task).toMatchObject({ status: 'DISPATCHED', issue: { number: expect.any(Number), url: expect.stringMatching(/^https:\/\/.*\/issues\/\d+$/) } });
     expect(task.state).toEqual({ active: { dispatched: 'queued' } });
+    // No agent in the org: the task says why it waits, and since when.
+    await eventually(async () => (await gqlOk(server, TASK, { id: task.id }, token)).task.waiting !== null);
+    task = (await gqlOk(server, TASK, { id: task.id }, token)).task;
+    expect(task.waiting).toEqual({ code: 'NO_AGENT_ONLINE', reason: 'no agent of acme is online', since: expect.any(String) });
+    expect(Date.parse(task.waiting.since)).toBeLessThanOrEqual(Date.now());
 
     // A worker registers; the orchestrator assigns the queued task to it.
     const agent = (await gqlOk(server, `mutation { registerAgent(name: "worker-1") { id status health } }`, {}, token)).registerAgent;
     await eventually(async () => (await gqlOk(server, TASK, { id: task.id }, token)).task.assignedAgentId === agent.id);
     task = (await gqlOk(server, TASK, { id: task.id }, token)).task;
     expect(task.state).toEqual({ active: { dispatched: 'assigned' } });
+    expect(task.waiting).toBeNull();
     expect(task.availableActions).toContain('START_CODING');
     const coding = await gqlOk(server, `mutation($t: ID!, $a: ID!) { startCoding(taskId: $t, agentId: $a, branch: "conveyor/dark-mode") { status branch assignedAgent { id status currentTask { id } } } }`, { t: task.id, a: agent.id }, token);
     expect(coding.startCoding).toMatchObject({ status: 'CODING', branch: 'conveyor/dark-mode', assignedAgent: { id: agent.id, status: 'BUSY', currentTask: { id: task.id } } });
@@ -75,11 +81,11 @@ describe('lifecycle through the API', () => {
     await eventually(async () => (await gqlOk(server, TASK, { id: second.id }, token)).task.assignedAgentId === agent.id);
     expect((await gqlOk(server, `query($id: ID!) { agent(id: $id) { status currentTaskId } }`, { id: agent.id }, token)).agent).toEqual({ status: 'BUSY', currentTaskId: second.id });
 
-    await timeline.waitFor(11);
+    await timeline.waitFor(12);
     await new Promise((r) => setTimeout(r, 100)); // room for anything extra to (wrongly) arrive
     expect(timeline.received.map((d) => d.timeline.type)).toEqual([
       'CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED',
-      'ISSUE_OPENED', 'ASSIGNED', 'CODING_STARTED', 'PROGRESS', 'PR_OPENED', 'PR_MERGED',
+      'ISSUE_OPENED', 'WAITING', 'ASSIGNED', 'CODING_STARTED', 'PROGRESS', 'PR_OPENED', 'PR_MERGED',
     ]);
 
     await eventually(() => agents.received.filter((d) => d.agentUpdated.agent.id === agent.id).length >= 6);

@@ -72,9 +72,9 @@ describe('restart', () => {
     await s1.stop(); // crash/restart while the analysis is in flight
 
     const s2 = await start(dataDir); // default analyzer this time
-    await eventually(async () => (await gqlOk(s2, TASK, { id }, token)).task.issue !== null, 5000);
+    await eventually(async () => (await gqlOk(s2, TASK, { id }, token)).task.waiting !== null, 5000);
     const types = (await timelineOf(s2, token, id)).map((e) => e.type);
-    expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'DISPATCHED', 'ISSUE_OPENED']);
+    expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'DISPATCHED', 'ISSUE_OPENED', 'WAITING']);
   });
 
   it('a late effect result for a state the actor has left is dropped', async () => {

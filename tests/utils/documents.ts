@@ -5,6 +5,7 @@ export const TASK_FIELDS = `
   clarifications { questions answers } openQuestions
   issue { number url } branch pullRequest { number url title }
   mergeCommitSha mergedAt error assignedAgentId availableActions
+  heldReason waiting { code reason since } grant { agentId agentName userId }
 `;
 
 export const CREATE_TASK = `mutation Create($input: CreateTaskInput!) { createTask(input: $input) { ${TASK_FIELDS} } }`;

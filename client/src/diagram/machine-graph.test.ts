@@ -274,8 +274,9 @@ describe('toGraph', () => {
 
   it('draws the parallel agent machine as two regions', () => {
     const graph = toGraph(agent);
-    expect(graph.nodes).toHaveLength(8);
-    expect(graph.edges).toHaveLength(12);
+    // work: idle, busy (working → stuck → abandoned); health: four states.
+    expect(graph.nodes).toHaveLength(11);
+    expect(graph.edges).toHaveLength(15);
     const regions = graph.nodes.filter((n) => n.isRegion);
     expect(regions.map((n) => [n.id, n.kind, n.parentId])).toEqual([
       ['agent.work', 'compound', undefined],
@@ -307,6 +308,10 @@ describe('toGraph', () => {
     // The ASSIGN guard is an inline stateIn(), which JSON cannot carry.
     expect(edgesBetween(graph, 'agent.work.idle', 'agent.work.busy')[0]?.guard).toBeUndefined();
     expect(edgesBetween(graph, 'agent.work.busy', 'agent.work.idle')[0]?.guard).toBe('holdsTask');
+    // The stuck watch: deadlines inside busy, and a report re-entering `working` from anywhere in it.
+    expect(edgesBetween(graph, 'agent.work.busy.working', 'agent.work.busy.stuck')[0]?.label).toBe('after stuckAfter');
+    expect(edgesBetween(graph, 'agent.work.busy.stuck', 'agent.work.busy.abandoned')[0]?.label).toBe('after stuckAfter');
+    expect(edgesBetween(graph, 'agent.work.busy', 'agent.work.busy.working')[0]?.eventType).toBe('REPORT');
   });
 
   it('rejects something that is not a machine definition', () => {
