@@ -41,7 +41,8 @@ export type AgentInput = Omit<AgentContext, 'currentTaskId' | 'lastHeartbeatAt' 
 
 export type AgentCommand =
   | { type: 'HEARTBEAT'; at: string }
-  | { type: 'REGISTER'; at: string }
+  /** Registering again also brings the server's current timeouts (they may have changed since). */
+  | { type: 'REGISTER'; at: string; staleAfterMs?: number; crashAfterMs?: number; stuckAfterMs?: number }
   | { type: 'ASSIGN'; taskId: string; at: string }
   | { type: 'RELEASE'; taskId: string }
   | { type: 'DEREGISTER' }
@@ -80,9 +81,18 @@ export const agentMachine = setup({
   },
   actions: {
     recordHeartbeat: assign({
-      lastHeartbeatAt: ({ context, event }) =>
-        event.type === 'HEARTBEAT' || event.type === 'REGISTER' ? event.at : context.lastHeartbeatAt,
+      lastHeartbeatAt: ({ context, event }) => (event.type === 'HEARTBEAT' ? event.at : context.lastHeartbeatAt),
     }),
+    recordRegistration: assign(({ context, event }) =>
+      event.type === 'REGISTER'
+        ? {
+            lastHeartbeatAt: event.at,
+            staleAfterMs: event.staleAfterMs ?? context.staleAfterMs,
+            crashAfterMs: event.crashAfterMs ?? context.crashAfterMs,
+            stuckAfterMs: event.stuckAfterMs ?? context.stuckAfterMs,
+          }
+        : {},
+    ),
   },
 }).createMachine({
   id: 'agent',
@@ -156,7 +166,7 @@ export const agentMachine = setup({
           after: { staleAfter: 'stale' },
           on: {
             HEARTBEAT: { target: 'healthy', reenter: true, actions: 'recordHeartbeat' },
-            REGISTER: { target: 'healthy', reenter: true, actions: 'recordHeartbeat' },
+            REGISTER: { target: 'healthy', reenter: true, actions: 'recordRegistration' },
             DEREGISTER: 'offline',
           },
         },
@@ -164,20 +174,20 @@ export const agentMachine = setup({
           after: { crashAfter: 'crashed' },
           on: {
             HEARTBEAT: { target: 'healthy', actions: 'recordHeartbeat' },
-            REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
+            REGISTER: { target: 'healthy', actions: 'recordRegistration' },
             DEREGISTER: 'offline',
           },
         },
         crashed: {
           description: 'Missed heartbeats for too long; it must register again.',
           on: {
-            REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
+            REGISTER: { target: 'healthy', actions: 'recordRegistration' },
           },
         },
         offline: {
           description: 'Signed off cleanly (worker stopped); registering again brings it back.',
           on: {
-            REGISTER: { target: 'healthy', actions: 'recordHeartbeat' },
+            REGISTER: { target: 'healthy', actions: 'recordRegistration' },
           },
         },
       },

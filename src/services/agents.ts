@@ -37,7 +37,7 @@ export class AgentService {
         throw forbidden(`Agent "${name}" is registered by another user of this org`);
       }
       await this.host.execute(
-        [{ kind: 'send', entityType: 'agent', id: existing.id, event: { type: 'REGISTER', at } }],
+        [{ kind: 'send', entityType: 'agent', id: existing.id, event: { type: 'REGISTER', at, ...this.timeouts } }],
         viewer.name,
       );
       return this.mustGet(existing.id);

@@ -100,4 +100,14 @@ describe('agent machine (pure transitions)', () => {
     const state = agentMachine.resolveState({ value: { work: { busy: 'stuck' }, health: 'stale' }, context: s0.context } as never);
     expect(agentView(state as never, 1, 'now').health).toBe('stale');
   });
+
+  it('registering again takes the server\'s current timeouts (the stale deadline is re-armed with them)', () => {
+    const [s0] = initialTransition(agentMachine, input) as [AnyMachineSnapshot, Actions];
+    const [again, actions] = send(s0, { type: 'REGISTER', at: '2026-01-01T00:09:00.000Z', staleAfterMs: 2500, crashAfterMs: 9000, stuckAfterMs: 7000 });
+    expect(again.context).toMatchObject({ lastHeartbeatAt: '2026-01-01T00:09:00.000Z', staleAfterMs: 2500, crashAfterMs: 9000, stuckAfterMs: 7000 });
+    expect(actions.find((a) => a.type === 'xstate.raise')?.params.delay).toBe(2500);
+    const [busy, a2] = send(again, { type: 'ASSIGN', taskId: 't1', at: 'x' });
+    expect(busy.value).toEqual({ work: { busy: 'working' }, health: 'healthy' });
+    expect(a2.find((a) => a.type === 'xstate.raise')?.params.delay).toBe(7000);
+  });
 });
