@@ -150,11 +150,15 @@ export interface OrchestratorOptions {
   clock?: () => number;
 }
 
+/** Wait reasons committed per planning round (see `round`). */
+const WAITS_PER_ROUND = 128;
+
 export class Orchestrator {
   private cursor: FeedCursor | null = null;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private stopped = false;
   /** Each agent's last seen status/health/task: a heartbeat that changes none of them plans nothing. */
   private readonly agentSeen = new Map<string, string>();
 
@@ -190,6 +194,7 @@ export class Orchestrator {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.cursor?.return();
     await this.running;
@@ -197,6 +202,7 @@ export class Orchestrator {
 
   /** Run a planning round now, or right after the current one. */
   kick(): void {
+    if (this.stopped) return;
     if (this.running) {
       this.again = true;
       return;
@@ -237,9 +243,16 @@ export class Orchestrator {
         'assign',
       );
     }
-    for (const w of planWaits(queued, fresh, assignments)) {
-      await this.apply([{ kind: 'send', entityType: 'task', id: w.taskId, event: { type: 'WAIT', code: w.code, reason: w.reason, since: w.since } }], 'wait');
-    }
+    // Reasons are independent of each other: sent together, so group commit makes them one
+    // transaction, and a bounded number per round (a burst of tasks with no agent, or the last
+    // agent of a big queue signing off, is worked through over a few rounds, oldest first).
+    const waits = planWaits(queued, fresh, assignments);
+    await Promise.all(
+      waits.slice(0, WAITS_PER_ROUND).map((w) =>
+        this.apply([{ kind: 'send', entityType: 'task', id: w.taskId, event: { type: 'WAIT', code: w.code, reason: w.reason, since: w.since } }], 'wait'),
+      ),
+    );
+    if (waits.length > WAITS_PER_ROUND) this.again = true;
   }
 
   private recoveryOps(step: Recovery): Op[] {
