@@ -1,10 +1,13 @@
-/** `conveyor <command> [options]`. */
-import { runDemo } from './demo.js';
-import { runMigrate } from './migrate.js';
-import { runWorker } from './worker.js';
+/** `conveyor <command> [options]`. Each command is loaded when run (`check` and `worker` need none of the server). */
+type Command = (argv: string[]) => Promise<void>;
 
 const [command, ...rest] = process.argv.slice(2);
-const commands: Record<string, (argv: string[]) => Promise<void>> = { worker: runWorker, demo: runDemo, migrate: runMigrate };
+const commands: Record<string, () => Promise<Command>> = {
+  worker: async () => (await import('./worker.js')).runWorker,
+  demo: async () => (await import('./demo.js')).runDemo,
+  migrate: async () => (await import('./migrate.js')).runMigrate,
+  check: async () => (await import('../liveness/cli.js')).runCheck,
+};
 
 if (!command || !(command in commands)) {
   console.error(`Usage: conveyor <command> [options]
@@ -12,7 +15,8 @@ if (!command || !(command in commands)) {
 Commands:
   worker   run a worker agent (conveyor worker --help)
   demo     start the server with workers and a stream of tasks (conveyor demo --help)
-  migrate  apply PostgreSQL migrations (DATABASE_URL) and exit`);
+  migrate  apply PostgreSQL migrations (DATABASE_URL) and exit
+  check    watch a server and fail if its pipeline stalls (conveyor check --help)`);
   process.exit(command ? 2 : 0);
 }
-await commands[command](rest);
+await (await commands[command]())(rest);
