@@ -164,13 +164,13 @@ export class ApiSampler {
     const reads = await Promise.all(this.users.map((u) => this.readUser(u)));
     const tasks = new Map<string, TaskSample>();
     const reader = new Map<string, User>();
+    const byId = new Map(this.users.map((u) => [u.id, u]));
     this.users.forEach((user, i) => {
       for (const raw of reads[i].tasks) {
-        // The creator's read wins: it is the one that sees a private task.
-        if (!tasks.has(raw.id) || raw.creator.id === user.id) {
-          tasks.set(raw.id, toTask(raw));
-          reader.set(raw.id, user);
-        }
+        // Users' reads are moments apart: keep the newest version of each task. Its timeline is
+        // read with its creator's token when the checker has it (a private task's only reader).
+        if ((tasks.get(raw.id)?.version ?? -1) < raw.version) tasks.set(raw.id, toTask(raw));
+        if (!reader.has(raw.id) || raw.creator.id === user.id) reader.set(raw.id, byId.get(raw.creator.id) ?? user);
       }
     });
     const agents = reads.flatMap((r) => r.agents ?? []);

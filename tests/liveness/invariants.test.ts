@@ -170,11 +170,19 @@ describe('taken-task-moves', () => {
     const monitor = new LivenessMonitor({ progressWindowMs: 1e9 });
     monitor.observe(snap(0, { tasks: [task({ phase: 'assigned', version: 6, assignedAgentId: 'agent-1' })], timelines: { 'task-1': [entry(6, 'ASSIGNED', { agentId: 'agent-1' })] } }));
     monitor.observe(snap(1, { tasks: [task({ version: 7 })], timelines: { 'task-1': [entry(7, 'CODING_STARTED')] } }));
-    expect(monitor.violations.map((v) => v.message)).toEqual([expect.stringMatching(/back in the queue after it was taken by agent agent-1, with no REQUEUED/)]);
+    expect(monitor.violations.map((v) => v.message)).toEqual([expect.stringMatching(/queued at version 7, after it was taken by agent agent-1 \(version 6\), with no REQUEUED/)]);
 
     const noReason = new LivenessMonitor({ progressWindowMs: 1e9 });
     noReason.observe(snap(0, { tasks: [task({ version: 7 })], timelines: { 'task-1': [entry(6, 'ASSIGNED', { agentId: 'agent-1' }), entry(7, 'REQUEUED', { reason: ' ' })] } }));
     expect(noReason.violations.map((v) => v.message)).toEqual([expect.stringMatching(/REQUEUED, version 7 .*without a reason/)]);
+  });
+
+  it('judges a sampled task at its own version: a sample older than its timeline is not a task back in the queue', () => {
+    // One user's read saw the task queued (version 5); its timeline, read a moment later, already has ASSIGNED (6).
+    const monitor = new LivenessMonitor({ progressWindowMs: 1e9 });
+    monitor.observe(snap(0, { tasks: [task({ version: 5 })], timelines: { 'task-1': [entry(5, 'ISSUE_OPENED'), entry(6, 'ASSIGNED', { agentId: 'agent-1' })] } }));
+    monitor.observe(snap(1, { tasks: [task({ phase: 'assigned', version: 6, assignedAgentId: 'agent-1' })] }));
+    expect(monitor.violations).toEqual([]);
   });
 
   it('passes on a task requeued with its reason, and on tasks that reached an outcome', () => {

@@ -13,9 +13,18 @@ import type { Invariant, LivenessOptions, Snapshot, Violation } from '../types.j
 interface Taken {
   /** Newest timeline version seen. */
   version: number;
-  /** An ASSIGNED not followed (yet) by REQUEUED or RETRIED. */
-  open: boolean;
-  agentId: string | null;
+  /** ASSIGNED, REQUEUED and RETRIED entries, oldest first (what says whether the task is taken). */
+  marks: { version: number; type: string; agentId: string | null }[];
+}
+
+/**
+ * The ASSIGNED entry the task is still under at `version` (none after it up to that version
+ * gave it back), or null. Judged at the sampled version, not the newest the timeline read: a
+ * task's sample can be older than its timeline (other users' reads come later).
+ */
+function takenAt(taken: Taken, version: number) {
+  const last = taken.marks.filter((m) => m.version <= version).at(-1);
+  return last?.type === 'ASSIGNED' ? last : null;
 }
 
 export class TakenTaskMoves implements Invariant {
@@ -34,15 +43,13 @@ export class TakenTaskMoves implements Invariant {
     const violations: Violation[] = [];
     const at = iso(snapshot.at);
     for (const [taskId, entries] of Object.entries(snapshot.timelines)) {
-      const taken = this.history.get(taskId) ?? { version: 0, open: false, agentId: null };
+      const taken = this.history.get(taskId) ?? { version: 0, marks: [] };
       this.history.set(taskId, taken);
       for (const entry of entries) {
         taken.version = Math.max(taken.version, entry.version);
-        if (entry.type === 'ASSIGNED') {
-          taken.open = true;
-          taken.agentId = typeof entry.payload?.agentId === 'string' ? entry.payload.agentId : null;
-        } else if (entry.type === 'REQUEUED' || entry.type === 'RETRIED') {
-          taken.open = false;
+        if (entry.type === 'ASSIGNED' || entry.type === 'REQUEUED' || entry.type === 'RETRIED') {
+          const agentId = typeof entry.payload?.agentId === 'string' ? entry.payload.agentId : null;
+          taken.marks.push({ version: entry.version, type: entry.type, agentId });
           const reason = entry.payload?.reason;
           if (entry.type === 'REQUEUED' && (typeof reason !== 'string' || reason.trim() === '')) {
             violations.push({ invariant: this.name, at, taskId, message: `task ${taskId} went back to the queue (REQUEUED, version ${entry.version} at ${entry.at}) without a reason` });
@@ -86,14 +93,15 @@ export class TakenTaskMoves implements Invariant {
       } else if (task.phase === 'queued') {
         const taken = this.history.get(task.id);
         // Judged only once the timeline read reaches the sampled version.
-        if (taken?.open && taken.version >= task.version && !this.unexplained.has(`${task.id}|${task.version}`)) {
+        const under = taken && taken.version >= task.version ? takenAt(taken, task.version) : null;
+        if (under && !this.unexplained.has(`${task.id}|${task.version}`)) {
           this.unexplained.add(`${task.id}|${task.version}`);
           violations.push({
             invariant: this.name,
             at,
             taskId: task.id,
-            ...(taken.agentId ? { agentId: taken.agentId } : {}),
-            message: `task ${task.id} ("${task.title}") is back in the queue after it was taken by agent ${taken.agentId}, with no REQUEUED entry on its timeline`,
+            ...(under.agentId ? { agentId: under.agentId } : {}),
+            message: `task ${task.id} ("${task.title}") is queued at version ${task.version}, after it was taken by agent ${under.agentId} (version ${under.version}), with no REQUEUED entry on its timeline`,
           });
         }
       }
