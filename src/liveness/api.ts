@@ -143,6 +143,8 @@ export class ApiSampler {
   private readonly concurrency: number;
   /** Per task: the newest timeline cursor and version read. */
   private readonly timelines = new Map<string, { cursor: string | null; version: number }>();
+  /** Reads of a user repeated because its counts and pages were at different cursors. */
+  rereads = 0;
   /** One user per org reads that org's agents. */
   private readonly agentReaders: Set<string>;
 
@@ -191,6 +193,7 @@ export class ApiSampler {
   private async readUser(user: User): Promise<UserRead> {
     let read: UserRead | null = null;
     for (let attempt = 0; attempt <= this.countRetries; attempt++) {
+      if (attempt > 0) this.rereads++;
       read = await this.readUserOnce(user);
       if (read.counts.every((c) => c.pages.every((p) => p.cursor === c.counts.cursor))) break;
     }

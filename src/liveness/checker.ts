@@ -22,7 +22,7 @@ export interface CheckerOptions {
   onSampleError?: (error: Error) => void;
 }
 
-export type CheckerSummary = LivenessSummary & { sampleErrors: number; violationList: Violation[] };
+export type CheckerSummary = LivenessSummary & { sampleErrors: number; countRereads: number; violationList: Violation[] };
 
 export class LivenessChecker {
   readonly monitor: LivenessMonitor;
@@ -74,7 +74,7 @@ export class LivenessChecker {
   }
 
   summary(): CheckerSummary {
-    return { ...this.monitor.summary(), sampleErrors: this.sampleErrors, violationList: [...this.monitor.violations] };
+    return { ...this.monitor.summary(), sampleErrors: this.sampleErrors, countRereads: this.sampler.rereads, violationList: [...this.monitor.violations] };
   }
 
   private found(violations: Violation[], fromMonitor = false): void {

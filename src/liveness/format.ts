@@ -7,7 +7,7 @@ export function formatViolation(v: Violation): string {
   return `VIOLATION ${v.invariant} at ${v.at}${ids ? ` [${ids}]` : ''}: ${v.message}`;
 }
 
-export function formatSummary(s: LivenessSummary & { sampleErrors?: number }): string[] {
+export function formatSummary(s: LivenessSummary & { sampleErrors?: number; countRereads?: number }): string[] {
   const orgs = Object.entries(s.byOrg)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([org, o]) => `  ${org}: ${o.tasks} tasks, ${o.worked} worked, ${o.merged} merged, ${o.failed} failed, ${o.cancelled} cancelled; private ${o.privateTasks} (${o.privateReachedPr} reached a PR)`);
@@ -17,7 +17,7 @@ export function formatSummary(s: LivenessSummary & { sampleErrors?: number }): s
     `  tasks created: ${s.tasks} (${s.createdDuringRun} during the run) · worked: ${s.worked} · merged: ${s.merged} · failed: ${s.failed} · cancelled: ${s.cancelled} · requeued: ${s.requeued} (${s.requeuedTasks} tasks) · clarifications answered: ${s.clarificationsAnswered}`,
     `  longest wait of a workable task while an eligible agent was idle: ${s.longestIdleWait.seconds} s${s.longestIdleWait.taskId ? ` (task ${s.longestIdleWait.taskId})` : ''}`,
     `  longest time queued overall: ${s.longestQueued.seconds} s${s.longestQueued.taskId ? ` (task ${s.longestQueued.taskId})` : ''} · longest stall with workable tasks: ${s.longestStallSeconds} s`,
-    `  counts compared with the list: ${s.counts.compared} (${s.counts.inconclusive} reads not at one cursor)`,
+    `  counts compared with the list: ${s.counts.compared}${s.countRereads ? ` (${s.countRereads} re-reads: the log moved between requests)` : ''}; ${s.counts.inconclusive} reads never at one cursor`,
     ...orgs,
     ...(reasons.length ? ['  requeue reasons:', ...reasons] : []),
     `  violations: ${s.violations}${s.violations ? ` ${JSON.stringify(s.violationsByInvariant)}` : ''}`,
