@@ -17,7 +17,8 @@ const resolve = { alias: [{ find: /^graphql$/, replacement: createRequire(import
  * - fuzz: property-based fuzzing of HTTP and WebSocket input, bounded in time (FUZZ_RUNS /
  *   FUZZ_SEED to run longer or replay, see tests/fuzz/support.ts);
  * - reliability: the server as a child process, killed with SIGKILL mid-burst and run on full or
- *   read-only data directories (tests/reliability/).
+ *   read-only data directories (tests/reliability/);
+ * - liveness: the pipeline never wedges (tests/liveness/, src/liveness/).
  */
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
@@ -25,6 +26,7 @@ const PRODUCTION = ['tests/production/**/*.test.ts'];
 const BENCH = ['tests/bench/**/*.test.ts'];
 const FUZZ = ['tests/fuzz/**/*.test.ts'];
 const RELIABILITY = ['tests/reliability/**/*.test.ts'];
+const LIVENESS = ['tests/liveness/**/*.test.ts'];
 
 export default defineConfig({
   test: {
@@ -36,7 +38,7 @@ export default defineConfig({
         test: {
           name: 'main',
           include: ['tests/**/*.test.ts', 'client/src/**/*.test.ts'],
-          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH, ...FUZZ, ...RELIABILITY],
+          exclude: [...TIMING, ...BROWSER, ...PRODUCTION, ...BENCH, ...FUZZ, ...RELIABILITY, ...LIVENESS],
           maxWorkers: 2,
           testTimeout: 30_000,
           hookTimeout: 30_000,
@@ -52,6 +54,10 @@ export default defineConfig({
       // Spawns servers and kills them mid-burst, mounts small filesystems: one file at a time, so
       // neither a kill's timing nor a restart competes with another heavy file for the two cores.
       { resolve, test: { name: 'reliability', include: RELIABILITY, fileParallelism: false, testTimeout: 90_000, hookTimeout: 60_000 } },
+      // Issue 12: the liveness checker's invariants on hand-made snapshots, its reads against a real
+      // server, and `conveyor demo` under `conveyor check` for LIVENESS_SECONDS (default 130): one
+      // file at a time, so the long run has both cores.
+      { resolve, test: { name: 'liveness', include: LIVENESS, fileParallelism: false, testTimeout: 60_000, hookTimeout: 60_000 } },
       // Spawns every benchmark server and its loaders: alone, last.
       { resolve, test: { name: 'bench', include: BENCH, fileParallelism: false, testTimeout: 300_000 } },
     ],

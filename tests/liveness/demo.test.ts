@@ -1,0 +1,103 @@
+/**
+ * Issue 12, "the pipeline never wedges", end to end: `conveyor demo` (compiled, as `npm start`
+ * and the soak run it) with its workers, users and simulated GitHub, watched for
+ * LIVENESS_SECONDS (default 130) by `conveyor check` signed in as every demo user — no mocks.
+ * The demo's output is piped into the checker (`--log -`), so a worker's `  ! task …` line is a
+ * violation there too.
+ *
+ * Passes only with zero violations, no failure line in the demo's output, merged tasks in both
+ * orgs, a private task of each org that reached a pull request (a worker could read and finish
+ * it), vague tasks answered and simulated failures, and the summary printed.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { failureInLine } from '../../src/liveness/log-lines.js';
+import type { CheckerSummary } from '../../src/liveness/checker.js';
+import { freePort } from '../utils/ports.js';
+import { eventually } from '../utils/server.js';
+
+const SECONDS = Number(process.env.LIVENESS_SECONDS ?? 130);
+const USERS = ['Ada@acme', 'Grace@acme', 'Linus@acme', 'Margaret@globex', 'Dennis@globex'];
+const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-liveness-'));
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe(`conveyor demo under conveyor check for ${SECONDS} s`, () => {
+  it('never wedges: every invariant holds, work flows in both orgs, private tasks included', async () => {
+    execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    const { DATABASE_URL: _d, REDIS_URL: _r, JWT_SECRET: _j, VITEST: _v, NODE_ENV: _n, ...env } = process.env;
+    const demo = spawn(
+      process.execPath,
+      ['--enable-source-maps', 'dist/src/cli/index.js', 'demo', '--port', String(port), '--data-dir', join(dataDir, 'demo'), '--every', '2000', '--workers', '3'],
+      { env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let demoOut = '';
+    let checkOut = '';
+    const json = join(dataDir, 'check.json');
+    try {
+      demo.stdout!.on('data', (c) => (demoOut += c));
+      demo.stderr!.on('data', (c) => (demoOut += c));
+      await eventually(() => demoOut.includes('conveyor demo running') || demo.exitCode !== null, 30_000, 100);
+      expect(demo.exitCode, demoOut).toBeNull();
+
+      const check = spawn(
+        process.execPath,
+        ['--enable-source-maps', 'dist/src/cli/index.js', 'check', '--url', url, ...USERS.flatMap((u) => ['--user', u]), '--duration', `${SECONDS}s`, '--page-size', '20', '--log', '-', '--json', json],
+        { env, stdio: ['pipe', 'pipe', 'pipe'] },
+      );
+      // Everything the demo prints from now on goes to the checker as well (what came before too).
+      check.stdin!.write(demoOut);
+      const forward = (c: Buffer) => check.stdin!.writable && check.stdin!.write(c);
+      demo.stdout!.on('data', forward);
+      demo.stderr!.on('data', forward);
+      check.stdout!.on('data', (c) => (checkOut += c));
+      check.stderr!.on('data', (c) => (checkOut += c));
+      const code = await new Promise<number | null>((resolve) => check.on('exit', resolve));
+      demo.stdout!.off('data', forward);
+      demo.stderr!.off('data', forward);
+      console.log(checkOut.split('\n').filter((l) => /liveness summary|^\S+ {3}\S/.test(l)).join('\n'));
+
+      expect(code, checkOut).toBe(0);
+      const { pass, summary } = JSON.parse(readFileSync(json, 'utf8')) as { pass: boolean; summary: CheckerSummary };
+      expect(pass, checkOut).toBe(true);
+      expect(summary.violationList).toEqual([]);
+      expect(summary.sampleErrors).toBe(0);
+      expect(summary.durationSeconds).toBeGreaterThanOrEqual(SECONDS - 5);
+      expect(summary.samples).toBeGreaterThanOrEqual(SECONDS * 0.8);
+
+      // No failure line anywhere in the demo's output (the checker saw it too).
+      expect(demoOut.split('\n').filter((l) => failureInLine(l))).toEqual([]);
+
+      // The figures: work in both orgs, private tasks finished by workers, every kind of path.
+      for (const org of ['acme', 'globex']) {
+        const o = summary.byOrg[org];
+        expect(o, org).toBeDefined();
+        expect(o.merged, `${org} merged`).toBeGreaterThan(0);
+        expect(o.privateTasks, `${org} private tasks`).toBeGreaterThan(0);
+        expect(o.privateReachedPr, `${org}: a private task that reached PR_OPEN or MERGED`).toBeGreaterThanOrEqual(1);
+      }
+      expect(summary.worked).toBeGreaterThan(SECONDS / 4);
+      expect(summary.failed).toBeGreaterThan(0);
+      expect(summary.clarificationsAnswered).toBeGreaterThan(0);
+      expect(summary.counts.compared).toBeGreaterThan(SECONDS);
+      expect(summary.longestIdleWait.seconds).toBeLessThanOrEqual(10);
+
+      // The summary, as printed.
+      expect(checkOut).toMatch(/liveness summary: [\d.]+ s, \d+ samples/);
+      expect(checkOut).toMatch(/tasks created: \d+ .* worked: \d+ · merged: \d+ · failed: \d+/);
+      expect(checkOut).toMatch(/longest wait of a workable task while an eligible agent was idle: [\d.]+ s/);
+      expect(checkOut).toMatch(/violations: 0/);
+    } finally {
+      if (demo.exitCode === null) {
+        demo.kill('SIGTERM');
+        const timer = setTimeout(() => demo.kill('SIGKILL'), 15_000);
+        await new Promise((resolve) => demo.once('exit', resolve));
+        clearTimeout(timer);
+      }
+    }
+  }, (SECONDS + 120) * 1000);
+});
