@@ -23,6 +23,7 @@ const USAGE = `Usage: conveyor check --url <url> (--token <t> | --user Name@org)
   --assigned-within <d>    a taken task starts coding within this (default 10s)
   --stuck-after <d>        a coding task reports within this: AGENT_STUCK_AFTER_MS (default 20s)
   --grace <d>              slack for reads that are not atomic (default 5s)
+  --max-requeues <n>       a task goes back to the queue at most this often (default 3)
   --page-size <n>          tasks per page (default 200)
   --log <file|->           also fail on failure lines ("  ! …") in this output (- for stdin)
   --json <file>            write the summary and every violation as JSON`;
@@ -44,6 +45,7 @@ export async function runCheck(argv: string[]): Promise<void> {
         'stuck-after': { type: 'string', default: '20s' },
         grace: { type: 'string', default: '5s' },
         'page-size': { type: 'string', default: '200' },
+        'max-requeues': { type: 'string', default: '3' },
         log: { type: 'string' },
         json: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -65,9 +67,10 @@ export async function runCheck(argv: string[]): Promise<void> {
     grace: parseDuration(values.grace),
   };
   const pageSize = Number(values['page-size']);
+  const maxRequeues = Number(values['max-requeues']);
   const bad = Object.entries(durations).filter(([, v]) => !Number.isFinite(v) || v <= 0).map(([k]) => k);
-  if (bad.length || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500 || !(values.token?.length || values.user?.length)) {
-    console.error(`Bad options${bad.length ? ` (${bad.join(', ')}: durations like 500ms, 90s, 10m, 1h)` : ''}: give --token or --user at least once, --page-size 1..500.\n\n${USAGE}`);
+  if (bad.length || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 500 || !Number.isInteger(maxRequeues) || maxRequeues < 0 || !(values.token?.length || values.user?.length)) {
+    console.error(`Bad options${bad.length ? ` (${bad.join(', ')}: durations like 500ms, 90s, 10m, 1h)` : ''}: give --token or --user at least once, --page-size 1..500, --max-requeues 0 or more.\n\n${USAGE}`);
     process.exit(2);
   }
   const url = (values.url ?? process.env.CONVEYOR_URL ?? 'http://127.0.0.1:4000').replace(/\/$/, '');
@@ -94,6 +97,7 @@ export async function runCheck(argv: string[]): Promise<void> {
       assignedWithinMs: durations.assignedWithin,
       stuckAfterMs: durations.stuckAfter,
       graceMs: durations.grace,
+      maxRequeues,
     },
     onViolation: (v) => out(formatViolation(v)),
     onSampleError: (e) => {

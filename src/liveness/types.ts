@@ -127,6 +127,8 @@ export interface LivenessOptions {
   stuckAfterMs: number;
   /** While tasks are workable, some task changes status in every window of this (W). */
   progressWindowMs: number;
+  /** A task goes back to the queue at most this often (more is a livelock: taken, given back, again). */
+  maxRequeues: number;
 }
 
 export const DEFAULT_OPTIONS: LivenessOptions = {
@@ -135,6 +137,7 @@ export const DEFAULT_OPTIONS: LivenessOptions = {
   assignedWithinMs: 10_000,
   stuckAfterMs: 20_000,
   progressWindowMs: 30_000,
+  maxRequeues: 3,
 };
 
 /** An invariant over the sequence of snapshots; `observe` returns the violations it establishes now. */

@@ -185,6 +185,22 @@ describe('taken-task-moves', () => {
     expect(monitor.violations).toEqual([]);
   });
 
+  it('fails on a task given back again and again (a livelock, each requeue with its reason)', () => {
+    const monitor = new LivenessMonitor({ maxRequeues: 3, progressWindowMs: 1e9 });
+    for (let round = 0; round < 6; round++) {
+      const v = 6 + 3 * round;
+      monitor.observe(snap(round, {
+        tasks: [task({ version: v + 2 })],
+        timelines: { 'task-1': [entry(v, 'ASSIGNED', { agentId: `agent-${round % 2}` }), entry(v + 1, 'CODING_STARTED'), entry(v + 2, 'REQUEUED', { reason: 'agent bot-1 reported no progress since <time>' })] },
+      }));
+    }
+    const found = monitor.violations.filter((v) => v.invariant === 'taken-task-moves');
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ taskId: 'task-1', agentId: 'agent-1', at: '2026-12-01T10:00:03.000Z' });
+    expect(found[0].message).toMatch(/went back to the queue 4 times \(bound 3\).*taken by agent-0, agent-1/);
+    expect(monitor.summary()).toMatchObject({ requeued: 6, requeuedTasks: 1 });
+  });
+
   it('passes on a task requeued with its reason, and on tasks that reached an outcome', () => {
     const monitor = new LivenessMonitor({ progressWindowMs: 1e9 });
     monitor.observe(snap(0, { tasks: [task({ version: 7 })], timelines: { 'task-1': [entry(6, 'ASSIGNED', { agentId: 'agent-1' }), entry(7, 'REQUEUED', { reason: 'agent bot-1 crashed (no heartbeat)' })] } }));
@@ -285,7 +301,8 @@ describe('work-keeps-moving', () => {
       tasks: [task({ id: 'q' })],
       timelines: { q: [entry(2 * s, 'ASSIGNED', { agentId: 'a' }), entry(2 * s + 1, 'REQUEUED', { reason: 'released by its worker' })] },
     }));
-    expect(bouncing.violations.map((v) => v.invariant)).toEqual(['work-keeps-moving']);
+    // Nothing moves forward (and the task is given back far more often than the bound allows).
+    expect(bouncing.violations.map((v) => v.invariant)).toEqual(['taken-task-moves', 'work-keeps-moving']);
   });
 });
 

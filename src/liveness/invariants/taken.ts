@@ -2,7 +2,8 @@
  * taken-task-moves: a task a worker took (its timeline has ASSIGNED) ends up somewhere: PR_OPEN,
  * MERGED, FAILED or CANCELLED; or back in the queue with a REQUEUED entry that says why; or it is
  * still CODING and reported within the stuck window. It never sits in the `assigned` sub-state
- * (taken, not started) longer than the bound.
+ * (taken, not started) longer than the bound, and it is not given back again and again (more
+ * than `maxRequeues` REQUEUED entries: a livelock that "requeued with a reason" would excuse).
  *
  * "Reported" is judged by the checker's own clock: the task's version moving (every report is a
  * committed transition) re-arms the watch, so a remote server's clock does not matter.
@@ -37,7 +38,7 @@ export class TakenTaskMoves implements Invariant {
   /** Tasks (at a version) already reported as back in the queue without REQUEUED. */
   private readonly unexplained = new Set<string>();
 
-  constructor(private readonly options: Pick<LivenessOptions, 'assignedWithinMs' | 'stuckAfterMs' | 'graceMs'>) {}
+  constructor(private readonly options: Pick<LivenessOptions, 'assignedWithinMs' | 'stuckAfterMs' | 'graceMs' | 'maxRequeues'>) {}
 
   observe(snapshot: Snapshot): Violation[] {
     const violations: Violation[] = [];
@@ -53,6 +54,17 @@ export class TakenTaskMoves implements Invariant {
           const reason = entry.payload?.reason;
           if (entry.type === 'REQUEUED' && (typeof reason !== 'string' || reason.trim() === '')) {
             violations.push({ invariant: this.name, at, taskId, message: `task ${taskId} went back to the queue (REQUEUED, version ${entry.version} at ${entry.at}) without a reason` });
+          }
+          const requeues = taken.marks.filter((m) => m.type === 'REQUEUED');
+          if (entry.type === 'REQUEUED' && requeues.length === this.options.maxRequeues + 1) {
+            const agents = [...new Set(taken.marks.filter((m) => m.type === 'ASSIGNED').map((m) => m.agentId))];
+            violations.push({
+              invariant: this.name,
+              at,
+              taskId,
+              ...(agents.at(-1) ? { agentId: agents.at(-1)! } : {}),
+              message: `task ${taskId} went back to the queue ${requeues.length} times (bound ${this.options.maxRequeues}), last at ${entry.at}: "${String(reason)}"; taken by ${agents.join(', ')}`,
+            });
           }
         }
       }
