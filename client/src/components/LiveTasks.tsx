@@ -12,6 +12,9 @@ const InitialTasks = graphql(`
   query InitialTasks {
     tasks(first: 200) {
       cursor
+      pageInfo {
+        hasNextPage
+      }
       nodes {
         ...TaskDetail_task
       }
@@ -37,7 +40,8 @@ export function LiveTasks() {
 
   useEffect(() => {
     if (!data) return;
-    tasks.load(data.tasks.nodes, { complete: true });
+    // More than one page: the dashboard says it shows part of what the counts count.
+    tasks.load(data.tasks.nodes, { complete: true, truncated: data.tasks.pageInfo.hasNextPage });
     // Only the first answer fixes the starting cursor; later refetches must not restart the stream.
     setAfter((current) => current ?? data.tasks.cursor);
   }, [data]);

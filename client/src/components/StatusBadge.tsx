@@ -13,7 +13,7 @@ export const STATUS_LABEL: Record<TaskStatus, string> = {
 };
 
 export const ALL_STATUSES = Object.keys(STATUS_LABEL) as TaskStatus[];
-export const ACTIVE_STATUSES: TaskStatus[] = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN', 'FAILED'];
+// Which statuses count as active, completed, failed or cancelled: lib/status-groups.ts.
 
 /** Colour per status (styles.css); `key` on the status replays the change animation. */
 export function StatusBadge({ status }: { status: TaskStatus }) {

@@ -13,7 +13,6 @@ export const TaskDetail_task = graphql(`
     mergedAt
     openQuestions
     availableActions
-    heldReason
     progress {
       message
       percent
@@ -30,6 +29,7 @@ export const TaskDetail_task = graphql(`
     assignedAgent {
       id
       name
+      health
     }
   }
 `);

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import { formatTime, relativeTime } from '../lib/time';
+import { formatTime, humanizeTimes, relativeTime } from '../lib/time';
 
 export interface TimelineItem {
   cursor: string;
@@ -20,6 +20,7 @@ const TYPE_LABEL: Record<string, string> = {
   ASSIGNED: 'Assigned to an agent',
   CODING_STARTED: 'Coding started',
   PROGRESS: 'Progress',
+  WAITING: 'Waiting for an agent',
   HELD: 'Held',
   RESUMED: 'Resumed',
   REQUEUED: 'Back in the queue',
@@ -34,28 +35,50 @@ const TYPE_LABEL: Record<string, string> = {
   TASK_ASSIGNED: 'Took a task',
   TASK_RELEASED: 'Finished with its task',
   WENT_STALE: 'Went stale',
+  STUCK: 'Stuck: no report on its task (task held)',
+  ABANDONED: 'Gave up on its task (back to the queue)',
   CRASHED: 'Crashed',
   WENT_OFFLINE: 'Signed off',
 };
 
-/** A short human summary of an event's payload (issue/PR numbers, errors, questions). */
-function summary(type: string, payload: unknown): string | null {
+const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
+
+/**
+ * A short human summary of an event's payload (issue/PR numbers, errors, questions). A field an
+ * older event does not carry is left out, never shown as "undefined".
+ */
+function summary(type: string, payload: unknown, now: number, taskTitle?: (id: string) => string | undefined): string | null {
   if (!payload || typeof payload !== 'object') return null;
   const p = payload as Record<string, unknown>;
-  if (type === 'ISSUE_OPENED') return `issue #${String(p.number)}`;
-  if (type === 'PR_OPENED') return `PR #${String(p.number)}${p.title ? ` · ${String(p.title)}` : ''}`;
-  if (type === 'PR_MERGED') return `merge ${String(p.sha).slice(0, 10)}`;
-  if (type === 'CODING_STARTED') return `branch ${String(p.branch)}`;
-  if (type === 'ASSIGNED') return p.agentName ? `agent ${String(p.agentName)}` : null;
-  if (type === 'PROGRESS') return `${typeof p.percent === 'number' ? `${p.percent}% · ` : ''}${String(p.message)}`;
+  // Agent timelines: which task it took or let go, when the viewer has it.
+  if (type === 'TASK_ASSIGNED' || type === 'TASK_RELEASED') {
+    const title = text(p.taskId) && taskTitle?.(String(p.taskId));
+    return title ? `“${title}”` : null;
+  }
+  if (type === 'ISSUE_OPENED') return p.number !== undefined ? `issue #${String(p.number)}` : null;
+  if (type === 'PR_OPENED') return p.number !== undefined ? `PR #${String(p.number)}${text(p.title) ? ` · ${String(p.title)}` : ''}` : null;
+  if (type === 'PR_MERGED') return text(p.sha) ? `merge ${String(p.sha).slice(0, 10)}` : null;
+  // Task and agent timelines both; the agent's events from before it carried `branch` may have
+  // a message instead.
+  if (type === 'CODING_STARTED') return text(p.branch) ? `branch ${String(p.branch)}` : text(p.message);
+  if (type === 'ASSIGNED') {
+    const agent = text(p.agentName) ?? text(p.agentId);
+    if (!agent) return null;
+    return `agent ${agent}${text(p.grantedTo) ? ` · private: the user running it may read this task while it works on it` : ''}`;
+  }
+  if (type === 'PROGRESS') {
+    const message = text(p.message);
+    const percent = typeof p.percent === 'number' ? `${p.percent}%` : null;
+    return [percent, message].filter(Boolean).join(' · ') || null;
+  }
   if (Array.isArray(p.questions)) return `${p.questions.length} question${p.questions.length === 1 ? '' : 's'}`;
   if (Array.isArray(p.answers)) return `${p.answers.length} answer${p.answers.length === 1 ? '' : 's'}`;
-  if (typeof p.error === 'string') return p.error;
-  if (typeof p.reason === 'string') return p.reason;
+  if (text(p.error)) return humanizeTimes(String(p.error), now);
+  if (text(p.reason)) return humanizeTimes(String(p.reason), now);
   return null;
 }
 
-export function Timeline({ items, now }: { items: TimelineItem[]; now: number }) {
+export function Timeline({ items, now, taskTitle }: { items: TimelineItem[]; now: number; taskTitle?: (id: string) => string | undefined }) {
   const listRef = useRef<HTMLOListElement>(null);
   const count = items.length;
   useEffect(() => {
@@ -68,7 +91,7 @@ export function Timeline({ items, now }: { items: TimelineItem[]; now: number })
   return (
     <ol className="timeline" ref={listRef} aria-label="Timeline" data-testid="timeline">
       {items.map((item) => {
-        const detail = summary(item.type, item.payload);
+        const detail = summary(item.type, item.payload, now, taskTitle);
         return (
           <li key={item.cursor} data-type={item.type} data-version={item.version}>
             <span className="timeline-dot" aria-hidden="true" />

@@ -18,13 +18,25 @@ export class VersionedStore<T extends Versioned> {
   readonly arrivedAt = new Map<string, number>();
   /** True once a full list has been loaded (pages show "loading" until then). */
   loaded = false;
+  /**
+   * True when that list was cut at its page size (the server had more): older entries that have
+   * not changed since are missing, so a page must not present the store as everything there is.
+   */
+  truncated = false;
 
-  /** Merge a batch (e.g. a query result). Returns how many entries changed. */
-  load(items: readonly T[], { complete = false } = {}): number {
+  /**
+   * Merge a batch (e.g. a query result). `complete`: this is the list of everything visible
+   * (or, with `truncated`, its first page). Returns how many entries changed.
+   */
+  load(items: readonly T[], { complete = false, truncated = false } = {}): number {
     let changed = 0;
     for (const item of items) if (this.put(item)) changed++;
     if (complete && !this.loaded) {
       this.loaded = true;
+      changed++;
+    }
+    if (complete && this.truncated !== truncated) {
+      this.truncated = truncated;
       changed++;
     }
     if (changed > 0) this.emit();
@@ -51,6 +63,7 @@ export class VersionedStore<T extends Versioned> {
     this.items.clear();
     this.arrivedAt.clear();
     this.loaded = false;
+    this.truncated = false;
     this.emit();
   }
 

@@ -1,13 +1,14 @@
-import { useEffect, useState } from 'react';
-import { useQuery, useSubscription } from 'urql';
+import { useEffect, useRef, useState } from 'react';
+import { useClient, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
-import { Timeline } from '../components/Timeline';
+import { Timeline, type TimelineItem } from '../components/Timeline';
 import { StateDiagram } from '../diagram/StateDiagram';
 import { graphql } from '../gql';
 import type { AgentRow_AgentFragment } from '../gql/graphql';
 import { useMachineDefinition } from '../lib/machines';
 import { relativeTime, useNow } from '../lib/time';
-import { useStore, VersionedStore } from '../lib/versioned-store';
+import { useStore, useStoreItem, VersionedStore } from '../lib/versioned-store';
+import { tasks } from '../stores';
 
 export const AgentRow_agent = graphql(`
   fragment AgentRow_agent on Agent {
@@ -18,7 +19,11 @@ export const AgentRow_agent = graphql(`
     state
     version
     lastHeartbeatAt
+    lastAssignedAt
+    lastProgressAt
+    lastActivity
     registeredAt
+    currentTaskId
     currentTask {
       id
       title
@@ -48,9 +53,10 @@ const AgentUpdates = graphql(`
   }
 `);
 
+const TIMELINE_PAGE = 500;
 const AgentTimeline = graphql(`
-  query AgentTimeline($agentId: ID!) {
-    agentTimeline(agentId: $agentId, first: 500) {
+  query AgentTimeline($agentId: ID!, $after: String) {
+    agentTimeline(agentId: $agentId, after: $after, first: 500) {
       cursor
       version
       type
@@ -63,15 +69,84 @@ const AgentTimeline = graphql(`
 
 const agents = new VersionedStore<AgentRow_AgentFragment>();
 
-/** The selected agent's recent history; refetched whenever its version moves. */
-function AgentActivity({ agentId, version, now }: { agentId: string; version: number; now: number }) {
-  const [{ data }, refetch] = useQuery({ query: AgentTimeline, variables: { agentId }, requestPolicy: 'network-only' });
-  useEffect(() => refetch({ requestPolicy: 'network-only' }), [version, refetch]);
-  const items = (data?.agentTimeline ?? []).filter((e) => e.type !== 'HEARTBEAT').slice(-12);
+const HEALTH_TITLE: Record<AgentRow_AgentFragment['health'], string> = {
+  HEALTHY: 'Heartbeating, and reporting on its task',
+  STUCK: 'Heartbeats, but has reported nothing on its task for too long: its task is held, and goes back to the queue if it stays silent as long again',
+  STALE: 'Missed its heartbeats: its task is held',
+  CRASHED: 'No heartbeat for long: its task went back to the queue',
+  OFFLINE: 'Signed off',
+};
+
+/**
+ * The agent's task: its title when the viewer may read it. Live agent updates are rendered for
+ * the whole org (src/server/fanout-group.ts), so they carry no private task even to its creator:
+ * the viewer's own task store fills in what it can. Otherwise a busy agent shows that it works on
+ * a task the viewer may not read, never "nothing".
+ */
+function CurrentTask({ agent }: { agent: AgentRow_AgentFragment }) {
+  const id = agent.currentTaskId ?? agent.currentTask?.id ?? null;
+  const stored = useStoreItem(tasks, id ?? '');
+  const known = agent.currentTask ?? stored;
+  if (known) return <Link href={`/tasks/${known.id}`}>{known.title}</Link>;
+  if (id) return <span className="muted" title="It works on a private task of someone else">a private task</span>;
+  return <span className="muted">{agent.status === 'BUSY' ? 'a task (not reported)' : '—'}</span>;
+}
+
+const RECENT = 12;
+
+/**
+ * The selected agent's recent history (heartbeats left out). `agentTimeline` reads in order from
+ * a cursor, so the first read pages through to the end once, and every later version of the
+ * agent reads only what came after the last cursor seen (a single `first: 500` from the start
+ * showed an agent's first 500 events forever, once it had more).
+ */
+function AgentActivity({ agent, now }: { agent: AgentRow_AgentFragment; now: number }) {
+  const client = useClient();
+  const [items, setItems] = useState<TimelineItem[]>([]);
+  const after = useRef<string | null>(null);
+  const reading = useRef(false);
+  const again = useRef(false);
+  const alive = useRef(true);
+  const agentId = agent.id;
+
+  useEffect(() => {
+    alive.current = true;
+    return () => {
+      alive.current = false;
+    };
+  }, []);
+
+  useEffect(() => {
+    // One reader at a time; a version that moves meanwhile makes it read once more.
+    if (reading.current) {
+      again.current = true;
+      return;
+    }
+    reading.current = true;
+    void (async () => {
+      try {
+        do {
+          again.current = false;
+          for (;;) {
+            const result = await client.query(AgentTimeline, { agentId, after: after.current }, { requestPolicy: 'network-only' }).toPromise();
+            const page = result.data?.agentTimeline ?? [];
+            if (!alive.current || page.length === 0) break;
+            after.current = page[page.length - 1].cursor;
+            const shown = page.filter((e) => e.type !== 'HEARTBEAT');
+            if (shown.length > 0) setItems((list) => [...list, ...shown.filter((e) => !list.some((x) => x.cursor === e.cursor))].slice(-RECENT));
+            if (page.length < TIMELINE_PAGE) break;
+          }
+        } while (again.current && alive.current);
+      } finally {
+        reading.current = false;
+      }
+    })();
+  }, [client, agentId, agent.version]);
+
   return (
     <section className="card" aria-labelledby="agent-activity-heading">
-      <h2 id="agent-activity-heading">Recent activity</h2>
-      <Timeline items={items} now={now} />
+      <h2 id="agent-activity-heading">Recent activity: {agent.name}</h2>
+      <Timeline items={items} now={now} taskTitle={(id) => tasks.get(id)?.title} />
     </section>
   );
 }
@@ -113,6 +188,8 @@ export function AgentsPage() {
                   <th scope="col">Status</th>
                   <th scope="col">Health</th>
                   <th scope="col">Current task</th>
+                  <th scope="col">Last activity</th>
+                  <th scope="col">Last report on its task</th>
                   <th scope="col">Last heartbeat</th>
                   <th scope="col"><span className="visually-hidden">Diagram</span></th>
                 </tr>
@@ -122,8 +199,22 @@ export function AgentsPage() {
                   <tr key={agent.id} data-agent-id={agent.id} aria-selected={shown?.id === agent.id}>
                     <th scope="row">{agent.name}</th>
                     <td><span className={`badge agent-${agent.status.toLowerCase()}`}>{agent.status === 'BUSY' ? 'Busy' : 'Idle'}</span></td>
-                    <td><span key={agent.health} className={`badge health-${agent.health.toLowerCase()}`}>{agent.health.toLowerCase()}</span></td>
-                    <td>{agent.currentTask ? <Link href={`/tasks/${agent.currentTask.id}`}>{agent.currentTask.title}</Link> : <span className="muted">—</span>}</td>
+                    <td>
+                      <span key={agent.health} className={`badge health-${agent.health.toLowerCase()}`} data-health={agent.health} title={HEALTH_TITLE[agent.health]}>
+                        {agent.health.toLowerCase()}
+                      </span>
+                    </td>
+                    <td data-testid="current-task"><CurrentTask agent={agent} /></td>
+                    <td className="agent-activity">{agent.lastActivity ?? <span className="muted">—</span>}</td>
+                    <td>
+                      {agent.lastProgressAt ? (
+                        <time dateTime={agent.lastProgressAt} title={new Date(agent.lastProgressAt).toLocaleString()}>
+                          {relativeTime(agent.lastProgressAt, now)}
+                        </time>
+                      ) : (
+                        <span className="muted">{agent.currentTaskId ? 'none yet' : '— (idle)'}</span>
+                      )}
+                    </td>
                     <td>
                       <time dateTime={agent.lastHeartbeatAt} title={new Date(agent.lastHeartbeatAt).toLocaleString()}>
                         {relativeTime(agent.lastHeartbeatAt, now)}
@@ -141,7 +232,7 @@ export function AgentsPage() {
           </div>
         )}
       </section>
-      {shown ? <AgentActivity agentId={shown.id} version={shown.version} now={now} /> : null}
+      {shown ? <AgentActivity key={shown.id} agent={shown} now={now} /> : null}
       <section className="card diagram-card" aria-labelledby="agent-diagram-heading">
         <h2 id="agent-diagram-heading">Agent state machine{shown ? `: ${shown.name}` : ''}</h2>
         {definition ? (

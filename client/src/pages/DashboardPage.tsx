@@ -1,23 +1,20 @@
-import { useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSubscription } from 'urql';
-import { ACTIVE_STATUSES, ALL_STATUSES, STATUS_LABEL } from '../components/StatusBadge';
+import { ALL_STATUSES, STATUS_LABEL } from '../components/StatusBadge';
 import { CreateTaskForm } from '../components/CreateTaskForm';
 import { TaskCard } from '../components/TaskCard';
 import { graphql } from '../gql';
-import type { TaskScope, TaskStatus } from '../gql/graphql';
-import { useSession } from '../lib/session';
+import type { DashboardCountsSubscription, TaskFilter, TaskScope, TaskStatus } from '../gql/graphql';
+import { useSession, type Viewer } from '../lib/session';
+import { countGroups, GROUPS, groupTasks, type GroupCounts, type GroupInfo } from '../lib/status-groups';
 import { useNow } from '../lib/time';
 import { useStore } from '../lib/versioned-store';
-import { tasks } from '../stores';
+import { tasks, type LiveTask } from '../stores';
 
 const Counts = graphql(`
   subscription DashboardCounts($filter: TaskFilter) {
     dashboardCounts(filter: $filter) {
-      active
-      completed
-      failed
-      cancelled
-      total
+      cursor
       byStatus {
         status
         count
@@ -26,7 +23,30 @@ const Counts = graphql(`
   }
 `);
 
+type CountsValue = DashboardCountsSubscription['dashboardCounts'];
+
 const NEW_FOR_MS = 8000;
+
+/**
+ * What the dashboard may list: exactly what the server counts (src/services/visibility.ts
+ * `canSeeTask`). The store can also hold a private task read by id through an agent's grant;
+ * that one is readable on its page but belongs to nobody's lists or counts but its creator's.
+ */
+function listable(task: LiveTask, viewer: Viewer): boolean {
+  return task.creator.id === viewer.id || (task.org === viewer.org && !task.private);
+}
+
+/**
+ * The counts subscription for one filter. Keyed by that filter, so a new filter starts from
+ * nothing ("–") instead of showing the previous filter's figures until the first message.
+ */
+function CountsFeed({ filter, filterKey, onCounts }: { filter: TaskFilter; filterKey: string; onCounts: (key: string, value: CountsValue) => void }) {
+  const [{ data }] = useSubscription({ query: Counts, variables: { filter } });
+  useEffect(() => {
+    if (data) onCounts(filterKey, data.dashboardCounts);
+  }, [data, filterKey, onCounts]);
+  return null;
+}
 
 export function DashboardPage() {
   const viewer = useSession()!.viewer;
@@ -35,35 +55,57 @@ export function DashboardPage() {
   const [scope, setScope] = useState<TaskScope>('ALL');
   const [statuses, setStatuses] = useState<TaskStatus[]>([]);
   const [creator, setCreator] = useState('');
-  const [{ data: counts }] = useSubscription({ query: Counts, variables: { filter: { scope } } });
 
+  // The cards follow the same scope and creator as the lists (server side); the status chips
+  // are applied to the per-status counts here, the same way the lists apply them.
+  const filter = useMemo<TaskFilter>(() => (creator ? { scope, creatorId: creator } : { scope }), [scope, creator]);
+  const filterKey = `${scope}|${creator}`;
+  const [counts, setCounts] = useState<{ key: string; value: CountsValue } | null>(null);
+  const onCounts = useCallback((key: string, value: CountsValue) => setCounts({ key, value }), []);
+  const current = counts?.key === filterKey ? counts.value : undefined;
+  const cards: GroupCounts | undefined = current ? countGroups(current.byStatus, statuses) : undefined;
+
+  const listed = useMemo(() => all.filter((t) => listable(t, viewer)), [all, viewer]);
   const creators = useMemo(() => {
-    const byId = new Map(all.map((t) => [t.creator.id, t.creator.name]));
+    const byId = new Map(listed.map((t) => [t.creator.id, t.creator.name]));
     return [...byId.entries()].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [all]);
+  }, [listed]);
 
   const visible = useMemo(
     () =>
-      all
+      listed
         .filter((t) => scope === 'ALL' || t.creator.id === viewer.id)
         .filter((t) => statuses.length === 0 || statuses.includes(t.status))
         .filter((t) => creator === '' || t.creator.id === creator)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    [all, scope, statuses, creator, viewer.id],
+    [listed, scope, statuses, creator, viewer.id],
   );
-  const active = visible.filter((t) => ACTIVE_STATUSES.includes(t.status));
-  const completed = visible.filter((t) => !ACTIVE_STATUSES.includes(t.status));
+  const lists = groupTasks(visible);
   const isNew = (id: string) => now - (tasks.arrivedAt.get(id) ?? 0) < NEW_FOR_MS;
-  const c = counts?.dashboardCounts;
+  const creatorName = creators.find(([id]) => id === creator)?.[1] ?? creator;
+  const scopeText = [
+    scope === 'ALL' ? `All tasks you can see in ${viewer.org}` : 'Your tasks',
+    creator ? `created by ${creatorName}` : null,
+    statuses.length > 0 ? `with status ${statuses.map((s) => STATUS_LABEL[s]).join(', ')}` : null,
+  ]
+    .filter(Boolean)
+    .join(' ');
+  const shownTotal = visible.length;
+  const partial = tasks.truncated && cards !== undefined && shownTotal < cards.total;
 
   return (
     <div className="dashboard">
-      <section aria-label="Counts" className="counts">
-        <Count label="Active" value={c?.active} tone="active" />
-        <Count label="Completed" value={c?.completed} tone="merged" />
-        <Count label="Failed" value={c?.failed} tone="failed" />
-        <Count label="Cancelled" value={c?.cancelled} tone="cancelled" />
-        <Count label="Total" value={c?.total} tone="total" />
+      <CountsFeed key={filterKey} filter={filter} filterKey={filterKey} onCounts={onCounts} />
+      <section aria-label="Counts" className="counts-block">
+        <p className="counts-scope muted" data-testid="counts-scope">
+          {scopeText}
+        </p>
+        <div className="counts">
+          {GROUPS.map((group) => (
+            <Count key={group.key} group={group.key} label={group.label} title={`Tasks ${group.holds}`} value={cards?.[group.key]} tone={group.tone} />
+          ))}
+          <Count group="total" label="Total" title="Active + completed + failed + cancelled" value={cards?.total} tone="total" />
+        </div>
       </section>
 
       <div className="dashboard-grid">
@@ -84,7 +126,7 @@ export function DashboardPage() {
               <legend>Status</legend>
               {ALL_STATUSES.map((status) => {
                 const pressed = statuses.includes(status);
-                const count = c?.byStatus.find((b) => b.status === status)?.count;
+                const count = current?.byStatus.find((b) => b.status === status)?.count;
                 return (
                   <button
                     key={status}
@@ -116,8 +158,24 @@ export function DashboardPage() {
             <p className="muted">Loading tasks…</p>
           ) : (
             <>
-              <TaskSection title="Active" testId="active-tasks" items={active} now={now} isNew={isNew} empty="Nothing in progress. Create a task to get started." />
-              <TaskSection title="Completed" testId="completed-tasks" items={completed} now={now} isNew={isNew} empty="No merged or cancelled tasks yet." />
+              {partial ? (
+                <p role="status" className="banner partial" data-testid="partial-list">
+                  Showing {shownTotal} of {cards!.total} tasks: the newest 200 when the page loaded, and every task that changed since.
+                  The counts cover all of them.
+                </p>
+              ) : null}
+              {GROUPS.map((group) => (
+                <TaskSection
+                  key={group.key}
+                  group={group}
+                  items={lists[group.key]}
+                  counted={cards?.[group.key]}
+                  partial={tasks.truncated}
+                  filtered={statuses.length > 0}
+                  now={now}
+                  isNew={isNew}
+                />
+              ))}
             </>
           )}
         </div>
@@ -126,9 +184,9 @@ export function DashboardPage() {
   );
 }
 
-function Count({ label, value, tone }: { label: string; value: number | undefined; tone: string }) {
+function Count({ group, label, title, value, tone }: { group: string; label: string; title: string; value: number | undefined; tone: string }) {
   return (
-    <div className={`count count-${tone}`} data-count={label.toLowerCase()}>
+    <div className={`count count-${tone}`} data-count={group} title={title}>
       <span className="count-value">{value ?? '–'}</span>
       <span className="count-label">{label}</span>
     </div>
@@ -136,24 +194,40 @@ function Count({ label, value, tone }: { label: string; value: number | undefine
 }
 
 function TaskSection(props: {
-  title: string;
-  testId: string;
-  items: ReturnType<typeof tasks.all>;
+  group: GroupInfo;
+  items: LiveTask[];
+  /** The card's figure for this list (same scope and filters). */
+  counted: number | undefined;
+  /** The store holds only part of the tasks (first page + changes). */
+  partial: boolean;
+  filtered: boolean;
   now: number;
   isNew: (id: string) => boolean;
-  empty: string;
 }) {
-  const headingId = `${props.testId}-heading`;
+  const { group, items } = props;
+  const testId = `${group.key}-tasks`;
+  const headingId = `${testId}-heading`;
+  const short = props.partial && props.counted !== undefined && items.length < props.counted;
   return (
-    <section className="card task-section" aria-labelledby={headingId} data-testid={props.testId}>
+    <section className={`card task-section section-${group.tone}`} aria-labelledby={headingId} data-testid={testId} data-group={group.key}>
       <h2 id={headingId}>
-        {props.title} <span className="muted">({props.items.length})</span>
+        {group.label}{' '}
+        <span className="muted" data-testid={`${testId}-count`} data-count={items.length}>
+          ({short ? `showing ${items.length} of ${props.counted}` : items.length})
+        </span>
+        <span className="section-holds muted"> · {group.holds}</span>
       </h2>
-      {props.items.length === 0 ? (
-        <p className="muted">{props.empty}</p>
+      {items.length === 0 ? (
+        <p className="muted">
+          {short
+            ? `${props.counted} ${group.label.toLowerCase()}, none of them among the tasks loaded here.`
+            : props.filtered
+              ? `No ${group.label.toLowerCase()} tasks with the selected statuses.`
+              : group.empty}
+        </p>
       ) : (
         <ul className="task-list" aria-live="polite">
-          {props.items.map((task) => (
+          {items.map((task) => (
             <TaskCard key={task.id} task={task} now={props.now} isNew={props.isNew(task.id)} />
           ))}
         </ul>

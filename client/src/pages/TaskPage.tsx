@@ -4,6 +4,7 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
 import { Clarification } from '../components/Clarification';
 import { StatusBadge } from '../components/StatusBadge';
+import { heldReason, privacyText, WAIT_NEXT, waitFor } from '../components/TaskNotices';
 import { Timeline, type TimelineItem } from '../components/Timeline';
 import { DiagramReplay } from '../diagram/DiagramReplay';
 import { graphql } from '../gql';
@@ -88,6 +89,9 @@ export function TaskPage({ id }: { id: string }) {
   }
 
   const mine = task.creator.id === viewer.id;
+  const waiting = waitFor(task, now);
+  const held = heldReason(task, now);
+  const privacy = privacyText(task, viewer);
   const canCancel = mine && task.availableActions.includes('CANCEL');
   const canRetry = mine && task.availableActions.includes('RETRY');
 
@@ -105,7 +109,7 @@ export function TaskPage({ id }: { id: string }) {
               {relativeTime(task.createdAt, now)}
             </time>{' '}
             · version {task.version}
-            {task.private ? <span className="tag">private</span> : null}
+            {task.private ? <span className="tag" title={privacy ?? undefined}>private</span> : null}
           </p>
           {task.description ? <p className="description">{task.description}</p> : null}
         </div>
@@ -133,10 +137,25 @@ export function TaskPage({ id }: { id: string }) {
         </div>
       </header>
 
-      {task.heldReason ? (
-        <div role="status" className="banner held">
-          <strong>On hold:</strong> {task.heldReason}. It resumes when the agent is back, or moves to another agent if it crashes.
+      {waiting ? (
+        <div role="status" className="banner waiting" data-testid="waiting" data-wait-code={waiting.code}>
+          <strong>Waiting {waiting.duration}:</strong> {waiting.reason}. {WAIT_NEXT[waiting.code]}
         </div>
+      ) : null}
+      {held ? (
+        <div role="status" className="banner held" data-testid="held">
+          <strong>On hold:</strong> {held}.{' '}
+          {task.assignedAgent?.health === 'STUCK'
+            ? 'It resumes when the agent reports on it again; if it reports nothing for as long again, the task goes back to the queue for another agent.'
+            : task.assignedAgent?.health === 'STALE'
+              ? 'It resumes when the agent heartbeats again, or moves to another agent if it crashes.'
+              : 'It resumes when the agent is healthy again, or moves to another agent.'}
+        </div>
+      ) : null}
+      {privacy ? (
+        <p className="banner private" data-testid="privacy">
+          {privacy}.
+        </p>
       ) : null}
       {task.status === 'CODING' && task.progress ? (
         <div className="card progress-card" role="status" aria-label="Coding progress">
@@ -187,7 +206,18 @@ export function TaskPage({ id }: { id: string }) {
               </>
             ) : null}
             <dt>Agent</dt>
-            <dd>{task.assignedAgent ? task.assignedAgent.name : <span className="muted">unassigned</span>}</dd>
+            <dd>
+              {task.assignedAgent ? (
+                <>
+                  {task.assignedAgent.name}{' '}
+                  {task.assignedAgent.health !== 'HEALTHY' ? (
+                    <span className={`badge health-${task.assignedAgent.health.toLowerCase()}`}>{task.assignedAgent.health.toLowerCase()}</span>
+                  ) : null}
+                </>
+              ) : (
+                <span className="muted">{task.waiting ? 'waiting for one' : 'unassigned'}</span>
+              )}
+            </dd>
           </dl>
         </section>
 
