@@ -2,7 +2,7 @@
  * Browser tests: the real server started the way the README starts it (`npm start`), driven by
  * Debian's Chromium through playwright-core.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -51,6 +51,48 @@ export async function startReadmeServer(port: number, dataDir: string): Promise<
   return {
     url,
     process: child,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM');
+      }),
+  };
+}
+
+/**
+ * The README's `npm run demo`, compiled: the dashboard is built if stale (scripts/ensure-client.mjs,
+ * as `npm start` does), the server compiled (scripts/build-server.mjs), then
+ * `node dist/src/cli/index.js demo` with the given options. Same environment rules as
+ * `startReadmeServer`.
+ */
+export async function startDemo(port: number, dataDir: string, args: string[] = []): Promise<ReadmeServer & { log(): string }> {
+  for (const script of ['scripts/ensure-client.mjs', 'scripts/build-server.mjs']) execFileSync('node', [script], { stdio: 'inherit' });
+  const { NODE_ENV: _testEnv, VITEST: _vitest, DATABASE_URL: _db, REDIS_URL: _redis, ...userEnv } = process.env;
+  const child = spawn('node', ['--enable-source-maps', 'dist/src/cli/index.js', 'demo', '--port', String(port), '--data-dir', dataDir, ...args], {
+    env: { ...userEnv, LOG_LEVEL: 'warn', JWT_SECRET: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`demo did not start in 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /conveyor demo running: (http:\/\/[^\s/]+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
+  });
+  return {
+    url,
+    process: child,
+    log: () => output,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
