@@ -6,10 +6,13 @@
  * prints a row; at the end it writes JSON and an SVG plot to bench/results/soak-*.{json,svg}.
  *
  * Exits 1 when a subscriber lost, repeated or reordered an event (its taskUpdated stream is
- * compared with the log, through the public API: soak-log.ts), when any error was counted, or
- * when server memory grew more than --max-growth-mb over the second half of the run (the leak
+ * compared with the log, through the public API: soak-log.ts), when any error was counted, when
+ * server memory grew more than --max-growth-mb over the second half of the run (the leak
  * check: the lowest heap and RSS of the third quarter against the lowest of the fourth, so the
- * garbage collector's sawtooth does not count).
+ * garbage collector's sawtooth does not count), or when the pipeline stalled: the liveness
+ * checker (src/liveness/, as `conveyor check` runs it) watches the whole run as every user, with
+ * the demo's output as its log, and each violation it finds fails the soak, with its task and
+ * agent ids. "No errors" is not enough: work must keep moving.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +20,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveUsers } from '../src/liveness/api.js';
+import { LivenessChecker } from '../src/liveness/checker.js';
+import { formatSummary, formatViolation } from '../src/liveness/format.js';
 import { expectedStreams } from './lib/soak-log.js';
 import type { SoakCommand, SoakFinal, SoakStats, SoakSubscriberArgs } from './lib/soak-subscriber.js';
 import { renderSoakSvg, type SoakSample } from './lib/soak-svg.js';
@@ -119,11 +125,14 @@ const demo = spawn(
   { env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
 );
 let demoOutput = '';
+/** Set once the users are signed in: the demo's output is the liveness checker's log. */
+let checker: LivenessChecker | null = null;
 /** Lines the demo prints when one of its actions failed (`  ! message`) or it logged a problem. */
 const demoErrors: string[] = [];
 const onDemoOutput = (chunk: Buffer) => {
   const text = String(chunk);
   demoOutput = (demoOutput + text).slice(-20_000);
+  checker?.logChunk(text);
   for (const line of text.split('\n')) if (/ ! |"level":(40|50|60)/.test(line)) demoErrors.push(line.trim().slice(0, 300));
 };
 demo.stdout!.on('data', onDemoOutput);
@@ -154,6 +163,13 @@ for (const [name, org] of USERS) {
   tokens[`${name}@${org}`] = devSignIn.token;
 }
 const users = Object.keys(tokens);
+checker = new LivenessChecker({
+  url,
+  users: await resolveUsers(url, Object.values(tokens)),
+  onViolation: (v) => log(formatViolation(v)),
+});
+// What the demo printed before the checker existed is checked too.
+checker.logChunk(demoOutput);
 const start = await health(url);
 const loaders: ChildProcess[] = [];
 for (let i = 0; i < LOADERS; i++) {
@@ -189,7 +205,8 @@ for (const deadline = Date.now() + 30_000; ; await sleep(200)) {
 
 // ---- the run -------------------------------------------------------------------------------
 
-log(`${SUBSCRIBERS} subscribers in ${LOADERS} processes; running for ${DURATION_S} s, a sample every ${SAMPLE_S} s`);
+log(`${SUBSCRIBERS} subscribers in ${LOADERS} processes; running for ${DURATION_S} s, a sample every ${SAMPLE_S} s; the liveness checker samples every second`);
+checker.start();
 const header = ['time', 'conns', 'subs', 'deliv/s', 'deliveries', 'errors', 'heap MB', 'RSS MB', 'cursor'];
 console.log(header.map((h) => h.padStart(10)).join(''));
 const samples: SoakSample[] = [];
@@ -230,6 +247,9 @@ for (let next = began + SAMPLE_S * 1000; ; next += SAMPLE_S * 1000) {
 
 // ---- checks --------------------------------------------------------------------------------
 
+const liveness = await checker.stop();
+for (const line of formatSummary(liveness)) log(line);
+
 const end = (await health(url)).cursor;
 log(`load done at cursor ${end}; checking every subscriber's stream against the log`);
 const streams = await expectedStreams(url, tokens, start.cursor, end);
@@ -268,6 +288,7 @@ const summary = {
   errorsByCode,
   clientErrors: clientErrors.length,
   demoErrors: demoErrors.length,
+  livenessViolations: liveness.violations,
   heapGrowthBytes: heapGrowth,
   rssGrowthBytes: rssGrowth,
   peakHeapBytes: Math.max(...samples.map((s) => s.heapUsedBytes)),
@@ -281,6 +302,7 @@ if (summary.timelineMismatches) failures.push(`${summary.timelineMismatches} tim
 if (serverErrors) failures.push(`${serverErrors} server errors ${JSON.stringify(errorsByCode)}`);
 if (clientErrors.length) failures.push(`${clientErrors.length} client errors, e.g. ${clientErrors[0]}`);
 if (demoErrors.length) failures.push(`${demoErrors.length} demo errors, e.g. ${demoErrors[0]}`);
+for (const v of liveness.violationList) failures.push(`liveness: ${formatViolation(v)}`);
 if (!(third.length && fourth.length)) failures.push('too few samples in the second half for the leak check (use a longer --duration or a shorter --sample)');
 if (heapGrowth > MAX_GROWTH) failures.push(`heap grew ${(heapGrowth / MB).toFixed(1)} MB over the second half (bound ${values['max-growth-mb']} MB)`);
 if (rssGrowth > MAX_GROWTH) failures.push(`RSS grew ${(rssGrowth / MB).toFixed(1)} MB over the second half (bound ${values['max-growth-mb']} MB)`);
@@ -290,7 +312,7 @@ const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 mkdirSync('bench/results', { recursive: true });
 const file = `bench/results/soak-${stamp}.json`;
 const settings = { duration: values.duration, subscribers: SUBSCRIBERS, loaders: LOADERS, sampleSeconds: SAMPLE_S, every: Number(values.every), workers: Number(values.workers), maxGrowthMb: Number(values['max-growth-mb']) };
-writeFileSync(file, JSON.stringify({ settings, startedAt: new Date(began).toISOString(), pass: failures.length === 0, failures, summary, samples, examples, clientErrors: clientErrors.slice(0, 50), demoErrors: demoErrors.slice(0, 50) }, null, 2));
+writeFileSync(file, JSON.stringify({ settings, startedAt: new Date(began).toISOString(), pass: failures.length === 0, failures, summary, liveness, samples, examples, clientErrors: clientErrors.slice(0, 50), demoErrors: demoErrors.slice(0, 50) }, null, 2));
 const mbs = (b: number) => `${b >= 0 ? '+' : ''}${(b / MB).toFixed(1)} MB`;
 const title = `conveyor soak: ${values.duration}, ${SUBSCRIBERS} subscribers, ${values.workers} workers, a task every ${values.every} ms — ${failures.length ? 'FAILED' : 'passed'}`;
 const subtitle = `${deliveries.toLocaleString('en-US')} deliveries, ${summary.lost} lost, ${summary.outOfOrder} out of order, ${serverErrors + clientErrors.length} errors; second half: heap ${mbs(heapGrowth)}, RSS ${mbs(rssGrowth)}`;

@@ -1,7 +1,10 @@
 /**
  * `npm run soak` for one minute, so the soak command never rots: the demo load plus dashboard
  * subscribers must run clean — nothing lost or reordered, no error, no memory growth over the
- * second half beyond the bound — and leave a JSON report and an SVG plot of the expected shape.
+ * second half beyond the bound, no liveness violation (work keeps moving: src/liveness/) — and
+ * leave a JSON report and an SVG plot of the expected shape. And a stalled pipeline fails it: the
+ * same soak on a server whose stuck watch gives every task back before its worker reports (a
+ * livelock: no error anywhere, nothing ever finishes) exits 1 naming the tasks and agents.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -24,7 +27,15 @@ describe('npm run soak -- --duration 60s', () => {
 
     const report = JSON.parse(readFileSync(file!, 'utf8'));
     expect(report).toMatchObject({ pass: true, failures: [], settings: { duration: '60s', subscribers: 30, sampleSeconds: 2 } });
-    expect(report.summary).toMatchObject({ subscribers: 30, checkedSubscribers: 30, lost: 0, extra: 0, outOfOrder: 0, timelineMismatches: 0, serverErrors: 0, clientErrors: 0, demoErrors: 0 });
+    expect(report.summary).toMatchObject({ subscribers: 30, checkedSubscribers: 30, lost: 0, extra: 0, outOfOrder: 0, timelineMismatches: 0, serverErrors: 0, clientErrors: 0, demoErrors: 0, livenessViolations: 0 });
+    // The liveness checker watched the whole minute, as every user, and found work moving.
+    expect(report.liveness).toMatchObject({ violations: 0, violationList: [], sampleErrors: 0 });
+    expect(report.liveness.samples).toBeGreaterThanOrEqual(50);
+    expect(report.liveness.worked).toBeGreaterThan(5);
+    expect(report.liveness.merged).toBeGreaterThan(0);
+    expect(report.liveness.counts.compared).toBeGreaterThan(0);
+    expect(report.liveness.longestIdleWait.seconds).toBeLessThanOrEqual(10);
+    expect(out).toMatch(/\[soak\] liveness summary: /);
     expect(report.summary.deliveries).toBeGreaterThan(0);
     expect(report.summary.events).toBeGreaterThan(0);
     expect(report.summary.timelinesChecked).toBeGreaterThan(0);
@@ -53,4 +64,27 @@ describe('npm run soak -- --duration 60s', () => {
     expect(svg.match(/<polyline /g)).toHaveLength(6); // heap, RSS, received, sent, connections, subscriptions
     expect(svg).toContain('passed');
   }, 240_000);
+
+  it('fails on a stalled pipeline, reporting each violation with its task and agent', async () => {
+    const { DATABASE_URL: _d, REDIS_URL: _r, NODE_ENV: _n, VITEST: _v, ...env } = process.env;
+    // 100 ms without a report is stuck, 200 ms abandoned: every task is taken back before its
+    // worker's first report, again and again. No error is logged; nothing is ever finished.
+    const child = spawn('node', ['--import', 'tsx', 'bench/soak.ts', '--duration', '12s', '--sample', '2', '--subscribers', '4'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...env, AGENT_STUCK_AFTER_MS: '100' },
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const code = await new Promise((resolve) => child.on('exit', resolve));
+    expect(code, out).toBe(1);
+    const report = JSON.parse(readFileSync(/wrote (\S+\.json)/.exec(out)![1], 'utf8'));
+    expect(report.pass).toBe(false);
+    expect(report.summary.livenessViolations).toBeGreaterThan(0);
+    expect(report.liveness.merged).toBe(0);
+    const failures = (report.failures as string[]).filter((f) => f.startsWith('liveness: '));
+    expect(failures.length, out).toBe(report.liveness.violations);
+    expect(failures[0]).toMatch(/^liveness: VIOLATION taken-task-moves at \S+ \[task [0-9a-f-]{36}, agent [0-9a-f-]{36}\]: .*went back to the queue 4 times/);
+    expect(out).toMatch(/\[soak\] FAIL: liveness: VIOLATION taken-task-moves/);
+  }, 120_000);
 });
