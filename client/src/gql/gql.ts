@@ -25,6 +25,7 @@ type Documents = {
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
     "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentUpdatesDocument,
     "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": typeof types.AgentTimelineDocument,
+    "\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n": typeof types.AgentTaskTitleDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      cursor\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": typeof types.DashboardCountsDocument,
     "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
@@ -46,6 +47,7 @@ const documents: Documents = {
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentsDocument,
     "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentUpdatesDocument,
     "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": types.AgentTimelineDocument,
+    "\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n": types.AgentTaskTitleDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      cursor\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": types.DashboardCountsDocument,
     "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
@@ -114,6 +116,10 @@ export function graphql(source: "\n  subscription AgentUpdates($after: String) {
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"): (typeof documents)["\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -77,17 +77,29 @@ const HEALTH_TITLE: Record<AgentRow_AgentFragment['health'], string> = {
   OFFLINE: 'Signed off',
 };
 
+const AgentTaskTitle = graphql(`
+  query AgentTaskTitle($id: ID!) {
+    task(id: $id) {
+      id
+      title
+    }
+  }
+`);
+
 /**
  * The agent's task: its title when the viewer may read it. Live agent updates are rendered for
- * the whole org (src/server/fanout-group.ts), so they carry no private task even to its creator:
- * the viewer's own task store fills in what it can. Otherwise a busy agent shows that it works on
- * a task the viewer may not read, never "nothing".
+ * the whole org (src/server/fanout-group.ts), so they carry no private task, not even to its
+ * creator or to the user running the agent (who may read it by its grant): the viewer's task
+ * store fills in what it can, else the task is asked for by id once. Otherwise a busy agent
+ * shows that it works on a task the viewer may not read, never "nothing".
  */
 function CurrentTask({ agent }: { agent: AgentRow_AgentFragment }) {
   const id = agent.currentTaskId ?? agent.currentTask?.id ?? null;
   const stored = useStoreItem(tasks, id ?? '');
   const known = agent.currentTask ?? stored;
-  if (known) return <Link href={`/tasks/${known.id}`}>{known.title}</Link>;
+  const [{ data }] = useQuery({ query: AgentTaskTitle, variables: { id: id ?? '' }, pause: !id || known !== undefined });
+  const task = known ?? data?.task;
+  if (task) return <Link href={`/tasks/${task.id}`}>{task.title}</Link>;
   if (id) return <span className="muted" title="It works on a private task of someone else">a private task</span>;
   return <span className="muted">{agent.status === 'BUSY' ? 'a task (not reported)' : '—'}</span>;
 }
