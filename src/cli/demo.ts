@@ -7,6 +7,9 @@
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { resolveUsers } from '../liveness/api.js';
+import { LivenessChecker } from '../liveness/checker.js';
+import { formatSummary, formatViolation } from '../liveness/format.js';
 import { buildApp } from '../server/app.js';
 import { loadConfigOrExit } from '../server/env.js';
 import { ConveyorClient } from './graphql-client.js';
@@ -36,9 +39,11 @@ const USERS = [
 
 const ORGS = ['acme', 'globex'];
 
-const USAGE = `Usage: conveyor demo [--port 4000] [--workers 3] [--every 4000] [--data-dir ./data/demo]
+const USAGE = `Usage: conveyor demo [--port 4000] [--workers 3] [--every 4000] [--data-dir ./data/demo] [--check]
 
   --workers <n>   simulated workers per org (default 3)
+  --check         watch the pipeline with the liveness checker (as conveyor check does) as the
+                  demo's users: violations as they happen, a summary every minute
 
 Starts the server with simulated workers, users and GitHub. Open the printed URL and sign in
 with any name in org "acme" or "globex" to watch.`;
@@ -51,6 +56,7 @@ export async function runDemo(argv: string[]): Promise<void> {
       workers: { type: 'string' },
       every: { type: 'string' },
       'data-dir': { type: 'string' },
+      check: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -77,7 +83,11 @@ export async function runDemo(argv: string[]): Promise<void> {
   }
   const app = await buildApp(config);
   const url = await app.start();
-  const log = (line: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  let checker: LivenessChecker | null = null;
+  const log = (line: string) => {
+    checker?.logLine(line);
+    console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+  };
   log(`conveyor demo running: ${url}  — sign in as anyone in org "acme" or "globex"`);
 
   const agents: Worker[] = [];
@@ -90,6 +100,7 @@ export async function runDemo(argv: string[]): Promise<void> {
   }
 
   const clients = new Map<string, ConveyorClient>();
+  const tokens: string[] = [];
   for (const user of USERS) {
     const client = new ConveyorClient(url);
     const { devSignIn } = await client.request<{ devSignIn: { token: string } }>(
@@ -98,6 +109,14 @@ export async function runDemo(argv: string[]): Promise<void> {
     );
     client.setToken(devSignIn.token);
     clients.set(user.name, client);
+    tokens.push(devSignIn.token);
+  }
+  let summaries: NodeJS.Timeout | null = null;
+  if (values.check) {
+    checker = new LivenessChecker({ url, users: await resolveUsers(url, tokens), onViolation: (v) => log(`✗ liveness: ${formatViolation(v)}`) });
+    checker.start();
+    summaries = setInterval(() => formatSummary(checker!.summary()).forEach((line) => log(line)), 60_000);
+    log('liveness checker watching as every demo user (a summary every minute)');
   }
 
   let n = 0;
@@ -151,6 +170,8 @@ export async function runDemo(argv: string[]): Promise<void> {
   const stop = async () => {
     clearInterval(stream);
     clearInterval(status);
+    if (summaries) clearInterval(summaries);
+    if (checker) formatSummary(await checker.stop()).forEach((line) => log(line));
     for (const t of timers) clearTimeout(t);
     for (const worker of agents) await worker.stop();
     await app.stop();
