@@ -112,8 +112,11 @@ describe.skipIf(!hasChromium)('dashboard in Chromium', { timeout: 90_000 }, () =
     expect(await link.getAttribute('target')).toBe('_blank');
     expect(await link.getAttribute('rel')).toContain('noopener');
     await expect.poll(() => page.locator('.task-header [data-status]').getAttribute('data-status')).toBe('DISPATCHED');
+    // No worker runs in this server: the orchestrator records why the task waits, and the page says it.
+    await page.getByTestId('timeline').locator('li[data-type="WAITING"]').waitFor({ timeout: 5000 });
     const types = await page.getByTestId('timeline').locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-type')));
-    expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED', 'ISSUE_OPENED']);
+    expect(types).toEqual(['CREATED', 'ANALYSIS_STARTED', 'CLARIFICATION_REQUESTED', 'CLARIFICATION_ANSWERED', 'DISPATCHED', 'ISSUE_OPENED', 'WAITING']);
+    expect(await page.getByTestId('waiting').textContent()).toMatch(/^Waiting \d+ s: no agent of acme is online\. It is assigned as soon as a worker/);
     // The diagram has drawn its edges (attached: a straight vertical edge has zero width).
     // Edges are drawn after live updates re-highlight the diagram (a regression caught here).
     await page.locator('.react-flow__edge').first().waitFor({ state: 'attached', timeout: 10_000 });
