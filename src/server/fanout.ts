@@ -29,7 +29,18 @@
  * the engine writes the `next` frames to the socket itself. ws.ts routes such operations here
  * (`serves`, `subscribe`) after parsing and validating them.
  */
-import { createSourceEventStream, getOperationAST, type DocumentNode, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import {
+  TypeInfo,
+  createSourceEventStream,
+  getOperationAST,
+  visit,
+  visitWithTypeInfo,
+  BREAK,
+  type DocumentNode,
+  type ExecutionArgs,
+  type ExecutionResult,
+  type GraphQLSchema,
+} from 'graphql';
 import { isPromise } from 'node:util/types';
 import type { Feed, FeedCursor } from '../runtime/feed.js';
 import type { GraphQLContext } from '../schema/context.js';
@@ -42,6 +53,51 @@ export { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON, type FanoutTarget } from './
 
 /** Root fields whose stream is a plain log-event stream, served by the engine. */
 const GROUPED_FIELDS = new Set(['taskUpdated', 'timeline', 'agentUpdated']);
+
+/** `Type.field` coordinates marked `@viewerDependent` in the SDL, per schema. */
+const viewerDependentFields = new WeakMap<GraphQLSchema, Set<string>>();
+
+function markedFields(schema: GraphQLSchema): Set<string> {
+  let marked = viewerDependentFields.get(schema);
+  if (!marked) {
+    marked = new Set();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!('getFields' in type) || type.name.startsWith('__')) continue;
+      for (const field of Object.values(type.getFields())) {
+        if (field.astNode?.directives?.some((d: { name: { value: string } }) => d.name.value === 'viewerDependent')) marked.add(`${type.name}.${field.name}`);
+      }
+    }
+    viewerDependentFields.set(schema, marked);
+  }
+  return marked;
+}
+
+/**
+ * Whether the document selects a field whose answer depends on who asks (anywhere, fragments
+ * included). The schema says so (`@viewerDependent`), not a comment: a field added with the
+ * directive is served per viewer without touching the engine.
+ */
+export function viewerDependent(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const marked = markedFields(schema);
+  if (marked.size === 0) return false;
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field() {
+        const parent = typeInfo.getParentType();
+        const field = typeInfo.getFieldDef();
+        if (parent && field && marked.has(`${parent.name}.${field.name}`)) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return found;
+}
 
 export interface FanoutOptions extends GroupOptions {
   feed: Feed;
@@ -103,10 +159,13 @@ export class FanoutEngine {
     this.startDispatcher();
     const context = args.contextValue as GraphQLContext;
     const viewer = context.viewer!;
-    const key = [viewer.org, args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), target.query].join('\n');
+    // Keyed by everything the answer depends on: the org, or the viewer when the document
+    // selects a @viewerDependent field (then one execution serves that viewer's subscriptions).
+    const perViewer = viewerDependent(args.schema, args.document);
+    const key = [perViewer ? `viewer:${viewer.id}@${viewer.org}` : viewer.org, args.operationName ?? '', JSON.stringify(args.variableValues ?? {}), target.query].join('\n');
     let group = this.groups.get(key);
     if (!group || group.closed) {
-      const orgContext = { ...context, viewer: { id: '', name: '', org: viewer.org } };
+      const orgContext = { ...context, viewer: perViewer ? viewer : { id: '', name: '', org: viewer.org } };
       group = new Group(
         this.options,
         viewer.org,

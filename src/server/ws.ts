@@ -144,7 +144,11 @@ export function attachWebSockets(deps: WsDeps) {
         const unstorable = unstorableInput(document, payload.variables);
         if (unstorable) return [unstorableError(unstorable)];
         const context = await contextFactory();
-        if (deps.fanout.serves(document, payload.operationName)) {
+        // `extensions: { fanout: false }` runs a groupable subscription the ordinary way: the
+        // grouped path is an optimisation and must answer the same (tests/e2e/differential.test.ts
+        // compares them), and operators can rule it out while diagnosing.
+        const optedOut = (payload.extensions as { fanout?: unknown } | undefined)?.fanout === false;
+        if (!optedOut && deps.fanout.serves(document, payload.operationName)) {
           // Grouped: the engine writes this subscription's frames itself (fanout.ts). The
           // subscription keeps only what its resolvers read, not Yoga's whole operation context.
           deps.metrics.operations.inc({ type: 'subscription', transport: 'ws' });

@@ -23,7 +23,7 @@ export type Scalars = {
 
 export type Agent = {
   __typename?: 'Agent';
-  /** The task the agent works on, if the viewer may see it. */
+  /** The task the agent works on, if the viewer may read it (its creator, the org for a public task, the user running the agent by a private task's grant). */
   currentTask?: Maybe<Task>;
   currentTaskId?: Maybe<Scalars['ID']['output']>;
   health: AgentHealth;
@@ -662,6 +662,10 @@ export type ResolversParentTypes = {
   Viewer: ViewerModel;
 };
 
+export type ViewerDependentDirectiveArgs = { };
+
+export type ViewerDependentDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = ViewerDependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
 export type AgentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
   currentTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
   currentTaskId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
@@ -905,3 +909,6 @@ export type Resolvers<ContextType = GraphQLContext> = {
   WaitCode?: WaitCodeResolvers;
 };
 
+export type DirectiveResolvers<ContextType = GraphQLContext> = {
+  viewerDependent?: ViewerDependentDirectiveResolver<any, any, ContextType>;
+};
