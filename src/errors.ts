@@ -1,16 +1,11 @@
 /**
  * Operation-tier errors: expected failures of one operation, each with a stable code that reaches
  * clients as `extensions.code`. Anything that is not a `DomainError` is unexpected and is masked
- * as INTERNAL_SERVER_ERROR by the GraphQL layer.
+ * as INTERNAL_SERVER_ERROR by the GraphQL layer. The codes are src/shared/codes.ts's.
  */
-export type ErrorCode =
-  | 'BAD_USER_INPUT'
-  | 'NOT_FOUND'
-  | 'FORBIDDEN'
-  | 'INVALID_TRANSITION'
-  | 'RATE_LIMITED'
-  | 'UNAUTHENTICATED'
-  | 'CONFLICT';
+import { ErrorCode } from './shared/codes.js';
+
+export { ErrorCode };
 
 export class DomainError extends Error {
   constructor(
@@ -24,24 +19,38 @@ export class DomainError extends Error {
 }
 
 export const badInput = (message: string, details?: Record<string, unknown>) =>
-  new DomainError('BAD_USER_INPUT', message, details);
+  new DomainError(ErrorCode.BAD_USER_INPUT, message, details);
 
 export const notFound = (kind: string, id: string) =>
-  new DomainError('NOT_FOUND', `${kind} ${id} not found`, { id });
+  new DomainError(ErrorCode.NOT_FOUND, `${kind} ${id} not found`, { id });
 
 export const invalidTransition = (kind: string, id: string, status: string, event: string) =>
-  new DomainError('INVALID_TRANSITION', `${kind} ${id} cannot accept ${event} while ${status}`, {
+  new DomainError(ErrorCode.INVALID_TRANSITION, `${kind} ${id} cannot accept ${event} while ${status}`, {
     id,
     status,
     event,
   });
 
-export const forbidden = (message: string) => new DomainError('FORBIDDEN', message);
+export const forbidden = (message: string) => new DomainError(ErrorCode.FORBIDDEN, message);
 
 export const unauthenticated = (message = 'Sign in first: send a valid Bearer token') =>
-  new DomainError('UNAUTHENTICATED', message);
+  new DomainError(ErrorCode.UNAUTHENTICATED, message);
 
 export const rateLimited = (retryAfterMs: number) =>
-  new DomainError('RATE_LIMITED', `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
+  new DomainError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${Math.ceil(retryAfterMs / 1000)} s`, {
     retryAfterMs,
   });
+
+/** How long a client should wait before retrying an operation that lost a version conflict. */
+export const CONFLICT_RETRY_AFTER_MS = 100;
+
+/**
+ * Other writers kept committing to this entity first, and the actor host gave up re-deciding
+ * against their state (runtime/host.ts): nothing was stored, and the operation may be retried.
+ */
+export const conflict = (kind: string, id: string, attempts: number) =>
+  new DomainError(
+    ErrorCode.CONFLICT,
+    `${kind} ${id} was changed by another writer ${attempts} times while this operation was applied; nothing was stored: retry`,
+    { id, retryable: true, retryAfterMs: CONFLICT_RETRY_AFTER_MS },
+  );

@@ -16,7 +16,7 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/types.js';
 import type { EffectRegistry } from '../effects/types.js';
-import { DomainError, invalidTransition, notFound } from '../errors.js';
+import { conflict, DomainError, ErrorCode, invalidTransition, notFound } from '../errors.js';
 import {
   agentMachine,
   agentView,
@@ -216,6 +216,11 @@ export class ActorHost {
             for (const id of ids) this.cache.delete(id);
             continue;
           }
+          // Lost every attempt: the operation fails as CONFLICT (retryable), not as unexpected.
+          if (error instanceof VersionConflictError) {
+            const op = ops.find((o) => o.id === error.entityId);
+            throw conflict(op ? KINDS[op.entityType].label : 'Entity', error.entityId, attempt + 1);
+          }
           throw error;
         }
       }
@@ -406,7 +411,7 @@ export class ActorHost {
       );
     } catch (error) {
       if (error instanceof StaleDeadlineError) return; // re-armed or fired elsewhere
-      if (error instanceof DomainError && error.code === 'INVALID_TRANSITION') {
+      if (error instanceof DomainError && error.code === ErrorCode.INVALID_TRANSITION) {
         // The state it was armed in is gone (e.g. a machine change between releases): drop it
         // rather than fire it forever.
         this.options.logger.warn({ deadline }, 'dropping deadline its actor no longer accepts');
@@ -440,11 +445,11 @@ export class ActorHost {
         [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
         EFFECT_ACTORS[effect.src] ?? effect.src,
       ).catch((error: unknown) => {
-        if (error instanceof StoreUnavailableError) {
-          // The store refused or could not take the commit (a full disk, PostgreSQL away):
-          // nothing was stored, so deliver the result again later rather than leave the actor
-          // waiting for it until a restart. A repeat is harmless: `ifEffect` drops a result for
-          // an effect that is no longer pending.
+        if (error instanceof StoreUnavailableError || (error instanceof DomainError && error.code === ErrorCode.CONFLICT)) {
+          // The store refused or could not take the commit (a full disk, PostgreSQL away), or
+          // other writers kept winning the entity: nothing was stored, so deliver the result
+          // again later rather than leave the actor waiting for it until a restart. A repeat is
+          // harmless: `ifEffect` drops a result for an effect that is no longer pending.
           this.options.logger.warn({ err: error, entityId, effect: effect.src, retryMs }, 'effect result not stored yet; retrying');
           const timer = setTimeout(() => deliver(event, Math.min(retryMs * 2, MAX_EFFECT_RETRY_MS)), retryMs);
           timer.unref();
