@@ -16,6 +16,7 @@ import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import { corsFor, CSRF_MESSAGE, useCsrfPrevention, useUnsupportedMediaType } from './csrf.js';
 import { documentCaches, useCompactValidationErrors } from './document-caches.js';
+import { graphiqlOptions, renderGraphiQL, useGraphiQLAssets } from './graphiql.js';
 import { useNestingLimit, useNotAcceptable, useParamsJsonErrors, useStorableText } from './input-guards.js';
 import type { Metrics } from './metrics.js';
 import { useSseSubscriptions } from './sse.js';
@@ -211,10 +212,9 @@ export function buildYoga(deps: YogaDeps) {
     // Bounded by size: Yoga's own caches let anonymous requests pin ~1 GB (document-caches.ts).
     parserAndValidationCache: documentCaches(),
     cors: corsFor(deps.allowedOrigins ?? []),
-    graphiql: {
-      title: 'conveyor',
-      defaultQuery: DEFAULT_QUERY,
-    },
+    // Served from conveyor itself (no CDN), over graphql-ws, with a dev token when dev sign-in is on.
+    graphiql: graphiqlOptions(deps.auth, 'conveyor'),
+    renderGraphiQL,
     maskedErrors: {
       maskError: (error) => toClientError(error, deps.logger, deps.metrics, deps.production),
     },
@@ -231,6 +231,8 @@ export function buildYoga(deps: YogaDeps) {
       }
     },
     plugins: [
+      // GraphiQL's script, styles and workers (GET /graphql?graphiql-asset=…): files, no GraphQL.
+      useGraphiQLAssets(),
       // Before anything reads the body: a cross-site simple request is refused unparsed (csrf.ts).
       useCsrfPrevention(),
       useUnsupportedMediaType(),
@@ -258,24 +260,3 @@ export function buildYoga(deps: YogaDeps) {
 }
 
 export type ConveyorYoga = ReturnType<typeof buildYoga>;
-
-const DEFAULT_QUERY = /* GraphQL */ `# Welcome to conveyor.
-#
-# 1. Run "SignIn" below, copy the token, and add it in the Headers tab:
-#      { "Authorization": "Bearer <token>" }
-# 2. Run "Watch" (it keeps running), then "Create" from a second tab, and watch the task move.
-
-mutation SignIn {
-  devSignIn(name: "Ada", org: "acme") { token viewer { id name org } }
-}
-
-mutation Create {
-  createTask(input: { title: "Add dark mode", description: "Add a dark theme toggle to the settings page, persisted per user, following the system preference by default." }) {
-    id status version
-  }
-}
-
-subscription Watch {
-  taskUpdated { cursor event task { id title status version issue { number url } } }
-}
-`;
