@@ -8,10 +8,12 @@
  * HTTP and WebSocket. `tests/browser/security.test.ts` loads it in Chromium and asserts that no
  * violation is reported.
  *
- * GraphiQL (GET /graphql) is Yoga's page: inline scripts, and scripts, styles and workers from a
- * CDN at versions Yoga picks. A policy that allows those would add little, and one we cannot
- * load-test offline could break it silently, so it only gets the directives that cannot break a
- * page that is not framed: no framing, no plugins, no `<base>`.
+ * GraphiQL (GET /graphql, graphiql.ts) is served from conveyor too, with no inline script: the
+ * same policy, but for what Monaco, GraphiQL's editor, needs: its workers from our own URLs
+ * (`worker-src 'self'`), the `<style>` elements it adds at run time (`style-src 'unsafe-inline'`,
+ * styles only: scripts stay `'self'`), and the fonts inlined in its stylesheet (`font-src data:`).
+ * `tests/browser/graphiql.test.ts` loads it offline and asserts that no violation is reported.
+ * The policy also covers GraphiQL's files and workers, which are served on /graphql.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
@@ -35,7 +37,23 @@ export function dashboardPolicy(host: string | undefined): string {
   ].join('; ');
 }
 
-export const GRAPHIQL_POLICY = "frame-ancestors 'none'; base-uri 'none'; object-src 'none'";
+/** GraphiQL's policy (see above); `host` for its WebSocket, as for the dashboard. */
+export function graphiqlPolicy(host: string | undefined): string {
+  const sockets = host && SAFE_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    `connect-src 'self'${sockets}`,
+    "worker-src 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+    "object-src 'none'",
+    "form-action 'self'",
+  ].join('; ');
+}
 
 /** Headers for every response; `page` says which policy a GET may render under. */
 export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, page: 'dashboard' | 'graphql' | 'none'): void {
@@ -44,5 +62,5 @@ export function setSecurityHeaders(req: IncomingMessage, res: ServerResponse, pa
   // Task pages carry ids in their URLs; the issue and PR links they open need no referrer.
   res.setHeader('Referrer-Policy', 'no-referrer');
   if (page === 'dashboard') res.setHeader('Content-Security-Policy', dashboardPolicy(req.headers.host));
-  if (page === 'graphql') res.setHeader('Content-Security-Policy', GRAPHIQL_POLICY);
+  if (page === 'graphql') res.setHeader('Content-Security-Policy', graphiqlPolicy(req.headers.host));
 }
