@@ -24,6 +24,7 @@ import { ActorHost } from '../runtime/host.js';
 import { Orchestrator } from '../runtime/orchestrator.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
+import { ErrorCode } from '../shared/codes.js';
 import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { StorageFaultError, type EventStore } from '../store/types.js';
@@ -176,7 +177,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify(body));
   };
-  const httpError = (res: ServerResponse, status: number, code: string, message: string) =>
+  const httpError = (res: ServerResponse, status: number, code: ErrorCode, message: string) =>
     json(res, status, { errors: [{ message, extensions: { code } }] });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -217,7 +218,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       return void res.end(await metrics.registry.metrics());
     }
     if (path !== '/graphql' && (req.method === 'GET' || req.method === 'HEAD')) {
-      if (assets) return assets(req, res, () => httpError(res, 404, 'NOT_FOUND', 'Not found'));
+      if (assets) return assets(req, res, () => httpError(res, 404, ErrorCode.NOT_FOUND, 'Not found'));
       if (path === '/') {
         res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
         return void res.end('The dashboard is not built: run `npm run build:client` (npm start does it).\nGraphiQL: /graphql\n');
@@ -227,10 +228,10 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       // Body limits before Yoga reads anything: no length → 411, too long → 413.
       const length = req.headers['content-length'];
       if (length === undefined) {
-        return httpError(res, 411, 'LENGTH_REQUIRED', 'POST bodies need a Content-Length header');
+        return httpError(res, 411, ErrorCode.LENGTH_REQUIRED, 'POST bodies need a Content-Length header');
       }
       if (Number(length) > config.maxBodyBytes) {
-        return httpError(res, 413, 'PAYLOAD_TOO_LARGE', `Request body exceeds ${config.maxBodyBytes} bytes`);
+        return httpError(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${config.maxBodyBytes} bytes`);
       }
     }
     return yoga.requestListener(req, res);
@@ -239,7 +240,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) httpError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error');
+      if (!res.headersSent) httpError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
       else res.destroy();
     });
   });

@@ -18,6 +18,7 @@
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createGraphQLError, type CORSOptions, type Plugin } from 'graphql-yoga';
+import { ERROR_CODES, ErrorCode } from '../shared/codes.js';
 
 /** Headers that prove a request was preflighted (or did not come from a browser form). */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'authorization'];
@@ -62,7 +63,7 @@ export function useUnsupportedMediaType(): Plugin {
       if (request.method !== 'POST' || requestParser) return;
       const type = (request.headers.get('content-type') ?? 'none').slice(0, 100);
       throw createGraphQLError(`Unsupported Content-Type (${type}): send application/json`, {
-        extensions: { code: 'UNSUPPORTED_MEDIA_TYPE', http: { status: 415 } },
+        extensions: { code: ErrorCode.UNSUPPORTED_MEDIA_TYPE, http: { status: ERROR_CODES.UNSUPPORTED_MEDIA_TYPE.status } },
       });
     },
   };

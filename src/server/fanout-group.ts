@@ -11,10 +11,11 @@ import { isPromise } from 'node:util/types';
 import type { WebSocket } from 'ws';
 import type { FeedCursor } from '../runtime/feed.js';
 import type { GraphQLContext } from '../schema/context.js';
+import { CloseCode, ReadyState } from '../shared/codes.js';
 import type { LogEvent, Viewer } from '../store/types.js';
 
 /** RFC 6455 1013 Try Again Later: a subscriber too slow to read what it is sent. */
-export const SLOW_CONSUMER_CLOSE = 1013;
+export const SLOW_CONSUMER_CLOSE = CloseCode.TryAgainLater;
 export const SLOW_CONSUMER_REASON = 'Slow consumer: reconnect and resume from your last cursor';
 
 /** What ws.ts hands the engine for an operation on a WebSocket. */
@@ -276,7 +277,7 @@ export class Group {
   /** Write to a live member, closing it as a slow consumer when its socket is backed up. */
   private write(member: Member, payload: Buffer): boolean {
     const socket = member.target.socket;
-    if (socket.readyState !== 1) return false; // closing: graphql-ws will end the subscription
+    if (socket.readyState !== ReadyState.Open) return false; // closing: graphql-ws will end the subscription
     if (socket.bufferedAmount > this.options.maxBufferedBytes) {
       socket.close(SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON);
       this.remove(member);
@@ -294,7 +295,7 @@ export class Group {
    */
   private writePaced(member: Member, frame: string): Promise<void> | null {
     const socket = member.target.socket;
-    if (socket.readyState !== 1) return null;
+    if (socket.readyState !== ReadyState.Open) return null;
     // A catch-up writes many small frames back to back: one writev per frame was a third of the
     // server's time replaying a backlog (profiled with bench/lib/resume.ts). Corking the TCP
     // socket until the event loop turns sends them together. `ws` has no public handle for this.

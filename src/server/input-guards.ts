@@ -19,6 +19,7 @@
  */
 import { GraphQLError, Kind, visit, type DocumentNode } from 'graphql';
 import { createGraphQLError, isAsyncIterable, type Plugin } from 'graphql-yoga';
+import { ERROR_CODES, ErrorCode } from '../shared/codes.js';
 
 export function useParamsJsonErrors(): Plugin {
   return {
@@ -31,7 +32,7 @@ export function useParamsJsonErrors(): Plugin {
           // Yoga's query-string and form parsers JSON.parse `variables` and `extensions` as is.
           if (!(error instanceof SyntaxError)) throw error;
           throw createGraphQLError(`Request parameters are not valid JSON: ${error.message}`, {
-            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+            extensions: { code: ErrorCode.BAD_REQUEST, http: { status: ERROR_CODES.BAD_REQUEST.status } },
           });
         }
       });
@@ -75,7 +76,7 @@ export function useNestingLimit(limit = MAX_NESTING): Plugin {
     onParse({ params }) {
       if (nestsDeeperThan(String(params.source), limit)) {
         throw new GraphQLError(`Document nests brackets deeper than ${limit} levels`, {
-          extensions: { code: 'QUERY_LIMIT_EXCEEDED' },
+          extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED },
         });
       }
     },
@@ -102,7 +103,7 @@ function accepts(request: Request, type: string): boolean {
 function notAcceptable(request: Request, offered: string): GraphQLError {
   return new GraphQLError(
     `Not Acceptable: "${(request.headers.get('accept') ?? '').slice(0, 100)}" allows none of ${offered} for this operation`,
-    { extensions: { code: 'NOT_ACCEPTABLE', http: { status: 406 } } },
+    { extensions: { code: ErrorCode.NOT_ACCEPTABLE, http: { status: ERROR_CODES.NOT_ACCEPTABLE.status } } },
   );
 }
 
@@ -120,7 +121,7 @@ export function useNotAcceptable(): Plugin {
       // Accept header allows no format for (not even JSON): the refusal goes out as JSON anyway.
       if (isAsyncIterable(result)) void result[Symbol.asyncIterator]().return?.(); // not expected; do not hold it
       const offered = [...new Set(acceptableMediaTypes)].join(', ');
-      const body = JSON.stringify({ errors: [{ message: notAcceptable(request, offered).message, extensions: { code: 'NOT_ACCEPTABLE' } }] });
+      const body = JSON.stringify({ errors: [{ message: notAcceptable(request, offered).message, extensions: { code: ErrorCode.NOT_ACCEPTABLE } }] });
       setResultProcessor(
         (_result, fetchAPI) => new fetchAPI.Response(body, { status: 406, headers: { 'content-type': JSON_TYPE, accept: offered } }),
         JSON_TYPE,
@@ -162,7 +163,7 @@ export function unstorableInput(document: DocumentNode, variables: unknown): str
 /** The coded error for `unstorableInput`'s finding. */
 export function unstorableError(where: string): GraphQLError {
   return new GraphQLError(`Text in ${where} contains a NUL character or an unpaired surrogate: send valid Unicode text`, {
-    extensions: { code: 'BAD_USER_INPUT' },
+    extensions: { code: ErrorCode.BAD_USER_INPUT },
   });
 }
 

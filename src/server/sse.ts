@@ -26,6 +26,7 @@ import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { decodeJwt } from 'jose';
 import type { GraphQLContext } from '../schema/context.js';
+import { ErrorCode } from '../shared/codes.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
 
@@ -62,8 +63,8 @@ async function* untilExpiry(
   try {
     yield* results;
     if (expiry.signal.aborted) {
-      metrics.error('UNAUTHENTICATED');
-      yield { errors: [new GraphQLError('Token has expired', { extensions: { code: 'UNAUTHENTICATED' } })] };
+      metrics.error(ErrorCode.UNAUTHENTICATED);
+      yield { errors: [new GraphQLError('Token has expired', { extensions: { code: ErrorCode.UNAUTHENTICATED } })] };
     }
   } finally {
     expiry.clear();

@@ -12,6 +12,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import { ErrorCode } from '../shared/codes.js';
 import { StorageFaultError, type EventStore } from '../store/types.js';
 import { buildApp, createLogger, openStore, type App } from './app.js';
 import type { Config } from './env.js';
@@ -73,7 +74,7 @@ function refuse(res: ServerResponse, fault: StorageFaultError, url: string): voi
       ? [200, { status: 'waiting for the data directory', ...why }]
       : path === '/readyz'
         ? [503, { status: 'not ready', database: 'unwritable', ...why }]
-        : [503, { errors: [{ message: STORAGE_MESSAGES[fault.storage], extensions: { code: 'SERVICE_UNAVAILABLE', storage: fault.storage } }] }];
+        : [503, { errors: [{ message: STORAGE_MESSAGES[fault.storage], extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, storage: fault.storage } }] }];
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'cache-control': 'no-store',

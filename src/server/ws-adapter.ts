@@ -14,9 +14,10 @@
  * - listeners shared by all sockets where no per-socket state is needed;
  * - the connection-init timer is dropped as soon as `connection_init` arrives.
  */
-import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+import { handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode } from '../shared/codes.js';
 import { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON } from './fanout.js';
 import { finished, receive, type InboxState } from './ws-inbox.js';
 
@@ -191,7 +192,7 @@ export function serveGraphqlWs<E extends Record<PropertyKey, unknown>>(
     },
     async dispose(): Promise<void> {
       clearInterval(sweep);
-      for (const socket of states.keys()) socket.close(1001, 'Going away');
+      for (const socket of states.keys()) socket.close(CloseCode.GoingAway, 'Going away');
     },
   };
 }

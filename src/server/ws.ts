@@ -11,10 +11,10 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { CloseCode } from 'graphql-ws';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { CloseCode, ErrorCode } from '../shared/codes.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
@@ -56,7 +56,7 @@ export function upgradeOriginAllowed(request: IncomingMessage, allowed: string[]
 }
 
 /** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
-export const GOING_AWAY = 1001;
+export const GOING_AWAY = CloseCode.GoingAway;
 
 /**
  * Whether a connection already runs `limit` operations besides the one being subscribed.
@@ -78,7 +78,7 @@ function overLimit(subscriptions: Record<string, unknown>, limit: number): boole
 function tooManyOperations(limit: number): GraphQLError {
   return new GraphQLError(
     `This connection already runs ${limit} operations (WS_MAX_SUBSCRIPTIONS): complete one before subscribing again, or use another connection`,
-    { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', limit } },
+    { extensions: { code: ErrorCode.SUBSCRIPTION_LIMIT_EXCEEDED, limit } },
   );
 }
 
@@ -138,7 +138,7 @@ export function attachWebSockets(deps: WsDeps) {
         if (errors.length > 0) return withCodes(errors);
         // graphql-ws would send its own error for these, without a code: Yoga's, as over HTTP.
         if (!getOperationAST(document, payload.operationName)) {
-          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
+          return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         }
         // Grouped subscriptions skip envelop's hooks, where useStorableText checks the other operations.
         const unstorable = unstorableInput(document, payload.variables);

@@ -8,6 +8,7 @@ import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { DomainError, rateLimited } from '../errors.js';
+import { ERROR_CODES, ErrorCode } from '../shared/codes.js';
 import { StorageFaultError, StoreUnavailableError, type StorageFault } from '../store/types.js';
 import type { GraphQLContext } from '../schema/context.js';
 import { buildSchema } from '../schema/index.js';
@@ -65,42 +66,44 @@ export function toClientError(error: unknown, logger: Logger, metrics: Metrics, 
   const located = isGraphQLError(error) ? error : undefined;
   if (original instanceof DomainError) {
     metrics.error(original.code);
+    const status = ERROR_CODES[original.code].status;
     return new GraphQLError(original.message, {
       nodes: located?.nodes,
       path: located?.path,
       extensions: {
         code: original.code,
         ...original.details,
-        ...(original.code === 'UNAUTHENTICATED' ? { http: { status: 401 } } : {}),
+        // UNAUTHENTICATED answers 401, CONFLICT 409; the others the GraphQL-over-HTTP default.
+        ...(status ? { http: { status } } : {}),
       },
     });
   }
   if (original instanceof StorageFaultError) {
-    metrics.error('SERVICE_UNAVAILABLE');
+    metrics.error(ErrorCode.SERVICE_UNAVAILABLE);
     logger.warn({ err: original.cause, storage: original.storage }, 'the data directory refused a write');
     return new GraphQLError(STORAGE_MESSAGES[original.storage], {
       path: located?.path,
-      extensions: { code: 'SERVICE_UNAVAILABLE', storage: original.storage, http: { status: 503 } },
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, storage: original.storage, http: { status: ERROR_CODES.SERVICE_UNAVAILABLE.status } },
     });
   }
   if (original instanceof StoreUnavailableError) {
-    metrics.error('SERVICE_UNAVAILABLE');
+    metrics.error(ErrorCode.SERVICE_UNAVAILABLE);
     logger.warn({ err: original.cause }, 'database unreachable');
     return new GraphQLError('The database is unreachable; try again shortly', {
       path: located?.path,
-      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+      extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, http: { status: ERROR_CODES.SERVICE_UNAVAILABLE.status } },
     });
   }
   // GraphQL's own errors (syntax, validation, variable coercion, limits) are safe as they are.
   if (isGraphQLError(original)) {
-    metrics.error(String(original.extensions.code ?? 'GRAPHQL_VALIDATION_FAILED'));
+    metrics.error(String(original.extensions.code ?? ErrorCode.GRAPHQL_VALIDATION_FAILED));
     return original;
   }
-  metrics.error('INTERNAL_SERVER_ERROR');
+  metrics.error(ErrorCode.INTERNAL_SERVER_ERROR);
   logger.error({ err: original }, 'unexpected error in a GraphQL operation');
   return new GraphQLError(
     production ? 'Unexpected error' : `Unexpected error: ${original instanceof Error ? original.message : String(original)}`,
-    { path: located?.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+    { path: located?.path, extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } },
   );
 }
 
@@ -145,21 +148,21 @@ function useOperationMetrics(metrics: Metrics): Plugin<GraphQLContext> {
  * sees carries `extensions.code`: bad variable values are the client's input errors, and armor's
  * rejections are limits.
  */
-function codeFor(error: GraphQLError): string | undefined {
+function codeFor(error: GraphQLError): ErrorCode | undefined {
   const code = error.extensions.code;
   // Armor reports limits as syntax errors ("Syntax Error: Token limit of 4000 exceeded"), which
   // Yoga may already have coded as a parse or validation failure: a limit is more specific.
-  const generic = !code || code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED';
+  const generic = !code || code === ErrorCode.GRAPHQL_PARSE_FAILED || code === ErrorCode.GRAPHQL_VALIDATION_FAILED;
   // graphql-js aborts validation with "Validation aborted." when a document exhausts its work
   // budget for comparing overlapping fields: a limit too.
   const limit = /limit (of \d+ )?exceeded|Token limit|Max (depth|aliases|directives)|^Validation aborted\.$/i;
   if (generic && limit.test(error.message)) {
-    return 'QUERY_LIMIT_EXCEEDED';
+    return ErrorCode.QUERY_LIMIT_EXCEEDED;
   }
   if (code) return undefined;
-  if (error.message.startsWith('Variable "$')) return 'BAD_USER_INPUT';
-  if (error.message.startsWith('Syntax Error')) return 'GRAPHQL_PARSE_FAILED';
-  if (error.message === CSRF_MESSAGE) return 'CSRF_PREVENTED';
+  if (error.message.startsWith('Variable "$')) return ErrorCode.BAD_USER_INPUT;
+  if (error.message.startsWith('Syntax Error')) return ErrorCode.GRAPHQL_PARSE_FAILED;
+  if (error.message === CSRF_MESSAGE) return ErrorCode.CSRF_PREVENTED;
   return undefined;
 }
 

@@ -6,7 +6,7 @@
  * `startCoding`), or by "Closes #N" / "Fixes #N" / "Resolves #N" naming the task's tracking issue.
  */
 import { z } from 'zod';
-import { DomainError } from '../errors.js';
+import { DomainError, ErrorCode } from '../errors.js';
 import type { TaskCommand, TaskView } from '../machines/index.js';
 import type { EventStore } from '../store/types.js';
 import type { TaskService } from './tasks.js';
@@ -97,7 +97,7 @@ export class GitHubWebhooks {
       for (const step of steps) current = await this.tasks.applyExternal(task.id, step, 'github');
       return { status: 200, message: `task ${task.id} is now ${current.status}`, final: true };
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'INVALID_TRANSITION') {
+      if (error instanceof DomainError && error.code === ErrorCode.INVALID_TRANSITION) {
         // Not final: once the task catches up (or an operator fixes it) a redelivery can apply.
         return { status: 409, message: `task ${task.id} is ${task.status}: ${error.message}`, final: false };
       }

@@ -7,6 +7,7 @@
  * and all. A broken stream is restarted here instead, with a fresh `payload()`.
  */
 import { createClient, NetworkError, type Client } from 'graphql-sse';
+import { ErrorCode } from '../../../src/shared/codes';
 import type { LiveTransport, Result } from './transport';
 import { retryDelay } from './ws';
 
@@ -47,7 +48,7 @@ async function refusal(response: Response): Promise<Result | null> {
 }
 
 function unauthenticated(result: Result | null): string | null {
-  const error = result?.errors?.find((e) => e.extensions?.code === 'UNAUTHENTICATED');
+  const error = result?.errors?.find((e) => e.extensions?.code === ErrorCode.UNAUTHENTICATED);
   return error ? error.message : null;
 }
 

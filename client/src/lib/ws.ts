@@ -3,7 +3,8 @@
  * restarts each subscription from its latest cursor after a reconnect. Connection status is
  * reported by lib/live.ts, which listens to this client's events.
  */
-import { CloseCode, createClient, type Client } from 'graphql-ws';
+import { createClient, type Client } from 'graphql-ws';
+import { CloseCode } from '../../../src/shared/codes';
 import type { LiveTransport } from './transport';
 
 /**
@@ -14,7 +15,7 @@ import type { LiveTransport } from './transport';
  * hit by every browser at the same instant.
  */
 export function isFatalClose(code: number): boolean {
-  return code === CloseCode.Forbidden || code === CloseCode.BadRequest || code === 1009;
+  return code === CloseCode.Forbidden || code === CloseCode.BadRequest || code === CloseCode.MessageTooBig;
 }
 
 /** 300 ms, 600 ms, 1.2 s … capped at 5 s, each with up to 50 % random jitter. */
