@@ -4,11 +4,19 @@
  */
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { CloseCode, type ErrorCode } from '../shared/codes.js';
+
+/**
+ * A close that retrying cannot fix: the server refused the token (missing, invalid or expired)
+ * and will refuse it again, so a client must stop and get a new one instead of reconnecting.
+ */
+export const tokenRefused = (code: number) => code === CloseCode.Forbidden;
 
 export class GraphQLRequestError extends Error {
   constructor(
     message: string,
-    readonly code: string | undefined,
+    /** `extensions.code`: one of ErrorCode, as the server sent it. */
+    readonly code: ErrorCode | undefined,
   ) {
     super(message);
     this.name = 'GraphQLRequestError';
@@ -37,7 +45,7 @@ export class ConveyorClient {
       },
       body: JSON.stringify({ query, variables }),
     });
-    const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+    const body = (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: ErrorCode } }[] };
     if (body.errors?.length) {
       const first = body.errors[0];
       throw new GraphQLRequestError(first.message, first.extensions?.code);
@@ -46,23 +54,29 @@ export class ConveyorClient {
     return body.data;
   }
 
-  /** The graphql-ws client (created on first use), retrying forever with backoff. */
-  socket(on: { connected?: () => void; closed?: (code: number) => void } = {}): Client {
+  /**
+   * The graphql-ws client (created on first use), retrying forever with backoff, except after a
+   * close for a refused token (`tokenRefused`): then it stops, and `closed` has said why.
+   */
+  socket(on: { connected?: () => void; closed?: (code: number, reason: string) => void } = {}): Client {
     if (this.ws) return this.ws;
     this.ws = createClient({
       url: `${this.url.replace(/^http/, 'ws')}/graphql`,
       webSocketImpl: WebSocket,
       lazy: false,
       retryAttempts: Number.POSITIVE_INFINITY,
-      shouldRetry: () => true,
+      shouldRetry: (event) => !tokenRefused((event as { code?: number } | undefined)?.code ?? 0),
       retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** retries))),
       connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
       on: {
         connected: () => on.connected?.(),
-        closed: (event) => on.closed?.((event as { code?: number })?.code ?? 0),
+        closed: (event) => {
+          const { code, reason } = (event ?? {}) as { code?: number; reason?: string };
+          on.closed?.(code ?? 0, reason ?? '');
+        },
       },
       onNonLazyError: () => {
-        // Reported through `closed`; the client keeps retrying.
+        // Reported through `closed`: the client keeps retrying, or stops for a refused token.
       },
     });
     return this.ws;

@@ -12,7 +12,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ConveyorClient, GraphQLRequestError } from './graphql-client.js';
+import { ErrorCode } from '../shared/codes.js';
+import { ConveyorClient, GraphQLRequestError, tokenRefused } from './graphql-client.js';
 
 export interface WorkerOptions {
   url: string;
@@ -28,6 +29,8 @@ export interface WorkerOptions {
   /** Fraction of simulated tasks that fail (the demo uses it). */
   failRate: number;
   log: (line: string) => void;
+  /** The server refused the token (bad or expired): the worker has stopped itself and said why. */
+  onFatal?: (reason: string) => void;
 }
 
 const USAGE = `Usage: conveyor worker --name <agent name> [options]
@@ -104,7 +107,8 @@ export class Worker {
   private readonly client: ConveyorClient;
   private agentId = '';
   private heartbeat: NodeJS.Timeout | null = null;
-  private current: { key: string; taskId: string; abort: AbortController; child?: ChildProcess } | null = null;
+  /** `finishing`: its outcome (PR or failure) is being reported, which itself releases the agent. */
+  private current: { key: string; taskId: string; abort: AbortController; child?: ChildProcess; finishing?: boolean } | null = null;
   private stopping = false;
   /**
    * Assignments (task and time) this worker already finished: a late update naming one again is
@@ -137,15 +141,20 @@ export class Worker {
     this.heartbeat = setInterval(() => {
       this.client
         .request(`mutation($a: ID!) { agentHeartbeat(agentId: $a) { id } }`, { a: this.agentId })
-        .catch((error: Error) => log(`  heartbeat failed: ${error.message}`));
+        .catch((error: Error) => {
+          if (error instanceof GraphQLRequestError && error.code === ErrorCode.UNAUTHENTICATED) return void this.refused(error.message);
+          log(`  heartbeat failed: ${error.message}`);
+        });
     }, this.options.heartbeatMs);
 
     // Assignments arrive on the agent's own subscription. After every (re)connect the agent's
     // current state is read once, so an assignment made while disconnected is not missed.
     const ws = this.client.socket({
       connected: () => void this.checkAssignment(),
-      closed: (code) => {
-        if (!this.stopping) log(`  connection closed (${code}); reconnecting…`);
+      closed: (code, reason) => {
+        if (this.stopping) return;
+        if (tokenRefused(code)) return void this.refused(`connection closed with ${code}${reason ? ` (${reason})` : ''}`);
+        log(`  connection closed (${code}); reconnecting…`);
       },
     });
     ws.subscribe(
@@ -158,11 +167,25 @@ export class Worker {
           const update = (result.data as { agentUpdated?: { agent: AgentAssignment } } | null)?.agentUpdated;
           if (update) this.follow(update.agent);
         },
-        error: (error) => log(`  subscription error: ${JSON.stringify(error)}`),
+        error: (error) => {
+          if (!this.stopping) log(`  subscription error: ${JSON.stringify(error)}`);
+        },
         complete: () => {},
       },
     );
     log(`  waiting for tasks (heartbeat every ${this.options.heartbeatMs} ms)…`);
+  }
+
+  /**
+   * The server refused this worker's token (missing, invalid or expired): it will refuse every
+   * retry, so stop, say so, and let the caller exit instead of reconnecting forever.
+   */
+  private async refused(why: string): Promise<void> {
+    if (this.stopping) return;
+    const fix = this.options.token ? 'pass a valid one with --token or CONVEYOR_TOKEN' : 'start the worker again to sign in anew';
+    this.options.log(`✗ the server refused this worker's token: ${why}. It is invalid or has expired; stopping (${fix})`);
+    await this.stop();
+    this.options.onFatal?.(why);
   }
 
   /** Ctrl-C: stop working, sign off (the task goes back to the queue), exit. */
@@ -170,7 +193,7 @@ export class Worker {
     if (this.stopping) return;
     this.stopping = true;
     if (this.heartbeat) clearInterval(this.heartbeat);
-    const taskId = this.current?.taskId;
+    const taskId = this.current && !this.current.finishing ? this.current.taskId : undefined;
     this.current?.abort.abort();
     this.current?.child?.kill('SIGTERM');
     if (this.agentId) {
@@ -196,8 +219,10 @@ export class Worker {
   private follow(agent: AgentAssignment): void {
     const key = agent.currentTaskId ? `${agent.currentTaskId}@${agent.lastAssignedAt}` : null;
     if (this.current && this.current.key !== key) {
-      // Withdrawn by the orchestrator (stuck, held too long) or given to this agent anew.
-      this.options.log(`▸ task ${this.current.taskId} was taken back by the server; stopping work on it`);
+      // Withdrawn by the orchestrator (stuck, held too long) or given to this agent anew. The
+      // release that reporting the outcome causes arrives here before that mutation's answer:
+      // not a withdrawal.
+      if (!this.current.finishing) this.options.log(`▸ task ${this.current.taskId} was taken back by the server; stopping work on it`);
       this.current.abort.abort();
       this.current.child?.kill('SIGTERM');
       this.current = null;
@@ -214,7 +239,7 @@ export class Worker {
         if (abort.signal.aborted) return;
         const holder = await this.client
           .request<{ agent: AgentAssignment | null }>(`query($a: ID!) { agent(id: $a) { currentTaskId lastAssignedAt } }`, { a: this.agentId })
-          .catch(() => null);
+          .catch(() => null); // could not ask: assume it is still ours, and give it back below
         if (holder && holder.agent?.currentTaskId !== taskId) {
           // The task ended or was taken back while we worked (cancelled, requeued): not a failure.
           this.options.log(`▸ task ${taskId} is no longer ours (${error.message}); moving on`);
@@ -255,6 +280,7 @@ export class Worker {
 
     const outcome = this.options.exec ? await this.runCommand(task, branch, report, signal) : await this.simulate(report, signal);
     if (signal.aborted) return;
+    if (this.current?.taskId === taskId) this.current.finishing = true;
     if (outcome.ok) {
       const number = task.issue ? 1000 + task.issue.number : Math.floor(Math.random() * 9000) + 1000;
       await this.client.request(
@@ -292,7 +318,9 @@ export class Worker {
   ): Promise<{ ok: true } | { ok: false; error: string }> {
     return new Promise((resolve) => {
       this.options.log(`  $ ${this.options.exec}`);
-      void report(`running: ${this.options.exec}`.slice(0, 500), null).catch(() => {});
+      void report(`running: ${this.options.exec}`.slice(0, 500), null).catch((error: Error) =>
+        this.options.log(`  could not report that the command started: ${error.message}`),
+      );
       const child = spawn(this.options.exec!, {
         shell: true,
         stdio: ['ignore', 'inherit', 'inherit'],
@@ -331,7 +359,7 @@ export async function runWorker(argv: string[]): Promise<void> {
     console.error(`${(error as Error).message}\n\n${USAGE}`);
     process.exit(2);
   }
-  const worker = new Worker(options);
+  const worker = new Worker({ ...options, onFatal: () => process.exit(1) });
   const shutdown = () => {
     worker.stop().then(
       () => process.exit(0),

@@ -14,6 +14,7 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
+import { DomainError } from '../errors.js';
 import { CloseCode, ErrorCode } from '../shared/codes.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
@@ -53,6 +54,14 @@ interface ConnectionExtra {
 export function upgradeOriginAllowed(request: IncomingMessage, allowed: string[]): boolean {
   const origin = request.headers.origin;
   return !origin || originAllowed(origin, request.headers.host ?? null, allowed);
+}
+
+/**
+ * The token was refused (missing, malformed, bad signature, expired): graphql-ws answers 4403
+ * Forbidden. Anything else thrown while checking it is unexpected and must not look like that.
+ */
+function refusedToken(error: unknown): boolean {
+  return error instanceof DomainError && error.code === ErrorCode.UNAUTHENTICATED;
 }
 
 /** RFC 6455 "going away": the server is shutting down; clients should reconnect. */
@@ -100,8 +109,9 @@ export function attachWebSockets(deps: WsDeps) {
         let token: string | null;
         try {
           token = Auth.bearer(raw);
-        } catch {
-          return false;
+        } catch (error) {
+          if (refusedToken(error)) return false;
+          throw error;
         }
         if (!token) return false;
         try {
@@ -111,8 +121,11 @@ export function attachWebSockets(deps: WsDeps) {
           if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
           ctx.extra.viewer = viewer;
           if (expiresAt !== null) transport.closeAt(ctx.extra.socket, expiresAt, CloseCode.Forbidden, 'Token expired');
-        } catch {
-          return false;
+        } catch (error) {
+          if (refusedToken(error)) return false;
+          // Not the token's fault (a bug, a failing key read): rejected, graphql-ws's handler
+          // fails and the adapter logs it and closes with 4500 (ws-adapter.ts `deliver`).
+          throw new Error('connection_init: checking the token failed unexpectedly', { cause: error });
         }
         // The token is verified and not needed again: do not keep it for the socket's lifetime.
         delete (ctx as { connectionParams?: unknown }).connectionParams;
