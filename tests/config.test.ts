@@ -20,6 +20,55 @@ describe('config', () => {
     }
   });
 
+  it('reports bad fields and the problems between fields together, in one error', () => {
+    const problemsOf = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        return (error as ConfigError).problems;
+      }
+      return expect.unreachable('the configuration was accepted');
+    };
+    const problems = problemsOf({
+      // Bad fields.
+      PORT: '99999',
+      LOG_LEVEL: 'loud',
+      WS_MAX_PAYLOAD_BYTES: '12',
+      DATABASE_URL: 'mysql://db',
+      // Problems between fields, each between valid fields.
+      HOST: '0.0.0.0', // and no JWT_SECRET
+      AGENT_STALE_AFTER_MS: '5000',
+      AGENT_CRASH_AFTER_MS: '1000',
+      GITHUB_TOKEN: 'ghp_x', // and no GITHUB_REPO
+      ANALYZER_URL: 'https://llm.example/v1', // and no ANALYZER_MODEL
+      ALLOWED_ORIGINS: 'https://ok.example, https://a.example/path',
+    });
+    const fields = problems.map((p) => p.slice(0, p.indexOf(':')));
+    expect(fields.sort()).toEqual(
+      [
+        'PORT',
+        'LOG_LEVEL',
+        'WS_MAX_PAYLOAD_BYTES',
+        'DATABASE_URL',
+        'JWT_SECRET',
+        'AGENT_CRASH_AFTER_MS',
+        'GITHUB_TOKEN and GITHUB_REPO',
+        'ANALYZER_MODEL',
+        'ALLOWED_ORIGINS',
+      ].sort(),
+    );
+    expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toMatch(/required when HOST \(0\.0\.0\.0\)/);
+    expect(problems.find((p) => p.startsWith('ALLOWED_ORIGINS'))).toContain('"https://a.example/path"');
+
+    // A check between fields is not run on a field already reported: a too-short JWT_SECRET off
+    // loopback is one problem (too short), not also "required"; a bad stale timeout is not compared.
+    expect(problemsOf({ HOST: '0.0.0.0', JWT_SECRET: 'short', AGENT_STALE_AFTER_MS: 'soon', AGENT_CRASH_AFTER_MS: '1000' })).toEqual([
+      'JWT_SECRET: must be at least 32 characters (HS256 needs a 256-bit key)',
+      expect.stringMatching(/^AGENT_STALE_AFTER_MS: /),
+    ]);
+  });
+
   it('refuses to run without a JWT secret off loopback, and disables dev sign-in with one', () => {
     expect(() => loadConfig({ HOST: '0.0.0.0' })).toThrow(/JWT_SECRET/);
     expect(loadConfig({ HOST: '0.0.0.0', JWT_SECRET: 'x'.repeat(32) }).devSignIn).toBe(false);

@@ -107,35 +107,72 @@ export function isLoopback(host: string): boolean {
   return host === '::1';
 }
 
-export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  // An empty variable (`JWT_SECRET=` in an env file) means unset, not "the empty string".
-  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = EnvSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
+type Env = z.infer<typeof EnvSchema>;
+type EnvKey = keyof Env;
+
+/**
+ * Each variable on its own, so that one bad value does not hide the others' problems: the values
+ * that passed, and the problems of those that did not.
+ */
+function parseFields(present: Record<string, string | undefined>): { values: Partial<Env>; invalid: Set<EnvKey>; problems: string[] } {
+  const values: Partial<Record<EnvKey, unknown>> = {};
+  const invalid = new Set<EnvKey>();
   const problems: string[] = [];
-  if (e.AGENT_CRASH_AFTER_MS <= e.AGENT_STALE_AFTER_MS) {
+  for (const [key, schema] of Object.entries(EnvSchema.shape) as [EnvKey, z.ZodType][]) {
+    const result = schema.safeParse(present[key]);
+    if (result.success) {
+      values[key] = result.data;
+    } else {
+      invalid.add(key);
+      problems.push(...result.error.issues.map((i) => `${[key, ...i.path].join('.')}: ${i.message}`));
+    }
+  }
+  return { values: values as Partial<Env>, invalid, problems };
+}
+
+/**
+ * Checks across variables. Each runs when every variable it reads is valid (set or not): one
+ * whose input is already reported as invalid could only repeat that problem, or be wrong.
+ */
+function crossFieldProblems(e: Partial<Env>, invalid: Set<EnvKey>): string[] {
+  const problems: string[] = [];
+  const valid = (...keys: EnvKey[]) => keys.every((key) => !invalid.has(key));
+  if (valid('AGENT_CRASH_AFTER_MS', 'AGENT_STALE_AFTER_MS') && e.AGENT_CRASH_AFTER_MS! <= e.AGENT_STALE_AFTER_MS!) {
     problems.push('AGENT_CRASH_AFTER_MS: must be greater than AGENT_STALE_AFTER_MS');
   }
-  const loopback = isLoopback(e.HOST);
-  if (!e.JWT_SECRET && !loopback) {
+  if (valid('JWT_SECRET', 'HOST') && !e.JWT_SECRET && !isLoopback(e.HOST!)) {
     problems.push(
       `JWT_SECRET: required when HOST (${e.HOST}) is not a loopback address; dev sign-in is only for local use`,
     );
   }
-  const origins = e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  for (const origin of origins) {
-    if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
-      problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+  if (valid('ALLOWED_ORIGINS')) {
+    for (const origin of allowedOrigins(e.ALLOWED_ORIGINS!)) {
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin) {
+        problems.push(`ALLOWED_ORIGINS: "${origin}" is not an origin like https://app.example.com`);
+      }
     }
   }
-  if (!!e.GITHUB_TOKEN !== !!e.GITHUB_REPO) {
+  if (valid('GITHUB_TOKEN', 'GITHUB_REPO') && !!e.GITHUB_TOKEN !== !!e.GITHUB_REPO) {
     problems.push('GITHUB_TOKEN and GITHUB_REPO: set both to open tracking issues on GitHub, or neither');
   }
-  if (e.ANALYZER_URL && !e.ANALYZER_MODEL) problems.push('ANALYZER_MODEL: required with ANALYZER_URL');
+  if (valid('ANALYZER_URL', 'ANALYZER_MODEL') && e.ANALYZER_URL && !e.ANALYZER_MODEL) {
+    problems.push('ANALYZER_MODEL: required with ANALYZER_URL');
+  }
+  return problems;
+}
+
+const allowedOrigins = (list: string) => list.split(',').map((o) => o.trim()).filter(Boolean);
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable (`JWT_SECRET=` in an env file) means unset, not "the empty string".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const { values, invalid, problems } = parseFields(present);
+  // Every problem at once: each variable's own, then those between variables.
+  problems.push(...crossFieldProblems(values, invalid));
   if (problems.length > 0) throw new ConfigError(problems);
+  const e = values as Env; // every field parsed
+  const loopback = isLoopback(e.HOST);
+  const origins = allowedOrigins(e.ALLOWED_ORIGINS);
   return {
     port: e.PORT,
     host: e.HOST,
