@@ -85,7 +85,13 @@ export class Scheduler {
           return;
         }
         // After a failure wait a full poll interval instead of retrying in a tight loop.
-        const next = failed ? Infinity : await this.options.store.nextDeadlineAt().catch(() => null);
+        const next = failed
+          ? Infinity
+          : await this.options.store.nextDeadlineAt().catch((error: unknown) => {
+              // Not fatal: the poll interval finds the next deadline instead.
+              this.options.logger.warn({ err: error }, 'could not read the next deadline; polling');
+              return null;
+            });
         this.arm(next ?? Infinity);
       });
   }

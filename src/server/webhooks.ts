@@ -92,7 +92,8 @@ export function githubWebhookHandler(deps: WebhookDeps) {
     let payload: unknown;
     try {
       payload = parsePayload(body, req.headers['content-type']);
-    } catch {
+    } catch (error) {
+      if (!(error instanceof SyntaxError)) throw error; // JSON.parse throws nothing else for bad text
       return answer(res, 400, { error: 'payload is not valid JSON' });
     }
     const outcome = await deps.webhooks.handle(event, payload);

@@ -142,7 +142,9 @@ export class PostgresStore implements EventStore {
       await client.query('COMMIT');
       return applied;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      // The error that ended the transaction is the one to report. ROLLBACK only fails when the
+      // connection is gone, and PostgreSQL aborts an open transaction with its session anyway.
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
@@ -199,7 +201,9 @@ export class PostgresStore implements EventStore {
       await client.query('COMMIT');
       return outcomes;
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {});
+      // The error that ended the transaction is the one to report. ROLLBACK only fails when the
+      // connection is gone, and PostgreSQL aborts an open transaction with its session anyway.
+      await client.query('ROLLBACK').catch(() => undefined);
       throw error;
     } finally {
       client.release();
