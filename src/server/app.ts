@@ -46,6 +46,8 @@ export interface AppOverrides {
   clock?: () => number;
   /** Directory of the built dashboard. @default client/dist of this checkout */
   clientDir?: string;
+  /** Extra Yoga/envelop plugins (see YogaDeps.plugins). */
+  plugins?: import('graphql-yoga').Plugin[];
 }
 
 /** The checkout's client/dist, whether this file runs from src/ (tsx) or dist/src/ (`npm start`). */
@@ -145,6 +147,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     production: config.production,
     rateLimit: config.rateLimit,
     allowedOrigins: config.allowedOrigins,
+    plugins: overrides.plugins,
   });
   const ws = attachWebSockets({
     yoga,

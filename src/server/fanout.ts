@@ -157,7 +157,7 @@ export class FanoutEngine {
 
   private join(target: FanoutTarget, args: ExecutionArgs, stream: EventStream): AsyncIterableIterator<ExecutionResult> {
     this.startDispatcher();
-    const context = args.contextValue as GraphQLContext;
+    const { fanout: _marker, ...context } = args.contextValue as GraphQLContext & { fanout?: unknown };
     const viewer = context.viewer!;
     // Keyed by everything the answer depends on: the org, or the viewer when the document
     // selects a @viewerDependent field (then one execution serves that viewer's subscriptions).

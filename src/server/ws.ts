@@ -16,11 +16,12 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { DomainError } from '../errors.js';
 import { CloseCode, ErrorCode } from '../shared/codes.js';
+import type { GraphQLContext } from '../schema/context.js';
 import type { Viewer } from '../store/types.js';
 import { Auth } from './auth.js';
 import type { Metrics } from './metrics.js';
 import type { FanoutEngine } from './fanout.js';
-import { unstorableError, unstorableInput } from './input-guards.js';
+import { passedToFanout, type FanoutRouted } from './fanout-route.js';
 import { originAllowed } from './csrf.js';
 import { serveGraphqlWs } from './ws-adapter.js';
 import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
@@ -153,26 +154,36 @@ export function attachWebSockets(deps: WsDeps) {
         if (!getOperationAST(document, payload.operationName)) {
           return [new GraphQLError('Could not determine what operation to execute.', { extensions: { code: ErrorCode.OPERATION_RESOLUTION_FAILURE } })];
         }
-        // Grouped subscriptions skip envelop's hooks, where useStorableText checks the other operations.
-        const unstorable = unstorableInput(document, payload.variables);
-        if (unstorable) return [unstorableError(unstorable)];
         const context = await contextFactory();
         // `extensions: { fanout: false }` runs a groupable subscription the ordinary way: the
         // grouped path is an optimisation and must answer the same (tests/e2e/differential.test.ts
         // compares them), and operators can rule it out while diagnosing.
         const optedOut = (payload.extensions as { fanout?: unknown } | undefined)?.fanout === false;
         if (!optedOut && deps.fanout.serves(document, payload.operationName)) {
-          // Grouped: the engine writes this subscription's frames itself (fanout.ts). The
-          // subscription keeps only what its resolvers read, not Yoga's whole operation context.
-          deps.metrics.operations.inc({ type: 'subscription', transport: 'ws' });
+          // Grouped: through envelop's subscribe like every operation (every plugin sees it
+          // and may refuse it), which useFanoutRoute ends with a pass token (fanout-route.ts);
+          // then the engine writes this subscription's frames itself. The context keeps only
+          // what its resolvers read, not Yoga's whole operation context.
           const target = { socket: ctx.extra.socket, id, query: payload.query };
+          const routed: GraphQLContext & FanoutRouted = {
+            viewer: context.viewer,
+            services: context.services,
+            auth: context.auth,
+            transport: 'ws',
+            fanout: true,
+          };
           const grouped: ExecutionArgs = {
             schema,
             operationName: payload.operationName,
             document,
             variableValues: payload.variables,
-            contextValue: { viewer: context.viewer, services: context.services, auth: context.auth, transport: 'ws' },
-            rootValue: { subscribe: (a: ExecutionArgs) => deps.fanout.subscribe(target, a) },
+            contextValue: routed,
+            rootValue: {
+              subscribe: async (a: ExecutionArgs) => {
+                const gate: unknown = await subscribe(a);
+                return passedToFanout(gate) ? deps.fanout.subscribe(target, a) : gate;
+              },
+            },
           };
           return grouped;
         }

@@ -20,6 +20,7 @@ import { documentCaches, useCompactValidationErrors } from './document-caches.js
 import { graphiqlOptions, renderGraphiQL, useGraphiQLAssets } from './graphiql.js';
 import { useNestingLimit, useNotAcceptable, useParamsJsonErrors, useStorableText } from './input-guards.js';
 import type { Metrics } from './metrics.js';
+import { useFanoutRoute } from './fanout-route.js';
 import { useSseSubscriptions } from './sse.js';
 
 /** Extra initial context a WebSocket operation carries (authenticated once, at connection). */
@@ -36,6 +37,8 @@ export interface YogaDeps {
   rateLimit: { mutations: number; windowMs: number };
   /** Cross-origin pages allowed to call the API (CORS); same-origin always is. @default [] */
   allowedOrigins?: string[];
+  /** More envelop/Yoga plugins (tracing, audit…): they see every operation of every transport. */
+  plugins?: Plugin[];
 }
 
 /** GraphQLError by shape: graphql can be loaded twice (CJS and ESM), so `instanceof` may lie. */
@@ -258,6 +261,9 @@ export function buildYoga(deps: YogaDeps) {
       useMutationRateLimit(deps),
       useErrorCodes(),
       useSseSubscriptions(deps),
+      ...(deps.plugins ?? []),
+      // Last: grouped WebSocket subscriptions leave the pipeline for the fan-out engine here.
+      useFanoutRoute(),
     ],
   });
 }
