@@ -42,9 +42,10 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type ErrorTier = 'operation' | 'unavailable' | 'request' | 'unexpected';
 
 /**
- * Each code's tier, and the HTTP status the server answers it with where it sets one itself
- * (`extensions.http.status`). Without one, GraphQL over HTTP decides: 200, or 400 with
- * `Accept: application/graphql-response+json` when the request fails before execution.
+ * Each code's tier, and the HTTP status of an answer carrying it where that status is fixed (for
+ * a DomainError, toClientError sets it as `extensions.http.status`). Without one, it depends:
+ * 200 within an executed result, 400 with `Accept: application/graphql-response+json` for a
+ * request that fails before execution (docs/design.md has each case).
  */
 export const ERROR_CODES: Record<ErrorCode, { tier: ErrorTier; status?: number }> = {
   BAD_USER_INPUT: { tier: 'operation' },
@@ -58,7 +59,7 @@ export const ERROR_CODES: Record<ErrorCode, { tier: ErrorTier; status?: number }
   SUBSCRIPTION_LIMIT_EXCEEDED: { tier: 'operation' },
   GRAPHQL_PARSE_FAILED: { tier: 'operation' },
   GRAPHQL_VALIDATION_FAILED: { tier: 'operation' },
-  OPERATION_RESOLUTION_FAILURE: { tier: 'operation' },
+  OPERATION_RESOLUTION_FAILURE: { tier: 'operation', status: 400 },
   SERVICE_UNAVAILABLE: { tier: 'unavailable', status: 503 },
   BAD_REQUEST: { tier: 'request', status: 400 },
   LENGTH_REQUIRED: { tier: 'request', status: 411 },

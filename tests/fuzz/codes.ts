@@ -1,6 +1,8 @@
 /**
  * The error codes clients may see, as the README documents them (tests/fuzz/codes.test.ts keeps
- * this list and the README's in step). A fuzz answer with any other code is a defect.
+ * this list and the README's in step, tests/server/codes.test.ts this list and the ErrorCode enum
+ * of src/shared/codes.ts). Literals on purpose: the wire values. A fuzz answer with any other
+ * code is a defect.
  */
 export const DOCUMENTED_CODES = new Set([
   // Operation tier (src/errors.ts, src/server/yoga.ts).
