@@ -17,8 +17,8 @@
  * Nothing is kept per running operation (idle connections are what the memory budget is spent
  * on): only a client's `complete` of a running operation makes an entry, until it is finished.
  */
-import { CloseCode } from 'graphql-ws';
 import type { WebSocket } from 'ws';
+import { CloseCode } from '../shared/codes.js';
 
 /** What the inbox keeps for a socket (fields of the adapter's per-socket state). */
 export interface InboxState {
