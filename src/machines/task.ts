@@ -67,6 +67,8 @@ export interface TaskContext {
    * this one task (assignment grants it, release takes it back). Null for public tasks.
    */
   grant?: TaskGrant | null;
+  /** The agent it was last taken back from (requeued): the orchestrator prefers another one. */
+  previousAgentId?: string | null;
   /** Why a queued task is not taken, as the orchestrator last saw it; null when not waiting. */
   waiting?: TaskWaiting | null;
   attempts: number;
@@ -189,6 +191,7 @@ export const taskMachine = setup({
       },
     }),
     releaseAgent: assign({ agentId: null, progress: null, heldReason: null, grant: null }),
+    rememberAgent: assign({ previousAgentId: ({ context }) => context.agentId }),
   },
 }).createMachine({
   id: 'task',
@@ -331,7 +334,7 @@ export const taskMachine = setup({
                   target: '#task.active.coding',
                   actions: assign({ branch: ({ event }) => event.branch }),
                 },
-                REQUEUE: { target: 'queued', actions: 'releaseAgent' },
+                REQUEUE: { target: 'queued', actions: ['rememberAgent', 'releaseAgent'] },
               },
             },
           },
@@ -347,7 +350,7 @@ export const taskMachine = setup({
             // progress discarded (the next agent starts clean).
             REQUEUE: {
               target: '#task.active.dispatched.queued',
-              actions: ['releaseAgent', assign({ branch: null })],
+              actions: ['rememberAgent', 'releaseAgent', assign({ branch: null })],
             },
             PR_OPENED: {
               target: 'pr_open',

@@ -45,7 +45,10 @@ export function planAssignments(tasks: TaskView[], agents: AgentView[]): Assignm
   const plan: Assignment[] = [];
   for (const task of tasks) {
     if (dispatchedPhase(task) !== 'queued') continue;
-    const index = available.findIndex((a) => a.org === task.org);
+    // A task taken back from an agent (stuck, crashed, released) goes to another one if there is
+    // one: the same agent may well fail it the same way again.
+    let index = available.findIndex((a) => a.org === task.org && a.id !== task.previousAgentId);
+    if (index < 0) index = available.findIndex((a) => a.org === task.org);
     if (index < 0) continue;
     const [agent] = available.splice(index, 1);
     plan.push({ taskId: task.id, agentId: agent.id, agentName: agent.name, agentOwnerId: agent.ownerId });

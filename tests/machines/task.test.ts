@@ -162,7 +162,7 @@ describe('task machine (pure transitions)', () => {
     expect(send(queued({ private: false }), assign)[0].context.grant).toBeNull(); // public: nothing to grant
 
     const [requeued] = send(held, { type: 'REQUEUE', reason: 'agent bot-1 stopped' });
-    expect(requeued.context.grant).toBeNull();
+    expect(requeued.context).toMatchObject({ grant: null, agentId: null, previousAgentId: 'a1' });
     const [coding] = send(held, { type: 'START_CODING', agentId: 'a1', branch: 'b' });
     expect(coding.context.grant).not.toBeNull();
     const [prOpen] = send(coding, { type: 'PR_OPENED', number: 1, url: 'u', title: 't' });

@@ -27,6 +27,12 @@ describe('orchestrator planning', () => {
     expect(plan).toEqual([{ taskId: 't1', agentId: 'a1', agentName: 'a1', agentOwnerId: 'u-a1' }]);
   });
 
+  it('gives a task taken back from an agent to another agent when there is one', () => {
+    const again = task('t1', { previousAgentId: 'a1' });
+    expect(planAssignments([again], [agent('a1'), agent('a2', { lastAssignedAt: '2026-01-01T00:09:00.000Z' })])[0].agentId).toBe('a2');
+    expect(planAssignments([again], [agent('a1')])[0].agentId).toBe('a1'); // the only one: still worked
+  });
+
   it('says why each unassigned queued task waits, once per reason', () => {
     const queued = [task('t1'), task('t2'), task('t3', { org: 'globex' }), task('t4', { org: 'initech' })];
     const agents = [agent('a1'), busy('a2', 'x'), agent('g1', { org: 'globex', health: 'stale' }), agent('i1', { org: 'initech', health: 'offline' })];
