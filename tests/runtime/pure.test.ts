@@ -1,0 +1,209 @@
+/**
+ * PureMachine (src/runtime/pure.ts) against XState's own `initialTransition()` / `transition()`:
+ * on the same snapshots and events both must give the same next state (value, context, status,
+ * children) and report the same actions (type and parameters). A differential test over a few
+ * hundred generated event sequences per machine, with a fixed seed so a failure replays.
+ *
+ * Three steps in four pick an event the actor accepts (so sequences reach coding, PRs, merges,
+ * stuck and crashed agents), one in four any event of the pool (refusals must agree too).
+ *
+ * Each step starts from the snapshot as the host sees it: persisted as JSON and brought back with
+ * `resolveState` (what `ActorHost` does for an entity that is not hot in its cache).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventObject,
+} from 'xstate';
+import { agentMachine, taskMachine } from '../../src/machines/index.js';
+import { PureMachine, type ActionObject } from '../../src/runtime/pure.js';
+
+const SEED = 13_013;
+const RUNS = 300;
+
+const AT = '2026-01-01T00:00:00.000Z';
+const TASK_INPUT = {
+  id: 't1',
+  title: 'Add a dark theme',
+  description: 'Persist it per user',
+  creator: { id: 'acme/ada', name: 'Ada' },
+  org: 'acme',
+  private: true,
+  createdAt: AT,
+};
+const AGENT_INPUT = {
+  id: 'a1',
+  name: 'worker-1',
+  org: 'acme',
+  ownerId: 'acme/ada',
+  registeredAt: AT,
+  staleAfterMs: 1000,
+  crashAfterMs: 3000,
+  stuckAfterMs: 5000,
+};
+
+/** Commands and effect results, valid or not in whatever state the actor is in. */
+const TASK_EVENTS: EventObject[] = [
+  { type: 'ANSWER', answers: ['yes'] },
+  { type: 'ANSWER', answers: ['yes', 'no'] },
+  { type: 'ANSWER', answers: [' '] },
+  { type: 'CANCEL', reason: 'not needed' },
+  { type: 'RETRY' },
+  { type: 'ASSIGN', agentId: 'a1', agentName: 'worker-1', agentOwnerId: 'acme/bob' },
+  { type: 'ASSIGN', agentId: 'a2' },
+  { type: 'WAIT', code: 'no_agent_online', reason: 'nobody', since: AT },
+  { type: 'WAIT', code: 'all_agents_busy', reason: 'busy', since: AT },
+  { type: 'START_CODING', agentId: 'a1', branch: 'conveyor/1' },
+  { type: 'START_CODING', agentId: 'a2', branch: 'conveyor/2' },
+  { type: 'PROGRESS', message: 'tests', percent: 40 },
+  { type: 'REQUEUE', reason: 'agent crashed' },
+  { type: 'HOLD', reason: 'agent stale' },
+  { type: 'RESUME' },
+  { type: 'PR_OPENED', number: 7, url: 'https://example.test/pr/7', title: 'Dark theme' },
+  { type: 'PR_MERGED', sha: 'abc123', mergedAt: AT },
+  { type: 'PR_CLOSED' },
+  { type: 'FAIL', error: 'boom' },
+  { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } },
+  { type: 'xstate.done.actor.analyze', output: { verdict: 'clarify', questions: ['Which pages?'] } },
+  { type: 'xstate.error.actor.analyze', error: { message: 'model down' } },
+  { type: 'xstate.done.actor.openIssue', output: { number: 12, url: 'https://example.test/issues/12' } },
+  { type: 'xstate.error.actor.openIssue', error: 'tracker down' },
+];
+
+const AGENT_EVENTS: EventObject[] = [
+  { type: 'HEARTBEAT', at: '2026-01-01T00:00:05.000Z' },
+  { type: 'REGISTER', at: '2026-01-01T00:00:06.000Z' },
+  { type: 'REGISTER', at: '2026-01-01T00:00:07.000Z', staleAfterMs: 2000, crashAfterMs: 4000, stuckAfterMs: 8000 },
+  { type: 'ASSIGN', taskId: 't1', at: '2026-01-01T00:00:08.000Z' },
+  { type: 'ASSIGN', taskId: 't2', at: '2026-01-01T00:00:09.000Z' },
+  { type: 'RELEASE', taskId: 't1' },
+  { type: 'RELEASE', taskId: 't2' },
+  { type: 'DEREGISTER' },
+  { type: 'REPORT', taskId: 't1', report: 'coding_started', message: 'branch', percent: null, branch: 'conveyor/1', at: AT },
+  { type: 'REPORT', taskId: 't1', report: 'progress', message: 'tests', percent: 50, at: AT },
+  { type: 'REPORT', taskId: 't2', report: 'progress', message: 'other task', percent: 10 },
+];
+
+/** Events that end or undo the work: left out of half the steps so that sequences get far. */
+const TASK_SINKS = new Set(['CANCEL', 'FAIL', 'PR_CLOSED', 'REQUEUE', 'xstate.error.actor.analyze', 'xstate.error.actor.openIssue']);
+const AGENT_SINKS = new Set(['DEREGISTER', 'RELEASE']);
+
+/** What a snapshot is, for comparison: everything the host reads or persists. */
+function shape(snapshot: AnyMachineSnapshot) {
+  return {
+    value: snapshot.value,
+    context: snapshot.context as unknown,
+    status: snapshot.status,
+    children: Object.keys(snapshot.children).sort(),
+  };
+}
+
+/** An action as the host interprets it; a spawned child's live ref is compared by id and src. */
+function actionShape(action: ActionObject) {
+  const params = action.params as Record<string, unknown> | undefined;
+  if (!params || typeof params !== 'object') return { type: action.type, params };
+  const { actorRef, ...rest } = params as { actorRef?: { id: string; src: unknown } } & Record<string, unknown>;
+  return { type: action.type, params: rest, ...(actorRef ? { ref: { id: actorRef.id, src: String(actorRef.src) } } : {}) };
+}
+
+/** Persist and reload, as the host does for an entity it has not cached. */
+function reload(machine: AnyStateMachine, snapshot: AnyMachineSnapshot): AnyMachineSnapshot {
+  const persisted = JSON.parse(JSON.stringify({ value: snapshot.value, context: snapshot.context })) as object;
+  return machine.resolveState(persisted as never) as AnyMachineSnapshot;
+}
+
+/** Delayed events (`after`) the last actions armed and did not cancel, firing them by hand. */
+function armedDeadlines(actions: ActionObject[], armed: Map<string, EventObject>): void {
+  for (const action of actions) {
+    const params = action.params as Record<string, unknown> | undefined;
+    if (action.type === 'xstate.cancel' && params) armed.delete(String(params.sendId));
+    if (action.type === 'xstate.raise' && params && typeof params.delay === 'number') {
+      const event = params.event as EventObject;
+      armed.set(String(params.id ?? event.type), event);
+    }
+  }
+}
+
+function differential(machine: AnyStateMachine, input: unknown, pool: EventObject[], sinks: Set<string>) {
+  const pure = new PureMachine(machine);
+  let steps = 0;
+  let accepted = 0;
+  const visited = new Set<string>();
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(3), fc.nat()), { minLength: 1, maxLength: 40 }), (choices) => {
+      const [expected, expectedActions] = initialTransition(machine, input) as [AnyMachineSnapshot, ActionObject[]];
+      const [actual, actualActions] = pure.initial(input);
+      expect(shape(actual)).toEqual(shape(expected));
+      expect(actualActions.map(actionShape)).toEqual(expectedActions.map(actionShape));
+
+      let snapshot = expected;
+      const armed = new Map<string, EventObject>();
+      armedDeadlines(expectedActions, armed);
+      for (const [mode, choice] of choices) {
+        const current = reload(machine, snapshot);
+        // The pool plus whatever deadlines are armed now (e.g. `xstate.after.0.task.active.received`);
+        // three steps in four pick among the events the actor accepts, half of them leaving out
+        // the ones that end the work (cancel, fail…), so sequences get deep.
+        const all = [...pool, ...armed.values()];
+        const acceptable = all.filter((e) => current.can(e));
+        const onward = mode >= 2 ? acceptable.filter((e) => !sinks.has(e.type)) : acceptable;
+        const events = mode === 0 || acceptable.length === 0 ? all : onward.length > 0 ? onward : acceptable;
+        const event = events[choice % events.length];
+        const [next, nextActions] = transition(machine, current as never, event) as [AnyMachineSnapshot, ActionObject[]];
+        const [mine, mineActions] = pure.transition(current, event);
+        expect(shape(mine), `after ${event.type}`).toEqual(shape(next));
+        expect(mineActions.map(actionShape), `actions of ${event.type}`).toEqual(nextActions.map(actionShape));
+        // Both agree on what the next state would accept, event by event.
+        for (const probe of pool) expect(mine.can(probe), `can ${probe.type}`).toBe(next.can(probe));
+        steps++;
+        if (current.can(event)) accepted++;
+        armedDeadlines(nextActions, armed);
+        visited.add(JSON.stringify(next.value));
+        snapshot = next;
+      }
+    }),
+    { seed: SEED, numRuns: RUNS },
+  );
+  return { steps, accepted, visited };
+}
+
+describe('PureMachine agrees with XState transition()', () => {
+  it('task machine: same states, contexts and actions over generated event sequences', () => {
+    const { steps, accepted, visited } = differential(taskMachine, TASK_INPUT, TASK_EVENTS, TASK_SINKS);
+    expect(steps).toBeGreaterThan(RUNS);
+    // Deep states are reached too (the sequences are long enough to get a task to a PR).
+    for (const state of ['{"active":"coding"}', '{"active":"pr_open"}', '"merged"', '"failed"', '"cancelled"']) {
+      expect(visited).toContain(state);
+    }
+    // Both accepted and refused events are compared.
+    expect(accepted).toBeGreaterThan(steps / 2);
+    expect(accepted).toBeLessThan(steps);
+  });
+
+  it('agent machine: same states, contexts and actions over generated event sequences', () => {
+    const { steps, accepted, visited } = differential(agentMachine, AGENT_INPUT, AGENT_EVENTS, AGENT_SINKS);
+    expect(steps).toBeGreaterThan(RUNS);
+    for (const state of ['{"work":{"busy":"stuck"},"health":"healthy"}', '{"work":"idle","health":"crashed"}', '{"work":"idle","health":"offline"}']) {
+      expect(visited).toContain(state);
+    }
+    expect(accepted).toBeGreaterThan(steps / 2);
+    expect(accepted).toBeLessThan(steps);
+  });
+
+  it('reuses one scope without leaking actions from one call into the next', () => {
+    const pure = new PureMachine(taskMachine);
+    const [s0, first] = pure.initial(TASK_INPUT);
+    expect(first.map((a) => a.type)).toEqual(['xstate.raise']);
+    const [s1, second] = pure.transition(s0, { type: 'xstate.after.0.task.active.received' });
+    expect(second.map((a) => a.type)).toEqual(['xstate.cancel', 'xstate.spawnChild']);
+    // A refused event reports no actions (not the previous call's).
+    const [same, none] = pure.transition(s1, { type: 'PR_MERGED', sha: 'x', mergedAt: AT });
+    expect(none).toEqual([]);
+    expect(same.value).toEqual(s1.value);
+    expect(first).toHaveLength(1); // earlier results are not mutated by later calls
+  });
+});
