@@ -22,6 +22,9 @@ import {
 import { agentMachine, taskMachine } from '../../src/machines/index.js';
 import { PureMachine, type ActionObject } from '../../src/runtime/pure.js';
 
+/** An event with its payload. */
+type Event = EventObject & Record<string, unknown>;
+
 const SEED = 13_013;
 const RUNS = 300;
 
@@ -47,7 +50,7 @@ const AGENT_INPUT = {
 };
 
 /** Commands and effect results, valid or not in whatever state the actor is in. */
-const TASK_EVENTS: EventObject[] = [
+const TASK_EVENTS: Event[] = [
   { type: 'ANSWER', answers: ['yes'] },
   { type: 'ANSWER', answers: ['yes', 'no'] },
   { type: 'ANSWER', answers: [' '] },
@@ -74,7 +77,7 @@ const TASK_EVENTS: EventObject[] = [
   { type: 'xstate.error.actor.openIssue', error: 'tracker down' },
 ];
 
-const AGENT_EVENTS: EventObject[] = [
+const AGENT_EVENTS: Event[] = [
   { type: 'HEARTBEAT', at: '2026-01-01T00:00:05.000Z' },
   { type: 'REGISTER', at: '2026-01-01T00:00:06.000Z' },
   { type: 'REGISTER', at: '2026-01-01T00:00:07.000Z', staleAfterMs: 2000, crashAfterMs: 4000, stuckAfterMs: 8000 },
