@@ -204,7 +204,7 @@ describe('PureMachine agrees with XState transition()', () => {
     const [s1, second] = pure.transition(s0, { type: 'xstate.after.0.task.active.received' });
     expect(second.map((a) => a.type)).toEqual(['xstate.cancel', 'xstate.spawnChild']);
     // A refused event reports no actions (not the previous call's).
-    const [same, none] = pure.transition(s1, { type: 'PR_MERGED', sha: 'x', mergedAt: AT });
+    const [same, none] = pure.transition(s1, { type: 'PR_MERGED', sha: 'x', mergedAt: AT } as Event);
     expect(none).toEqual([]);
     expect(same.value).toEqual(s1.value);
     expect(first).toHaveLength(1); // earlier results are not mutated by later calls
