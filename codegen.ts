@@ -15,7 +15,7 @@ const config: CodegenConfig = {
     'client/src/gql/': {
       documents: ['client/src/**/*.{ts,tsx}', '!client/src/gql/**'],
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      presetConfig: { fragmentMasking: true },
       config: {
         useTypeImports: true,
         enumsAsTypes: true,

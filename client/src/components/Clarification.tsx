@@ -1,14 +1,26 @@
 import { ErrorText } from './ErrorText';
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
-import { graphql } from '../gql';
-import type { LiveTask } from '../stores';
+import { graphql, useFragment, type FragmentType } from '../gql';
 import { tasks } from '../stores';
+
+export const Clarification_task = graphql(`
+  fragment Clarification_task on Task {
+    id
+    version
+    status
+    openQuestions
+    clarifications {
+      questions
+      answers
+    }
+  }
+`);
 
 const Answer = graphql(`
   mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {
     answerClarification(taskId: $taskId, answers: $answers) {
-      ...TaskDetail_task
+      ...LiveTask_task
     }
   }
 `);
@@ -17,7 +29,9 @@ const Answer = graphql(`
  * Questions appear live (the task store is fed by the subscription). After answering, a
  * "Re-analyzing…" indicator stays until the task's next status arrives.
  */
-export function Clarification({ task, canAnswer }: { task: LiveTask; canAnswer: boolean }) {
+export function Clarification(props: { task: FragmentType<typeof Clarification_task>; canAnswer: boolean }) {
+  const task = useFragment(Clarification_task, props.task);
+  const { canAnswer } = props;
   const [answers, setAnswers] = useState<Record<string, string>>({});
   const [answeredAt, setAnsweredAt] = useState<number | null>(null);
   const [{ fetching, error }, answer] = useMutation(Answer);

@@ -7,7 +7,7 @@ import { tasks } from '../stores';
 const CreateTask = graphql(`
   mutation CreateTask($input: CreateTaskInput!) {
     createTask(input: $input) {
-      ...TaskDetail_task
+      ...LiveTask_task
     }
   }
 `);

@@ -16,7 +16,7 @@ const InitialTasks = graphql(`
         hasNextPage
       }
       nodes {
-        ...TaskDetail_task
+        ...LiveTask_task
       }
     }
   }
@@ -28,7 +28,7 @@ const LiveTaskUpdates = graphql(`
       cursor
       event
       task {
-        ...TaskDetail_task
+        ...LiveTask_task
       }
     }
   }

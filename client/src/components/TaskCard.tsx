@@ -1,47 +1,33 @@
 import { Link } from 'wouter';
-import { graphql } from '../gql';
-import type { TaskCard_TaskFragment } from '../gql/graphql';
+import { graphql, useFragment, type FragmentType } from '../gql';
 import { useSession } from '../lib/session';
 import { relativeTime } from '../lib/time';
 import { StatusBadge } from './StatusBadge';
-import { privacyText, TaskCardNotes } from './TaskNotices';
+import { PrivateTag, TaskCardNotes } from './TaskNotices';
 
 export const TaskCard_task = graphql(`
   fragment TaskCard_task on Task {
     id
-    title
-    status
     version
-    private
+    title
     createdAt
-    updatedAt
     creator {
-      id
       name
     }
     issue {
       number
-      url
     }
     pullRequest {
       number
-      url
     }
-    heldReason
-    waiting {
-      code
-      reason
-      since
-    }
-    grant {
-      agentId
-      agentName
-      userId
-    }
+    ...StatusBadge_task
+    ...TaskNotices_task
   }
 `);
 
-export function TaskCard({ task, now, isNew }: { task: TaskCard_TaskFragment; now: number; isNew: boolean }) {
+export function TaskCard(props: { task: FragmentType<typeof TaskCard_task>; now: number; isNew: boolean }) {
+  const task = useFragment(TaskCard_task, props.task);
+  const { now, isNew } = props;
   const viewer = useSession()!.viewer;
   return (
     <li className={`task-card${isNew ? ' is-new' : ''}`} data-task-id={task.id} data-version={task.version}>
@@ -56,14 +42,14 @@ export function TaskCard({ task, now, isNew }: { task: TaskCard_TaskFragment; no
           <time dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>
             {relativeTime(task.createdAt, now)}
           </time>
-          {task.private ? <span className="tag" title={privacyText(task, viewer) ?? undefined}>private</span> : null}
+          <PrivateTag task={task} viewer={viewer} />
           {task.issue ? <span className="muted">issue #{task.issue.number}</span> : null}
           {task.pullRequest ? <span className="muted">PR #{task.pullRequest.number}</span> : null}
           {isNew ? <span className="tag new">new</span> : null}
         </div>
         <TaskCardNotes task={task} now={now} />
       </div>
-      <StatusBadge status={task.status} />
+      <StatusBadge task={task} />
     </li>
   );
 }

@@ -3,19 +3,37 @@
  * and on the task page: a queued task's wait (`waiting`: reason and how long, ticking), a held
  * task's `heldReason`, a private task's read grant to the user running its agent.
  */
-import type { TaskStatus, WaitCode } from '../gql/graphql';
+import { graphql, useFragment, type FragmentType } from '../gql';
+import type { TaskNotices_TaskFragment, WaitCode } from '../gql/graphql';
 import type { Viewer } from '../lib/session';
 import { formatDuration, humanizeTimes } from '../lib/time';
 
-export interface NoticeTask {
-  status: TaskStatus;
-  private: boolean;
-  creator: { id: string; name: string };
-  org?: string;
-  heldReason?: string | null;
-  waiting?: { code: WaitCode; reason: string; since: string } | null;
-  grant?: { agentName: string; userId: string } | null;
-}
+export const TaskNotices_task = graphql(`
+  fragment TaskNotices_task on Task {
+    status
+    private
+    creator {
+      id
+      name
+    }
+    heldReason
+    waiting {
+      code
+      reason
+      since
+    }
+    grant {
+      agentName
+      userId
+    }
+    assignedAgent {
+      health
+    }
+  }
+`);
+
+/** The helpers below read the fragment unmasked (components unmask it with useFragment). */
+export type NoticeTask = TaskNotices_TaskFragment;
 
 /** How long a queued task has waited and why, or null when it does not wait. */
 export function waitFor(task: NoticeTask, now: number): { code: WaitCode; duration: string; reason: string } | null {
@@ -53,8 +71,16 @@ export function privacyText(task: NoticeTask, viewer: Viewer): string | null {
   return `Private — readable by ${owner} only`;
 }
 
+/** The "private" tag beside a task's title; its tooltip says who may read it. */
+export function PrivateTag(props: { task: FragmentType<typeof TaskNotices_task>; viewer: Viewer }) {
+  const task = useFragment(TaskNotices_task, props.task);
+  return task.private ? <span className="tag" title={privacyText(task, props.viewer) ?? undefined}>private</span> : null;
+}
+
 /** The one-line notes under a task card's title. */
-export function TaskCardNotes({ task, now }: { task: NoticeTask; now: number }) {
+export function TaskCardNotes(props: { task: FragmentType<typeof TaskNotices_task>; now: number }) {
+  const task = useFragment(TaskNotices_task, props.task);
+  const { now } = props;
   const waiting = waitingText(task, now);
   const held = heldReason(task, now);
   if (!waiting && !held) return null;
@@ -68,6 +94,38 @@ export function TaskCardNotes({ task, now }: { task: NoticeTask; now: number }) 
       {held ? (
         <p className="task-note held" data-testid="held">
           On hold: {held}
+        </p>
+      ) : null}
+    </>
+  );
+}
+
+/** The task page's banners: its wait and what happens next, its hold, who may read it. */
+export function TaskPageNotices(props: { task: FragmentType<typeof TaskNotices_task>; now: number; viewer: Viewer }) {
+  const task = useFragment(TaskNotices_task, props.task);
+  const waiting = waitFor(task, props.now);
+  const held = heldReason(task, props.now);
+  const privacy = privacyText(task, props.viewer);
+  return (
+    <>
+      {waiting ? (
+        <div role="status" className="banner waiting" data-testid="waiting" data-wait-code={waiting.code}>
+          <strong>Waiting {waiting.duration}:</strong> {waiting.reason}. {WAIT_NEXT[waiting.code]}
+        </div>
+      ) : null}
+      {held ? (
+        <div role="status" className="banner held" data-testid="held">
+          <strong>On hold:</strong> {held}.{' '}
+          {task.assignedAgent?.health === 'STUCK'
+            ? 'It resumes when the agent reports on it again; if it reports nothing for as long again, the task goes back to the queue for another agent.'
+            : task.assignedAgent?.health === 'STALE'
+              ? 'It resumes when the agent heartbeats again, or moves to another agent if it crashes.'
+              : 'It resumes when the agent is healthy again, or moves to another agent.'}
+        </div>
+      ) : null}
+      {privacy ? (
+        <p className="banner private" data-testid="privacy">
+          {privacy}.
         </p>
       ) : null}
     </>

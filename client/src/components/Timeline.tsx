@@ -1,14 +1,19 @@
 import { useEffect, useRef } from 'react';
+import { graphql, useFragment, type FragmentType } from '../gql';
 import { formatTime, humanizeTimes, relativeTime } from '../lib/time';
 
-export interface TimelineItem {
-  cursor: string;
-  version: number;
-  type: string;
-  at: string;
-  actor?: string | null;
-  payload?: unknown;
-}
+export const TimelineEntry_event = graphql(`
+  fragment TimelineEntry_event on TimelineEvent {
+    version
+    type
+    at
+    actor
+    payload
+  }
+`);
+
+/** One entry as a page holds it: its cursor (the list's key) beside the entry's own fragment. */
+export type TimelineItem = { cursor: string } & FragmentType<typeof TimelineEntry_event>;
 
 const TYPE_LABEL: Record<string, string> = {
   CREATED: 'Created',
@@ -78,7 +83,7 @@ function summary(type: string, payload: unknown, now: number, taskTitle?: (id: s
   return null;
 }
 
-export function Timeline({ items, now, taskTitle }: { items: TimelineItem[]; now: number; taskTitle?: (id: string) => string | undefined }) {
+export function Timeline({ items, now, taskTitle }: { items: readonly TimelineItem[]; now: number; taskTitle?: (id: string) => string | undefined }) {
   const listRef = useRef<HTMLOListElement>(null);
   const count = items.length;
   useEffect(() => {
@@ -90,27 +95,33 @@ export function Timeline({ items, now, taskTitle }: { items: TimelineItem[]; now
   if (count === 0) return <p className="muted">No events yet.</p>;
   return (
     <ol className="timeline" ref={listRef} aria-label="Timeline" data-testid="timeline">
-      {items.map((item) => {
-        const detail = summary(item.type, item.payload, now, taskTitle);
-        return (
-          <li key={item.cursor} data-type={item.type} data-version={item.version}>
-            <span className="timeline-dot" aria-hidden="true" />
-            <div>
-              <div className="timeline-head">
-                <strong>{TYPE_LABEL[item.type] ?? item.type}</strong>
-                <span className="muted">v{item.version}</span>
-              </div>
-              <div className="timeline-meta">
-                <time dateTime={item.at} title={formatTime(item.at)}>
-                  {relativeTime(item.at, now)}
-                </time>
-                {item.actor ? <span> · by {item.actor}</span> : null}
-                {detail ? <span className="timeline-detail"> · {detail}</span> : null}
-              </div>
-            </div>
-          </li>
-        );
-      })}
+      {items.map((item) => (
+        <TimelineEntry key={item.cursor} event={item} now={now} taskTitle={taskTitle} />
+      ))}
     </ol>
+  );
+}
+
+function TimelineEntry(props: { event: FragmentType<typeof TimelineEntry_event>; now: number; taskTitle?: (id: string) => string | undefined }) {
+  const item = useFragment(TimelineEntry_event, props.event);
+  const { now } = props;
+  const detail = summary(item.type, item.payload, now, props.taskTitle);
+  return (
+    <li data-type={item.type} data-version={item.version}>
+      <span className="timeline-dot" aria-hidden="true" />
+      <div>
+        <div className="timeline-head">
+          <strong>{TYPE_LABEL[item.type] ?? item.type}</strong>
+          <span className="muted">v{item.version}</span>
+        </div>
+        <div className="timeline-meta">
+          <time dateTime={item.at} title={formatTime(item.at)}>
+            {relativeTime(item.at, now)}
+          </time>
+          {item.actor ? <span> · by {item.actor}</span> : null}
+          {detail ? <span className="timeline-detail"> · {detail}</span> : null}
+        </div>
+      </div>
+    </li>
   );
 }

@@ -14,48 +14,68 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
-    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.CreateTaskDocument,
-    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n": typeof types.InitialTasksDocument,
-    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
-    "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentId\n      agentName\n      userId\n    }\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
-    "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    progress {\n      message\n      percent\n    }\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n      health\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
+    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
+    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CreateTaskDocument,
+    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.InitialTasksDocument,
+    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
+    "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": typeof types.StatusBadge_TaskFragmentDoc,
+    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
+    "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": typeof types.TimelineEntry_EventFragmentDoc,
+    "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": typeof types.TaskDiagram_EventFragmentDoc,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": typeof types.MachineDefinitionDocument,
-    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    lastAssignedAt\n    lastProgressAt\n    lastActivity\n    registeredAt\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
-    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
-    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": typeof types.AgentUpdatesDocument,
-    "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": typeof types.AgentTimelineDocument,
+    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": typeof types.AgentsPage_AgentFragmentDoc,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
+    "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.CurrentTask_AgentFragmentDoc,
+    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
+    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": typeof types.AgentUpdatesDocument,
+    "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      type\n      ...TimelineEntry_event\n    }\n  }\n": typeof types.AgentTimelineDocument,
     "\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n": typeof types.AgentTaskTitleDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      cursor\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": typeof types.DashboardCountsDocument,
-    "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": typeof types.MachinesDocument,
+    "\n  fragment MachineCard_machine on MachineDefinition {\n    name\n    definition\n  }\n": typeof types.MachineCard_MachineFragmentDoc,
+    "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": typeof types.DevSignInDocument,
-    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.TaskPageDocument,
-    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n": typeof types.TaskTimelineDocument,
-    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.CancelTaskDocument,
-    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": typeof types.RetryTaskDocument,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
+    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.TaskPageDocument,
+    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": typeof types.TaskTimelineDocument,
+    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.RetryTaskDocument,
+    "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": typeof types.LiveTask_TaskFragmentDoc,
 };
 const documents: Documents = {
-    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n": types.AnswerClarificationDocument,
-    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n": types.CreateTaskDocument,
-    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n": types.InitialTasksDocument,
-    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
-    "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentId\n      agentName\n      userId\n    }\n  }\n": types.TaskCard_TaskFragmentDoc,
-    "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    progress {\n      message\n      percent\n    }\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n      health\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
+    "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
+    "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": types.CreateTaskDocument,
+    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.InitialTasksDocument,
+    "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
+    "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": types.StatusBadge_TaskFragmentDoc,
+    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
+    "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": types.TimelineEntry_EventFragmentDoc,
+    "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": types.TaskDiagram_EventFragmentDoc,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": types.MachineDefinitionDocument,
-    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    lastAssignedAt\n    lastProgressAt\n    lastActivity\n    registeredAt\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": types.AgentRow_AgentFragmentDoc,
-    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentsDocument,
-    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n": types.AgentUpdatesDocument,
-    "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n": types.AgentTimelineDocument,
+    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": types.AgentsPage_AgentFragmentDoc,
+    "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": types.AgentRow_AgentFragmentDoc,
+    "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": types.CurrentTask_AgentFragmentDoc,
+    "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": types.AgentsDocument,
+    "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": types.AgentUpdatesDocument,
+    "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      type\n      ...TimelineEntry_event\n    }\n  }\n": types.AgentTimelineDocument,
     "\n  query AgentTaskTitle($id: ID!) {\n    task(id: $id) {\n      id\n      title\n    }\n  }\n": types.AgentTaskTitleDocument,
     "\n  subscription DashboardCounts($filter: TaskFilter) {\n    dashboardCounts(filter: $filter) {\n      cursor\n      byStatus {\n        status\n        count\n      }\n    }\n  }\n": types.DashboardCountsDocument,
-    "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n": types.MachinesDocument,
+    "\n  fragment MachineCard_machine on MachineDefinition {\n    name\n    definition\n  }\n": types.MachineCard_MachineFragmentDoc,
+    "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": types.DevSignInDocument,
-    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n": types.TaskPageDocument,
-    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n": types.TaskTimelineDocument,
-    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": types.CancelTaskDocument,
-    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n": types.RetryTaskDocument,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
+    "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": types.TaskPageDocument,
+    "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": types.TaskTimelineDocument,
+    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.RetryTaskDocument,
+    "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": types.LiveTask_TaskFragmentDoc,
 };
 
 /**
@@ -75,27 +95,47 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...TaskDetail_task\n    }\n  }\n"];
+export function graphql(source: "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n"): (typeof documents)["\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...TaskDetail_task\n    }\n  }\n"];
+export function graphql(source: "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n"): (typeof documents)["\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...TaskDetail_task\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...TaskDetail_task\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n"): (typeof documents)["\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentId\n      agentName\n      userId\n    }\n  }\n"): (typeof documents)["\n  fragment TaskCard_task on Task {\n    id\n    title\n    status\n    version\n    private\n    createdAt\n    updatedAt\n    creator {\n      id\n      name\n    }\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentId\n      agentName\n      userId\n    }\n  }\n"];
+export function graphql(source: "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    progress {\n      message\n      percent\n    }\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n      health\n    }\n  }\n"): (typeof documents)["\n  fragment TaskDetail_task on Task {\n    ...TaskCard_task\n    description\n    org\n    state\n    error\n    branch\n    mergeCommitSha\n    mergedAt\n    openQuestions\n    availableActions\n    progress {\n      message\n      percent\n    }\n    clarifications {\n      questions\n      answers\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    assignedAgent {\n      id\n      name\n      health\n    }\n  }\n"];
+export function graphql(source: "\n  fragment StatusBadge_task on Task {\n    status\n  }\n"): (typeof documents)["\n  fragment StatusBadge_task on Task {\n    status\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"): (typeof documents)["\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n"): (typeof documents)["\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n"): (typeof documents)["\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n"): (typeof documents)["\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n"): (typeof documents)["\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -103,19 +143,27 @@ export function graphql(source: "\n  query MachineDefinition($name: String!) {\n
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    lastAssignedAt\n    lastProgressAt\n    lastActivity\n    registeredAt\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    state\n    version\n    lastHeartbeatAt\n    lastAssignedAt\n    lastProgressAt\n    lastActivity\n    registeredAt\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n"): (typeof documents)["\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentRow_agent\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n"): (typeof documents)["\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentRow_agent\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n"): (typeof documents)["\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"): (typeof documents)["\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n    }\n  }\n"];
+export function graphql(source: "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentsPage_agent\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription AgentUpdates($after: String) {\n    agentUpdated(after: $after) {\n      cursor\n      agent {\n        ...AgentsPage_agent\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      type\n      ...TimelineEntry_event\n    }\n  }\n"): (typeof documents)["\n  query AgentTimeline($agentId: ID!, $after: String) {\n    agentTimeline(agentId: $agentId, after: $after, first: 500) {\n      cursor\n      type\n      ...TimelineEntry_event\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -127,7 +175,11 @@ export function graphql(source: "\n  subscription DashboardCounts($filter: TaskF
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n"): (typeof documents)["\n  query Machines {\n    machines {\n      name\n      definition\n    }\n  }\n"];
+export function graphql(source: "\n  fragment MachineCard_machine on MachineDefinition {\n    name\n    definition\n  }\n"): (typeof documents)["\n  fragment MachineCard_machine on MachineDefinition {\n    name\n    definition\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n"): (typeof documents)["\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -139,19 +191,27 @@ export function graphql(source: "\n  mutation DevSignIn($name: String!, $org: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...TaskDetail_task\n    }\n  }\n"];
+export function graphql(source: "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n"): (typeof documents)["\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n"): (typeof documents)["\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      version\n      type\n      at\n      actor\n      payload\n      state\n    }\n  }\n"];
+export function graphql(source: "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"];
+export function graphql(source: "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n"): (typeof documents)["\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"): (typeof documents)["\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...TaskDetail_task\n    }\n  }\n"];
+export function graphql(source: "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n"): (typeof documents)["\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -10,7 +10,7 @@ export interface Versioned {
   version: number;
 }
 
-export class VersionedStore<T extends Versioned> {
+export class VersionedStore<T extends Versioned, In = T> {
   private items = new Map<string, T>();
   private snapshot: T[] = [];
   private readonly listeners = new Set<() => void>();
@@ -25,12 +25,19 @@ export class VersionedStore<T extends Versioned> {
   truncated = false;
 
   /**
+   * `read` turns what arrives into what is held: with fragment masking, a query's masked
+   * reference to the store's fragment into that fragment's fields. It is the one place a store's
+   * entries are unmasked; without it they are held as they arrive.
+   */
+  constructor(private readonly read: (input: In) => T = (input) => input as unknown as T) {}
+
+  /**
    * Merge a batch (e.g. a query result). `complete`: this is the list of everything visible
    * (or, with `truncated`, its first page). Returns how many entries changed.
    */
-  load(items: readonly T[], { complete = false, truncated = false } = {}): number {
+  load(items: readonly In[], { complete = false, truncated = false } = {}): number {
     let changed = 0;
-    for (const item of items) if (this.put(item)) changed++;
+    for (const item of items) if (this.put(this.read(item))) changed++;
     if (complete && !this.loaded) {
       this.loaded = true;
       changed++;
@@ -44,7 +51,8 @@ export class VersionedStore<T extends Versioned> {
   }
 
   /** Apply one live update. Returns false when it was stale and ignored. */
-  apply(item: T, { isNew = false } = {}): boolean {
+  apply(input: In, { isNew = false } = {}): boolean {
+    const item = this.read(input);
     if (!this.put(item)) return false;
     if (isNew) this.arrivedAt.set(item.id, Date.now());
     this.emit();
@@ -86,10 +94,10 @@ export class VersionedStore<T extends Versioned> {
   }
 }
 
-export function useStore<T extends Versioned>(store: VersionedStore<T>): T[] {
+export function useStore<T extends Versioned>(store: VersionedStore<T, any>): T[] {
   return useSyncExternalStore(store.subscribe, () => store.all());
 }
 
-export function useStoreItem<T extends Versioned>(store: VersionedStore<T>, id: string): T | undefined {
+export function useStoreItem<T extends Versioned>(store: VersionedStore<T, any>, id: string): T | undefined {
   return useSyncExternalStore(store.subscribe, () => store.get(id));
 }

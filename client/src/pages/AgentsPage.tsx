@@ -3,12 +3,27 @@ import { useClient, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
 import { Timeline, type TimelineItem } from '../components/Timeline';
 import { StateDiagram } from '../diagram/StateDiagram';
-import { graphql } from '../gql';
-import type { AgentRow_AgentFragment } from '../gql/graphql';
+import { graphql, useFragment, type FragmentType } from '../gql';
+import type { AgentHealth, AgentsPage_AgentFragment } from '../gql/graphql';
 import { useMachineDefinition } from '../lib/machines';
 import { relativeTime, useNow } from '../lib/time';
 import { useStore, useStoreItem, VersionedStore } from '../lib/versioned-store';
 import { tasks } from '../stores';
+
+/**
+ * What the agent store holds per agent: id and version (the store's ordering of updates), name
+ * (the sort, the activity and diagram headings) and state (the diagram); each row reads its own
+ * fragment, masked here.
+ */
+export const AgentsPage_agent = graphql(`
+  fragment AgentsPage_agent on Agent {
+    id
+    version
+    name
+    state
+    ...AgentRow_agent
+  }
+`);
 
 export const AgentRow_agent = graphql(`
   fragment AgentRow_agent on Agent {
@@ -16,13 +31,17 @@ export const AgentRow_agent = graphql(`
     name
     status
     health
-    state
-    version
-    lastHeartbeatAt
-    lastAssignedAt
-    lastProgressAt
     lastActivity
-    registeredAt
+    lastProgressAt
+    lastHeartbeatAt
+    currentTaskId
+    ...CurrentTask_agent
+  }
+`);
+
+export const CurrentTask_agent = graphql(`
+  fragment CurrentTask_agent on Agent {
+    status
     currentTaskId
     currentTask {
       id
@@ -36,7 +55,7 @@ const Agents = graphql(`
     agentList {
       cursor
       nodes {
-        ...AgentRow_agent
+        ...AgentsPage_agent
       }
     }
   }
@@ -47,7 +66,7 @@ const AgentUpdates = graphql(`
     agentUpdated(after: $after) {
       cursor
       agent {
-        ...AgentRow_agent
+        ...AgentsPage_agent
       }
     }
   }
@@ -58,18 +77,16 @@ const AgentTimeline = graphql(`
   query AgentTimeline($agentId: ID!, $after: String) {
     agentTimeline(agentId: $agentId, after: $after, first: 500) {
       cursor
-      version
       type
-      at
-      actor
-      payload
+      ...TimelineEntry_event
     }
   }
 `);
 
-const agents = new VersionedStore<AgentRow_AgentFragment>();
+/** Unmasks each agent's AgentsPage_agent once, as it enters the store (lib/versioned-store.ts). */
+const agents = new VersionedStore<AgentsPage_AgentFragment, FragmentType<typeof AgentsPage_agent>>((ref) => useFragment(AgentsPage_agent, ref));
 
-const HEALTH_TITLE: Record<AgentRow_AgentFragment['health'], string> = {
+const HEALTH_TITLE: Record<AgentHealth, string> = {
   HEALTHY: 'Heartbeating, and reporting on its task',
   STUCK: 'Heartbeats, but has reported nothing on its task for too long: its task is held, and goes back to the queue if it stays silent as long again',
   STALE: 'Missed its heartbeats: its task is held',
@@ -93,7 +110,8 @@ const AgentTaskTitle = graphql(`
  * store fills in what it can, else the task is asked for by id once. Otherwise a busy agent
  * shows that it works on a task the viewer may not read, never "nothing".
  */
-function CurrentTask({ agent }: { agent: AgentRow_AgentFragment }) {
+function CurrentTask(props: { agent: FragmentType<typeof CurrentTask_agent> }) {
+  const agent = useFragment(CurrentTask_agent, props.agent);
   const id = agent.currentTaskId ?? agent.currentTask?.id ?? null;
   const stored = useStoreItem(tasks, id ?? '');
   const known = agent.currentTask ?? stored;
@@ -112,7 +130,7 @@ const RECENT = 12;
  * agent reads only what came after the last cursor seen (a single `first: 500` from the start
  * showed an agent's first 500 events forever, once it had more).
  */
-function AgentActivity({ agent, now }: { agent: AgentRow_AgentFragment; now: number }) {
+function AgentActivity({ agent, now }: { agent: AgentsPage_AgentFragment; now: number }) {
   const client = useClient();
   const [items, setItems] = useState<TimelineItem[]>([]);
   const after = useRef<string | null>(null);
@@ -163,6 +181,43 @@ function AgentActivity({ agent, now }: { agent: AgentRow_AgentFragment; now: num
   );
 }
 
+function AgentRow(props: { agent: FragmentType<typeof AgentRow_agent>; now: number; selected: boolean; onSelect: () => void }) {
+  const agent = useFragment(AgentRow_agent, props.agent);
+  const { now, selected } = props;
+  return (
+    <tr data-agent-id={agent.id} aria-selected={selected}>
+      <th scope="row">{agent.name}</th>
+      <td><span className={`badge agent-${agent.status.toLowerCase()}`}>{agent.status === 'BUSY' ? 'Busy' : 'Idle'}</span></td>
+      <td>
+        <span key={agent.health} className={`badge health-${agent.health.toLowerCase()}`} data-health={agent.health} title={HEALTH_TITLE[agent.health]}>
+          {agent.health.toLowerCase()}
+        </span>
+      </td>
+      <td data-testid="current-task"><CurrentTask agent={agent} /></td>
+      <td className="agent-activity">{agent.lastActivity ?? <span className="muted">—</span>}</td>
+      <td>
+        {agent.lastProgressAt ? (
+          <time dateTime={agent.lastProgressAt} title={new Date(agent.lastProgressAt).toLocaleString()}>
+            {relativeTime(agent.lastProgressAt, now)}
+          </time>
+        ) : (
+          <span className="muted">{agent.currentTaskId ? 'none yet' : '— (idle)'}</span>
+        )}
+      </td>
+      <td>
+        <time dateTime={agent.lastHeartbeatAt} title={new Date(agent.lastHeartbeatAt).toLocaleString()}>
+          {relativeTime(agent.lastHeartbeatAt, now)}
+        </time>
+      </td>
+      <td>
+        <button type="button" className="button subtle" onClick={props.onSelect} aria-pressed={selected}>
+          Show diagram
+        </button>
+      </td>
+    </tr>
+  );
+}
+
 export function AgentsPage() {
   const now = useNow(1000);
   const [{ data, error }] = useQuery({ query: Agents, requestPolicy: 'network-only' });
@@ -208,36 +263,7 @@ export function AgentsPage() {
               </thead>
               <tbody>
                 {list.map((agent) => (
-                  <tr key={agent.id} data-agent-id={agent.id} aria-selected={shown?.id === agent.id}>
-                    <th scope="row">{agent.name}</th>
-                    <td><span className={`badge agent-${agent.status.toLowerCase()}`}>{agent.status === 'BUSY' ? 'Busy' : 'Idle'}</span></td>
-                    <td>
-                      <span key={agent.health} className={`badge health-${agent.health.toLowerCase()}`} data-health={agent.health} title={HEALTH_TITLE[agent.health]}>
-                        {agent.health.toLowerCase()}
-                      </span>
-                    </td>
-                    <td data-testid="current-task"><CurrentTask agent={agent} /></td>
-                    <td className="agent-activity">{agent.lastActivity ?? <span className="muted">—</span>}</td>
-                    <td>
-                      {agent.lastProgressAt ? (
-                        <time dateTime={agent.lastProgressAt} title={new Date(agent.lastProgressAt).toLocaleString()}>
-                          {relativeTime(agent.lastProgressAt, now)}
-                        </time>
-                      ) : (
-                        <span className="muted">{agent.currentTaskId ? 'none yet' : '— (idle)'}</span>
-                      )}
-                    </td>
-                    <td>
-                      <time dateTime={agent.lastHeartbeatAt} title={new Date(agent.lastHeartbeatAt).toLocaleString()}>
-                        {relativeTime(agent.lastHeartbeatAt, now)}
-                      </time>
-                    </td>
-                    <td>
-                      <button type="button" className="button subtle" onClick={() => setSelected(agent.id)} aria-pressed={shown?.id === agent.id}>
-                        Show diagram
-                      </button>
-                    </td>
-                  </tr>
+                  <AgentRow key={agent.id} agent={agent} now={now} selected={shown?.id === agent.id} onSelect={() => setSelected(agent.id)} />
                 ))}
               </tbody>
             </table>

@@ -1,12 +1,19 @@
 import { useQuery } from 'urql';
 import { StateDiagram } from '../diagram/StateDiagram';
-import { graphql } from '../gql';
+import { graphql, useFragment, type FragmentType } from '../gql';
+
+export const MachineCard_machine = graphql(`
+  fragment MachineCard_machine on MachineDefinition {
+    name
+    definition
+  }
+`);
 
 const Machines = graphql(`
   query Machines {
     machines {
       name
-      definition
+      ...MachineCard_machine
     }
   }
 `);
@@ -32,16 +39,24 @@ export function MachinesPage() {
       </p>
       {error ? <p role="alert" className="error-text">{error.message}</p> : null}
       {data?.machines.map((machine) => (
-        <section key={machine.name} className="card diagram-card" aria-labelledby={`machine-${machine.name}`}>
-          <div className="row spread">
-            <h2 id={`machine-${machine.name}`}>{machine.name}</h2>
-            <button type="button" className="button" onClick={() => download(machine.name, machine.definition)}>
-              Download JSON
-            </button>
-          </div>
-          <StateDiagram definition={machine.definition} title={`${machine.name} machine`} />
-        </section>
+        <MachineCard key={machine.name} machine={machine} />
       ))}
     </div>
+  );
+}
+
+/** One machine: its diagram and its JSON to download. */
+function MachineCard(props: { machine: FragmentType<typeof MachineCard_machine> }) {
+  const machine = useFragment(MachineCard_machine, props.machine);
+  return (
+    <section className="card diagram-card" aria-labelledby={`machine-${machine.name}`}>
+      <div className="row spread">
+        <h2 id={`machine-${machine.name}`}>{machine.name}</h2>
+        <button type="button" className="button" onClick={() => download(machine.name, machine.definition)}>
+          Download JSON
+        </button>
+      </div>
+      <StateDiagram definition={machine.definition} title={`${machine.name} machine`} />
+    </section>
   );
 }

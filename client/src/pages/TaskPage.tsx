@@ -1,23 +1,51 @@
 import { ErrorText } from '../components/ErrorText';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
 import { Clarification } from '../components/Clarification';
 import { StatusBadge } from '../components/StatusBadge';
-import { heldReason, privacyText, WAIT_NEXT, waitFor } from '../components/TaskNotices';
-import { Timeline, type TimelineItem } from '../components/Timeline';
-import { DiagramReplay } from '../diagram/DiagramReplay';
-import { graphql } from '../gql';
+import { TaskDetail } from '../components/TaskDetail';
+import { PrivateTag, TaskPageNotices } from '../components/TaskNotices';
+import { Timeline } from '../components/Timeline';
+import { TaskDiagram } from '../diagram/TaskDiagram';
+import { graphql, useFragment } from '../gql';
+import type { TaskTimelineSubscription } from '../gql/graphql';
 import { useMachineDefinition } from '../lib/machines';
 import { useSession } from '../lib/session';
 import { formatTime, relativeTime, useNow } from '../lib/time';
 import { useStoreItem } from '../lib/versioned-store';
 import { tasks } from '../stores';
 
+/** What this page renders itself; its cards read their own fragments. */
+export const TaskPage_task = graphql(`
+  fragment TaskPage_task on Task {
+    id
+    version
+    title
+    description
+    createdAt
+    creator {
+      id
+      name
+    }
+    status
+    availableActions
+    progress {
+      message
+      percent
+    }
+    error
+    ...StatusBadge_task
+    ...TaskNotices_task
+    ...TaskDetail_task
+    ...Clarification_task
+  }
+`);
+
 const TaskQuery = graphql(`
   query TaskPage($id: ID!) {
     task(id: $id) {
-      ...TaskDetail_task
+      ...LiveTask_task
     }
   }
 `);
@@ -26,12 +54,8 @@ const TimelineSubscription = graphql(`
   subscription TaskTimeline($taskId: ID!, $after: String) {
     timeline(taskId: $taskId, after: $after) {
       cursor
-      version
-      type
-      at
-      actor
-      payload
-      state
+      ...TimelineEntry_event
+      ...TaskDiagram_event
     }
   }
 `);
@@ -39,17 +63,19 @@ const TimelineSubscription = graphql(`
 const Cancel = graphql(`
   mutation CancelTask($taskId: ID!) {
     cancelTask(taskId: $taskId) {
-      ...TaskDetail_task
+      ...LiveTask_task
     }
   }
 `);
 const Retry = graphql(`
   mutation RetryTask($taskId: ID!) {
     retryTask(taskId: $taskId) {
-      ...TaskDetail_task
+      ...LiveTask_task
     }
   }
 `);
+
+type TimelineEvent = TaskTimelineSubscription['timeline'];
 
 export function TaskPage({ id }: { id: string }) {
   const viewer = useSession()!.viewer;
@@ -58,10 +84,10 @@ export function TaskPage({ id }: { id: string }) {
   useEffect(() => {
     if (data?.task) tasks.load([data.task]);
   }, [data]);
-  const task = useStoreItem(tasks, id);
+  const task = useFragment(TaskPage_task, useStoreItem(tasks, id));
 
   // The whole history (after: null), then live; resumes from the last cursor on reconnect.
-  const [events, setEvents] = useState<(TimelineItem & { state: unknown })[]>([]);
+  const [events, setEvents] = useState<TimelineEvent[]>([]);
   useEffect(() => setEvents([]), [id]);
   useSubscription({ query: TimelineSubscription, variables: { taskId: id, after: null } }, (_prev, message) => {
     const event = message.timeline;
@@ -71,7 +97,6 @@ export function TaskPage({ id }: { id: string }) {
   });
 
   const definition = useMachineDefinition('task');
-  const steps = useMemo(() => events.map((e) => ({ state: e.state, label: e.type, at: e.at })), [events]);
   const [cancelState, cancel] = useMutation(Cancel);
   const [retryState, retry] = useMutation(Retry);
   const actionError = cancelState.error ?? retryState.error;
@@ -89,9 +114,6 @@ export function TaskPage({ id }: { id: string }) {
   }
 
   const mine = task.creator.id === viewer.id;
-  const waiting = waitFor(task, now);
-  const held = heldReason(task, now);
-  const privacy = privacyText(task, viewer);
   const canCancel = mine && task.availableActions.includes('CANCEL');
   const canRetry = mine && task.availableActions.includes('RETRY');
 
@@ -109,12 +131,12 @@ export function TaskPage({ id }: { id: string }) {
               {relativeTime(task.createdAt, now)}
             </time>{' '}
             · version {task.version}
-            {task.private ? <span className="tag" title={privacy ?? undefined}>private</span> : null}
+            <PrivateTag task={task} viewer={viewer} />
           </p>
           {task.description ? <p className="description">{task.description}</p> : null}
         </div>
         <div className="task-header-side">
-          <StatusBadge status={task.status} />
+          <StatusBadge task={task} />
           <div className="actions">
             {canCancel ? (
               <button type="button" className="button danger" disabled={cancelState.fetching} onClick={async () => {
@@ -137,26 +159,7 @@ export function TaskPage({ id }: { id: string }) {
         </div>
       </header>
 
-      {waiting ? (
-        <div role="status" className="banner waiting" data-testid="waiting" data-wait-code={waiting.code}>
-          <strong>Waiting {waiting.duration}:</strong> {waiting.reason}. {WAIT_NEXT[waiting.code]}
-        </div>
-      ) : null}
-      {held ? (
-        <div role="status" className="banner held" data-testid="held">
-          <strong>On hold:</strong> {held}.{' '}
-          {task.assignedAgent?.health === 'STUCK'
-            ? 'It resumes when the agent reports on it again; if it reports nothing for as long again, the task goes back to the queue for another agent.'
-            : task.assignedAgent?.health === 'STALE'
-              ? 'It resumes when the agent heartbeats again, or moves to another agent if it crashes.'
-              : 'It resumes when the agent is healthy again, or moves to another agent.'}
-        </div>
-      ) : null}
-      {privacy ? (
-        <p className="banner private" data-testid="privacy">
-          {privacy}.
-        </p>
-      ) : null}
+      <TaskPageNotices task={task} now={now} viewer={viewer} />
       {task.status === 'CODING' && task.progress ? (
         <div className="card progress-card" role="status" aria-label="Coding progress">
           <span>{task.progress.message}</span>
@@ -172,54 +175,7 @@ export function TaskPage({ id }: { id: string }) {
       ) : null}
 
       <div className="task-grid">
-        <section className="card facts" aria-labelledby="facts-heading">
-          <h2 id="facts-heading">Details</h2>
-          <dl>
-            <dt>Issue</dt>
-            <dd>
-              {task.issue ? (
-                <a href={task.issue.url} target="_blank" rel="noopener noreferrer" data-testid="issue-link">
-                  #{task.issue.number}
-                </a>
-              ) : (
-                <span className="muted">not opened yet</span>
-              )}
-            </dd>
-            <dt>Pull request</dt>
-            <dd>
-              {task.pullRequest ? (
-                <a href={task.pullRequest.url} target="_blank" rel="noopener noreferrer" data-testid="pr-link">
-                  #{task.pullRequest.number} {task.pullRequest.title}
-                </a>
-              ) : (
-                <span className="muted">none</span>
-              )}
-            </dd>
-            <dt>Branch</dt>
-            <dd>{task.branch ? <code>{task.branch}</code> : <span className="muted">none</span>}</dd>
-            <dt>Merge commit</dt>
-            <dd>{task.mergeCommitSha ? <code data-testid="merge-sha">{task.mergeCommitSha}</code> : <span className="muted">not merged</span>}</dd>
-            {task.mergedAt ? (
-              <>
-                <dt>Merged</dt>
-                <dd>{formatTime(task.mergedAt)}</dd>
-              </>
-            ) : null}
-            <dt>Agent</dt>
-            <dd>
-              {task.assignedAgent ? (
-                <>
-                  {task.assignedAgent.name}{' '}
-                  {task.assignedAgent.health !== 'HEALTHY' ? (
-                    <span className={`badge health-${task.assignedAgent.health.toLowerCase()}`}>{task.assignedAgent.health.toLowerCase()}</span>
-                  ) : null}
-                </>
-              ) : (
-                <span className="muted">{task.waiting ? 'waiting for one' : 'unassigned'}</span>
-              )}
-            </dd>
-          </dl>
-        </section>
+        <TaskDetail task={task} />
 
         <Clarification task={task} canAnswer={mine} />
 
@@ -231,7 +187,7 @@ export function TaskPage({ id }: { id: string }) {
         <section className="card diagram-card" aria-labelledby="diagram-heading">
           <h2 id="diagram-heading">State diagram</h2>
           {definition ? (
-            <DiagramReplay definition={definition} steps={steps} title="Task state diagram" height={620} />
+            <TaskDiagram definition={definition} events={events} height={620} />
           ) : (
             <p className="muted">Loading diagram…</p>
           )}
