@@ -215,18 +215,5 @@ export async function timelineOfTask(server: { url: string }, id: string, token:
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Poll `fn` until it returns a truthy value. */
-export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, everyMs = 20): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value) return value as NonNullable<T>;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await sleep(everyMs);
-  }
-}
+/** The polling helper lives in tests/utils/poll.ts (with `pollUntil`); re-exported for the many tests importing it from here. */
+export { eventually } from './poll.js';
