@@ -253,8 +253,9 @@ export function buildYoga(deps: YogaDeps) {
         maxAliases: { n: 20, ...reportLimit },
         maxDirectives: { n: 20, ...reportLimit },
         maxTokens: { n: 4000 },
-        // Cost multiplies by `first`: the dashboard's 200 detailed tasks cost ~60k; 250k leaves
-        // room for real clients and still stops `tasks(first: 100000)`-style requests.
+        // Cost multiplies by `first`: the dashboard's first page of 200 tasks costs ~72k (armor
+        // counts a field once per fragment selecting it); 250k leaves room for real clients and
+        // still stops `tasks(first: 100000)`-style requests.
         costLimit: { maxCost: 250_000, flattenFragments: true, ...reportLimit },
       }),
       useOperationMetrics(deps.metrics),
