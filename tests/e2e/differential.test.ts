@@ -16,6 +16,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
+import { random } from '../utils/random.js';
 import { eventually, gqlOk, sleep, startServer, type TestServer } from '../utils/server.js';
 
 const SEED = Number(process.env.DIFF_SEED ?? 20261201);
@@ -26,18 +27,6 @@ const tokens: Record<string, string> = {};
 const ids: Record<string, string> = {};
 const wsClients: Client[] = [];
 const sseClients: SseClient[] = [];
-
-/** mulberry32: small, seedable, good enough to pick fields. */
-function random(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TASK_LEAVES = ['id', 'title', 'description', 'status', 'version', 'private', 'org', 'createdAt', 'updatedAt', 'openQuestions', 'branch', 'error', 'heldReason', 'assignedAgentId', 'availableActions', 'state'];
 const TASK_OBJECTS = ['creator { id name }', 'clarifications { questions answers }', 'issue { number url }', 'pullRequest { number url title }', 'progress { message percent }', 'waiting { code reason }', 'grant { agentId agentName userId }'];
@@ -100,37 +89,23 @@ interface Stream {
   ended: boolean;
 }
 
-function viaWs(client: Client, c: Case, grouped: boolean): Stream {
+/** What a graphql-ws or graphql-sse `subscribe` delivers, each message as JSON text. */
+function collect(subscribe: (sink: { next: (r: unknown) => void; error: (e: unknown) => void; complete: () => void }) => unknown): Stream {
   const stream: Stream = { messages: [], ended: false };
-  client.subscribe(
-    { query: c.query, variables: c.variables, ...(grouped ? {} : { extensions: { fanout: false } }) },
-    {
-      next: (result) => stream.messages.push(JSON.stringify(result)),
-      error: (error) => {
-        stream.messages.push(`error ${JSON.stringify(error)}`);
-        stream.ended = true;
-      },
-      complete: () => (stream.ended = true),
+  subscribe({
+    next: (result) => stream.messages.push(JSON.stringify(result)),
+    error: (error) => {
+      stream.messages.push(`error ${JSON.stringify(error)}`);
+      stream.ended = true;
     },
-  );
+    complete: () => (stream.ended = true),
+  });
   return stream;
 }
 
-function viaSse(client: SseClient, c: Case): Stream {
-  const stream: Stream = { messages: [], ended: false };
-  client.subscribe(
-    { query: c.query, variables: c.variables },
-    {
-      next: (result) => stream.messages.push(JSON.stringify(result)),
-      error: (error) => {
-        stream.messages.push(`error ${JSON.stringify(error)}`);
-        stream.ended = true;
-      },
-      complete: () => (stream.ended = true),
-    },
-  );
-  return stream;
-}
+const viaWs = (client: Client, c: Case, grouped: boolean) =>
+  collect((sink) => client.subscribe({ query: c.query, variables: c.variables, ...(grouped ? {} : { extensions: { fanout: false } }) }, sink));
+const viaSse = (client: SseClient, c: Case) => collect((sink) => client.subscribe({ query: c.query, variables: c.variables }, sink));
 
 /** Until no stream got anything for `quietMs` (replays from cursor 0 of a quiet log). */
 async function settle(streams: Stream[], quietMs = 600, maxMs = 20_000): Promise<void> {

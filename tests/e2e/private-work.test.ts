@@ -8,12 +8,13 @@
  * the assigned agent read access to that one task while the agent holds it; teammates' lists and
  * streams never show it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK, TASK_UPDATED } from '../utils/documents.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { spawnWorker } from '../utils/worker.js';
 
 let server: TestServer;
 const processes: ChildProcess[] = [];
@@ -28,19 +29,7 @@ afterAll(async () => {
   await server.dispose();
 });
 
-async function worker(name: string, token: string) {
-  const child = spawn('node', ['bin/conveyor.mjs', 'worker', '--url', server.url, '--name', name, '--token', token, '--heartbeat', '300', '--work', '600'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  processes.push(child);
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  await eventually(() => out.includes('waiting for tasks') || child.exitCode !== null, 15_000);
-  if (child.exitCode !== null) throw new Error(`worker ${name} exited: ${out}`);
-  return { output: () => out };
-}
+const worker = (name: string, token: string) => spawnWorker(server.url, name, token, ['--heartbeat', '300', '--work', '600'], processes);
 
 const create = async (as: string, title: string, isPrivate: boolean) =>
   (await gqlOk(server, CREATE_TASK, { input: { title, description: CLEAR_DESCRIPTION, private: isPrivate } }, tokens[as])).createTask.id as string;

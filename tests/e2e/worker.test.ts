@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
 import { deliverGitHub } from '../utils/github.js';
 import { eventually, gqlOk, startServer, timelineOfTask, type TestServer } from '../utils/server.js';
+import { spawnWorker } from '../utils/worker.js';
 
 const SECRET = 'worker-test-webhook-secret-0123';
 let server: TestServer;
@@ -24,27 +25,8 @@ afterEach(() => {
 });
 afterAll(() => server.dispose());
 
-interface WorkerProcess {
-  process: ChildProcess;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
 /** `conveyor worker` as a user runs it, printing to a buffer; resolves once registered. */
-async function worker(name: string, ...args: string[]): Promise<WorkerProcess> {
-  const child = spawn('node', ['bin/conveyor.mjs', 'worker', '--url', server.url, '--name', name, '--token', token, '--heartbeat', '150', ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_ENV: 'production' },
-  });
-  processes.push(child);
-  let out = '';
-  child.stdout!.on('data', (c) => (out += c));
-  child.stderr!.on('data', (c) => (out += c));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  await eventually(() => out.includes('waiting for tasks') || child.exitCode !== null, 15_000);
-  if (child.exitCode !== null) throw new Error(`worker ${name} exited: ${out}`);
-  return { process: child, output: () => out, exited };
-}
+const worker = (name: string, ...args: string[]) => spawnWorker(server.url, name, token, ['--heartbeat', '150', ...args], processes);
 
 const create = async (title: string) =>
   (await gqlOk(server, CREATE_TASK, { input: { title, description: CLEAR_DESCRIPTION } }, token)).createTask.id as string;

@@ -34,17 +34,7 @@ export interface Tally {
   unknown: number;
 }
 
-/** Deterministic randomness (mulberry32), so a seed replays the same choices. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { random } from '../utils/random.js';
 
 const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user, following the system preference.';
 const VAGUE = 'fix it';
