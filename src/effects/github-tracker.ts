@@ -2,9 +2,9 @@
  * Issue tracker backed by GitHub Issues (REST API, `POST /repos/{owner}/{repo}/issues`).
  */
 import { STATUS_CODES } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { OpenIssueInput, OpenIssueOutput } from '../machines/index.js';
+import { retry } from '../runtime/retry.js';
 import { formatDuration, networkCause, parseJson, redact, truncate } from './http-text.js';
 import type { IssueTracker } from './types.js';
 
@@ -68,6 +68,22 @@ type Failure =
   | { kind: 'timeout' }
   | { kind: 'http'; message: string; retryable: boolean; retryAfterMs?: number; hint?: string };
 
+/** A failed attempt, thrown to the retry loop. */
+class AttemptFailure extends Error {
+  readonly retryable: boolean;
+  /** The wait GitHub asked for, when it said. */
+  readonly askedMs: number | undefined;
+  /** The wait GitHub asked for when it is longer than we sit out (see MAX_WAIT_MS). */
+  readonly tooLongMs: number | undefined;
+
+  constructor(readonly failure: Failure) {
+    super(failure.kind);
+    this.retryable = failure.kind !== 'http' || failure.retryable;
+    this.askedMs = failure.kind === 'http' ? failure.retryAfterMs : undefined;
+    this.tooLongMs = this.askedMs !== undefined && this.askedMs > MAX_WAIT_MS ? this.askedMs : undefined;
+  }
+}
+
 /**
  * {@link IssueTracker} that opens one GitHub issue per task.
  *
@@ -104,23 +120,31 @@ export class GitHubIssueTracker implements IssueTracker {
 
   async openIssue(input: OpenIssueInput, signal: AbortSignal): Promise<OpenIssueOutput> {
     const body = JSON.stringify({ title: input.title, body: issueBody(input) });
-    for (let attempt = 1; ; attempt++) {
-      const result = await this.attempt(body, signal);
-      if (!('kind' in result)) return result;
-      if (signal.aborted) throw cancelled(signal);
-
-      const retryable = result.kind !== 'http' || result.retryable;
-      const askedMs = result.kind === 'http' ? result.retryAfterMs : undefined;
-      const tooLong = askedMs !== undefined && askedMs > MAX_WAIT_MS;
-      if (!retryable || attempt > this.retries || tooLong) {
-        throw this.finalError(result, attempt, tooLong ? askedMs : undefined);
-      }
-      const waitMs = askedMs ?? backoff(attempt);
-      try {
-        await sleep(waitMs, undefined, { signal });
-      } catch (error) {
-        throw cancelled(signal, error);
-      }
+    let attempts = 0;
+    try {
+      return await retry(
+        async (attempt) => {
+          attempts = attempt;
+          const result = await this.attempt(body, signal);
+          if ('kind' in result) throw new AttemptFailure(result);
+          return result;
+        },
+        {
+          attempts: this.retries + 1,
+          // 50–100 % of 200, 400, 800 ms… so retries do not stampede.
+          baseMs: BASE_DELAY_MS,
+          maxMs: MAX_WAIT_MS,
+          jitter: 0.5,
+          signal,
+          retryable: (error) => error instanceof AttemptFailure && error.retryable && error.tooLongMs === undefined,
+          // The wait GitHub asked for, when it said, instead of ours.
+          delayMs: (error) => (error instanceof AttemptFailure ? error.askedMs : undefined),
+        },
+      );
+    } catch (error) {
+      if (signal.aborted) throw cancelled(signal, error);
+      if (error instanceof AttemptFailure) throw this.finalError(error.failure, attempts, error.tooLongMs);
+      throw error;
     }
   }
 
@@ -238,12 +262,6 @@ function rateLimitWait(headers: Headers): number | undefined {
     return Math.max(0, reset * 1000 - Date.now());
   }
   return undefined;
-}
-
-/** Exponential backoff with jitter (50–100 % of 200, 400, 800 ms…) so retries do not stampede. */
-function backoff(attempt: number): number {
-  const nominal = Math.min(BASE_DELAY_MS * 2 ** (attempt - 1), MAX_WAIT_MS);
-  return Math.round(nominal * (0.5 + Math.random() / 2));
 }
 
 function cancelled(signal: AbortSignal, error?: unknown): Error {

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { OpenIssueInput, OpenIssueOutput } from '../machines/index.js';
+import { retry } from '../runtime/retry.js';
 import { StoreUnavailableError } from '../store/types.js';
 import type { IssueTracker } from './types.js';
 
@@ -30,14 +30,13 @@ export class LocalIssueTracker implements IssueTracker {
    * instead of failing the task for it: nothing is stored until it succeeds, and the same key
    * always gets the same number. Aborting (the task was cancelled, the server stops) ends it.
    */
-  private async allocate(key: string, signal?: AbortSignal): Promise<number> {
-    for (let wait = 100; ; wait = Math.min(wait * 2, MAX_RETRY_MS)) {
-      try {
-        return await this.numbering.allocateIssueNumber(key);
-      } catch (error) {
-        if (!(error instanceof StoreUnavailableError) || signal?.aborted) throw error;
-        await sleep(wait, undefined, { signal });
-      }
-    }
+  private allocate(key: string, signal?: AbortSignal): Promise<number> {
+    // 100, 200, 400 ms… up to MAX_RETRY_MS between attempts, for as long as it takes.
+    return retry(() => this.numbering.allocateIssueNumber(key), {
+      baseMs: 100,
+      maxMs: MAX_RETRY_MS,
+      signal,
+      retryable: (error) => error instanceof StoreUnavailableError,
+    });
   }
 }

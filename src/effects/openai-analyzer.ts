@@ -3,9 +3,9 @@
  * proxies, vLLM, Ollama, LM Studio…). The model only decides; the verdict is validated here, so
  * a misbehaving model fails the task with a readable message instead of corrupting its state.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
 import type { AnalyzeInput, AnalyzeOutput } from '../machines/index.js';
+import { retry } from '../runtime/retry.js';
 import { formatDuration, networkCause, parseJson, redact, truncate } from './http-text.js';
 import type { Analyzer } from './types.js';
 
@@ -140,13 +140,12 @@ export class OpenAiAnalyzer implements Analyzer {
     const combined = AbortSignal.any([signal, deadline]);
     const body = JSON.stringify(this.requestBody(input));
     try {
-      try {
-        return await this.attempt(body, combined);
-      } catch (error) {
-        if (!(error instanceof AttemptError) || !error.retryable) throw error;
-        await sleep(RETRY_DELAY_MS, undefined, { signal: combined });
-        return await this.attempt(body, combined);
-      }
+      return await retry(() => this.attempt(body, combined), {
+        attempts: 2,
+        baseMs: RETRY_DELAY_MS,
+        signal: combined,
+        retryable: (error) => error instanceof AttemptError && error.retryable,
+      });
     } catch (error) {
       if (error instanceof AttemptError) throw error;
       // An abort (of the request or of the pause before the retry): say why in the caller's
