@@ -33,9 +33,9 @@ import type { Config } from './env.js';
 import { Metrics } from './metrics.js';
 import { setSecurityHeaders } from './security-headers.js';
 import { githubWebhookHandler } from './webhooks.js';
-import { attachWebSockets } from './ws.js';
+import { attachWebSockets } from './ws/ws.js';
 import { buildYoga, toClientError } from './yoga.js';
-import { FanoutEngine } from './fanout.js';
+import { FanoutEngine } from './ws/fanout.js';
 
 export interface AppOverrides {
   store?: EventStore;

@@ -8,7 +8,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { SLOW_CONSUMER_CLOSE } from '../../src/server/fanout.js';
+import { SLOW_CONSUMER_CLOSE } from '../../src/server/ws/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
 import { CREATE_TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
 import { eventually, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';

@@ -15,7 +15,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { SLOW_CONSUMER_CLOSE } from '../../src/server/fanout.js';
+import { SLOW_CONSUMER_CLOSE } from '../../src/server/ws/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
 import { COUNTS } from '../utils/documents.js';
 import { eventually, gqlOk, sleep } from '../utils/server.js';

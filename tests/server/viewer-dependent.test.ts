@@ -5,7 +5,7 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { buildSchema } from '../../src/schema/index.js';
-import { viewerDependent } from '../../src/server/fanout.js';
+import { viewerDependent } from '../../src/server/ws/fanout.js';
 
 const schema = buildSchema();
 const check = (query: string) => viewerDependent(schema, parse(query));

@@ -42,12 +42,12 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import { isPromise } from 'node:util/types';
-import type { Feed, FeedCursor } from '../runtime/feed.js';
-import type { GraphQLContext } from '../schema/context.js';
-import { EventStream } from '../services/stream.js';
-import type { LogEvent } from '../store/types.js';
+import type { Feed, FeedCursor } from '../../runtime/feed.js';
+import type { GraphQLContext } from '../../schema/context.js';
+import { EventStream } from '../../services/stream.js';
+import type { LogEvent } from '../../store/types.js';
 import { Group, type FanoutTarget, type GroupOptions, type Member } from './fanout-group.js';
-import { withCodes } from './yoga.js';
+import { withCodes } from '../yoga.js';
 
 export { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON, type FanoutTarget } from './fanout-group.js';
 

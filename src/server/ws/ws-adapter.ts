@@ -17,7 +17,7 @@
 import { handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { CloseCode } from '../shared/codes.js';
+import { CloseCode } from '../../shared/codes.js';
 import { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON } from './fanout.js';
 import { finished, receive, type InboxState } from './ws-inbox.js';
 

@@ -18,7 +18,7 @@
  * on): only a client's `complete` of a running operation makes an entry, until it is finished.
  */
 import type { WebSocket } from 'ws';
-import { CloseCode } from '../shared/codes.js';
+import { CloseCode } from '../../shared/codes.js';
 
 /** What the inbox keeps for a socket (fields of the adapter's per-socket state). */
 export interface InboxState {

@@ -14,17 +14,17 @@ import type { Duplex } from 'node:stream';
 import { GraphQLError, getOperationAST, type ExecutionArgs } from 'graphql';
 import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
-import { DomainError } from '../errors.js';
-import { CloseCode, ErrorCode } from '../shared/codes.js';
-import type { GraphQLContext } from '../schema/context.js';
-import type { Viewer } from '../store/types.js';
-import { Auth } from './auth.js';
-import type { Metrics } from './metrics.js';
+import { DomainError } from '../../errors.js';
+import { CloseCode, ErrorCode } from '../../shared/codes.js';
+import type { GraphQLContext } from '../../schema/context.js';
+import type { Viewer } from '../../store/types.js';
+import { Auth } from '../auth.js';
+import type { Metrics } from '../metrics.js';
 import type { FanoutEngine } from './fanout.js';
-import { passedToFanout, type FanoutRouted } from './fanout-route.js';
-import { originAllowed } from './csrf.js';
+import { passedToFanout, type FanoutRouted } from '../fanout-route.js';
+import { originAllowed } from '../csrf.js';
 import { serveGraphqlWs } from './ws-adapter.js';
-import { withCodes, type ConveyorYoga, type WsInitialContext } from './yoga.js';
+import { withCodes, type ConveyorYoga, type WsInitialContext } from '../yoga.js';
 
 export interface WsDeps {
   yoga: ConveyorYoga;
