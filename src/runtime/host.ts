@@ -46,6 +46,7 @@ import {
 } from '../store/types.js';
 import { KeyedLock } from './keyed-lock.js';
 import { PureMachine } from './pure.js';
+import { retry } from './retry.js';
 
 interface EntityKind {
   machine: AnyStateMachine;
@@ -438,24 +439,37 @@ export class ActorHost {
     const key = effectKey(entityId, effect);
     const controller = new AbortController();
     this.running.set(key, controller);
-    const deliver = (event: EventObject, retryMs = 100) => {
+    const deliver = (event: EventObject) => {
       this.running.delete(key);
       if (this.stopped || controller.signal.aborted) return;
-      this.execute(
-        [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
-        EFFECT_ACTORS[effect.src] ?? effect.src,
-      ).catch((error: unknown) => {
-        if (error instanceof StoreUnavailableError || (error instanceof DomainError && error.code === ErrorCode.CONFLICT)) {
-          // The store refused or could not take the commit (a full disk, PostgreSQL away), or
-          // other writers kept winning the entity: nothing was stored, so deliver the result
-          // again later rather than leave the actor waiting for it until a restart. A repeat is
-          // harmless: `ifEffect` drops a result for an effect that is no longer pending.
+      const send = async (attempt: number) => {
+        this.running.delete(key); // not abortable while its commit is in flight, as on the first try
+        // The host stopped while the commit that failed was in flight: dropped (it resumes on start).
+        if (attempt > 1 && this.stopped) return;
+        await this.execute(
+          [{ kind: 'send', entityType, id: entityId, event, ifEffect: { id: effect.id, epoch: effect.epoch } }],
+          EFFECT_ACTORS[effect.src] ?? effect.src,
+        );
+      };
+      retry(send, {
+        // 100, 200, 400 ms… up to MAX_EFFECT_RETRY_MS, until it is stored or the effect is aborted.
+        baseMs: 100,
+        maxMs: MAX_EFFECT_RETRY_MS,
+        signal: controller.signal,
+        ref: false,
+        // The store refused or could not take the commit (a full disk, PostgreSQL away), or
+        // other writers kept winning the entity: nothing was stored, so deliver the result
+        // again later rather than leave the actor waiting for it until a restart. A repeat is
+        // harmless: `ifEffect` drops a result for an effect that is no longer pending.
+        retryable: (error) =>
+          error instanceof StoreUnavailableError || (error instanceof DomainError && error.code === ErrorCode.CONFLICT),
+        onRetry: (error, _attempt, retryMs) => {
           this.options.logger.warn({ err: error, entityId, effect: effect.src, retryMs }, 'effect result not stored yet; retrying');
-          const timer = setTimeout(() => deliver(event, Math.min(retryMs * 2, MAX_EFFECT_RETRY_MS)), retryMs);
-          timer.unref();
-          this.running.set(key, controller); // still ours: stop() aborts it
-          return;
-        }
+          this.running.set(key, controller); // still ours while it waits: stop() aborts it
+        },
+      }).catch((error: unknown) => {
+        // Aborted while waiting to deliver again (the effect was stopped, or the host): dropped.
+        if (controller.signal.aborted && error instanceof Error && error.name === 'AbortError') return;
         this.options.logger.error({ err: error, entityId, effect: effect.src }, 'effect result not applied');
       });
     };

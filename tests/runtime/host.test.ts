@@ -14,7 +14,7 @@ import type { EffectRegistry } from '../../src/effects/types.js';
 import { DomainError, ErrorCode } from '../../src/errors.js';
 import { ActorHost, type Op } from '../../src/runtime/host.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { VersionConflictError, type EventStore } from '../../src/store/types.js';
+import { StoreUnavailableError, VersionConflictError, type EventStore } from '../../src/store/types.js';
 import { eventually } from '../utils/server.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
@@ -269,6 +269,42 @@ describe('ActorHost', () => {
     expect((await store.load('t1'))?.version).toBe(3);
     expect((await store.getTask('t1'))?.status).toBe('cancelled');
     expect(await host.execute([sendTask('t1', done, { ifEffect: { id: 'analyze', epoch: 2 } })], 'analyzer')).toEqual([]);
+  });
+
+  it('delivers an effect result again (100, 200 ms…) while the store cannot take it, and stops waiting on stop()', async () => {
+    const store = openStore();
+    const commit = store.commit.bind(store);
+    let refusing = 0;
+    let refused = 0;
+    store.commit = async (changes) => {
+      if (refusing > 0 && changes.some((c) => c.events.some((e) => e.actor === 'analyzer'))) {
+        refusing--;
+        refused++;
+        throw new StoreUnavailableError(new Error('disk full'));
+      }
+      return commit(changes);
+    };
+    const { host } = makeHost({ store, effects: { analyze: async () => ({ verdict: 'dispatch' }), openIssue: never } });
+    await host.execute([createTask('t1')], 'Ada');
+    refusing = 2;
+    const started = Date.now();
+    await host.fireDeadline((await deadlinesOf(store, 't1'))[0]);
+    await eventually(async () => (await store.getTask('t1'))?.status !== 'analyzing');
+    expect(refused).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(290); // waited 100 ms, then 200 ms
+
+    // Refused for good: stop() ends the wait for the next attempt, nothing more is tried.
+    const second = makeHost({ store, effects: { analyze: async () => ({ verdict: 'dispatch' }) } });
+    await second.host.execute([createTask('t2')], 'Ada');
+    refusing = Infinity;
+    refused = 0;
+    await second.host.fireDeadline((await deadlinesOf(store, 't2'))[0]);
+    await eventually(() => refused >= 1);
+    await second.host.stop();
+    const before = refused;
+    await new Promise((resolve) => setTimeout(resolve, 450));
+    expect(refused).toBe(before);
+    expect((await store.getTask('t2'))?.status).toBe('analyzing');
   });
 
   it('retries a version conflict against the winner’s state', async () => {
