@@ -2,8 +2,10 @@
  * The small GraphQL client the CLI commands use: queries and mutations over HTTP (fetch), and
  * subscriptions over the real graphql-ws client, authenticated like any other client.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { backoffDelay } from '../runtime/retry.js';
 import { CloseCode, type ErrorCode } from '../shared/codes.js';
 
 /**
@@ -66,7 +68,8 @@ export class ConveyorClient {
       lazy: false,
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: (event) => !tokenRefused((event as { code?: number } | undefined)?.code ?? 0),
-      retryWait: async (retries) => new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** retries))),
+      // graphql-ws runs the reconnect loop itself; only the wait is ours: 250 ms doubling to 5 s.
+      retryWait: (retries) => sleep(backoffDelay(retries + 1, { baseMs: 250, maxMs: 5000 })),
       connectionParams: () => ({ authorization: `Bearer ${this.token}` }),
       on: {
         connected: () => on.connected?.(),
