@@ -32,6 +32,8 @@ export class RedisBus implements Bus {
       // Fail fast instead of queueing commands forever while Redis is down.
       maxRetriesPerRequest: 1,
       enableOfflineQueue: false,
+      // ioredis runs the reconnect loop itself (src/runtime/retry.ts is not needed here); this is
+      // only its wait: linear, 100 ms more per attempt up to 2 s.
       retryStrategy: (attempt: number) => Math.min(2000, 100 * attempt),
       lazyConnect: false,
     };
