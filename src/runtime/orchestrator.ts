@@ -253,8 +253,11 @@ export class Orchestrator {
     const free = fresh.some((a) => a.status === 'idle' && a.health === 'healthy');
     const full = free || this.agentsMoved;
     this.agentsMoved = false;
-    const queued = full ? await store.listDispatchedTasks(500) : [...this.newlyQueued.values()];
-    this.newlyQueued.clear();
+    // What the feed brought is planned too (also beyond the oldest 500), and kept until planned.
+    const brought = new Map(this.newlyQueued);
+    const queued = full ? await store.listDispatchedTasks(500) : [];
+    const read = new Set(queued.map((t) => t.id));
+    for (const task of brought.values()) if (!read.has(task.id)) queued.push(task);
     const assignments = free ? planAssignments(queued, fresh) : [];
     for (const a of assignments) {
       const at = new Date((this.options.clock ?? Date.now)()).toISOString();
@@ -275,9 +278,12 @@ export class Orchestrator {
         this.apply([{ kind: 'send', entityType: 'task', id: w.taskId, event: { type: 'WAIT', code: w.code, reason: w.reason, since: w.since } }], 'wait'),
       ),
     );
-    if (waits.length > WAITS_PER_ROUND) {
-      this.agentsMoved = true; // the rest on the next round, from a full read
+    // Forget what was planned; the rest (over the bound) waits for the next round, which runs at once.
+    const later = new Set(waits.slice(WAITS_PER_ROUND).map((w) => w.taskId));
+    for (const [id, view] of brought) if (!later.has(id) && this.newlyQueued.get(id) === view) this.newlyQueued.delete(id);
+    if (later.size > 0) {
       this.again = true;
+      if ([...later].some((id) => !brought.has(id))) this.agentsMoved = true; // those came from a full read
     }
   }
 
