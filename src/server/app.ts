@@ -1,14 +1,13 @@
 /**
  * `buildApp(config)` wires ports, runtime, GraphQL and transports and returns `{ start, stop }`,
- * so tests run the real server on port 0 as cheaply as `index.ts` runs it for users.
+ * so tests run the real server on port 0 as cheaply as `index.ts` runs it for users. It builds
+ * the pieces and connects them; which part answers a request is http.ts's (HTTP) and ws/ws.ts's
+ * (WebSocket upgrades), and Yoga's plugins are listed in yoga.ts.
  */
-import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
-import sirv from 'sirv';
 import type { Bus } from '../bus/types.js';
 import { MemoryBus } from '../bus/memory.js';
 import { RedisBus } from '../bus/redis.js';
@@ -24,17 +23,18 @@ import { ActorHost } from '../runtime/host.js';
 import { Orchestrator } from '../runtime/orchestrator.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
-import { ErrorCode } from '../shared/codes.js';
 import { PostgresStore } from '../store/postgres.js';
 import { SqliteStore } from '../store/sqlite.js';
-import { StorageFaultError, type EventStore } from '../store/types.js';
+import type { EventStore } from '../store/types.js';
 import { Auth } from './auth.js';
+import { toClientError } from './client-errors.js';
+import { dashboard, DEFAULT_CLIENT_DIR } from './dashboard.js';
 import type { Config } from './env.js';
+import { httpHandler } from './http.js';
 import { Metrics } from './metrics.js';
-import { setSecurityHeaders } from './security-headers.js';
 import { githubWebhookHandler } from './webhooks.js';
 import { attachWebSockets } from './ws/ws.js';
-import { buildYoga, toClientError } from './yoga.js';
+import { buildYoga } from './yoga.js';
 import { FanoutEngine } from './ws/fanout.js';
 
 export interface AppOverrides {
@@ -50,10 +50,7 @@ export interface AppOverrides {
   plugins?: import('graphql-yoga').Plugin[];
 }
 
-/** The checkout's client/dist, whether this file runs from src/ (tsx) or dist/src/ (`npm start`). */
-export const DEFAULT_CLIENT_DIR = fileURLToPath(
-  new URL(import.meta.url.includes('/dist/src/') ? '../../../client/dist' : '../../client/dist', import.meta.url),
-);
+export { DEFAULT_CLIENT_DIR } from './dashboard.js';
 
 export interface App {
   /** Listen; resolves with the base URL (port 0 picks a free port). */
@@ -66,12 +63,6 @@ export interface App {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly fanout: FanoutEngine;
-}
-
-/** Heap and resident memory of this process, in bytes, for /healthz. */
-function memoryFigures(): { heapUsedBytes: number; rssBytes: number } {
-  const { heapUsed, rss } = process.memoryUsage();
-  return { heapUsedBytes: heapUsed, rssBytes: rss };
 }
 
 export function createLogger(level: Config['logLevel']): Logger {
@@ -148,6 +139,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     rateLimit: config.rateLimit,
     allowedOrigins: config.allowedOrigins,
     plugins: overrides.plugins,
+    probes: { store, bus, feed, fanout, stopping: () => stopping },
   });
   const ws = attachWebSockets({
     yoga,
@@ -162,91 +154,22 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     maxSubscriptions: config.wsMaxSubscriptions,
   });
 
-  const clientDir = overrides.clientDir ?? DEFAULT_CLIENT_DIR;
-  // sirv: a well-kept static handler (path traversal, ETags, ranges); `single` serves index.html
-  // for unknown paths so deep links work.
-  const assets = existsSync(join(clientDir, 'index.html'))
-    ? sirv(clientDir, { single: true, etag: true, dev: false })
-    : null;
-
   const webhook = githubWebhookHandler({
     secret: config.githubWebhookSecret,
     webhooks: new GitHubWebhooks(store, services.tasks),
     store,
     logger,
   });
-
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify(body));
-  };
-  const httpError = (res: ServerResponse, status: number, code: ErrorCode, message: string) =>
-    json(res, status, { errors: [{ message, extensions: { code } }] });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    // Any other GET may render the dashboard (sirv's SPA fallback), so it gets its policy.
-    const page = path === '/graphql' ? 'graphql' : req.method === 'GET' || req.method === 'HEAD' ? 'dashboard' : 'none';
-    setSecurityHeaders(req, res, page);
-    if (path === '/healthz') {
-      return json(res, 200, {
-        status: 'ok',
-        connections: (await metrics.connections.get()).values[0]?.value ?? 0,
-        // Feed cursors, less the groups' shared readers, plus grouped members reading from them.
-        // Feed cursors (the fan-out dispatcher's is nobody's subscription), plus grouped members
-        // served live by the dispatcher (their own cursors are gone once they caught up).
-        subscriptions: feed.active - fanout.stats.dispatchers + fanout.stats.live,
-        fanoutGroups: fanout.stats.groups,
-        messagesPerSecond: metrics.messagesPerSecond(),
-        errors: metrics.errorsTotal,
-        cursor: feed.head,
-        uptimeSeconds: Math.round(process.uptime()),
-        // Ops information (the soak command plots it): not after a GC, so heap is a sawtooth.
-        ...memoryFigures(),
-      });
-    }
-    if (path === '/readyz') {
-      const checks = await Promise.allSettled([store.ping(), bus.ping?.() ?? Promise.resolve()]);
-      const [db, redis] = checks.map((c) => (c.status === 'fulfilled' ? 'ok' : 'unreachable'));
-      if (db === 'ok' && redis === 'ok' && !stopping) return json(res, 200, { status: 'ready', database: db, bus: redis });
-      // A data directory that refuses writes is reachable but not usable: say why (full, read-only).
-      const fault = checks[0].status === 'rejected' && checks[0].reason instanceof StorageFaultError ? checks[0].reason : null;
-      const database = fault ? { database: 'unwritable', storage: fault.storage, reason: fault.message } : { database: db };
-      logger.warn({ ...database, bus: redis, stopping }, 'not ready');
-      return json(res, 503, { status: 'not ready', ...database, bus: redis, stopping });
-    }
-    if (path === '/webhooks/github') return webhook(req, res);
-    if (path === '/metrics') {
-      res.writeHead(200, { 'content-type': metrics.registry.contentType });
-      return void res.end(await metrics.registry.metrics());
-    }
-    if (path !== '/graphql' && (req.method === 'GET' || req.method === 'HEAD')) {
-      if (assets) return assets(req, res, () => httpError(res, 404, ErrorCode.NOT_FOUND, 'Not found'));
-      if (path === '/') {
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        return void res.end('The dashboard is not built: run `npm run build:client` (npm start does it).\nGraphiQL: /graphql\n');
-      }
-    }
-    if (req.method === 'POST') {
-      // Body limits before Yoga reads anything: no length → 411, too long → 413.
-      const length = req.headers['content-length'];
-      if (length === undefined) {
-        return httpError(res, 411, ErrorCode.LENGTH_REQUIRED, 'POST bodies need a Content-Length header');
-      }
-      if (Number(length) > config.maxBodyBytes) {
-        return httpError(res, 413, ErrorCode.PAYLOAD_TOO_LARGE, `Request body exceeds ${config.maxBodyBytes} bytes`);
-      }
-    }
-    return yoga.requestListener(req, res);
-  }
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      logger.error({ err: error }, 'request failed');
-      if (!res.headersSent) httpError(res, 500, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error');
-      else res.destroy();
-    });
-  });
+  const server = createServer(
+    httpHandler({
+      yoga,
+      dashboard: dashboard(overrides.clientDir ?? DEFAULT_CLIENT_DIR),
+      webhook,
+      metrics,
+      logger,
+      maxBodyBytes: config.maxBodyBytes,
+    }),
+  );
   server.on('upgrade', ws.handleUpgrade);
   // A connection that sends no complete request head within 10 s is answered 408 and closed
   // (Node's default is 60 s): idle TCP connections (slowloris, a flood's half-opened sockets)

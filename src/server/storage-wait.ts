@@ -16,7 +16,7 @@ import { ErrorCode } from '../shared/codes.js';
 import { StorageFaultError, type EventStore } from '../store/types.js';
 import { buildApp, createLogger, openStore, type App } from './app.js';
 import type { Config } from './env.js';
-import { STORAGE_MESSAGES } from './yoga.js';
+import { STORAGE_MESSAGES } from './client-errors.js';
 
 export interface WaitOptions {
   /** How often to try the data directory again. @default 2000 */

@@ -1,5 +1,5 @@
 /**
- * Cross-site requests over HTTP (src/server/csrf.ts). The server runs with dev sign-in on, so
+ * Cross-site requests over HTTP (src/server/plugins/use-csrf.ts). The server runs with dev sign-in on, so
  * `devSignIn` is a mutation anyone can run without a token: exactly what a cross-site form would
  * aim at. Every request a browser would send without a preflight is refused with a code before
  * its body is read; the clients we ship (JSON POSTs, the dashboard's GET queries with a Bearer

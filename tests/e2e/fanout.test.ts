@@ -1,5 +1,5 @@
 /**
- * The fan-out engine (src/server/fanout.ts) against a real server and real graphql-ws clients:
+ * The fan-out engine (src/server/ws/fanout.ts) against a real server and real graphql-ws clients:
  * subscribers sharing document, variables and org share one group, yet each still gets only what
  * it may see and asked for; a subscriber resuming from an old cursor catches up and joins the
  * live group without a gap or a repeat; a subscriber that stops reading is closed with 1013 and

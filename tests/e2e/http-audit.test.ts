@@ -19,7 +19,7 @@ const VERSION = (createRequire(import.meta.url)('graphql-http/package.json') as 
 /**
  * Audits that do not pass, by id, with the reason. Empty today: every MUST, SHOULD and MAY
  * passes. (Yoga's CSRF prevention, applied to GET too, would fail the three MAY GET audits with
- * 403; csrf.ts exempts GET, which only runs queries, and says why.)
+ * 403; plugins/use-csrf.ts exempts GET, which only runs queries, and says why.)
  */
 const EXPECTED_NOT_OK: Record<string, string> = {};
 
@@ -97,7 +97,7 @@ function render(all: AuditResult[]): string {
         ]),
     'Notes: the server requires a Content-Length on POST (411 without; `fetch` always sends one) and',
     'refuses cross-site "simple" POSTs (form, multipart, text/plain bodies) with 403 CSRF_PREVENTED',
-    'unless they carry `Authorization` or `x-graphql-yoga-csrf` (src/server/csrf.ts); the one audit',
+    'unless they carry `Authorization` or `x-graphql-yoga-csrf` (src/server/plugins/use-csrf.ts); the one audit',
     'that sends such a request (9ABE, a POST without Content-Type) expects a 4xx. The audits query',
     '`{ __typename }` without a token, which is allowed.',
     '',

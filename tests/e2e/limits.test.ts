@@ -1,5 +1,5 @@
 /**
- * Query limits (graphql-armor in src/server/yoga.ts): depth, aliases, cost, directives and tokens
+ * Query limits (graphql-armor in src/server/plugins/use-limits.ts): depth, aliases, cost, directives and tokens
  * refuse a document with QUERY_LIMIT_EXCEEDED before it runs, on HTTP and over WebSocket alike.
  * Each abusive document has a control just under the limit that is accepted, so the refusal is
  * the limit's doing.

@@ -1,5 +1,5 @@
 /**
- * Subscriptions over GraphQL over SSE (Yoga's distinct connections mode, src/server/sse.ts):
+ * Subscriptions over GraphQL over SSE (Yoga's distinct connections mode, src/server/plugins/use-sse-subscriptions.ts):
  * the same auth, visibility and cursor resume as over graphql-ws; prompt delivery with nothing
  * sent by the client; keep-alive pings; a closed stream frees its subscription on the server.
  * Real server on port 0, the real graphql-sse client (and plain fetch where the bytes matter).

@@ -5,7 +5,7 @@
  * code is a defect.
  */
 export const DOCUMENTED_CODES = new Set([
-  // Operation tier (src/errors.ts, src/server/yoga.ts).
+  // Operation tier (src/errors.ts, src/server/client-errors.ts).
   'BAD_USER_INPUT',
   'NOT_FOUND',
   'FORBIDDEN',

@@ -188,7 +188,7 @@ export function checkAnswer(c: HttpCase, answer: HttpAnswer): string[] {
   if (leaksInternals(answer.text)) throw new Error(`internals in the answer: ${where}`);
   // Node's HTTP parser refuses a request line and headers over 16 KiB before the app sees it.
   if (answer.status === 431 && answer.text === '' && c.path.length > 16_000) return [];
-  // OPTIONS is a CORS preflight: 204 and headers only (csrf.ts decides which origins get them).
+  // OPTIONS is a CORS preflight: 204 and headers only (plugins/use-csrf.ts decides which origins get them).
   if (c.method === 'OPTIONS' && answer.status === 204 && answer.text === '') return [];
   // A browser's GET of /graphql (Accept: text/html) is GraphiQL's page, not a GraphQL answer.
   if (c.method === 'GET' && answer.status === 200 && answer.contentType.startsWith('text/html')) return [];

@@ -10,7 +10,7 @@
  * WS_MAX_BUFFERED_BYTES queued, so what the server holds for them does not depend on the burst.
  * Each stalled client, resumed from the last cursor it read, then gets every event exactly once,
  * in log order. A client that keeps sending queries without reading their results is bounded the
- * same way (ws-adapter.ts).
+ * same way (ws/ws-adapter.ts).
  */
 import { createClient, type Client } from 'graphql-ws';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -18,12 +18,12 @@
  */
 import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { createGraphQLError, type CORSOptions, type Plugin } from 'graphql-yoga';
-import { ERROR_CODES, ErrorCode } from '../shared/codes.js';
+import { ERROR_CODES, ErrorCode } from '../../shared/codes.js';
 
 /** Headers that prove a request was preflighted (or did not come from a browser form). */
 export const CSRF_HEADERS = ['x-graphql-yoga-csrf', 'authorization'];
 
-/** The message of the plugin's refusal, which `codeFor` in yoga.ts gives the CSRF_PREVENTED code. */
+/** The message of the plugin's refusal, which `codeFor` in use-error-codes.ts gives the CSRF_PREVENTED code. */
 export const CSRF_MESSAGE = 'Required CSRF header(s) not present';
 
 /** Same-origin (Origin's host is the Host we were reached at) or listed in ALLOWED_ORIGINS. */

@@ -5,7 +5,7 @@
  * marked `fanout` in its context. Every plugin's `onSubscribe` runs as usual (metrics, the
  * storable-text check, rate limits, a tracing or audit plugin added later) and may refuse it;
  * then this plugin, last in the list, ends the pipeline with a pass token instead of executing
- * the operation. ws.ts, seeing the token, joins the subscriber to its fan-out group (fanout.ts);
+ * the operation. ws/ws.ts, seeing the token, joins the subscriber to its fan-out group (ws/fanout.ts);
  * any other result (a plugin's refusal) goes to the client as it would for any operation.
  *
  * Why not let the engine's stream flow back through the pipeline: plugins with result hooks

@@ -25,10 +25,10 @@
 import { GraphQLError, type ExecutionResult } from 'graphql';
 import { isAsyncIterable, type Plugin } from 'graphql-yoga';
 import { decodeJwt } from 'jose';
-import type { GraphQLContext } from '../schema/context.js';
-import { ErrorCode } from '../shared/codes.js';
-import { Auth } from './auth.js';
-import type { Metrics } from './metrics.js';
+import type { GraphQLContext } from '../../schema/context.js';
+import { ErrorCode } from '../../shared/codes.js';
+import { Auth } from '../auth.js';
+import type { Metrics } from '../metrics.js';
 
 // Timers fire at once above 2^31-1 ms (~24.8 days): a token that long-lived is checked again
 // only when the client reconnects.

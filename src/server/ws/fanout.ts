@@ -47,7 +47,7 @@ import type { GraphQLContext } from '../../schema/context.js';
 import { EventStream } from '../../services/stream.js';
 import type { LogEvent } from '../../store/types.js';
 import { Group, type FanoutTarget, type GroupOptions, type Member } from './fanout-group.js';
-import { withCodes } from '../yoga.js';
+import { withCodes } from '../plugins/use-error-codes.js';
 
 export { SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON, type FanoutTarget } from './fanout-group.js';
 

@@ -21,10 +21,11 @@ import type { Viewer } from '../../store/types.js';
 import { Auth } from '../auth.js';
 import type { Metrics } from '../metrics.js';
 import type { FanoutEngine } from './fanout.js';
-import { passedToFanout, type FanoutRouted } from '../fanout-route.js';
-import { originAllowed } from '../csrf.js';
+import { passedToFanout, type FanoutRouted } from '../plugins/use-fanout-route.js';
+import { originAllowed } from '../plugins/use-csrf.js';
 import { serveGraphqlWs } from './ws-adapter.js';
-import { withCodes, type ConveyorYoga, type WsInitialContext } from '../yoga.js';
+import { withCodes } from '../plugins/use-error-codes.js';
+import type { ConveyorYoga, WsInitialContext } from '../yoga.js';
 
 export interface WsDeps {
   yoga: ConveyorYoga;
@@ -161,7 +162,7 @@ export function attachWebSockets(deps: WsDeps) {
         const optedOut = (payload.extensions as { fanout?: unknown } | undefined)?.fanout === false;
         if (!optedOut && deps.fanout.serves(document, payload.operationName)) {
           // Grouped: through envelop's subscribe like every operation (every plugin sees it
-          // and may refuse it), which useFanoutRoute ends with a pass token (fanout-route.ts);
+          // and may refuse it), which useFanoutRoute ends with a pass token (plugins/use-fanout-route.ts);
           // then the engine writes this subscription's frames itself. The context keeps only
           // what its resolvers read, not Yoga's whole operation context.
           const target = { socket: ctx.extra.socket, id, query: payload.query };
