@@ -9,6 +9,7 @@
  * case allocates one promise and awaits nothing but the work itself.
  */
 export class KeyedLock {
+  /** A plain Map, not a cache: a key is here only while some call holds or waits for it. */
   private readonly tails = new Map<string, Promise<void>>();
 
   async run<T>(keys: string[], fn: () => Promise<T>): Promise<T> {

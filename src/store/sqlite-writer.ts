@@ -41,6 +41,7 @@ const TS_BOOTSTRAP = `import('tsx/esm/api').then(({ register }) => { register();
 export class ThreadWriter implements Writer {
   private worker: Worker | null = null;
   private nextId = 1;
+  /** Calls sent and not yet answered (a plain Map: each leaves with its reply or the thread's end). */
   private readonly waiting = new Map<number, { resolve: (value: unknown) => void; reject: (error: unknown) => void }>();
   private closed = false;
 

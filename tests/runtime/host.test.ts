@@ -65,7 +65,9 @@ interface Harness {
   earliest: number[];
 }
 
-function makeHost(options: { store?: EventStore; effects?: EffectRegistry; instanceHeartbeatMs?: number } = {}): Harness {
+function makeHost(
+  options: { store?: EventStore; effects?: EffectRegistry; instanceHeartbeatMs?: number; cacheSize?: number } = {},
+): Harness {
   const store = options.store ?? openStore();
   const now = { ms: T0 };
   const earliest: number[] = [];
@@ -77,6 +79,7 @@ function makeHost(options: { store?: EventStore; effects?: EffectRegistry; insta
     clock: () => now.ms,
     onDeadlines: (at) => earliest.push(at),
     instanceHeartbeatMs: options.instanceHeartbeatMs,
+    cacheSize: options.cacheSize,
   });
   hosts.push(host);
   return { host, store, now, earliest };
@@ -305,6 +308,23 @@ describe('ActorHost', () => {
     await new Promise((resolve) => setTimeout(resolve, 450));
     expect(refused).toBe(before);
     expect((await store.getTask('t2'))?.status).toBe('analyzing');
+  });
+
+  it('keeps the `cacheSize` most recently used entities hot, and loads the others from the store', async () => {
+    const store = openStore();
+    const loaded: string[] = [];
+    const load = store.load.bind(store);
+    store.load = async (id) => (loaded.push(id), load(id));
+    const { host } = makeHost({ store, cacheSize: 2 });
+    for (const id of ['a1', 'a2', 'a3']) await host.execute([createAgent(id)], 'Ada');
+    await host.execute([sendAgent('a3', { type: 'HEARTBEAT', at: '1' })], 'a3');
+    await host.execute([sendAgent('a2', { type: 'HEARTBEAT', at: '1' })], 'a2');
+    expect(loaded).toEqual([]);
+    await host.execute([sendAgent('a1', { type: 'HEARTBEAT', at: '1' })], 'a1'); // evicted by a3
+    expect(loaded).toEqual(['a1']);
+    await host.execute([sendAgent('a2', { type: 'HEARTBEAT', at: '2' })], 'a2'); // still hot
+    await host.execute([sendAgent('a3', { type: 'HEARTBEAT', at: '2' })], 'a3'); // evicted by a1
+    expect(loaded).toEqual(['a1', 'a3']);
   });
 
   it('retries a version conflict against the winner’s state', async () => {
