@@ -1,6 +1,6 @@
 /**
  * Subscriptions over GraphQL over SSE: graphql-sse's client in distinct connections mode (one
- * streamed `POST /graphql` per subscription, the mode Yoga serves: src/server/sse.ts). Used when
+ * streamed `POST /graphql` per subscription, the mode Yoga serves: src/server/plugins/use-sse-subscriptions.ts). Used when
  * WebSocket upgrades are blocked (lib/live.ts decides).
  *
  * The client never retries by itself: its retry would re-send the original payload, old cursor

@@ -104,9 +104,9 @@ const AgentTaskTitle = graphql(`
 `);
 
 /**
- * The agent's task: its title when the viewer may read it. Live agent updates are rendered for
- * the whole org (src/server/fanout-group.ts), so they carry no private task, not even to its
- * creator or to the user running the agent (who may read it by its grant): the viewer's task
+ * The agent's task: its title when the viewer may read it. `currentTask` answers per viewer
+ * (`@viewerDependent` in the SDL, so live agent updates carry a private task to its creator and
+ * to the user its grant names); when an update or the list has none yet, the viewer's task
  * store fills in what it can, else the task is asked for by id once. Otherwise a busy agent
  * shows that it works on a task the viewer may not read, never "nothing".
  */
