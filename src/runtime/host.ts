@@ -12,7 +12,7 @@
  * - `xstate.raise` with a delay (an `after`) → a durable deadline row; `xstate.cancel` → its removal.
  */
 import { randomUUID } from 'node:crypto';
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import { getStateNodes, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
 import type { Logger } from 'pino';
 import { LRUCache } from 'lru-cache';
 import type { Bus } from '../bus/types.js';
@@ -490,7 +490,9 @@ const effectKey = (entityId: string, effect: PendingEffect) => `${entityId}:${ef
 
 /** Ids of the invokes defined on the snapshot's active state nodes. */
 function activeInvokeIds(snapshot: AnyMachineSnapshot): Set<string> {
-  // `_nodes` is XState's own list of active state nodes; it is what `can()` and `matches()` use.
-  const nodes = (snapshot as unknown as { _nodes: { invoke: { id: string }[] }[] })._nodes;
-  return new Set(nodes.flatMap((node) => node.invoke.map((i) => i.id)));
+  // Public `getStateNodes` rather than the snapshot's internal `_nodes`: the same active nodes,
+  // root and ancestors included, for a state value that always reaches its atomic states.
+  const ids = new Set<string>();
+  for (const node of getStateNodes(snapshot.machine.root, snapshot.value)) for (const i of node.invoke) ids.add(i.id);
+  return ids;
 }

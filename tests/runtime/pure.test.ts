@@ -13,6 +13,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  createMachine,
+  fromPromise,
   initialTransition,
   transition,
   type AnyMachineSnapshot,
@@ -208,5 +210,13 @@ describe('PureMachine agrees with XState transition()', () => {
     expect(none).toEqual([]);
     expect(same.value).toEqual(s1.value);
     expect(first).toHaveLength(1); // earlier results are not mutated by later calls
+  });
+
+  it('refuses a machine that invokes with a systemId (it would collide in the one shared system)', () => {
+    const machine = createMachine({
+      initial: 'a',
+      states: { a: { states: { b: { invoke: { id: 'job', src: fromPromise(async () => 1), systemId: 'job' } } }, initial: 'b' } },
+    });
+    expect(() => new PureMachine(machine)).toThrow(/systemId.*#job/);
   });
 });
