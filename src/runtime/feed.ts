@@ -35,6 +35,10 @@ export interface FeedQuery {
 }
 
 export class Feed {
+  /**
+   * The newest events in cursor order, an array and not an LRU cache: cursors read it as a
+   * contiguous range (binary search by cursor), and it drops the oldest, never the least read.
+   */
   private ring: LogEvent[] = [];
   /** Cursor just before ring[0]: a subscriber at or past it can be served from the ring. */
   private base = 0;
