@@ -92,7 +92,9 @@ export class Scheduler {
               this.options.logger.warn({ err: error }, 'could not read the next deadline; polling');
               return null;
             });
-        this.arm(next ?? Infinity);
+        // A deadline committed while that read was out has armed the timer already (wake): keep
+        // the sooner of the two, or it would wait for the next poll (up to pollMs late).
+        this.arm(Math.min(next ?? Infinity, this.timerAt));
       });
   }
 

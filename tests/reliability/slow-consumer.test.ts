@@ -90,8 +90,13 @@ function collect<T>(client: Client, query: string, variables: Record<string, unk
 const cursorsOf = (updates: Update[]) => updates.map((u) => Number(u.taskUpdated.cursor));
 const held = (p: { heapUsed: number; external: number }) => p.heapUsed + p.external;
 
-/** Until the log has not grown for `quietMs` (the burst's analyses have all committed). */
-async function settled(s: ChildServer, quietMs = 400): Promise<number> {
+/**
+ * Until the log has not grown for `quietMs` (the burst's analyses have all committed). Longer
+ * than the scheduler's poll (1 s): the analyses of a burst can start up to ~0.5 s after it
+ * (measured), and a shorter quiet window took that pause for the end, so the subscribers joined
+ * mid-catch-up and were paused there (held, paced, never closed) instead of live.
+ */
+async function settled(s: ChildServer, quietMs = 1200): Promise<number> {
   let last = (await s.health()).cursor;
   for (;;) {
     await sleep(quietMs);
