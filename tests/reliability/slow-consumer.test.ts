@@ -224,8 +224,10 @@ describe('slow consumers, measured', () => {
     // STALLED × (its extra bytes) more: here 6 × 8 MB.
     expect(Math.abs(large.heldForStalled - small.heldForStalled)).toBeLessThan(2 * MB);
     // RSS: the burst itself grows it (the write path; see the control), the stalled subscribers
-    // add about what they hold, not the burst they were sent.
-    expect(large.rssGrowth - control.rssGrowth).toBeLessThan((STALLED * large.burstBytes) / 3);
+    // add about what they hold (~10 MB), not the burst they were sent (6 × 20 MB). Half of the
+    // latter: the peak RSS of the same 2,000-task burst varies by 40 MB between runs here
+    // (control runs measured +188 and +232 MB), so a third sat inside the noise.
+    expect(large.rssGrowth - control.rssGrowth).toBeLessThan((STALLED * large.burstBytes) / 2);
   }, 180_000);
 
   it('a client that sends queries but stops reading the results is closed with 1013; the server holds about the limit', async () => {
