@@ -69,13 +69,19 @@ export function taskView(
   });
 }
 
+/** The stuck watch's phase of a busy agent (`work.busy`, see agent.ts), or null while idle. */
+export function busyPhase(value: StateValue): AgentBusy | null {
+  const work = (value as { work?: AgentWork | { busy: AgentBusy } }).work;
+  return work && typeof work === 'object' ? work.busy : null;
+}
+
 export function agentView(
   snapshot: SnapshotFrom<AgentMachine>,
   version: number,
   updatedAt: string,
 ): AgentView {
   const value = snapshot.value as { work: AgentWork | { busy: AgentBusy }; health: AgentHealth };
-  const busy = typeof value.work === 'string' ? null : value.work.busy;
+  const busy = busyPhase(snapshot.value);
   return withFields<AgentView>(snapshot.context, ['staleAfterMs', 'crashAfterMs', 'stuckAfterMs'], {
     status: typeof value.work === 'string' ? value.work : 'busy',
     health: value.health === 'healthy' && busy !== null && busy !== 'working' ? 'stuck' : value.health,
@@ -176,13 +182,11 @@ export function describeAgentEvent(
       return { type: 'TASK_RELEASED', payload: fields(event, ['taskId']) };
     default: {
       if (event.type.startsWith('xstate.after.')) {
-        const value = next.value as { work: AgentWork | { busy: AgentBusy }; health: AgentHealth };
         // Which deadline fired: the stuck watch (work region) or a missed heartbeat (health).
         if (event.type.includes('.work.busy.')) {
-          const busy = typeof value.work === 'string' ? null : value.work.busy;
-          return { type: busy === 'abandoned' ? 'ABANDONED' : 'STUCK', payload: null };
+          return { type: busyPhase(next.value) === 'abandoned' ? 'ABANDONED' : 'STUCK', payload: null };
         }
-        return { type: value.health === 'crashed' ? 'CRASHED' : 'WENT_STALE', payload: null };
+        return { type: (next.value as { health: AgentHealth }).health === 'crashed' ? 'CRASHED' : 'WENT_STALE', payload: null };
       }
       return { type: event.type, payload: null };
     }

@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { DomainError } from '../errors.js';
-import type { AgentView, TaskView, WaitCode } from '../machines/index.js';
+import { busyPhase, type AgentView, type TaskView, type WaitCode } from '../machines/index.js';
 import type { EventStore } from '../store/types.js';
 import type { Feed, FeedCursor } from './feed.js';
 import type { ActorHost, Op } from './host.js';
@@ -105,12 +105,6 @@ export type Recovery =
   | { kind: 'resume'; taskId: string }
   | { kind: 'release'; taskId: string; agentId: string };
 
-/** `abandoned` when the stuck watch gave up on the agent's task (src/machines/agent.ts). */
-function busyPhase(agent: AgentView): string | null {
-  const work = (agent.stateValue as { work?: unknown }).work;
-  return work && typeof work === 'object' ? ((work as { busy?: string }).busy ?? null) : null;
-}
-
 /**
  * What to do about agents that hold a task but are no longer healthy (or are again), and about
  * an agent whose task no longer has it (whatever the cause, an agent is never BUSY for a task
@@ -127,7 +121,7 @@ export function planRecovery(agents: AgentView[], tasks: Map<string, TaskView>):
       plan.push({ kind: 'requeue', taskId: agent.currentTaskId, agentId: agent.id, reason: `agent ${agent.name} ${why}` });
     } else if (!task || task.agentId !== agent.id) {
       plan.push({ kind: 'release', taskId: agent.currentTaskId, agentId: agent.id });
-    } else if (busyPhase(agent) === 'abandoned') {
+    } else if (busyPhase(agent.stateValue) === 'abandoned') {
       plan.push({ kind: 'requeue', taskId: task.id, agentId: agent.id, reason: `agent ${agent.name} reported no progress since ${agent.lastProgressAt ?? agent.lastAssignedAt}` });
     } else if ((agent.health === 'stale' || agent.health === 'stuck') && task.heldReason === null) {
       const reason =
@@ -199,7 +193,7 @@ export class Orchestrator {
    * 1,000 transitions/s). Only what planning looks at counts as a change.
    */
   private agentChanged(id: string, agent: AgentView): boolean {
-    const signature = `${busyPhase(agent) ?? agent.status}|${agent.health}|${agent.currentTaskId ?? ''}`;
+    const signature = `${busyPhase(agent.stateValue) ?? agent.status}|${agent.health}|${agent.currentTaskId ?? ''}`;
     if (this.agentSeen.get(id) === signature) return false;
     this.agentSeen.set(id, signature);
     this.agentsMoved = true;
