@@ -26,7 +26,7 @@ function writer(): SqliteWrites {
   if (!writes) {
     db = new Database(file);
     configure(db, synchronous);
-    writes = new SqliteWrites(db, file);
+    writes = new SqliteWrites(db, file, synchronous);
   }
   return writes;
 }

@@ -176,7 +176,7 @@ export class SqliteStore implements EventStore {
     const synchronous = options.synchronous ?? 'NORMAL';
     configure(this.db, synchronous);
     this.migrate(); // before the writer opens its connection
-    this.inline = new InlineWriter(new SqliteWrites(this.db, this.file));
+    this.inline = new InlineWriter(new SqliteWrites(this.db, this.file, synchronous));
     this.thread = this.file && options.writer !== 'inline' ? new ThreadWriter({ file: this.file, synchronous }) : null;
     this.offloadAt = options.writer === 'thread' ? 0 : OFFLOAD_AT;
     const db = this.db;

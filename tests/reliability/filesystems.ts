@@ -3,7 +3,7 @@
  * a user whom file permissions bind. Tests run as root here, and root ignores permission bits, so
  * "read-only" is made real by running the server as `nobody` (setpriv) rather than by chmod alone.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,6 +85,11 @@ export interface BreakableDisk {
   dir: string;
   /** Make the file system fail now: it goes read-only under every open file. */
   fail(): void;
+  /**
+   * Make it fail `ms` from now, from another process: a failure that can land in the middle of a
+   * write or an fsync of this one (a timer here fires only between this thread's calls).
+   */
+  failIn(ms: number): Promise<void>;
   /** What an operator does: unmount, fsck, mount again (the server must have exited). */
   repair(): void;
   dispose(): void;
@@ -129,6 +134,12 @@ export function mountBreakableDisk(sizeBytes: number): BreakableDisk {
     dir,
     fail() {
       writeFileSync(triggerPath(dir)!, 'conveyor reliability test: simulated disk error\n');
+    },
+    failIn(ms) {
+      const script = `sleep ${(ms / 1000).toFixed(3)}; echo 'conveyor reliability test: simulated disk error' > "$0"`;
+      return new Promise((resolve, reject) =>
+        execFile('sh', ['-c', script, triggerPath(dir)!], (error) => (error ? reject(error) : resolve())),
+      );
     },
     repair() {
       run('umount', [dir]);
