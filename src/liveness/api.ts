@@ -3,6 +3,7 @@
  * user: every task any of them can list (a private task only its creator can), their counts, the
  * agents of their orgs, and the timelines of tasks that moved. One `sample()` is one Snapshot.
  */
+import { graphqlData, GraphqlRefusedError, NotGraphqlError } from '../shared/graphql-http.js';
 import type { AgentSample, CountsRead, CountsValue, Snapshot, TaskSample, TaskStatus, TimelineEntry } from './types.js';
 
 export interface User {
@@ -61,26 +62,13 @@ export class ApiError extends Error {
 
 /** One GraphQL request over HTTP, failing after `timeoutMs` rather than hanging the checker. */
 export async function request<T>(url: string, token: string | null, query: string, variables: Record<string, unknown> = {}, timeoutMs = 10_000): Promise<T> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
-  const text = await response.text();
-  let body: { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
   try {
-    body = JSON.parse(text) as typeof body;
-  } catch {
-    throw new ApiError(`HTTP ${response.status}: ${text.slice(0, 200)}`);
+    return await graphqlData<T>(url, query, variables, { token, timeoutMs });
+  } catch (error) {
+    if (error instanceof GraphqlRefusedError) throw new ApiError(error.message, error.refusal.code === 'NONE' ? undefined : error.refusal.code);
+    if (error instanceof NotGraphqlError) throw new ApiError(error.message);
+    throw error;
   }
-  if (body.errors?.length) throw new ApiError(body.errors[0].message, body.errors[0].extensions?.code);
-  if (!body.data) throw new ApiError(`HTTP ${response.status} without data`);
-  return body.data;
 }
 
 /** Who each token signs in as. */

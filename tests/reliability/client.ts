@@ -3,10 +3,9 @@
  * mutation: acknowledged (a 200 with data: the server says it is stored), refused (a coded
  * error: nothing stored), or unknown (the connection died first: stored or not).
  */
-export type Outcome<T> =
-  | { kind: 'ack'; data: T }
-  | { kind: 'refused'; status: number; code: string; message: string; extensions: Record<string, unknown> }
-  | { kind: 'unknown'; error: string };
+import { postGraphql, resultOf, type GraphqlResult } from '../../src/shared/graphql-http.js';
+
+export type Outcome<T> = GraphqlResult<T> | { kind: 'unknown'; error: string };
 
 export async function request<T = Record<string, any>>(
   url: string,
@@ -14,34 +13,11 @@ export async function request<T = Record<string, any>>(
   variables: Record<string, unknown> = {},
   token?: string,
 ): Promise<Outcome<T>> {
-  let status: number;
-  let body: { data?: T | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
   try {
-    const response = await fetch(`${url}/graphql`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    status = response.status;
-    // Only a whole body counts: a connection cut mid-body is as unknown as one cut before.
-    body = (await response.json()) as typeof body;
+    return resultOf(await postGraphql<T>(url, query, variables, { token, timeoutMs: 10_000 }));
   } catch (error) {
     return { kind: 'unknown', error: error instanceof Error ? `${error.message} (${String(error.cause ?? '')})` : String(error) };
   }
-  const first = body.errors?.[0];
-  if (status === 200 && body.data && !first) return { kind: 'ack', data: body.data };
-  return {
-    kind: 'refused',
-    status,
-    code: String(first?.extensions?.code ?? 'NONE'),
-    message: first?.message ?? JSON.stringify(body),
-    extensions: first?.extensions ?? {},
-  };
 }
 
 /** `request` for reads and set-up steps that must succeed. */

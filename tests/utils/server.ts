@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient, type Client, type ExecutionResult } from 'graphql-ws';
 import WebSocket from 'ws';
+import { postGraphql, type GraphqlResponse } from '../../src/shared/graphql-http.js';
 import { buildApp, type App, type AppOverrides } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/env.js';
 import type { Viewer } from '../../src/store/types.js';
@@ -65,30 +66,16 @@ export async function startServer(
   };
 }
 
-export interface GqlResponse<T = Record<string, unknown>> {
-  status: number;
-  data?: T | null;
-  errors?: { message: string; extensions?: Record<string, unknown> }[];
-}
+export type GqlResponse<T = Record<string, unknown>> = GraphqlResponse<T>;
 
-/** A GraphQL request over HTTP. */
+/** A GraphQL request over HTTP (src/shared/graphql-http.ts): the status and the whole body. */
 export async function gql<T = Record<string, any>>(
   server: { url: string },
   query: string,
   variables: Record<string, unknown> = {},
   token?: string,
 ): Promise<GqlResponse<T>> {
-  const response = await fetch(`${server.url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Omit<GqlResponse<T>, 'status'>;
-  return { status: response.status, ...body };
+  return postGraphql<T>(server.url, query, variables, { token });
 }
 
 /** Like `gql` but throws on errors and returns `data`. */
