@@ -6,29 +6,39 @@
  */
 import { createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { resolveUsers } from '../liveness/api.js';
 import { LivenessChecker } from '../liveness/checker.js';
 import { formatSummary, formatViolation } from '../liveness/format.js';
 import { buildApp } from '../server/app.js';
 import { loadConfigOrExit } from '../server/env.js';
+import { parseCommandLine, printStamped } from './command-line.js';
 import { ConveyorClient } from './graphql-client.js';
 import { Worker, parseWorkerArgs } from './worker.js';
 
-const TASKS: { title: string; description: string }[] = [
-  { title: 'Add dark mode to settings', description: 'Add a dark theme toggle to the settings page, persisted per user and following the system preference by default.' },
-  { title: 'Speed up CSV export', description: 'Exporting 10k invoice rows to CSV takes 40 seconds; stream the rows instead of building the file in memory so it finishes under 2 seconds.' },
-  { title: 'Fix the login', description: 'fix it' },
-  { title: 'Rate-limit the public API', description: 'Limit each API key to 100 requests per minute and answer 429 with a Retry-After header when exceeded.' },
-  { title: 'Better errors', description: 'make errors nicer' },
-  { title: 'Paginate the audit log', description: 'The audit log page loads every entry at once; paginate it with 50 rows per page and keep the filters in the URL.' },
-  { title: 'Slack notifications for failed deploys', description: 'Post to the #deploys Slack channel when a production deploy fails, with the commit, author and a link to the logs.' },
-  { title: 'Improve onboarding', description: 'stuff for new users' },
-  { title: 'Add SSO with Okta', description: 'Let enterprise orgs sign in with Okta over SAML, mapping Okta groups to our admin and member roles.' },
-  { title: 'Archive old projects', description: 'Projects without activity for 12 months should be archived automatically, with an email to their owners a week before.' },
-  { title: 'Typo on pricing page', description: 'The pricing page says "anually" in the yearly plan card; it should say "annually" in all three locales.' },
-  { title: 'Cache the dashboard query', description: 'asap' },
-];
+/**
+ * The tasks the demo's users create, in turn: a title and its description per line. The vague
+ * ones ("fix it") get clarification questions, which their authors answer.
+ */
+const TASKS = `
+Add dark mode to settings | Add a dark theme toggle to the settings page, persisted per user and following the system preference by default.
+Speed up CSV export | Exporting 10k invoice rows to CSV takes 40 seconds; stream the rows instead of building the file in memory so it finishes under 2 seconds.
+Fix the login | fix it
+Rate-limit the public API | Limit each API key to 100 requests per minute and answer 429 with a Retry-After header when exceeded.
+Better errors | make errors nicer
+Paginate the audit log | The audit log page loads every entry at once; paginate it with 50 rows per page and keep the filters in the URL.
+Slack notifications for failed deploys | Post to the #deploys Slack channel when a production deploy fails, with the commit, author and a link to the logs.
+Improve onboarding | stuff for new users
+Add SSO with Okta | Let enterprise orgs sign in with Okta over SAML, mapping Okta groups to our admin and member roles.
+Archive old projects | Projects without activity for 12 months should be archived automatically, with an email to their owners a week before.
+Typo on pricing page | The pricing page says "anually" in the yearly plan card; it should say "annually" in all three locales.
+Cache the dashboard query | asap
+`
+  .trim()
+  .split('\n')
+  .map((line) => {
+    const [title, description] = line.split(' | ');
+    return { title, description };
+  });
 const USERS = [
   { name: 'Ada', org: 'acme' },
   { name: 'Grace', org: 'acme' },
@@ -49,17 +59,7 @@ Starts the server with simulated workers, users and GitHub. Open the printed URL
 with any name in org "acme" or "globex" to watch.`;
 
 export async function runDemo(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      workers: { type: 'string' },
-      every: { type: 'string' },
-      'data-dir': { type: 'string' },
-      check: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const values = parseCommandLine(argv, ['port', 'workers', 'every', 'data-dir'], ['check']);
   if (values.help) return void console.log(USAGE);
   const workers = Math.max(1, Number(values.workers ?? 3));
   const every = Math.max(500, Number(values.every ?? 4000));
@@ -86,7 +86,7 @@ export async function runDemo(argv: string[]): Promise<void> {
   let checker: LivenessChecker | null = null;
   const log = (line: string) => {
     checker?.logLine(line);
-    console.log(`${new Date().toISOString().slice(11, 19)} ${line}`);
+    printStamped(line);
   };
   log(`conveyor demo running: ${url}  — sign in as anyone in org "acme" or "globex"`);
 
@@ -103,13 +103,8 @@ export async function runDemo(argv: string[]): Promise<void> {
   const tokens: string[] = [];
   for (const user of USERS) {
     const client = new ConveyorClient(url);
-    const { devSignIn } = await client.request<{ devSignIn: { token: string } }>(
-      `mutation($n: String!, $o: String!) { devSignIn(name: $n, org: $o) { token } }`,
-      { n: user.name, o: user.org },
-    );
-    client.setToken(devSignIn.token);
+    tokens.push(await client.devSignIn(user.name, user.org));
     clients.set(user.name, client);
-    tokens.push(devSignIn.token);
   }
   let summaries: NodeJS.Timeout | null = null;
   if (values.check) {

@@ -11,8 +11,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { hostname } from 'node:os';
-import { parseArgs } from 'node:util';
 import { ErrorCode } from '../shared/codes.js';
+import { parseCommandLine, printStamped } from './command-line.js';
 import { ConveyorClient, GraphQLRequestError, tokenRefused } from './graphql-client.js';
 
 export interface WorkerOptions {
@@ -48,23 +48,7 @@ const USAGE = `Usage: conveyor worker --name <agent name> [options]
 `;
 
 export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): WorkerOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      url: { type: 'string' },
-      name: { type: 'string' },
-      token: { type: 'string' },
-      org: { type: 'string' },
-      user: { type: 'string' },
-      heartbeat: { type: 'string' },
-      work: { type: 'string' },
-      exec: { type: 'string' },
-      repo: { type: 'string' },
-      'fail-rate': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
+  const values = parseCommandLine(argv, ['url', 'name', 'token', 'org', 'user', 'heartbeat', 'work', 'exec', 'repo', 'fail-rate']);
   if (values.help) {
     console.log(USAGE);
     process.exit(0);
@@ -86,7 +70,7 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
     exec: values.exec,
     repo: values.repo ?? 'acme/app',
     failRate: number(values['fail-rate'], 0, 'fail-rate', 1),
-    log: (line) => console.log(`${new Date().toISOString().slice(11, 19)} ${line}`),
+    log: printStamped,
   };
 }
 
@@ -124,12 +108,7 @@ export class Worker {
   async start(): Promise<void> {
     const { log } = this.options;
     if (!this.options.token) {
-      const user = this.options.devUser ?? this.options.name;
-      const { devSignIn } = await this.client.request<{ devSignIn: { token: string } }>(
-        `mutation($n: String!, $o: String!) { devSignIn(name: $n, org: $o) { token } }`,
-        { n: user, o: this.options.devOrg },
-      );
-      this.client.setToken(devSignIn.token);
+      await this.client.devSignIn(this.options.devUser ?? this.options.name, this.options.devOrg);
     }
     const { registerAgent } = await this.client.request<{ registerAgent: { id: string; org: string } }>(
       `mutation($n: String!) { registerAgent(name: $n) { id org } }`,
