@@ -20,39 +20,45 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** A Host header we are willing to repeat in a header: a hostname or IP literal and a port. */
 const SAFE_HOST = /^(?:[a-z0-9.-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
 
-/** The dashboard's policy; `host` (the Host it was reached at) for its WebSocket. */
-export function dashboardPolicy(host: string | undefined): string {
+/**
+ * The dashboard's directives, in the order they are sent. Unset ones (`undefined`) fall back to
+ * `default-src`; `connect-src` also names the page's WebSocket origins (see `policy`).
+ */
+const DASHBOARD: Record<string, string | undefined> = {
+  'default-src': "'self'",
+  'script-src': "'self'",
+  'style-src': "'self'",
+  'img-src': "'self' data:",
+  'font-src': undefined,
+  'connect-src': "'self'",
+  'worker-src': undefined,
+  'frame-ancestors': "'none'",
+  'base-uri': "'none'",
+  'object-src': "'none'",
+  'form-action': "'self'",
+};
+
+/** GraphiQL's: the dashboard's, and what Monaco needs (see above). */
+const GRAPHIQL = { ...DASHBOARD, 'style-src': "'self' 'unsafe-inline'", 'font-src': "'self' data:", 'worker-src': "'self'" };
+
+/** A policy header from `directives`; `host` (the Host the page was reached at) for its WebSocket. */
+function policy(directives: Record<string, string | undefined>, host: string | undefined): string {
   // CSP 3 lets 'self' match ws:/wss: of the same host, but older engines do not: name them.
   const sockets = host && SAFE_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    `connect-src 'self'${sockets}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-    "form-action 'self'",
-  ].join('; ');
+  return Object.entries(directives)
+    .filter(([, value]) => value !== undefined)
+    .map(([name, value]) => `${name} ${value}${name === 'connect-src' ? sockets : ''}`)
+    .join('; ');
+}
+
+/** The dashboard's policy; `host` (the Host it was reached at) for its WebSocket. */
+export function dashboardPolicy(host: string | undefined): string {
+  return policy(DASHBOARD, host);
 }
 
 /** GraphiQL's policy (see above); `host` for its WebSocket, as for the dashboard. */
 export function graphiqlPolicy(host: string | undefined): string {
-  const sockets = host && SAFE_HOST.test(host) ? ` ws://${host} wss://${host}` : '';
-  return [
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    `connect-src 'self'${sockets}`,
-    "worker-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "object-src 'none'",
-    "form-action 'self'",
-  ].join('; ');
+  return policy(GRAPHIQL, host);
 }
 
 /** Headers for every response; `page` says which policy a GET may render under. */
