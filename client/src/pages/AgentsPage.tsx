@@ -1,10 +1,11 @@
 import { useEffect, useRef, useState } from 'react';
-import { useClient, useQuery, useSubscription } from 'urql';
+import { useClient, useQuery } from 'urql';
 import { Link } from 'wouter';
 import { Timeline, type TimelineItem } from '../components/Timeline';
 import { StateDiagram } from '../diagram/StateDiagram';
 import { graphql, useFragment, type FragmentType } from '../gql';
 import type { AgentHealth, AgentsPage_AgentFragment } from '../gql/graphql';
+import { useLiveList } from '../lib/live-list';
 import { useMachineDefinition } from '../lib/machines';
 import { relativeTime, useNow } from '../lib/time';
 import { useStore, useStoreItem, VersionedStore } from '../lib/versioned-store';
@@ -220,17 +221,15 @@ function AgentRow(props: { agent: FragmentType<typeof AgentRow_agent>; now: numb
 
 export function AgentsPage() {
   const now = useNow(1000);
-  const [{ data, error }] = useQuery({ query: Agents, requestPolicy: 'network-only' });
-  const [after, setAfter] = useState<string | null>(null);
-  useEffect(() => {
-    if (!data) return;
-    agents.load(data.agentList.nodes, { complete: true });
-    setAfter((current) => current ?? data.agentList.cursor);
-  }, [data]);
-  useSubscription({ query: AgentUpdates, variables: { after }, pause: after === null }, (_p, message) => {
-    agents.apply(message.agentUpdated.agent);
-    return message;
-  });
+  const error = useLiveList(
+    Agents,
+    AgentUpdates,
+    (data) => {
+      agents.load(data.agentList.nodes, { complete: true });
+      return data.agentList.cursor;
+    },
+    ({ agentUpdated }) => agents.apply(agentUpdated.agent),
+  );
   const list = useStore(agents).sort((a, b) => a.name.localeCompare(b.name));
   const [selected, setSelected] = useState<string | null>(null);
   const shown = list.find((a) => a.id === selected) ?? list[0];
