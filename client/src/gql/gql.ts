@@ -20,6 +20,8 @@ type Documents = {
     "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.InitialTasksDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": typeof types.StatusBadge_TaskFragmentDoc,
+    "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.RetryTaskDocument,
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
@@ -41,8 +43,6 @@ type Documents = {
     "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": typeof types.TaskTimelineDocument,
-    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CancelTaskDocument,
-    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.RetryTaskDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": typeof types.LiveTask_TaskFragmentDoc,
 };
 const documents: Documents = {
@@ -52,6 +52,8 @@ const documents: Documents = {
     "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.InitialTasksDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": types.StatusBadge_TaskFragmentDoc,
+    "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.CancelTaskDocument,
+    "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.RetryTaskDocument,
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
@@ -73,8 +75,6 @@ const documents: Documents = {
     "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": types.TaskTimelineDocument,
-    "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.CancelTaskDocument,
-    "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.RetryTaskDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": types.LiveTask_TaskFragmentDoc,
 };
 
@@ -116,6 +116,14 @@ export function graphql(source: "\n  subscription LiveTaskUpdates($after: String
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment StatusBadge_task on Task {\n    status\n  }\n"): (typeof documents)["\n  fragment StatusBadge_task on Task {\n    status\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -200,14 +208,6 @@ export function graphql(source: "\n  query TaskPage($id: ID!) {\n    task(id: $i
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n"): (typeof documents)["\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($taskId: ID!) {\n    cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
-/**
- * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
- */
-export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation RetryTask($taskId: ID!) {\n    retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

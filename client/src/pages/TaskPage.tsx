@@ -1,9 +1,9 @@
-import { ErrorText } from '../components/ErrorText';
 import { useEffect, useState } from 'react';
-import { useMutation, useQuery, useSubscription } from 'urql';
+import { useQuery, useSubscription } from 'urql';
 import { Link } from 'wouter';
 import { Clarification } from '../components/Clarification';
 import { StatusBadge } from '../components/StatusBadge';
+import { TaskActions } from '../components/TaskActions';
 import { TaskDetail } from '../components/TaskDetail';
 import { PrivateTag, TaskPageNotices } from '../components/TaskNotices';
 import { Timeline } from '../components/Timeline';
@@ -60,21 +60,6 @@ const TimelineSubscription = graphql(`
   }
 `);
 
-const Cancel = graphql(`
-  mutation CancelTask($taskId: ID!) {
-    cancelTask(taskId: $taskId) {
-      ...LiveTask_task
-    }
-  }
-`);
-const Retry = graphql(`
-  mutation RetryTask($taskId: ID!) {
-    retryTask(taskId: $taskId) {
-      ...LiveTask_task
-    }
-  }
-`);
-
 type TimelineEvent = TaskTimelineSubscription['timeline'];
 
 export function TaskPage({ id }: { id: string }) {
@@ -97,9 +82,6 @@ export function TaskPage({ id }: { id: string }) {
   });
 
   const definition = useMachineDefinition('task');
-  const [cancelState, cancel] = useMutation(Cancel);
-  const [retryState, retry] = useMutation(Retry);
-  const actionError = cancelState.error ?? retryState.error;
 
   if (!task) {
     return fetching || !data ? (
@@ -114,8 +96,6 @@ export function TaskPage({ id }: { id: string }) {
   }
 
   const mine = task.creator.id === viewer.id;
-  const canCancel = mine && task.availableActions.includes('CANCEL');
-  const canRetry = mine && task.availableActions.includes('RETRY');
 
   return (
     <article className="task-page" data-task-id={task.id}>
@@ -137,25 +117,7 @@ export function TaskPage({ id }: { id: string }) {
         </div>
         <div className="task-header-side">
           <StatusBadge task={task} />
-          <div className="actions">
-            {canCancel ? (
-              <button type="button" className="button danger" disabled={cancelState.fetching} onClick={async () => {
-                const r = await cancel({ taskId: task.id });
-                if (r.data) tasks.apply(r.data.cancelTask);
-              }}>
-                {cancelState.fetching ? 'Cancelling…' : 'Cancel task'}
-              </button>
-            ) : null}
-            {canRetry ? (
-              <button type="button" className="button primary" disabled={retryState.fetching} onClick={async () => {
-                const r = await retry({ taskId: task.id });
-                if (r.data) tasks.apply(r.data.retryTask);
-              }}>
-                {retryState.fetching ? 'Retrying…' : 'Retry'}
-              </button>
-            ) : null}
-          </div>
-          <ErrorText error={actionError} />
+          <TaskActions taskId={task.id} available={mine ? task.availableActions : []} />
         </div>
       </header>
 
