@@ -9,16 +9,19 @@ import { defineConfig } from 'vitest/config';
 const resolve = { alias: [{ find: /^graphql$/, replacement: createRequire(import.meta.url).resolve('graphql') }] };
 
 /**
- * Three projects, run one after another by `npm test` (see package.json):
- * - main: everything that does not measure time, two files at a time (two cores);
+ * Eight projects, run one after another by `npm test` in this order (`test:all` in package.json):
+ * - main: everything the others do not take, client unit tests included, two files at a time
+ *   (two cores);
  * - timing: tests whose latency bound is the behaviour (delivery within 50 ms / 500 ms / 2 s),
  *   alone, so a browser or another server on the other core cannot eat their budget;
- * - browser: Chromium against `npm start`;
+ * - production: PostgreSQL and Redis, the production stores (tests/production/);
  * - fuzz: property-based fuzzing of HTTP and WebSocket input, bounded in time (FUZZ_RUNS /
  *   FUZZ_SEED to run longer or replay, see tests/fuzz/support.ts);
- * - reliability: the server as a child process, killed with SIGKILL mid-burst and run on full or
- *   read-only data directories (tests/reliability/);
- * - liveness: the pipeline never wedges (tests/liveness/, src/liveness/).
+ * - reliability: the server as a child process, killed with SIGKILL mid-burst and run on full,
+ *   read-only or failing data directories (tests/reliability/);
+ * - browser: Chromium against `npm start` (tests/browser/);
+ * - liveness: the pipeline never wedges (tests/liveness/, src/liveness/);
+ * - bench: CI-sized benchmark and soak runs (tests/bench/).
  */
 const TIMING = ['tests/e2e/delivery.test.ts'];
 const BROWSER = ['tests/browser/**/*.test.ts'];
