@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gqlOk } from '../utils/server.js';
+import { pollUntil } from '../utils/poll.js';
 import { freePort, hasChromium, launch, screenshot, signIn, startDemo, type ReadmeServer } from './harness.js';
 
 /** Seconds of sampling the dashboard, split between "All tasks" and "My tasks". */
@@ -142,21 +143,17 @@ describe.skipIf(!hasChromium)('dashboard during the demo', { timeout: 150_000 },
 
     /** Retry one sample until the page agrees; throws with what disagreed (and a screenshot). */
     const settled = async (scope: 'ALL' | 'MINE', label: string): Promise<Snapshot> => {
-      const deadline = Date.now() + SETTLE_MS;
-      let last: string[];
-      for (;;) {
+      const read = async () => {
         const before = await failedIds(scope);
         const shown = await snapshot(page);
         const after = await failedIds(scope);
         // The API's answer must not have moved while the page was read.
-        last = JSON.stringify(before) === JSON.stringify(after) ? problems(shown, after) : ['failed tasks changed while reading'];
-        if (last.length === 0) return shown;
-        if (Date.now() > deadline) {
-          await screenshot(page, `demo-inconsistent-${label}`);
-          throw new Error(`dashboard (${scope}, ${label}) did not agree with itself within ${SETTLE_MS} ms:\n  ${last.join('\n  ')}`);
-        }
-        await page.waitForTimeout(150);
-      }
+        return { shown, problems: JSON.stringify(before) === JSON.stringify(after) ? problems(shown, after) : ['failed tasks changed while reading'] };
+      };
+      const last = await pollUntil(read, (r) => r.problems.length === 0, SETTLE_MS, 150);
+      if (last.problems.length === 0) return last.shown;
+      await screenshot(page, `demo-inconsistent-${label}`);
+      throw new Error(`dashboard (${scope}, ${label}) did not agree with itself within ${SETTLE_MS} ms:\n  ${last.problems.join('\n  ')}`);
     };
 
     /**
@@ -217,10 +214,15 @@ describe.skipIf(!hasChromium)('dashboard during the demo', { timeout: 150_000 },
     let sampling = true;
     let grantError: unknown = null;
     const grantWatch = (async () => {
-      while (!grantChecked && sampling) {
-        await checkGrant();
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      await pollUntil(
+        async () => {
+          await checkGrant();
+          return grantChecked || !sampling;
+        },
+        Boolean,
+        Infinity,
+        250,
+      );
     })().catch((error: unknown) => {
       grantError = error; // reported after the sampling (or dropped if the sampling failed first)
     });

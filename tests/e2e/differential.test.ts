@@ -17,7 +17,8 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { random } from '../utils/random.js';
-import { eventually, gqlOk, sleep, startServer, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { untilSteady } from '../utils/poll.js';
 
 const SEED = Number(process.env.DIFF_SEED ?? 20261201);
 const DOCS = Number(process.env.DIFF_DOCS ?? 8);
@@ -113,16 +114,11 @@ const viaSse = (client: SseClient, c: Case) => collect((sink) => client.subscrib
  * a real difference still shows after `maxMs`).
  */
 async function settle(trios: Stream[][], quietMs = 600, maxMs = 20_000): Promise<void> {
-  const started = Date.now();
-  let last = -1;
-  for (;;) {
-    const total = trios.flat().reduce((n, s) => n + s.messages.length, 0);
-    const even = trios.every(([a, ...rest]) => rest.every((s) => s.messages.length === a.messages.length));
-    if (total === last && total > 0 && even) return;
-    if (Date.now() - started > maxMs) return;
-    last = total;
-    await sleep(quietMs);
-  }
+  const read = async () => ({
+    total: trios.flat().reduce((n, s) => n + s.messages.length, 0),
+    even: trios.every(([a, ...rest]) => rest.every((s) => s.messages.length === a.messages.length)),
+  });
+  await untilSteady(read, (last, now) => now.total === last.total && now.total > 0 && now.even, { everyMs: quietMs, timeoutMs: maxMs });
 }
 
 async function quiet(): Promise<void> {

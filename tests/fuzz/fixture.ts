@@ -4,7 +4,8 @@
  * and every user's view of tasks, counts and agents.
  */
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
-import { eventually, gqlOk, sleep, startServer, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { pollUntil, untilSteady } from '../utils/poll.js';
 import { RawSocket } from './raw-ws.js';
 
 /** Limits the fuzz must reach through input validation, not through the rate limiter. */
@@ -62,11 +63,8 @@ export function isIdle(now: Load, idle: Load): boolean {
 
 /** Wait until the server is idle again (see isIdle); fail with what is still held. */
 export async function waitIdle(baseUrl: string, idle: Load, timeoutMs = 5000): Promise<void> {
-  let last = await load(baseUrl);
-  for (const deadline = Date.now() + timeoutMs; !isIdle(last, idle); last = await load(baseUrl)) {
-    if (Date.now() > deadline) throw new Error(`not idle after ${timeoutMs} ms: ${JSON.stringify(last)} (idle: ${JSON.stringify(idle)})`);
-    await sleep(50);
-  }
+  const last = await pollUntil(() => load(baseUrl), (now) => isIdle(now, idle), timeoutMs, 50);
+  if (!isIdle(last, idle)) throw new Error(`not idle after ${timeoutMs} ms: ${JSON.stringify(last)} (idle: ${JSON.stringify(idle)})`);
 }
 
 export async function snapshot(f: { server: { url: string }; tokens: string[] }) {
@@ -78,14 +76,9 @@ export async function snapshot(f: { server: { url: string }; tokens: string[] })
 
 /** Wait until nothing is being analysed and the log has not grown for a while. */
 async function settle(f: Pick<Fixture, 'server' | 'tokens'>): Promise<void> {
-  let last = await snapshot(f);
-  for (let stable = 0; stable < 3; ) {
-    await sleep(150);
-    const now = await snapshot(f);
-    const busy = now.views.some((v) => v.tasks.nodes.some((t: { status: string }) => t.status === 'RECEIVED' || t.status === 'ANALYZING'));
-    stable = !busy && now.head === last.head ? stable + 1 : 0;
-    last = now;
-  }
+  const busy = (now: Awaited<ReturnType<typeof snapshot>>) =>
+    now.views.some((v) => v.tasks.nodes.some((t: { status: string }) => t.status === 'RECEIVED' || t.status === 'ANALYZING'));
+  await untilSteady(() => snapshot(f), (last, now) => !busy(now) && now.head === last.head, { everyMs: 150, times: 3 });
 }
 
 export async function startFixture(env: Record<string, string> = {}): Promise<Fixture> {

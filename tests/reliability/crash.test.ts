@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../utils/poll.js';
 import { AGENT, AGENT_TIMELINE, TASK, TIMELINE, allTasks, ok, signIn } from './client.js';
 import { checkLog, isInFlight, openLog, viewAt } from './log-check.js';
 import { buildServer, startServerProcess, type ServerProcess } from './server-process.js';
@@ -176,11 +177,10 @@ async function agentVersions(url: string, token: string, agentId: string): Promi
 
 /** Effects the kill interrupted (and the zero-delay analysis deadline) run again: nothing stays stuck. */
 async function expectEffectsResumed(url: string, token: string): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const stuck = (await allTasks(url, token, ['RECEIVED', 'ANALYZING', 'DISPATCHED'])).filter((t) => isInFlight(t.state));
-    if (stuck.length === 0) return;
-    if (Date.now() > deadline) expect(stuck.map((t) => `${t.id} ${JSON.stringify(t.state)}`), 'still mid-effect after restart').toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const stuck = await pollUntil(
+    async () => (await allTasks(url, token, ['RECEIVED', 'ANALYZING', 'DISPATCHED'])).filter((t) => isInFlight(t.state)),
+    (tasks) => tasks.length === 0,
+    15_000,
+  );
+  expect(stuck.map((t) => `${t.id} ${JSON.stringify(t.state)}`), 'still mid-effect after restart').toEqual([]);
 }

@@ -1,7 +1,7 @@
 /**
  * The one polling loop of the tests. `eventually` (also exported by tests/utils/server.ts) waits
  * for a truthy answer and throws on timeout; `pollUntil` returns the last answer either way, for
- * the test to assert on (and to show).
+ * the test to assert on (and to show); `untilSteady` waits for reads that stopped changing.
  */
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,4 +47,24 @@ export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, 
  */
 export async function pollUntil<T>(probe: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number, everyMs = 100): Promise<T> {
   return (await poll(probe, done, { timeoutMs, everyMs, tolerateErrors: false })).value as T;
+}
+
+/**
+ * Read `probe` every `everyMs` until `steady(previous, latest)` has held for `times` reads in a
+ * row (what it watches has settled: a log that stopped growing, streams that stopped receiving)
+ * or `timeoutMs` has passed; either way the latest read is returned.
+ */
+export async function untilSteady<T>(
+  probe: () => Promise<T>,
+  steady: (previous: T, latest: T) => boolean,
+  { everyMs, times = 1, timeoutMs = Infinity }: { everyMs: number; times?: number; timeoutMs?: number },
+): Promise<T> {
+  let previous: { value: T } | null = null;
+  let run = 0;
+  const settled = (latest: T) => {
+    if (previous) run = steady(previous.value, latest) ? run + 1 : 0;
+    previous = { value: latest };
+    return run >= times;
+  };
+  return (await poll(probe, settled, { timeoutMs, everyMs, tolerateErrors: false })).value as T;
 }
