@@ -3,18 +3,13 @@
  * against every server, and conveyor must lose nothing and reorder nothing. The figures
  * themselves are for `npm run bench`, not for assertions.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runToExit } from '../utils/process.js';
 
 describe('npm run bench -- --quick', () => {
   it('runs every scenario against every server; conveyor loses and reorders nothing', async () => {
-    const { DATABASE_URL: _d, REDIS_URL: _r, NODE_ENV: _n, VITEST: _v, ...env } = process.env;
-    const child = spawn('node', ['--import', 'tsx', 'bench/run.ts', '--quick'], { stdio: ['ignore', 'pipe', 'pipe'], env });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, output: out } = await runToExit(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick']);
     expect(code, out).toBe(0);
     const file = /wrote (\S+\.json)/.exec(out)?.[1];
     expect(file, out).toBeTruthy();

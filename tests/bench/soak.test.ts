@@ -6,21 +6,16 @@
  * same soak on a server whose stuck watch gives every task back before its worker reports (a
  * livelock: no error anywhere, nothing ever finishes) exits 1 naming the tasks and agents.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runToExit, userEnv } from '../utils/process.js';
+
+/** `npm run soak -- <args>` in a user's environment (with `env` on top), run to its end. */
+const soak = (args: string[], env: Record<string, string> = {}) => runToExit(process.execPath, ['--import', 'tsx', 'bench/soak.ts', ...args], { env: userEnv(env) });
 
 describe('npm run soak -- --duration 60s', () => {
   it('runs the demo load with subscribers for a minute and passes its own checks', async () => {
-    const { DATABASE_URL: _d, REDIS_URL: _r, NODE_ENV: _n, VITEST: _v, ...env } = process.env;
-    const child = spawn('node', ['--import', 'tsx', 'bench/soak.ts', '--duration', '60s', '--sample', '2', '--subscribers', '30'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env,
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, output: out } = await soak(['--duration', '60s', '--sample', '2', '--subscribers', '30']);
     expect(code, out).toBe(0);
     const file = /wrote (\S+\.json)/.exec(out)?.[1];
     expect(file, out).toBeTruthy();
@@ -66,17 +61,9 @@ describe('npm run soak -- --duration 60s', () => {
   }, 240_000);
 
   it('fails on a stalled pipeline, reporting each violation with its task and agent', async () => {
-    const { DATABASE_URL: _d, REDIS_URL: _r, NODE_ENV: _n, VITEST: _v, ...env } = process.env;
     // 100 ms without a report is stuck, 200 ms abandoned: every task is taken back before its
     // worker's first report, again and again. No error is logged; nothing is ever finished.
-    const child = spawn('node', ['--import', 'tsx', 'bench/soak.ts', '--duration', '12s', '--sample', '2', '--subscribers', '4'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...env, AGENT_STUCK_AFTER_MS: '100' },
-    });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, output: out } = await soak(['--duration', '12s', '--sample', '2', '--subscribers', '4'], { AGENT_STUCK_AFTER_MS: '100' });
     expect(code, out).toBe(1);
     const report = JSON.parse(readFileSync(/wrote (\S+\.json)/.exec(out)![1], 'utf8'));
     expect(report.pass).toBe(false);

@@ -2,10 +2,11 @@
  * Browser tests: the real server started the way the README starts it (`npm start`), driven by
  * Debian's Chromium through playwright-core.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildServer, DEMO_RUNNING, RUNNING, runProcess, userEnv, type RunningProcess } from '../utils/process.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const hasChromium = existsSync(CHROMIUM);
@@ -22,42 +23,17 @@ export interface ReadmeServer {
   stop(): Promise<void>;
 }
 
+/** A started process as a ReadmeServer: its own process group, so stop() ends npm, tsx and node together. */
+async function readmeServer(run: RunningProcess, up: RegExp, timeoutMs: number): Promise<ReadmeServer & { log(): string }> {
+  const [, url] = await run.waitFor(up, timeoutMs);
+  return { url, process: run.child, log: run.output, stop: async () => void (await run.stop('SIGTERM')) };
+}
+
 /** `npm start` on a fixed port and data directory (so a restart comes back at the same URL). */
 export async function startReadmeServer(port: number, dataDir: string): Promise<ReadmeServer> {
-  // The environment a user has: none of the test runner's variables (NODE_ENV=test) leak in.
-  // (CI's DATABASE_URL/REDIS_URL are for the production-mode tests; the README's run line is
-  // the embedded default.)
-  const { NODE_ENV: _testEnv, VITEST: _vitest, DATABASE_URL: _db, REDIS_URL: _redis, ...userEnv } = process.env;
-  const child = spawn('npm', ['start'], {
-    env: { ...userEnv, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', JWT_SECRET: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true, // its own process group: stop() ends npm, tsx and node together
-  });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 120 s:\n${output}`)), 120_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /conveyor is running: (http:\/\/[^\s/]+)\//.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    process: child,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
-      }),
-  };
+  // The environment a user has (tests/utils/process.ts): the README's run line is the embedded default.
+  const run = runProcess('npm', ['start'], { env: userEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), detached: true });
+  return readmeServer(run, RUNNING, 120_000);
 }
 
 /**
@@ -67,39 +43,12 @@ export async function startReadmeServer(port: number, dataDir: string): Promise<
  * `startReadmeServer`.
  */
 export async function startDemo(port: number, dataDir: string, args: string[] = []): Promise<ReadmeServer & { log(): string }> {
-  for (const script of ['scripts/ensure-client.mjs', 'scripts/build-server.mjs']) execFileSync('node', [script], { stdio: 'inherit' });
-  const { NODE_ENV: _testEnv, VITEST: _vitest, DATABASE_URL: _db, REDIS_URL: _redis, ...userEnv } = process.env;
-  const child = spawn('node', ['--enable-source-maps', 'dist/src/cli/index.js', 'demo', '--port', String(port), '--data-dir', dataDir, ...args], {
-    env: { ...userEnv, LOG_LEVEL: 'warn', JWT_SECRET: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  buildServer({ client: true });
+  const run = runProcess('node', ['--enable-source-maps', 'dist/src/cli/index.js', 'demo', '--port', String(port), '--data-dir', dataDir, ...args], {
+    env: userEnv({ LOG_LEVEL: 'warn' }),
     detached: true,
   });
-  let output = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`demo did not start in 60 s:\n${output}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /conveyor demo running: (http:\/\/[^\s/]+)/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`demo exited with ${code}:\n${output}`)));
-  });
-  return {
-    url,
-    process: child,
-    log: () => output,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        process.kill(-child.pid!, 'SIGTERM');
-      }),
-  };
+  return readmeServer(run, DEMO_RUNNING, 60_000);
 }
 
 export async function launch(): Promise<Browser> {

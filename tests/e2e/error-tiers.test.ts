@@ -5,13 +5,13 @@
  * CLI stops, saying why, when the server refuses its token instead of reconnecting forever.
  * Assertions use the wire values (409, 'CONFLICT', 4500, 4403), not the constants.
  */
-import { spawn } from 'node:child_process';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/env.js';
 import { VersionConflictError, type EventStore } from '../../src/store/types.js';
 import { CANCEL, CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
+import { runProcess } from '../utils/process.js';
 import { eventually, gql, gqlOk, startServer, tempDataDir, wsClient, type TestServer } from '../utils/server.js';
 
 describe('CONFLICT', () => {
@@ -101,21 +101,15 @@ describe('worker CLI', () => {
   it('stops and says why when the server refuses its token (4403), instead of reconnecting forever', async () => {
     // Expires while the worker runs: the server closes its socket with 4403 at that moment.
     const token = await server.token({ name: 'Short Lived', org: 'acme' }, 4000);
-    const child = spawn('node', ['bin/conveyor.mjs', 'worker', '--url', server.url, '--name', 'short-lived', '--token', token], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (out += c));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const worker = runProcess('node', ['bin/conveyor.mjs', 'worker', '--url', server.url, '--name', 'short-lived', '--token', token], { env: process.env });
     try {
-      const code = await Promise.race([exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
-      expect(code, out).toBe(1);
-      expect(out).toContain('waiting for tasks');
-      expect(out).toMatch(/refused this worker's token: connection closed with 4403 \(Token expired\)/);
-      expect(out).not.toContain('reconnecting');
+      const code = await Promise.race([worker.exited, new Promise((resolve) => setTimeout(() => resolve('still running'), 20_000))]);
+      expect(code, worker.output()).toBe(1);
+      expect(worker.output()).toContain('waiting for tasks');
+      expect(worker.output()).toMatch(/refused this worker's token: connection closed with 4403 \(Token expired\)/);
+      expect(worker.output()).not.toContain('reconnecting');
     } finally {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      await worker.stop('SIGKILL');
     }
   });
 });

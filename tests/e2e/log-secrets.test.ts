@@ -8,7 +8,6 @@
  * The captured text must contain the log lines of those events (so the capture works) and no
  * secret or token, whole or in part; the timelines users see must not contain them either.
  */
-import { spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,6 +16,7 @@ import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
 import { fakeHttp } from '../utils/fake-http.js';
+import { RUNNING, runProcess, userEnv } from '../utils/process.js';
 import { eventually, gql, gqlOk, subscribe, timelineOfTask, wsClient } from '../utils/server.js';
 
 const random = (prefix: string) => `${prefix}${randomBytes(24).toString('base64url')}`;
@@ -25,32 +25,23 @@ interface Running {
   url: string;
   wsUrl: string;
   output(): string;
-  stop(): Promise<number | null>;
+  stop(): Promise<number | NodeJS.Signals>;
 }
 
 /** `src/server/index.ts` in its own process, as `npm start` runs it, with only `env` on top of a user's environment. */
 async function runServer(env: Record<string, string>): Promise<Running> {
-  const { NODE_ENV: _test, DATABASE_URL: _db, REDIS_URL: _redis, ...userEnv } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], {
-    env: { ...userEnv, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'trace', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = runProcess(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], {
+    env: userEnv({ HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'trace', ...env }),
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await eventually(() => /conveyor is running: (http:\/\/[^\s/]+)\//.exec(output)?.[1], 30_000, 50).catch((error: Error) => {
-    child.kill('SIGKILL');
-    throw new Error(`${error.message}\n${output}`);
+  const [, url] = await server.waitFor(RUNNING, 30_000).catch(async (error: Error) => {
+    await server.stop('SIGKILL');
+    throw error;
   });
   return {
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
-    output: () => output,
-    stop: () => {
-      child.kill('SIGTERM');
-      return exited;
-    },
+    output: server.output,
+    stop: () => server.stop('SIGTERM'),
   };
 }
 

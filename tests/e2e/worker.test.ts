@@ -2,11 +2,12 @@
  * The worker CLI as separate processes against the real server: a worker killed mid-task has its
  * task requeued and finished by another; Ctrl-C gives the task back; --exec reports exit status.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
 import { deliverGitHub } from '../utils/github.js';
 import { eventually, gqlOk, startServer, timelineOfTask, type TestServer } from '../utils/server.js';
+import { runToExit } from '../utils/process.js';
 import { spawnWorker } from '../utils/worker.js';
 
 const SECRET = 'worker-test-webhook-secret-0123';
@@ -114,10 +115,7 @@ describe('worker CLI', () => {
   }, 60_000);
 
   it('bad arguments get a clear message and exit code 2', async () => {
-    const child = spawn('node', ['bin/conveyor.mjs', 'worker', '--heartbeat', 'soon'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stderr!.on('data', (c) => (out += c));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
+    const { code, output: out } = await runToExit('node', ['bin/conveyor.mjs', 'worker', '--heartbeat', 'soon'], { env: process.env });
     expect(code).toBe(2);
     expect(out).toContain('--heartbeat must be a number');
   });

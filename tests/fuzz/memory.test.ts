@@ -1,6 +1,6 @@
 /**
  * "Memory returns to baseline" (issue 7). The server runs in a process of its own
- * (server-process.ts, heap read after GC over IPC) and takes the fuzz all at once: random HTTP
+ * (tests/utils/probed-server.ts, heap read after GC over IPC) and takes the fuzz all at once: random HTTP
  * requests, random graphql-ws frame sequences, thousands of subscribe frames on one socket, a
  * thousand connections with a subscription each, sockets cut off while their token is checked.
  * Afterwards it holds no connection or subscription, still answers, has stored nothing, and its
@@ -8,12 +8,9 @@
  * warm-up round of the same load, so that what is built once and kept on purpose (compiled code,
  * Yoga's bounded document caches, the fan-out dispatcher) is already in it.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { MB, startChildServer, type ChildServer } from '../utils/child-server.js';
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { gqlOk, sleep } from '../utils/server.js';
 import { FUZZ_ENV, load, snapshot, waitIdle, warmFanout, type Load } from './fixture.js';
@@ -23,59 +20,31 @@ import { checkProperty, fuzzTimeout } from './support.js';
 import { sequenceArb } from './ws-frames.js';
 import { play, type WsTarget } from './ws-play.js';
 
-const MB = 1024 * 1024;
 const UPDATES = `subscription { taskUpdated { cursor event task { id status } } }`;
 const COUNTS = `subscription { dashboardCounts { total } }`;
 
-let child: ChildProcess;
+let server: ChildServer;
 let url: string;
-let dataDir: string;
-let nextId = 0;
-const pending = new Map<number, (answer: Record<string, unknown>) => void>();
 
-function ask<T extends Record<string, unknown>>(request: Record<string, unknown>): Promise<T> {
-  const id = ++nextId;
-  return new Promise((resolve, reject) => {
-    pending.set(id, (answer) => (answer.error ? reject(new Error(String(answer.error))) : resolve(answer as T)));
-    child.send({ id, ...request });
-  });
-}
-
-const heap = async () => (await ask<{ heapUsed: number }>({ type: 'heap' })).heapUsed;
-const token = async (name: string, org = 'fuzz') => (await ask<{ token: string }>({ type: 'token', name, org })).token;
+const heap = () => server.heap();
+const token = (name: string, org = 'fuzz') => server.token({ id: `${org}/${name}`, name, org });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'conveyor-fuzz-memory-'));
-  child = fork(new URL('./server-process.ts', import.meta.url).pathname, [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
-    env: {
-      ...process.env,
-      ...FUZZ_ENV,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      PORT: '0',
-      LOG_LEVEL: 'silent',
-      NODE_ENV: 'test',
-      JWT_SECRET: 'fuzz-memory-secret-that-is-long-enough!!',
-    },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  // On the stores the test's environment selects (CI's DATABASE_URL/REDIS_URL included), as
+  // `npm start` there would: the heap measured is the one of the configuration under test.
+  const { DATABASE_URL, REDIS_URL } = process.env;
+  server = await startChildServer({
+    ...FUZZ_ENV,
+    ...(DATABASE_URL ? { DATABASE_URL } : {}),
+    ...(REDIS_URL ? { REDIS_URL } : {}),
+    NODE_ENV: 'test',
+    JWT_SECRET: 'fuzz-memory-secret-that-is-long-enough!!',
   });
-  url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`server process exited (${code}) before it was ready`)));
-    child.on('message', (message: { type?: string; url?: string; id?: number }) => {
-      if (message.type === 'ready') resolve(message.url!);
-      else if (message.id !== undefined) pending.get(message.id)?.(message as Record<string, unknown>);
-    });
-  });
+  url = server.url;
 }, 60_000);
 
 afterAll(async () => {
-  if (child?.exitCode === null) {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    await ask({ type: 'stop' }).catch(() => child.kill('SIGKILL'));
-    await exited;
-  }
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 interface Held {
@@ -168,7 +137,7 @@ it(
     expect(peak - baseline).toBeGreaterThan(slack);
     expect(after).toBeLessThanOrEqual(baseline + slack);
 
-    expect(child.exitCode).toBeNull();
+    expect(server.child.exitCode).toBeNull();
     const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; connections: number };
     expect(health).toMatchObject({ status: 'ok', connections: 0 });
     expect((await load(url)).clientSubscriptions).toBe(0);

@@ -4,12 +4,12 @@
  * and a real wedge — an agent that takes a task and never starts it — is reported, by the library
  * and by `conveyor check`, which exits 1.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiSampler, resolveUsers, type User } from '../../src/liveness/api.js';
 import { LivenessChecker } from '../../src/liveness/checker.js';
 import { countsComparable, countsDisagreement } from '../../src/liveness/invariants/counts.js';
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
+import { runToExit } from '../utils/process.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
 
 let server: TestServer;
@@ -86,15 +86,11 @@ describe('the checker against a real server', () => {
     expect(summary).toMatchObject({ worked: 1, sampleErrors: 0, counts: { inconclusive: expect.any(Number) } });
     expect(summary.counts.compared).toBeGreaterThan(0);
 
-    const child = spawn(
+    const { code, output: out } = await runToExit(
       process.execPath,
       ['bin/conveyor.mjs', 'check', '--url', server.url, ...Object.values(tokens).flatMap((t) => ['--token', t]), '--duration', '4s', '--interval', '250ms', '--assigned-within', '1s', '--grace', '500ms'],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: process.env },
     );
-    let out = '';
-    child.stdout!.on('data', (c) => (out += c));
-    child.stderr!.on('data', (c) => (out += c));
-    const code = await new Promise((resolve) => child.on('exit', resolve));
     expect(code, out).toBe(1);
     expect(out).toMatch(new RegExp(`VIOLATION taken-task-moves at \\S+ \\[task \\S+, agent ${registerAgent.id}\\]`));
     expect(out).toMatch(/liveness summary: .*\n.*tasks created: 7 .*worked: 1/);

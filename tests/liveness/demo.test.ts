@@ -9,7 +9,6 @@
  * orgs, a private task of each org that reached a pull request (a worker could read and finish
  * it), vague tasks answered and simulated failures, and the summary printed.
  */
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { failureInLine } from '../../src/liveness/log-lines.js';
 import type { CheckerSummary } from '../../src/liveness/checker.js';
 import { freePort } from '../utils/ports.js';
-import { eventually } from '../utils/server.js';
+import { buildServer, DEMO_RUNNING, runProcess, userEnv } from '../utils/process.js';
 
 const SECONDS = Number(process.env.LIVENESS_SECONDS ?? 130);
 const USERS = ['Ada@acme', 'Grace@acme', 'Linus@acme', 'Margaret@globex', 'Dennis@globex'];
@@ -32,39 +31,34 @@ afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 describe(`conveyor demo under conveyor check for ${SECONDS} s`, () => {
   it('never wedges: every invariant holds, work flows in both orgs, private tasks included', async () => {
-    execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
+    buildServer();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const { DATABASE_URL: _d, REDIS_URL: _r, JWT_SECRET: _j, VITEST: _v, NODE_ENV: _n, ...env } = process.env;
-    const demo = spawn(
+    const demo = runProcess(
       process.execPath,
       ['--enable-source-maps', 'dist/src/cli/index.js', 'demo', '--port', String(port), '--data-dir', join(dataDir, 'demo'), '--every', '2000', '--workers', '3'],
-      { env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: userEnv({ LOG_LEVEL: 'warn' }) },
     );
-    let demoOut = '';
-    let checkOut = '';
     const json = join(dataDir, 'check.json');
     try {
-      demo.stdout!.on('data', (c) => (demoOut += c));
-      demo.stderr!.on('data', (c) => (demoOut += c));
-      await eventually(() => demoOut.includes('conveyor demo running') || demo.exitCode !== null, 30_000, 100);
-      expect(demo.exitCode, demoOut).toBeNull();
+      await demo.waitFor(DEMO_RUNNING, 30_000);
 
-      const check = spawn(
+      const check = runProcess(
         process.execPath,
         ['--enable-source-maps', 'dist/src/cli/index.js', 'check', '--url', url, ...USERS.flatMap((u) => ['--user', u]), '--duration', `${SECONDS}s`, '--page-size', String(PAGE_SIZE), '--log', '-', '--json', json],
-        { env, stdio: ['pipe', 'pipe', 'pipe'] },
+        { stdin: 'pipe' },
       );
       // Everything the demo prints from now on goes to the checker as well (what came before too).
-      check.stdin!.write(demoOut);
-      const forward = (c: Buffer) => check.stdin!.writable && check.stdin!.write(c);
-      demo.stdout!.on('data', forward);
-      demo.stderr!.on('data', forward);
-      check.stdout!.on('data', (c) => (checkOut += c));
-      check.stderr!.on('data', (c) => (checkOut += c));
-      const code = await new Promise<number | null>((resolve) => check.on('exit', resolve));
-      demo.stdout!.off('data', forward);
-      demo.stderr!.off('data', forward);
+      const stdin = check.child.stdin!;
+      stdin.write(demo.output());
+      const forward = (c: Buffer) => stdin.writable && stdin.write(c);
+      demo.child.stdout!.on('data', forward);
+      demo.child.stderr!.on('data', forward);
+      const code = await check.exited;
+      demo.child.stdout!.off('data', forward);
+      demo.child.stderr!.off('data', forward);
+      const checkOut = check.output();
+      const demoOut = demo.output();
       console.log(checkOut.split('\n').filter((l) => /liveness summary|^\S+ {3}\S/.test(l)).join('\n'));
 
       expect(code, checkOut).toBe(0);
@@ -98,12 +92,7 @@ describe(`conveyor demo under conveyor check for ${SECONDS} s`, () => {
       expect(checkOut).toMatch(/longest wait of a workable task while an eligible agent was idle: [\d.]+ s/);
       expect(checkOut).toMatch(/violations: 0/);
     } finally {
-      if (demo.exitCode === null) {
-        demo.kill('SIGTERM');
-        const timer = setTimeout(() => demo.kill('SIGKILL'), 15_000);
-        await new Promise((resolve) => demo.once('exit', resolve));
-        clearTimeout(timer);
-      }
+      await demo.stop('SIGTERM', 15_000);
     }
   }, (SECONDS + 120) * 1000);
 });

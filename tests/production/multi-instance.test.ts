@@ -3,14 +3,15 @@
  * Redis connections cut mid-stream, an instance killed with SIGKILL, a deadline due during a
  * restart, concurrent commands on one task through two instances, readiness.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer, Socket, type Server } from 'node:net';
 import { createClient } from 'graphql-ws';
 import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort } from '../browser/harness.js';
+import { freePort } from '../utils/ports.js';
+import { RUNNING, runProcess, type RunningProcess } from '../utils/process.js';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK, TASK_UPDATED, type TaskUpdateData } from '../utils/documents.js';
 import { eventually, gql, gqlOk, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
 import { DATABASE_URL, dropSchema, freshSchema, hasServices, REDIS_URL } from './env.js';
@@ -183,25 +184,20 @@ describe.skipIf(!hasServices)('production mode: several instances', () => {
 });
 
 describe.skipIf(!hasServices)('production mode: an instance killed with SIGKILL', () => {
-  const children: ChildProcess[] = [];
-  afterEach(() => {
-    for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  const children: RunningProcess[] = [];
+  afterEach(async () => {
+    for (const child of children.splice(0)) await child.stop('SIGKILL');
   });
 
   /** A real server process, as an operator runs it. */
   async function processInstance(c: { schema: string; channel: string }): Promise<{ url: string; child: ChildProcess }> {
     const port = await freePort();
-    const child = spawn('node', ['--import', 'tsx', 'src/server/index.ts'], {
+    const instance = runProcess('node', ['--import', 'tsx', 'src/server/index.ts'], {
       env: { ...process.env, PORT: String(port), DATABASE_URL: DATABASE_URL!, DATABASE_SCHEMA: c.schema, REDIS_URL: REDIS_URL!, REDIS_CHANNEL: c.channel, JWT_SECRET: SECRET, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    await eventually(() => out.includes('conveyor is running') || child.exitCode !== null, 30_000);
-    if (child.exitCode !== null) throw new Error(out);
-    return { url: `http://127.0.0.1:${port}`, child };
+    children.push(instance);
+    await instance.waitFor(RUNNING, 30_000);
+    return { url: `http://127.0.0.1:${port}`, child: instance.child };
   }
 
   it('SIGTERM: the instance stops gracefully and tells its clients "going away" (1001)', async () => {

@@ -7,7 +7,6 @@
  * (/proc/<pid>/fd), heap after a full GC and active handles and timers (test-only IPC,
  * probed-server.ts) — and it must still serve a subscription end to end.
  */
-import { fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,9 +16,10 @@ import WebSocket from 'ws';
 import type { Viewer } from '../../src/store/types.js';
 import { CLEAR_DESCRIPTION } from '../utils/documents.js';
 import { eventually, gqlOk } from '../utils/server.js';
-import { MB, mb, startChildServer, type ChildServer } from './child-server.js';
+import { MB, mb, startChildServer, type ChildServer } from '../utils/child-server.js';
+import { runProcess } from '../utils/process.js';
 import type { FloodArgs } from './flood-loader.js';
-import type { Probe } from './probed-server.js';
+import type { Probe } from '../utils/probed-server.js';
 
 const CREATE = `mutation($i: CreateTaskInput!) { createTask(input: $i) { id } }`;
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 60);
@@ -48,15 +48,17 @@ function runLoaders(args: FloodArgs, count: number): Promise<LoaderReport[]> {
     Array.from({ length: count }, (_, i) => {
       const file = join(tmpdir(), `conveyor-flood-${process.pid}-${i}.json`);
       writeFileSync(file, JSON.stringify(args));
-      const child = fork(new URL('./flood-loader.ts', import.meta.url).pathname, [file], {
-        execArgv: ['--import', 'tsx'],
-        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      const loader = runProcess(new URL('./flood-loader.ts', import.meta.url).pathname, [file], {
+        fork: { execArgv: ['--import', 'tsx'] },
+        inherit: true,
+        env: process.env,
       });
-      cleanup.push(async () => void (child.exitCode === null && child.kill('SIGKILL')));
-      return new Promise<LoaderReport>((resolve, reject) => {
-        let report: LoaderReport | undefined;
-        child.once('message', (m: LoaderReport) => (report = m));
-        child.once('exit', (code) => (report ? resolve(report) : reject(new Error(`flood loader ${i} exited with ${code} without a report`))));
+      cleanup.push(async () => void (await loader.stop('SIGKILL')));
+      let report: LoaderReport | undefined;
+      loader.child.once('message', (m: LoaderReport) => (report = m));
+      return loader.exited.then((code) => {
+        if (!report) throw new Error(`flood loader ${i} exited with ${code} without a report`);
+        return report;
       });
     }),
   );

@@ -3,15 +3,12 @@
  * scripts/build-server.mjs`, then `node dist/src/server/index.js`), so a test can SIGKILL it:
  * a crash of the real process, not a `stop()` of an app in the test's own heap.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-
-/** Compile src/ to dist/ (skipped when dist/ is up to date, see the script). */
-export function buildServer(): void {
-  execFileSync(process.execPath, ['scripts/build-server.mjs'], { stdio: 'inherit' });
-}
-
-export { freePort } from '../utils/ports.js';
+import type { ChildProcess } from 'node:child_process';
 import { freePort } from '../utils/ports.js';
+import { RUNNING, runProcess, userEnv } from '../utils/process.js';
+
+export { buildServer, RUNNING } from '../utils/process.js';
+export { freePort } from '../utils/ports.js';
 
 export interface ServerProcess {
   url: string;
@@ -36,47 +33,22 @@ export interface StartOptions {
   timeoutMs?: number;
 }
 
-export const RUNNING = /conveyor is running: (http:\/\/[^\s/]+)\//;
-
 export async function startServerProcess(options: StartOptions): Promise<ServerProcess> {
   const port = await freePort();
-  // The environment a user has: none of the test runner's variables (NODE_ENV=test, VITEST) nor
-  // CI's DATABASE_URL/REDIS_URL, which would select the production stores.
-  const { NODE_ENV: _n, VITEST: _v, DATABASE_URL: _d, REDIS_URL: _r, JWT_SECRET: _j, ...userEnv } = process.env;
   const node = [process.execPath, '--enable-source-maps', 'dist/src/server/index.js'];
   const [command, ...args] = options.user
     ? ['setpriv', `--reuid=${options.user.uid}`, `--regid=${options.user.gid}`, '--clear-groups', ...node]
     : node;
-  const child = spawn(command, args, {
-    env: { ...userEnv, PORT: String(port), HOST: '127.0.0.1', DATA_DIR: options.dataDir, LOG_LEVEL: 'warn', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const server = runProcess(command, args, {
+    env: userEnv({ PORT: String(port), HOST: '127.0.0.1', DATA_DIR: options.dataDir, LOG_LEVEL: 'warn', ...options.env }),
   });
-  let output = '';
-  const exited = new Promise<number | NodeJS.Signals>((resolve) =>
-    child.once('exit', (code, signal) => resolve(code ?? signal ?? -1)),
-  );
-  const ready = options.ready ?? RUNNING;
-  const url = await new Promise<string>((resolve, reject) => {
-    const timeoutMs = options.timeoutMs ?? 20_000;
-    const timer = setTimeout(() => reject(new Error(`server not up in ${timeoutMs} ms:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = ready.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1] ?? `http://127.0.0.1:${port}`);
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before it was up:\n${output}`));
-    });
-  });
-  const signal = async (name: NodeJS.Signals) => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(name);
-    await exited;
+  const match = await server.waitFor(options.ready ?? RUNNING, options.timeoutMs ?? 20_000);
+  return {
+    url: match[1] ?? `http://127.0.0.1:${port}`,
+    child: server.child,
+    output: server.output,
+    exited: server.exited,
+    kill: async () => void (await server.stop('SIGKILL')),
+    stop: async () => void (await server.stop('SIGTERM')),
   };
-  return { url, child, output: () => output, exited, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
 }

@@ -19,7 +19,8 @@ import { SLOW_CONSUMER_CLOSE } from '../../src/server/ws/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
 import { COUNTS } from '../utils/documents.js';
 import { eventually, gqlOk, sleep } from '../utils/server.js';
-import { MB, mb, startChildServer, type ChildServer } from './child-server.js';
+import { untilSteady } from '../utils/poll.js';
+import { MB, mb, startChildServer, type ChildServer } from '../utils/child-server.js';
 
 const ADA: Viewer = { id: 'acme/Ada', name: 'Ada', org: 'acme' };
 /** ~2 KB: frames large enough that the kernel's buffers (~3.5 MB per socket here) fill early on. */
@@ -97,13 +98,7 @@ const held = (p: { heapUsed: number; external: number }) => p.heapUsed + p.exter
  * mid-catch-up and were paused there (held, paced, never closed) instead of live.
  */
 async function settled(s: ChildServer, quietMs = 1200): Promise<number> {
-  let last = (await s.health()).cursor;
-  for (;;) {
-    await sleep(quietMs);
-    const now = (await s.health()).cursor;
-    if (now === last) return now;
-    last = now;
-  }
+  return untilSteady(async () => (await s.health()).cursor, (last, now) => now === last, { everyMs: quietMs });
 }
 
 interface Run {

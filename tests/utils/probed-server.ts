@@ -1,5 +1,6 @@
 /**
- * A conveyor server in a process of its own, for the reliability tests: the real `buildApp`,
+ * A conveyor server in a process of its own, for the reliability and fuzz memory tests (started
+ * by tests/utils/child-server.ts): the real `buildApp`,
  * configured from the environment like `src/server/index.ts`, plus a test-only IPC channel
  * (Node's `fork` pipe, nothing reachable over the network) for what only the process itself can
  * see or do cheaply:
@@ -7,18 +8,21 @@
  * - `probe`: heap after a full GC (the process runs with --expose-gc), external and array-buffer
  *   memory, RSS, and the active resources by type (`process.getActiveResourcesInfo()`: sockets,
  *   timers, immediates) — the leak checks compare these before and after a flood;
+ * - `heap`: the heap after collections that no longer free anything (tests/fuzz/memory.test.ts);
  * - `burst`: commit tasks in-process through the services, as fast as the write path goes (the
  *   HTTP create path saturates long before the fan-out does);
  * - `cursors`: the log's task event cursors after a cursor, to compare a subscriber's stream with.
  *
- * The product has no GC or debug endpoint; this file is only ever run by tests/reliability.
+ * The product has no GC or debug endpoint; this file is only ever run by tests.
  */
+import { setImmediate as turn } from 'node:timers/promises';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfigOrExit } from '../../src/server/env.js';
 import type { Viewer } from '../../src/store/types.js';
 
 export type ProbeRequest =
   | { id: number; cmd: 'probe' }
+  | { id: number; cmd: 'heap' }
   | { id: number; cmd: 'burst'; viewer: Viewer; tasks: number; description: string; concurrency: number }
   | { id: number; cmd: 'cursors'; after: number }
   | { id: number; cmd: 'token'; viewer: Viewer };
@@ -50,6 +54,19 @@ function probe(): Probe {
   return { heapUsed, heapTotal, external, arrayBuffers, rss, resources };
 }
 
+/** Heap after collections that no longer free anything (weak refs and finalizers take a few). */
+async function settledHeap(): Promise<number> {
+  let previous = Infinity;
+  for (let i = 0; i < 10; i++) {
+    gc!();
+    await turn();
+    const used = process.memoryUsage().heapUsed;
+    if (used >= previous - 64 * 1024) return used;
+    previous = used;
+  }
+  return previous;
+}
+
 async function burst(viewer: Viewer, tasks: number, description: string, concurrency: number): Promise<number> {
   let next = 0;
   const writer = async () => {
@@ -76,6 +93,8 @@ async function answer(request: ProbeRequest): Promise<unknown> {
   switch (request.cmd) {
     case 'probe':
       return probe();
+    case 'heap':
+      return settledHeap();
     case 'burst':
       return burst(request.viewer, request.tasks, request.description, request.concurrency);
     case 'cursors':

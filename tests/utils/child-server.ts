@@ -1,14 +1,15 @@
 /**
- * Starts tests/reliability/probed-server.ts as a child process and talks to it: what the process
+ * Starts tests/utils/probed-server.ts as a child process (tests/utils/process.ts) and talks to it: what the process
  * reports over IPC (heap after GC, active resources), what the kernel reports about it from the
  * outside (/proc/<pid>/status VmRSS, /proc/<pid>/fd), and its /healthz over HTTP.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Viewer } from '../../src/store/types.js';
 import type { Probe, ProbeRequest } from './probed-server.js';
+import { runProcess } from './process.js';
 
 type Request = ProbeRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
@@ -24,7 +25,10 @@ export interface ChildServer {
   url: string;
   wsUrl: string;
   pid: number;
+  child: ChildProcess;
   probe(): Promise<Probe>;
+  /** The heap after collections that no longer free anything. */
+  heap(): Promise<number>;
   /** Commit `tasks` tasks in the server process; resolves with the log head after them. */
   burst(viewer: Viewer, tasks: number, description: string, concurrency?: number): Promise<number>;
   /** Every task event cursor after `after`, from the log. */
@@ -38,11 +42,13 @@ export interface ChildServer {
   stop(): Promise<void>;
 }
 
+/** The probed server on a fresh data directory (deleted by `stop()`), with `env` on top of the test's. */
 export async function startChildServer(env: Record<string, string> = {}): Promise<ChildServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-reliability-'));
   const { NODE_ENV: _n, VITEST: _v, DATABASE_URL: _d, REDIS_URL: _r, ...inherited } = process.env;
-  const child: ChildProcess = fork(new URL('./probed-server.ts', import.meta.url).pathname, [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+  const server = runProcess(new URL('./probed-server.ts', import.meta.url).pathname, [], {
+    fork: { execArgv: ['--expose-gc', '--import', 'tsx'] },
+    inherit: true,
     env: {
       ...inherited,
       DATA_DIR: dataDir,
@@ -51,12 +57,11 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
       RATE_LIMIT_MUTATIONS: '100000000',
       ...env,
     },
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
+  const { child, exited } = server;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   let nextId = 1;
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
+    const url = await new Promise<string>((resolve, reject) => {
     child.on('message', (m: { ready?: string; id?: number; value?: unknown; error?: string }) => {
       if (m.ready) return resolve(m.ready);
       const waiter = pending.get(m.id!);
@@ -80,7 +85,9 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     url,
     wsUrl: `${url.replace(/^http/, 'ws')}/graphql`,
     pid,
+    child,
     probe: () => ask<Probe>({ cmd: 'probe' }),
+    heap: () => ask<number>({ cmd: 'heap' }),
     burst: (viewer, tasks, description, concurrency = 50) => ask<number>({ cmd: 'burst', viewer, tasks, description, concurrency }),
     cursors: (after) => ask<number[]>({ cmd: 'cursors', after }),
     token: (viewer) => ask<string>({ cmd: 'token', viewer }),
@@ -88,10 +95,7 @@ export async function startChildServer(env: Record<string, string> = {}): Promis
     rss: () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024,
     fds: () => readdirSync(`/proc/${pid}/fd`).length,
     stop: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await server.stop('SIGTERM', 10_000);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
