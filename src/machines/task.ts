@@ -13,29 +13,15 @@
  */
 import { assign, fromPromise, setup } from 'xstate';
 
-/** Statuses in the order a task normally moves through them. Mirrors the GraphQL enum. */
-export const TASK_STATUSES = [
-  'received',
-  'analyzing',
-  'needs_clarification',
-  'dispatched',
-  'coding',
-  'pr_open',
-  'merged',
-  'failed',
-  'cancelled',
-] as const;
+/** Statuses of a task still being worked on, in the order a task normally moves through them. */
+const ACTIVE = ['received', 'analyzing', 'needs_clarification', 'dispatched', 'coding', 'pr_open'] as const;
+
+/** Every status, in the order a task normally moves through them. Mirrors the GraphQL enum. */
+export const TASK_STATUSES = [...ACTIVE, 'merged', 'failed', 'cancelled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
-/** Statuses a task can no longer leave on its own; `failed` can still be retried. */
-export const ACTIVE_STATUSES: readonly TaskStatus[] = [
-  'received',
-  'analyzing',
-  'needs_clarification',
-  'dispatched',
-  'coding',
-  'pr_open',
-];
+/** Statuses of a task that is neither merged, failed (which can still be retried) nor cancelled. */
+export const ACTIVE_STATUSES: readonly TaskStatus[] = ACTIVE;
 
 export interface ClarificationRound {
   questions: string[];

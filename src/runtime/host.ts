@@ -59,29 +59,33 @@ interface EntityKind {
   status(snapshot: AnyMachineSnapshot): string;
 }
 
+/** An entity kind: its machine (and the pure transitions on it), as the host reads it. */
+function entityKind<S extends AnyMachineSnapshot, V extends TaskView | AgentView>(
+  machine: AnyStateMachine,
+  label: string,
+  views: {
+    describe(event: EventObject | null, next: S): TimelineEntry;
+    view(next: S, version: number, at: string): V;
+    scope(next: S): Scope;
+    status(snapshot: S): string;
+  },
+): EntityKind {
+  return { machine, pure: new PureMachine(machine), label, ...(views as unknown as Omit<EntityKind, 'machine' | 'pure' | 'label'>) };
+}
+
 const KINDS: Record<EntityType, EntityKind> = {
-  task: {
-    machine: taskMachine,
-    pure: new PureMachine(taskMachine),
-    label: 'Task',
-    describe: (e, s) => describeTaskEvent(e, s as never),
-    view: (s, v, at) => taskView(s as never, v, at),
-    scope: (s) => ({
-      org: s.context.org as string,
-      ownerId: (s.context.creator as { id: string }).id,
-      private: s.context.private as boolean,
-    }),
+  task: entityKind(taskMachine, 'Task', {
+    describe: describeTaskEvent,
+    view: taskView,
+    scope: (s) => ({ org: s.context.org, ownerId: s.context.creator.id, private: s.context.private }),
     status: (s) => taskStatus(s.value),
-  },
-  agent: {
-    machine: agentMachine,
-    pure: new PureMachine(agentMachine),
-    label: 'Agent',
-    describe: (e, s) => describeAgentEvent(e, s as never),
-    view: (s, v, at) => agentView(s as never, v, at),
-    scope: (s) => ({ org: s.context.org as string, ownerId: s.context.ownerId as string, private: false }),
+  }),
+  agent: entityKind(agentMachine, 'Agent', {
+    describe: describeAgentEvent,
+    view: agentView,
+    scope: (s) => ({ org: s.context.org, ownerId: s.context.ownerId, private: false }),
     status: (s) => JSON.stringify(s.value),
-  },
+  }),
 };
 
 export type Op =

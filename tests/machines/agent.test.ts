@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { agentMachine, agentView, describeAgentEvent } from '../../src/machines/index.js';
+import { agentInput } from './fixtures.js';
 
-const input = { id: 'a1', name: 'w1', org: 'acme', ownerId: 'u1', registeredAt: '2026-01-01T00:00:00.000Z', staleAfterMs: 1000, crashAfterMs: 3000 };
+const input = agentInput();
 type Actions = { type: string; params?: any }[];
 const send = (s: AnyMachineSnapshot, event: any) => transition(agentMachine, s as never, event) as [AnyMachineSnapshot, Actions];
 

@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { describeTaskEvent, taskMachine, taskStatus } from '../../src/machines/index.js';
+import { taskInput } from './fixtures.js';
 
-const input = {
-  id: 't1',
-  title: 'Dark mode',
-  description: 'Add a dark theme',
-  creator: { id: 'u1', name: 'Ada' },
-  org: 'acme',
-  private: false,
-  createdAt: '2026-01-01T00:00:00.000Z',
-};
+const input = taskInput();
 
 type Actions = { type: string; params?: any }[];
 const start = () => initialTransition(taskMachine, input) as [AnyMachineSnapshot, Actions];

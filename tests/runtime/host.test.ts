@@ -15,31 +15,14 @@ import { DomainError, ErrorCode } from '../../src/errors.js';
 import { ActorHost, type Op } from '../../src/runtime/host.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { StoreUnavailableError, VersionConflictError, type EventStore } from '../../src/store/types.js';
+import { agentInput, AT, taskInput } from '../machines/fixtures.js';
 import { eventually } from '../utils/server.js';
 
-const T0 = Date.parse('2026-01-01T00:00:00.000Z');
+const T0 = Date.parse(AT);
 const logger = pino({ level: 'silent' });
 
-const taskInput = (id: string) => ({
-  id,
-  title: `Task ${id}`,
-  description: 'Add a dark theme toggle',
-  creator: { id: 'acme/ada', name: 'Ada' },
-  org: 'acme',
-  private: false,
-  createdAt: new Date(T0).toISOString(),
-});
-const agentInput = (id: string) => ({
-  id,
-  name: `worker-${id}`,
-  org: 'acme',
-  ownerId: 'acme/ada',
-  registeredAt: new Date(T0).toISOString(),
-  staleAfterMs: 1000,
-  crashAfterMs: 3000,
-});
-const createTask = (id: string): Op => ({ kind: 'create', entityType: 'task', id, input: taskInput(id) });
-const createAgent = (id: string): Op => ({ kind: 'create', entityType: 'agent', id, input: agentInput(id) });
+const createTask = (id: string): Op => ({ kind: 'create', entityType: 'task', id, input: taskInput({ id, title: `Task ${id}` }) });
+const createAgent = (id: string): Op => ({ kind: 'create', entityType: 'agent', id, input: agentInput({ id, name: `worker-${id}` }) });
 const sendTask = (id: string, event: Record<string, unknown> & { type: string }, extra: Partial<Op> = {}): Op =>
   ({ kind: 'send', entityType: 'task', id, event, ...extra }) as Op;
 const sendAgent = (id: string, event: Record<string, unknown> & { type: string }, extra: Partial<Op> = {}): Op =>
@@ -226,7 +209,7 @@ describe('ActorHost', () => {
       {
         id: 'analyze',
         src: 'analyze',
-        input: { title: 'Task t1', description: 'Add a dark theme toggle', clarifications: [] },
+        input: { title: 'Task t1', description: 'Add a dark theme', clarifications: [] },
         epoch: 2,
       },
     ]);

@@ -23,6 +23,7 @@ import {
 } from 'xstate';
 import { agentMachine, taskMachine } from '../../src/machines/index.js';
 import { PureMachine, type ActionObject } from '../../src/runtime/pure.js';
+import { agentInput, AT, taskInput } from '../machines/fixtures.js';
 
 /** An event with its payload. */
 type Event = EventObject & Record<string, unknown>;
@@ -30,26 +31,8 @@ type Event = EventObject & Record<string, unknown>;
 const SEED = 13_013;
 const RUNS = 300;
 
-const AT = '2026-01-01T00:00:00.000Z';
-const TASK_INPUT = {
-  id: 't1',
-  title: 'Add a dark theme',
-  description: 'Persist it per user',
-  creator: { id: 'acme/ada', name: 'Ada' },
-  org: 'acme',
-  private: true,
-  createdAt: AT,
-};
-const AGENT_INPUT = {
-  id: 'a1',
-  name: 'worker-1',
-  org: 'acme',
-  ownerId: 'acme/ada',
-  registeredAt: AT,
-  staleAfterMs: 1000,
-  crashAfterMs: 3000,
-  stuckAfterMs: 5000,
-};
+const TASK_INPUT = taskInput({ private: true });
+const AGENT_INPUT = agentInput({ stuckAfterMs: 5000 });
 
 /** Commands and effect results, valid or not in whatever state the actor is in. */
 const TASK_EVENTS: Event[] = [
