@@ -11,7 +11,9 @@
 import type Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
-import { encodeError, type WireChange, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
+import type { EntityRow, WireChange } from './rows.js';
+import { SQLITE, writeSql } from './sql.js';
+import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
 
 /** Pragmas both connections (the reader and the writer) use. */
 export function configure(db: Database.Database, synchronous: 'NORMAL' | 'FULL'): void {
@@ -24,15 +26,6 @@ export function configure(db: Database.Database, synchronous: 'NORMAL' | 'FULL')
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
-}
-
-/** A row of `entities` as stored (the store parses it). */
-export interface StoredEntity {
-  type: string;
-  id: string;
-  version: number;
-  state: string;
-  effects: string;
 }
 
 /** The writes the store asks for, by name: what crosses the thread boundary. */
@@ -112,36 +105,16 @@ export class SqliteWrites {
     this.durable = file !== null && synchronous === 'FULL';
     // Writes bind positionally: named parameters cost ~2 µs more per 12-column row in
     // better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
+    const sql = writeSql(SQLITE);
     this.stmt = {
-      insertEntity: db.prepare(
-        `INSERT INTO entities (id, type, version, state, effects, has_effects, effects_owner)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateEntity: db.prepare(
-        `UPDATE entities SET version = ?, state = ?, effects = ?, has_effects = ?, effects_owner = ?
-         WHERE id = ? AND version = ?`,
-      ),
-      insertEvent: db.prepare(
-        `INSERT INTO events (entity_type, entity_id, version, type, at, actor, payload, org,
-           owner_id, private, prev_status, state)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      upsertTask: db.prepare(
-        `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
-           view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
-      ),
-      upsertAgent: db.prepare(
-        `INSERT INTO agents (id, org, name, version, view) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
-      ),
-      setDeadline: db.prepare(
-        `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (entity_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event`,
-      ),
-      clearDeadline: db.prepare(`DELETE FROM deadlines WHERE entity_id = ? AND key = ?`),
-      consumeDeadline: db.prepare(`DELETE FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`),
+      insertEntity: db.prepare(sql.insertEntity),
+      updateEntity: db.prepare(sql.updateEntity),
+      insertEvent: db.prepare(sql.insertEvent),
+      upsertTask: db.prepare(sql.upsertTask),
+      upsertAgent: db.prepare(sql.upsertAgent),
+      setDeadline: db.prepare(sql.setDeadline),
+      clearDeadline: db.prepare(sql.clearDeadline),
+      consumeDeadline: db.prepare(sql.consumeDeadline),
       version: db.prepare(`SELECT version FROM entities WHERE id = ?`).pluck(),
       hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       // One process owns an SQLite file, so every effect not started by this process is orphaned.
@@ -152,9 +125,7 @@ export class SqliteWrites {
       ),
       allocateIssue: db.prepare(`INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`).pluck(),
-      recordDelivery: db.prepare(
-        `INSERT INTO webhook_deliveries (id, received_at, outcome) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-      ),
+      recordDelivery: db.prepare(sql.recordDelivery),
       probeIn: db.prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (0, 'write probe')`),
       probeOut: db.prepare(`DELETE FROM schema_migrations WHERE version = 0`),
     };
@@ -192,7 +163,7 @@ export class SqliteWrites {
         this.stmt.consumeDeadline.run(call.entityId, call.key, call.dueAt);
         return null;
       case 'claimOrphanedEffects':
-        return this.stmt.claimEffects.all({ me: call.instanceId }) as StoredEntity[];
+        return this.stmt.claimEffects.all({ me: call.instanceId }) as EntityRow[];
       case 'recordWebhookDelivery':
         this.stmt.recordDelivery.run(call.id, call.at, call.outcome);
         return null;

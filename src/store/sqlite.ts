@@ -13,25 +13,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
-import { SQLITE_MIGRATIONS } from './sqlite-schema.js';
-import { decodeError, encodeChange, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
+import { migrateSync } from './migrate.js';
+import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow } from './rows.js';
+import { eventPageSql, SQLITE } from './sql.js';
+import { SqlStore } from './sql-store.js';
+import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
 import { InlineWriter, ThreadWriter, type Writer } from './sqlite-writer.js';
-import { configure, SqliteWrites, storageFault, type StoredEntity, type WriteCall } from './sqlite-writes.js';
-import {
-  StorageFaultError,
-  type Change,
-  type Deadline,
-  type EntityRecord,
-  type EventStore,
-  type LogEvent,
-  type ReadOptions,
-  type ReadResult,
-  type TaskCounts,
-  type TaskPage,
-  type TaskQuery,
-  type Viewer,
-} from './types.js';
+import { configure, SqliteWrites, storageFault, type WriteCall } from './sqlite-writes.js';
+import { StorageFaultError, type Change, type EntityRecord, type LogEvent, type ReadOptions, type ReadResult } from './types.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for tests that need no file. */
@@ -52,77 +41,6 @@ export interface SqliteStoreOptions {
   writer?: 'auto' | 'thread' | 'inline';
 }
 
-/**
- * Event columns in the order `toEvent` reads them. Log reads fetch rows as arrays
- * (better-sqlite3 `raw()`): replaying a backlog reads every row of it, and an object per row
- * with a property per column cost more than the JSON parse of its state (resume scenario).
- */
-const EVENT_COLUMNS = `cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
-type EventRow = [
-  cursor: number,
-  entityType: EntityType,
-  entityId: string,
-  version: number,
-  type: string,
-  at: string,
-  actor: string | null,
-  payload: string | null,
-  org: string,
-  ownerId: string,
-  isPrivate: number,
-  prevStatus: string | null,
-  state: string,
-];
-
-/**
- * A log event as read back from the file. Its `state` (the entity's whole view, most of the
- * row) is parsed when first read: a subscriber whose selection does not reach it — a replay of
- * cursors, a timeline's types — never pays for the parse, which was a fifth of the server's time
- * replaying a backlog (resume scenario). Everything else is a plain own property, as on the
- * events the host commits.
- */
-class StoredEvent implements LogEvent {
-  readonly cursor: number;
-  readonly entityType: EntityType;
-  readonly entityId: string;
-  readonly version: number;
-  readonly type: string;
-  readonly at: string;
-  readonly actor: string | null;
-  readonly payload: Record<string, unknown> | null;
-  readonly scope: LogEvent['scope'];
-  readonly prevStatus: string | null;
-  #state: string | TaskView | AgentView;
-
-  constructor(row: EventRow) {
-    this.cursor = row[0];
-    this.entityType = row[1];
-    this.entityId = row[2];
-    this.version = row[3];
-    this.type = row[4];
-    this.at = row[5];
-    this.actor = row[6];
-    this.payload = row[7] === null ? null : (JSON.parse(row[7]) as Record<string, unknown>);
-    this.scope = { org: row[8], ownerId: row[9], private: row[10] === 1 };
-    this.prevStatus = row[11];
-    this.#state = row[12];
-  }
-
-  get state(): TaskView | AgentView {
-    if (typeof this.#state === 'string') this.#state = JSON.parse(this.#state) as TaskView | AgentView;
-    return this.#state;
-  }
-
-  /** With the state, for anything that serialises an event whole (a getter is not an own property). */
-  toJSON(): LogEvent {
-    return { ...this, state: this.state };
-  }
-}
-
-function toEvent(row: EventRow): LogEvent {
-  return new StoredEvent(row);
-}
-
 /** Most commit requests one group commit takes; the rest go in the next. */
 const MAX_GROUP = 500;
 /** Flushes on a microtask in one turn of the event loop before one waits for the next turn. */
@@ -130,12 +48,12 @@ const MAX_FLUSHES_PER_TURN = 64;
 /** Groups of at least this many requests go to the writer thread (see `writerFor`). */
 const OFFLOAD_AT = 128;
 
-/** Visibility rule, the one place it is written in SQL: own tasks, and the org's public ones. */
-const VISIBLE = `(creator_id = @viewerId OR (org = @viewerOrg AND private = 0))`;
-
-export class SqliteStore implements EventStore {
+export class SqliteStore extends SqlStore {
   private readonly db: Database.Database;
-  private readonly stmt;
+  /** The log reads, prepared once (the other reads are prepared on first use: `prepared`). */
+  private readonly log;
+  /** Statements by their SQL, prepared on first use. */
+  private readonly statements = new Map<string, Database.Statement>();
   /** Writes on this thread's connection: small groups, when the writer thread is idle. */
   private readonly inline: Writer;
   /** The writer thread, for big groups (null in memory, or with `writer: 'inline'`). */
@@ -170,6 +88,7 @@ export class SqliteStore implements EventStore {
   }
 
   constructor(options: SqliteStoreOptions) {
+    super(SQLITE);
     this.file = options.file === ':memory:' ? null : options.file;
     if (this.file) mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(options.file);
@@ -179,51 +98,47 @@ export class SqliteStore implements EventStore {
     this.inline = new InlineWriter(new SqliteWrites(this.db, this.file, synchronous));
     this.thread = this.file && options.writer !== 'inline' ? new ThreadWriter({ file: this.file, synchronous }) : null;
     this.offloadAt = options.writer === 'thread' ? 0 : OFFLOAD_AT;
-    const db = this.db;
-    this.stmt = {
-      load: db.prepare(`SELECT type, id, version, state, effects FROM entities WHERE id = ?`),
-      head: db.prepare(`SELECT coalesce(max(cursor), 0) AS head FROM events`),
-      readAll: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE cursor > ? ORDER BY cursor LIMIT ?`).raw(),
-      readEntity: db
-        .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE entity_id = ? AND cursor > ? ORDER BY version LIMIT ?`)
-        .raw(),
-      readType: db
-        .prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE entity_type = ? AND cursor > ? ORDER BY cursor LIMIT ?`)
-        .raw(),
-      getTask: db.prepare(`SELECT view FROM tasks WHERE id = ?`),
-      getAgent: db.prepare(`SELECT view FROM agents WHERE id = ?`),
-      agentByName: db.prepare(`SELECT view FROM agents WHERE org = ? AND name = ?`),
-      listAgents: db.prepare(`SELECT view FROM agents WHERE org = ? ORDER BY name`),
-      due: db.prepare(
-        `SELECT entity_type, entity_id, key, due_at, event FROM deadlines
-         WHERE due_at <= ? ORDER BY due_at LIMIT ?`,
-      ),
-      nextDue: db.prepare(`SELECT min(due_at) AS due FROM deadlines`),
-      dispatched: db.prepare(`SELECT view FROM tasks WHERE status = 'dispatched' ORDER BY seq LIMIT ?`),
-      allAgents: db.prepare(`SELECT view FROM agents`),
-      byBranch: db.prepare(`SELECT view FROM tasks WHERE branch = ? ORDER BY seq DESC LIMIT 1`),
-      byIssue: db.prepare(`SELECT view FROM tasks WHERE issue_number = ? ORDER BY seq DESC LIMIT 1`),
-      delivery: db.prepare(`SELECT outcome FROM webhook_deliveries WHERE id = ?`),
+    this.log = {
+      all: this.db.prepare(eventPageSql(SQLITE, 'all')).raw(),
+      entity: this.db.prepare(eventPageSql(SQLITE, 'entity')).raw(),
+      type: this.db.prepare(eventPageSql(SQLITE, 'type')).raw(),
     };
   }
 
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) this.statements.set(sql, (statement = this.db.prepare(sql)));
+    return statement;
+  }
+
+  protected rows<R>(sql: string, params: unknown[] = []): R[] {
+    return this.prepared(sql).all(...params) as R[];
+  }
+
+  protected async rowsAtHead<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; head: number }> {
+    return this.db.transaction(() => ({ rows: this.rows<R>(sql, params), head: this.headNow() }))();
+  }
+
+  /** The log's head, read on this thread's connection (in the caller's transaction, if any). */
+  private headNow(): number {
+    return this.rows<{ head: number }>(this.sql.head)[0].head;
+  }
+
+  /** Every migration not applied yet (migrate.ts), in one transaction. */
   private migrate(): void {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-      version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
-    const applied = new Set(
-      (this.db.prepare(`SELECT version FROM schema_migrations`).all() as { version: number }[]).map(
-        (r) => r.version,
-      ),
-    );
-    for (const migration of SQLITE_MIGRATIONS) {
-      if (applied.has(migration.version)) continue;
-      this.db.transaction(() => {
-        this.db.exec(migration.sql);
-        this.db
-          .prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`)
-          .run(migration.version, new Date().toISOString());
-      })();
-    }
+    const db = this.db;
+    db.transaction(() =>
+      migrateSync(SQLITE, (step) => {
+        if ('exec' in step) {
+          db.exec(step.exec);
+          return [];
+        }
+        const statement = db.prepare(step.query);
+        if (statement.reader) return statement.all(...step.params);
+        statement.run(...step.params);
+        return [];
+      }),
+    )();
   }
 
   /**
@@ -334,16 +249,7 @@ export class SqliteStore implements EventStore {
       batch.forEach((item, i) => {
         const outcome = result.outcomes[i];
         if (!outcome.ok) return item.reject(decodeError(outcome.error));
-        // The committed events are the caller's own objects with their cursor added (no copy).
-        const events: LogEvent[] = [];
-        let k = 0;
-        for (const change of item.changes) {
-          for (const event of change.events) {
-            (event as LogEvent).cursor = outcome.cursors[k++];
-            events.push(event as LogEvent);
-          }
-        }
-        item.resolve(events);
+        item.resolve(withCursors(item.changes, outcome.cursors));
       });
     } finally {
       this.flushing = false;
@@ -351,132 +257,17 @@ export class SqliteStore implements EventStore {
     }
   }
 
-  async load(entityId: string): Promise<EntityRecord | null> {
-    const row = this.stmt.load.get(entityId) as
-      | { type: EntityType; id: string; version: number; state: string; effects: string }
-      | undefined;
-    return row ? toRecord(row) : null;
-  }
-
   async readAfter(cursor: number, options: ReadOptions): Promise<ReadResult> {
     return this.db.transaction((): ReadResult => {
       const rows = (
         options.entityId !== undefined
-          ? this.stmt.readEntity.all(options.entityId, cursor, options.limit)
+          ? this.log.entity.all(options.entityId, cursor, options.limit)
           : options.entityType !== undefined
-            ? this.stmt.readType.all(options.entityType, cursor, options.limit)
-            : this.stmt.readAll.all(cursor, options.limit)
+            ? this.log.type.all(options.entityType, cursor, options.limit)
+            : this.log.all.all(cursor, options.limit)
       ) as EventRow[];
-      const head = (this.stmt.head.get() as { head: number }).head;
-      return { events: rows.map(toEvent), head };
+      return { events: rows.map(toEvent), head: this.headNow() };
     })();
-  }
-
-  async head(): Promise<number> {
-    return (this.stmt.head.get() as { head: number }).head;
-  }
-
-  async getTask(id: string): Promise<TaskView | null> {
-    const row = this.stmt.getTask.get(id) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as TaskView) : null;
-  }
-
-  async listTasks(query: TaskQuery): Promise<TaskPage> {
-    const where = [VISIBLE];
-    const params: Record<string, unknown> = {
-      viewerId: query.viewer.id,
-      viewerOrg: query.viewer.org,
-      limit: query.first + 1,
-    };
-    if (query.mine) where.push(`creator_id = @viewerId`);
-    if (query.creatorId !== undefined) {
-      where.push(`creator_id = @creatorId`);
-      params.creatorId = query.creatorId;
-    }
-    if (query.statuses && query.statuses.length > 0) {
-      const names = query.statuses.map((s, i) => {
-        params[`s${i}`] = s;
-        return `@s${i}`;
-      });
-      where.push(`status IN (${names.join(', ')})`);
-    }
-    if (query.after !== undefined) {
-      where.push(`seq < @after`);
-      params.after = query.after;
-    }
-    const sql = `SELECT seq, view FROM tasks WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT @limit`;
-    return this.db.transaction((): TaskPage => {
-      const rows = this.db.prepare(sql).all(params) as { seq: number; view: string }[];
-      const page = rows.slice(0, query.first);
-      return {
-        tasks: page.map((r) => JSON.parse(r.view) as TaskView),
-        hasNextPage: rows.length > query.first,
-        endCursor: page.at(-1)?.seq ?? null,
-        logCursor: (this.stmt.head.get() as { head: number }).head,
-      };
-    })();
-  }
-
-  async countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts> {
-    const sql = `SELECT status, count(*) AS n FROM tasks WHERE ${VISIBLE}${
-      scope.mine ? ' AND creator_id = @viewerId' : ''
-    }${scope.creatorId !== undefined ? ' AND creator_id = @creatorId' : ''} GROUP BY status`;
-    return this.db.transaction((): TaskCounts => {
-      const rows = this.db
-        .prepare(sql)
-        .all({ viewerId: viewer.id, viewerOrg: viewer.org, creatorId: scope.creatorId }) as {
-          status: TaskStatus;
-          n: number;
-        }[];
-      return {
-        byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
-        logCursor: (this.stmt.head.get() as { head: number }).head,
-      };
-    })();
-  }
-
-  async getAgent(id: string): Promise<AgentView | null> {
-    const row = this.stmt.getAgent.get(id) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as AgentView) : null;
-  }
-
-  async findAgentByName(org: string, name: string): Promise<AgentView | null> {
-    const row = this.stmt.agentByName.get(org, name) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as AgentView) : null;
-  }
-
-  async listAgents(org: string): Promise<AgentView[]> {
-    return (this.stmt.listAgents.all(org) as { view: string }[]).map(
-      (r) => JSON.parse(r.view) as AgentView,
-    );
-  }
-
-  async listAgentsAt(org: string): Promise<{ agents: AgentView[]; logCursor: number }> {
-    return this.db.transaction(() => ({
-      agents: (this.stmt.listAgents.all(org) as { view: string }[]).map((r) => JSON.parse(r.view) as AgentView),
-      logCursor: (this.stmt.head.get() as { head: number }).head,
-    }))();
-  }
-
-  async dueDeadlines(now: number, limit: number): Promise<Deadline[]> {
-    const rows = this.stmt.due.all(now, limit) as {
-      entity_type: EntityType;
-      entity_id: string;
-      key: string;
-      due_at: number;
-      event: string;
-    }[];
-    return rows.map((r) => ({
-      entityType: r.entity_type,
-      entityId: r.entity_id,
-      key: r.key,
-      dueAt: r.due_at,
-      event: JSON.parse(r.event) as Deadline['event'],
-    }));
-  }
-
-  async nextDeadlineAt(): Promise<number | null> {
-    return (this.stmt.nextDue.get() as { due: number | null }).due;
   }
 
   async dropDeadline(entityId: string, key: string, dueAt: number): Promise<void> {
@@ -488,29 +279,7 @@ export class SqliteStore implements EventStore {
   }
 
   async claimOrphanedEffects(instanceId: string): Promise<EntityRecord[]> {
-    return ((await this.write({ op: 'claimOrphanedEffects', instanceId })) as StoredEntity[]).map(toRecord);
-  }
-
-  async listDispatchedTasks(limit: number): Promise<TaskView[]> {
-    return (this.stmt.dispatched.all(limit) as { view: string }[]).map((r) => JSON.parse(r.view) as TaskView);
-  }
-
-  async listAllAgents(): Promise<AgentView[]> {
-    return (this.stmt.allAgents.all() as { view: string }[]).map((r) => JSON.parse(r.view) as AgentView);
-  }
-
-  async findTaskByBranch(branch: string): Promise<TaskView | null> {
-    const row = this.stmt.byBranch.get(branch) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as TaskView) : null;
-  }
-
-  async findTaskByIssueNumber(issueNumber: number): Promise<TaskView | null> {
-    const row = this.stmt.byIssue.get(issueNumber) as { view: string } | undefined;
-    return row ? (JSON.parse(row.view) as TaskView) : null;
-  }
-
-  async webhookDelivery(id: string): Promise<string | null> {
-    return (this.stmt.delivery.get(id) as { outcome: string } | undefined)?.outcome ?? null;
+    return ((await this.write({ op: 'claimOrphanedEffects', instanceId })) as EntityRow[]).map(toRecord);
   }
 
   async recordWebhookDelivery(id: string, outcome: string): Promise<void> {
@@ -538,14 +307,4 @@ export class SqliteStore implements EventStore {
     await this.thread?.close();
     if (this.db.open) this.db.close();
   }
-}
-
-function toRecord(row: StoredEntity): EntityRecord {
-  return {
-    type: row.type as EntityType,
-    id: row.id,
-    version: row.version,
-    state: JSON.parse(row.state) as EntityRecord['state'],
-    effects: JSON.parse(row.effects) as EntityRecord['effects'],
-  };
 }

@@ -1,0 +1,235 @@
+/**
+ * Rows as both adapters read them, and what they become (LogEvent, EntityRecord, TaskView,
+ * AgentView, Deadline, a task page): one codec for both dialects. SQLite returns JSON columns as
+ * text and flags as 0/1; PostgreSQL (JSONB, BOOLEAN) returns them parsed and as booleans.
+ *
+ * And a commit as the rows both write (`encodeChange`): flat values, JSON already serialised,
+ * flags as 0/1 (PostgreSQL's BOOLEAN takes them). On SQLite they are what crosses to the writer
+ * thread (sqlite-wire.ts), so the writer does nothing but SQL and a structured clone copies
+ * strings and numbers only.
+ */
+import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+import type { Change, Deadline, EntityRecord, LogEvent, TaskCounts, TaskPage } from './types.js';
+
+/**
+ * A JSON column's value: parsed from text (SQLite) or already parsed (PostgreSQL). None of our
+ * JSON columns holds a bare string, so a string is always text still to parse.
+ */
+export function json<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+/**
+ * An event's values but the cursor, in `EVENT_FIELDS` order (sql.ts), with JSON as `J`, flags
+ * as `F` and the state as `S`.
+ */
+export type EventFields<J, F, S = J> = [
+  entityType: EntityType,
+  entityId: string,
+  version: number,
+  type: string,
+  at: string,
+  actor: string | null,
+  payload: J | null,
+  org: string,
+  ownerId: string,
+  isPrivate: F,
+  prevStatus: string | null,
+  state: S,
+];
+
+/**
+ * A log row, `EVENT_COLUMNS` in order. Log reads fetch rows as arrays (better-sqlite3 `raw()`,
+ * pg `rowMode: 'array'`): replaying a backlog reads every row of it, and an object per row with a
+ * property per column cost more than the JSON parse of its state (resume scenario).
+ */
+export type EventRow = [cursor: number, ...EventFields<string | Record<string, unknown>, number | boolean, string | TaskView | AgentView>];
+
+/**
+ * A log event as read back. Its `state` (the entity's whole view, most of the row) is parsed
+ * when first read: a subscriber whose selection does not reach it — a replay of cursors, a
+ * timeline's types — never pays for the parse, which was a fifth of the server's time replaying
+ * a backlog (resume scenario). Everything else is a plain own property, as on the events the
+ * host commits.
+ */
+class StoredEvent implements LogEvent {
+  readonly cursor: number;
+  readonly entityType: EntityType;
+  readonly entityId: string;
+  readonly version: number;
+  readonly type: string;
+  readonly at: string;
+  readonly actor: string | null;
+  readonly payload: Record<string, unknown> | null;
+  readonly scope: LogEvent['scope'];
+  readonly prevStatus: string | null;
+  #state: string | TaskView | AgentView;
+
+  constructor(row: EventRow) {
+    this.cursor = row[0];
+    this.entityType = row[1];
+    this.entityId = row[2];
+    this.version = row[3];
+    this.type = row[4];
+    this.at = row[5];
+    this.actor = row[6];
+    this.payload = row[7] === null ? null : json<Record<string, unknown>>(row[7]);
+    this.scope = { org: row[8], ownerId: row[9], private: row[10] === 1 || row[10] === true };
+    this.prevStatus = row[11];
+    this.#state = row[12];
+  }
+
+  get state(): TaskView | AgentView {
+    if (typeof this.#state === 'string') this.#state = JSON.parse(this.#state) as TaskView | AgentView;
+    return this.#state;
+  }
+
+  /** With the state, for anything that serialises an event whole (a getter is not an own property). */
+  toJSON(): LogEvent {
+    return { ...this, state: this.state };
+  }
+}
+
+export function toEvent(row: EventRow): LogEvent {
+  return new StoredEvent(row);
+}
+
+/** A row of `entities`, `ENTITY_COLUMNS` (sql.ts). */
+export interface EntityRow {
+  type: string;
+  id: string;
+  version: number;
+  state: unknown;
+  effects: unknown;
+}
+
+export function toRecord(row: EntityRow): EntityRecord {
+  return {
+    type: row.type as EntityType,
+    id: row.id,
+    version: row.version,
+    state: json<EntityRecord['state']>(row.state),
+    effects: json<EntityRecord['effects']>(row.effects),
+  };
+}
+
+/** A read-model row (`tasks`, `agents`): its view. */
+export interface ViewRow {
+  view: unknown;
+}
+
+export const toTask = (row: ViewRow): TaskView => json<TaskView>(row.view);
+export const toAgent = (row: ViewRow): AgentView => json<AgentView>(row.view);
+
+export interface DeadlineRow {
+  entity_type: EntityType;
+  entity_id: string;
+  key: string;
+  due_at: number;
+  event: unknown;
+}
+
+export function toDeadline(row: DeadlineRow): Deadline {
+  return { entityType: row.entity_type, entityId: row.entity_id, key: row.key, dueAt: row.due_at, event: json<Deadline['event']>(row.event) };
+}
+
+/** `taskPageQuery`'s rows (one more than `first`: is there a next page) as a page at `logCursor`. */
+export function toTaskPage(rows: (ViewRow & { seq: number })[], first: number, logCursor: number): TaskPage {
+  const page = rows.slice(0, first);
+  return { tasks: page.map(toTask), hasNextPage: rows.length > first, endCursor: page.at(-1)?.seq ?? null, logCursor };
+}
+
+export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCursor: number): TaskCounts {
+  return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), logCursor };
+}
+
+/**
+ * The event row's values, in `insertEvent` order: JSON as text, flags as 0/1, and a null state
+ * for "the same as the change's view".
+ */
+export type WireEvent = EventFields<string, number, string | null>;
+
+/** The read-model row: a task's (upsertTask order, seq filled in by the writer) or an agent's. */
+export type WireView =
+  | [kind: 'task', id: string, org: string, creatorId: string, isPrivate: number, status: string, version: number, view: string, branch: string | null, issueNumber: number | null]
+  | [kind: 'agent', id: string, org: string, name: string, version: number, view: string];
+
+export type WireDeadline =
+  | [op: 'clear', entityId: string, key: string]
+  | [op: 'set', entityId: string, key: string, entityType: string, dueAt: number, event: string];
+
+export interface WireChange {
+  entityType: string;
+  entityId: string;
+  expectedVersion: number;
+  state: string;
+  effects: string;
+  hasEffects: number;
+  owner: string | null;
+  consumes: [key: string, dueAt: number] | null;
+  events: WireEvent[];
+  view: WireView;
+  deadlines: WireDeadline[];
+}
+
+export function encodeChange(change: Change): WireChange {
+  const viewJson = JSON.stringify(change.view);
+  return {
+    entityType: change.entityType,
+    entityId: change.entityId,
+    expectedVersion: change.expectedVersion,
+    state: JSON.stringify(change.state),
+    effects: JSON.stringify(change.effects),
+    hasEffects: change.effects.length > 0 ? 1 : 0,
+    owner: change.owner ?? null,
+    consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
+    events: change.events.map((event) => [
+      event.entityType,
+      event.entityId,
+      event.version,
+      event.type,
+      event.at,
+      event.actor,
+      event.payload === null ? null : JSON.stringify(event.payload),
+      event.scope.org,
+      event.scope.ownerId,
+      event.scope.private ? 1 : 0,
+      event.prevStatus,
+      // Usually the event's state is the change's view: null says "the view's", so the JSON is
+      // serialised once and copied to the writer once.
+      event.state === change.view ? null : JSON.stringify(event.state),
+    ]),
+    view: encodeView(change, viewJson),
+    deadlines: change.deadlines.map((op): WireDeadline =>
+      op.op === 'clear'
+        ? ['clear', op.entityId, op.key]
+        : ['set', op.deadline.entityId, op.deadline.key, op.deadline.entityType, op.deadline.dueAt, JSON.stringify(op.deadline.event)],
+    ),
+  };
+}
+
+function encodeView(change: Change, viewJson: string): WireView {
+  if (change.entityType === 'task') {
+    const view = change.view as TaskView;
+    const issue = view.issue?.number ?? null;
+    return ['task', view.id, view.org, view.creator.id, view.private ? 1 : 0, view.status, view.version, viewJson, view.branch, issue];
+  }
+  const view = change.view as AgentView;
+  return ['agent', view.id, view.org, view.name, view.version, viewJson];
+}
+
+/**
+ * The events of a committed request, cursors (in order) assigned: the caller's own objects, not
+ * copies (the host hands them to the feed as they are).
+ */
+export function withCursors(changes: Change[], cursors: number[]): LogEvent[] {
+  const events: LogEvent[] = [];
+  let k = 0;
+  for (const change of changes) {
+    for (const event of change.events) {
+      (event as LogEvent).cursor = cursors[k++];
+      events.push(event as LogEvent);
+    }
+  }
+  return events;
+}

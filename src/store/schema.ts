@@ -1,0 +1,130 @@
+/**
+ * The schema, for both dialects: every change to it, in order, written once (with the column
+ * types that differ taken from the `Dialect`), run by the one runner in migrate.ts.
+ *
+ * Never edit a released migration: add a new one, so existing databases upgrade in place. A
+ * migration names the version it is recorded under in each dialect's `schema_migrations`
+ * (a dialect it does not name never runs it). The two histories differ where they began: the
+ * PostgreSQL adapter came after SQLite's versions 2 and 3, and its version 1 took them in. A new
+ * migration takes the next version of each: `{ sqlite: 5, postgres: 2 }`.
+ */
+import type { Dialect } from './sql.js';
+
+export interface Migration {
+  version: { sqlite?: number; postgres?: number };
+  sql(d: Dialect): string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: { sqlite: 1, postgres: 1 },
+    sql: ({ types: t, no, isSet }) => `
+      CREATE TABLE events (
+        cursor      ${t.serial},
+        entity_type TEXT    NOT NULL,
+        entity_id   TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        actor       TEXT,
+        payload     ${t.json},
+        org         TEXT    NOT NULL,
+        owner_id    TEXT    NOT NULL,
+        private     ${t.flag} NOT NULL,
+        prev_status TEXT,
+        state       ${t.json} NOT NULL,
+        UNIQUE (entity_id, version)
+      );
+
+      CREATE TABLE entities (
+        id          TEXT    PRIMARY KEY,
+        type        TEXT    NOT NULL,
+        version     INTEGER NOT NULL,
+        state       ${t.json} NOT NULL,
+        effects     ${t.json} NOT NULL DEFAULT '[]',
+        has_effects ${t.flag} NOT NULL DEFAULT ${no}
+      );
+
+      CREATE TABLE tasks (
+        id         TEXT    PRIMARY KEY,
+        seq        ${t.bigint} NOT NULL UNIQUE,
+        org        TEXT    NOT NULL,
+        creator_id TEXT    NOT NULL,
+        private    ${t.flag} NOT NULL,
+        status     TEXT    NOT NULL,
+        version    INTEGER NOT NULL,
+        view       ${t.json} NOT NULL
+      );
+
+      CREATE TABLE agents (
+        id      TEXT    PRIMARY KEY,
+        org     TEXT    NOT NULL,
+        name    TEXT    NOT NULL,
+        version INTEGER NOT NULL,
+        view    ${t.json} NOT NULL,
+        UNIQUE (org, name)
+      );
+
+      CREATE TABLE deadlines (
+        entity_id   TEXT    NOT NULL,
+        key         TEXT    NOT NULL,
+        entity_type TEXT    NOT NULL,
+        due_at      ${t.bigint} NOT NULL,
+        event       ${t.json} NOT NULL,
+        PRIMARY KEY (entity_id, key)
+      );
+
+      CREATE TABLE local_issues (
+        number ${t.serial},
+        key    TEXT NOT NULL UNIQUE
+      );
+
+      -- The paths reads take beyond the keys.
+      CREATE INDEX events_entity ON events (entity_id, cursor);
+      CREATE INDEX events_type ON events (entity_type, cursor);
+      CREATE INDEX entities_effects ON entities (has_effects) WHERE ${isSet('has_effects')};
+      CREATE INDEX tasks_org ON tasks (org, seq);
+      CREATE INDEX tasks_creator ON tasks (creator_id, seq);
+      CREATE INDEX deadlines_due ON deadlines (due_at);
+    `,
+  },
+  {
+    version: { sqlite: 2, postgres: 1 },
+    sql: () => `
+      -- Webhooks link pull requests to tasks by branch or by the tracking issue's number.
+      ALTER TABLE tasks ADD COLUMN branch TEXT;
+      ALTER TABLE tasks ADD COLUMN issue_number INTEGER;
+      CREATE INDEX tasks_branch ON tasks (branch) WHERE branch IS NOT NULL;
+      CREATE INDEX tasks_issue ON tasks (issue_number) WHERE issue_number IS NOT NULL;
+      CREATE INDEX tasks_status ON tasks (status, seq);
+
+      -- X-GitHub-Delivery ids already handled: a redelivery is acknowledged, not re-applied.
+      CREATE TABLE webhook_deliveries (
+        id          TEXT PRIMARY KEY,
+        received_at TEXT NOT NULL,
+        outcome     TEXT NOT NULL
+      );
+    `,
+  },
+  {
+    version: { sqlite: 3, postgres: 1 },
+    sql: () => `ALTER TABLE entities ADD COLUMN effects_owner TEXT;`,
+  },
+  {
+    // (entity_id, version) is unique and, per entity, in the same order as cursor: the extra
+    // (entity_id, cursor) index only cost a write per event. (PostgreSQL still has it.)
+    version: { sqlite: 4 },
+    sql: () => `DROP INDEX events_entity;`,
+  },
+  {
+    // Live server instances, for adopting the effects of one that died (one process owns an
+    // SQLite file: every effect it did not start is orphaned).
+    version: { postgres: 1 },
+    sql: () => `
+      CREATE TABLE instances (
+        id      TEXT PRIMARY KEY,
+        seen_at TIMESTAMPTZ NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,128 @@
+/**
+ * What the two adapters (sqlite.ts, postgres.ts) share as an `EventStore`: every read that is
+ * the same SQL in both, written once here over two primitives each adapter supplies — the rows
+ * of a statement, and the rows of a statement with the log's head as of the same moment. A new
+ * read is added here, once; the adapters keep their commit paths, the log read (`readAfter`,
+ * tuned per database) and the writes only one dialect has.
+ */
+import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
+import { toAgent, toDeadline, toRecord, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
+import { readSql, taskCountQuery, taskPageQuery, type Dialect } from './sql.js';
+import type {
+  Change,
+  Deadline,
+  EntityRecord,
+  EventStore,
+  LogEvent,
+  ReadOptions,
+  ReadResult,
+  TaskCounts,
+  TaskPage,
+  TaskQuery,
+  Viewer,
+} from './types.js';
+
+export abstract class SqlStore implements EventStore {
+  protected readonly sql: ReturnType<typeof readSql>;
+
+  constructor(protected readonly dialect: Dialect) {
+    this.sql = readSql(dialect);
+  }
+
+  /** The rows `sql` returns with these parameters. */
+  protected abstract rows<R>(sql: string, params?: unknown[]): R[] | Promise<R[]>;
+  /**
+   * The rows `sql` returns and the log's head, as of one moment: a reader that applies the
+   * events after `head` to the rows misses none and applies none twice.
+   */
+  protected abstract rowsAtHead<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; head: number }>;
+
+  abstract commit(changes: Change[]): Promise<LogEvent[]>;
+  abstract readAfter(cursor: number, options: ReadOptions): Promise<ReadResult>;
+  abstract dropDeadline(entityId: string, key: string, dueAt: number): Promise<void>;
+  abstract claimOrphanedEffects(instanceId: string, deadAfterMs: number): Promise<EntityRecord[]>;
+  abstract heartbeatInstance(instanceId: string): Promise<void>;
+  abstract recordWebhookDelivery(id: string, outcome: string): Promise<void>;
+  abstract allocateIssueNumber(key: string): Promise<number>;
+  abstract ping(): Promise<void>;
+  abstract close(): Promise<void>;
+
+  private async first<R>(sql: string, params?: unknown[]): Promise<R | undefined> {
+    return (await this.rows<R>(sql, params))[0];
+  }
+
+  /** The first row `sql` returns, decoded; null if none. */
+  private async one<R, T>(sql: string, params: unknown[], decode: (row: R) => T): Promise<T | null> {
+    const row = await this.first<R>(sql, params);
+    return row === undefined ? null : decode(row);
+  }
+
+  async head(): Promise<number> {
+    return (await this.first<{ head: number }>(this.sql.head))!.head;
+  }
+
+  async load(entityId: string): Promise<EntityRecord | null> {
+    return this.one(this.sql.load, [entityId], toRecord);
+  }
+
+  async getTask(id: string): Promise<TaskView | null> {
+    return this.one(this.sql.getTask, [id], toTask);
+  }
+
+  async listTasks(query: TaskQuery): Promise<TaskPage> {
+    const { sql, params } = taskPageQuery(this.dialect, query);
+    const { rows, head } = await this.rowsAtHead<ViewRow & { seq: number }>(sql, params);
+    return toTaskPage(rows, query.first, head);
+  }
+
+  async countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts> {
+    const { sql, params } = taskCountQuery(this.dialect, viewer, scope);
+    const { rows, head } = await this.rowsAtHead<{ status: TaskStatus; n: number }>(sql, params);
+    return toTaskCounts(rows, head);
+  }
+
+  async getAgent(id: string): Promise<AgentView | null> {
+    return this.one(this.sql.getAgent, [id], toAgent);
+  }
+
+  async findAgentByName(org: string, name: string): Promise<AgentView | null> {
+    return this.one(this.sql.agentByName, [org, name], toAgent);
+  }
+
+  async listAgents(org: string): Promise<AgentView[]> {
+    return (await this.rows<ViewRow>(this.sql.listAgents, [org])).map(toAgent);
+  }
+
+  async listAgentsAt(org: string): Promise<{ agents: AgentView[]; logCursor: number }> {
+    const { rows, head } = await this.rowsAtHead<ViewRow>(this.sql.listAgents, [org]);
+    return { agents: rows.map(toAgent), logCursor: head };
+  }
+
+  async dueDeadlines(now: number, limit: number): Promise<Deadline[]> {
+    return (await this.rows<DeadlineRow>(this.sql.due, [now, limit])).map(toDeadline);
+  }
+
+  async nextDeadlineAt(): Promise<number | null> {
+    return (await this.first<{ due: number | null }>(this.sql.nextDue))!.due;
+  }
+
+  async listDispatchedTasks(limit: number): Promise<TaskView[]> {
+    return (await this.rows<ViewRow>(this.sql.dispatched, [limit])).map(toTask);
+  }
+
+  async listAllAgents(): Promise<AgentView[]> {
+    return (await this.rows<ViewRow>(this.sql.allAgents)).map(toAgent);
+  }
+
+  async findTaskByBranch(branch: string): Promise<TaskView | null> {
+    return this.one(this.sql.byBranch, [branch], toTask);
+  }
+
+  async findTaskByIssueNumber(issueNumber: number): Promise<TaskView | null> {
+    return this.one(this.sql.byIssue, [issueNumber], toTask);
+  }
+
+  async webhookDelivery(id: string): Promise<string | null> {
+    return (await this.first<{ outcome: string }>(this.sql.delivery, [id]))?.outcome ?? null;
+  }
+}
