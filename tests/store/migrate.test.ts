@@ -1,0 +1,67 @@
+/**
+ * The one migration runner (src/store/migrate.ts) over both dialects' histories.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { migrateSync, migrationsOf, migrationSteps } from '../../src/store/migrate.js';
+import { POSTGRES, SQLITE } from '../../src/store/sql.js';
+import { SqliteStore } from '../../src/store/sqlite.js';
+import { change } from './contract.js';
+
+describe('migrations', () => {
+  it('keep the versions each dialect has recorded since its first release', () => {
+    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4]);
+    // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table.
+    expect([...migrationsOf(POSTGRES).keys()]).toEqual([1]);
+    expect(migrationsOf(POSTGRES).get(1)).toContain('CREATE TABLE instances');
+    expect(migrationsOf(SQLITE).get(1)).not.toContain('instances');
+  });
+
+  it('run only the versions not recorded yet', () => {
+    const steps = migrationSteps(SQLITE, 'now');
+    expect(steps.next().value).toMatchObject({ exec: expect.stringContaining('schema_migrations') });
+    expect(steps.next([]).value).toMatchObject({ query: 'SELECT version FROM schema_migrations' });
+    // A database at version 2 (and the write probe's version 0, never a migration).
+    let next = steps.next([{ version: 0 }, { version: 1 }, { version: 2 }]);
+    const ran: unknown[] = [];
+    while (!next.done) {
+      ran.push(next.value);
+      next = steps.next([]);
+    }
+    expect(next.value).toEqual([3, 4]);
+    expect(ran).toEqual([
+      { exec: migrationsOf(SQLITE).get(3) },
+      { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [3, 'now'] },
+      { exec: migrationsOf(SQLITE).get(4) },
+      { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [4, 'now'] },
+    ]);
+  });
+
+  it('leave an SQLite file as it is on reopen: nothing re-runs, nothing is lost', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
+    const store = new SqliteStore({ file });
+    await store.commit([change('kept', 0)]);
+    await store.close();
+    const recorded = () => {
+      const db = new Database(file, { readonly: true });
+      try {
+        return db.prepare('SELECT version, applied_at FROM schema_migrations ORDER BY version').all();
+      } finally {
+        db.close();
+      }
+    };
+    const before = recorded();
+    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4]);
+    const again = new SqliteStore({ file });
+    expect((await again.load('kept'))?.version).toBe(1);
+    await again.close();
+    expect(recorded()).toEqual(before);
+    // The runner itself, on the migrated file: nothing to apply.
+    const db = new Database(file);
+    expect(migrateSync(SQLITE, (step) => ('exec' in step ? [] : db.prepare(step.query).all(...step.params)))).toEqual([]);
+    db.close();
+  });
+});
