@@ -45,6 +45,7 @@ import {
   type PendingEffect,
   type Scope,
 } from '../store/types.js';
+import type { Feed } from './feed.js';
 import { KeyedLock } from './keyed-lock.js';
 import { PureMachine } from './pure.js';
 import { retry } from './retry.js';
@@ -110,6 +111,8 @@ export interface HostOptions {
   logger: Logger;
   /** @default Date.now */
   clock?: () => number;
+  /** This process's feed: every committed batch goes into it (see `apply`). */
+  feed?: Pick<Feed, 'committed'>;
   /** Called with every committed batch (metrics). */
   onCommit?: (events: LogEvent[]) => void;
   /** Called when the earliest deadline may have moved (the scheduler). */
@@ -202,6 +205,10 @@ export class ActorHost {
   /**
    * Apply ops atomically: every op's transition is computed first, then all are committed in one
    * transaction. Throws a DomainError (nothing stored) when any op is rejected.
+   *
+   * Returns the committed events in commit order (none when the batch was dropped or every op
+   * was optional and refused). Each carries its entity's view right after it, so a caller answers
+   * with `committedView(events, …)` instead of reading the entity back.
    */
   async execute(ops: Op[], actor: string | null): Promise<LogEvent[]> {
     const run = this.executeLocked(ops, actor);
@@ -240,13 +247,18 @@ export class ActorHost {
     // Entities not in the hot cache are loaded first, so that everything after is synchronous
     // until the commit: an async function keeps all its locals (snapshots, XState's action
     // objects) alive while it waits, and a thousand commits in flight made the GC copy them all.
+    // A hot one is taken from the cache here too: a later load in this loop may evict it.
     const loaded = new Map<string, EntityRecord | null>();
     for (const op of ops) {
-      if (op.kind === 'send' && !this.cache.has(op.id) && !loaded.has(op.id)) {
-        const record = await this.store.load(op.id);
-        if (record) this.remember(record);
-        loaded.set(op.id, record);
+      if (op.kind !== 'send' || loaded.has(op.id)) continue;
+      const hot = this.cache.get(op.id);
+      if (hot) {
+        loaded.set(op.id, hot);
+        continue;
       }
+      const record = await this.store.load(op.id);
+      if (record) this.remember(record);
+      loaded.set(op.id, record);
     }
     const plan = this.plan(ops, actor, loaded);
     if (!plan) return [];
@@ -284,7 +296,7 @@ export class ActorHost {
               state: earlier.state,
               effects: earlier.effects,
             }
-          : (this.cache.get(op.id) ?? loaded.get(op.id) ?? null);
+          : (loaded.get(op.id) ?? null);
         if (!prev || prev.type !== op.entityType) throw notFound(kind.label, op.id);
         if (op.ifEffect && !prev.effects.some((e) => e.id === op.ifEffect?.id && e.epoch === op.ifEffect.epoch)) {
           return null; // a result for an effect that was cancelled or superseded: drop it
@@ -377,7 +389,7 @@ export class ActorHost {
     return { changes, started, stopped };
   }
 
-  /** Commit a plan, then ring the doorbell and start or stop effects. */
+  /** Commit a plan, then hand it to the feed, ring the doorbell and start or stop effects. */
   private async apply({ changes, started, stopped }: Plan): Promise<LogEvent[]> {
     const committed = await this.store.commit(changes);
     for (const change of changes) {
@@ -389,6 +401,11 @@ export class ActorHost {
         effects: change.effects,
       });
     }
+    // The one place this process's commits reach its feed, as they are: services, the
+    // orchestrator and the scheduler all commit through here, so none of them hands the feed
+    // anything. Before the doorbell rings, so that the ring finds them at the feed's head and
+    // reads nothing back; other instances' commits come through the doorbell's read of the log.
+    this.options.feed?.committed(committed);
     // Published only after the commit returned: the doorbell never rings for uncommitted data.
     const last = committed.at(-1);
     if (last) this.options.bus.notify(last.cursor);
@@ -491,6 +508,20 @@ export class ActorHost {
 }
 
 const effectKey = (entityId: string, effect: PendingEffect) => `${entityId}:${effect.id}:${effect.epoch}`;
+
+/**
+ * The view a committed batch (what `execute` returned) left an entity in: the state of its last
+ * event there. What the store's read model holds for it after that commit.
+ */
+export function committedView(events: LogEvent[], entityType: 'task', id: string): TaskView;
+export function committedView(events: LogEvent[], entityType: 'agent', id: string): AgentView;
+export function committedView(events: LogEvent[], entityType: EntityType, id: string): TaskView | AgentView {
+  for (let i = events.length - 1; i >= 0; i--) {
+    const event = events[i];
+    if (event.entityId === id && event.entityType === entityType) return event.state;
+  }
+  throw new Error(`the batch committed no event of ${entityType} ${id}`);
+}
 
 /** Ids of the invokes defined on the snapshot's active state nodes. */
 function activeInvokeIds(snapshot: AnyMachineSnapshot): Set<string> {

@@ -100,16 +100,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   };
 
   let scheduler: Scheduler | null = null;
+  const feed = new Feed({ store, bus, logger });
   const host = new ActorHost({
     store,
     bus,
     effects,
     logger,
     clock: overrides.clock,
+    feed,
     onCommit: (events) => {
-      // Into the feed's ring at once, without reading them back from the log (when they follow
-      // its head: always on SQLite; with other instances writing too, the doorbell's read does).
-      feed.committed(events);
       let tasks = 0;
       for (const e of events) if (e.entityType === 'task') tasks++;
       if (tasks > 0) metrics.committed.inc({ entity: 'task' }, tasks);
@@ -120,7 +119,6 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     onDeadlines: (at) => scheduler?.wake(at),
   });
   scheduler = new Scheduler({ store, logger, clock: overrides.clock, fire: (d) => host.fireDeadline(d) });
-  const feed = new Feed({ store, bus, logger });
   const orchestrator = new Orchestrator({ store, host, feed, logger, clock: overrides.clock });
   const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
   const auth = Auth.fromConfig(config);

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { forbidden, notFound } from '../errors.js';
 import type { AgentView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
-import type { ActorHost, Op } from '../runtime/host.js';
+import { committedView, type ActorHost, type Op } from '../runtime/host.js';
 import type { EventStore, Viewer } from '../store/types.js';
 import { parseCursor } from './cursor.js';
 import { EventStream } from './stream.js';
@@ -36,14 +36,14 @@ export class AgentService {
       if (existing.ownerId !== viewer.id) {
         throw forbidden(`Agent "${name}" is registered by another user of this org`);
       }
-      await this.host.execute(
+      const events = await this.host.execute(
         [{ kind: 'send', entityType: 'agent', id: existing.id, event: { type: 'REGISTER', at, ...this.timeouts } }],
         viewer.name,
       );
-      return this.mustGet(existing.id);
+      return committedView(events, 'agent', existing.id);
     }
     const id = randomUUID();
-    await this.host.execute(
+    const events = await this.host.execute(
       [
         {
           kind: 'create',
@@ -54,17 +54,17 @@ export class AgentService {
       ],
       viewer.name,
     );
-    return this.mustGet(id);
+    return committedView(events, 'agent', id);
   }
 
   async heartbeat(viewer: Viewer, agentId: string): Promise<AgentView> {
     const agent = await this.require(viewer, agentId);
     if (agent.ownerId !== viewer.id) throw forbidden('Only the user who registered an agent may send its heartbeats');
-    await this.host.execute(
+    const events = await this.host.execute(
       [{ kind: 'send', entityType: 'agent', id: agentId, event: { type: 'HEARTBEAT', at: new Date().toISOString() } }],
       agent.name,
     );
-    return this.mustGet(agentId);
+    return committedView(events, 'agent', agentId);
   }
 
   /** Sign off cleanly: a task it still holds goes back to the queue in the same transaction. */
@@ -80,8 +80,7 @@ export class AgentService {
       );
     }
     ops.push({ kind: 'send', entityType: 'agent', id: agentId, event: { type: 'DEREGISTER' } });
-    await this.host.execute(ops, agent.name);
-    return this.mustGet(agentId);
+    return committedView(await this.host.execute(ops, agent.name), 'agent', agentId);
   }
 
   async get(viewer: Viewer, id: string): Promise<AgentView | null> {
@@ -122,11 +121,5 @@ export class AgentService {
         e.entityType === 'agent' && canSeeAgent(viewer, e.scope) && (!agentId || e.entityId === agentId),
     });
     return new EventStream(cursor);
-  }
-
-  private async mustGet(id: string): Promise<AgentView> {
-    const agent = await this.store.getAgent(id);
-    if (!agent) throw notFound('Agent', id);
-    return agent;
   }
 }

@@ -7,7 +7,7 @@ import type { AnyMachineSnapshot } from 'xstate';
 import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
 import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
-import type { ActorHost, Op } from '../runtime/host.js';
+import { committedView, type ActorHost, type Op } from '../runtime/host.js';
 import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
 import { parseCursor } from './cursor.js';
@@ -52,7 +52,7 @@ export class TaskService {
   async create(viewer: Viewer, rawInput: unknown): Promise<TaskView> {
     const input = parse(schemas.createTask, rawInput, 'input');
     const id = randomUUID();
-    await this.host.execute(
+    const events = await this.host.execute(
       [
         {
           kind: 'create',
@@ -71,7 +71,7 @@ export class TaskService {
       ],
       viewer.name,
     );
-    return this.mustGet(id);
+    return committedView(events, 'task', id);
   }
 
   /** A task the viewer may read, or NOT_FOUND (an invisible task is reported as missing). */
@@ -163,14 +163,14 @@ export class TaskService {
   async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason') || 'released by its worker';
     const task = await this.requireWorkedBy(viewer, taskId, agentId);
-    await this.host.execute(
+    const events = await this.host.execute(
       [
         { kind: 'send', entityType: 'task', id: taskId, event: { type: 'REQUEUE', reason: why } },
         { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: task.id } },
       ],
       viewer.name,
     );
-    return this.mustGet(taskId);
+    return committedView(events, 'task', taskId);
   }
 
   async prOpened(viewer: Viewer, taskId: string, pr: { number: unknown; url: unknown; title: unknown }): Promise<TaskView> {
@@ -329,7 +329,8 @@ export class TaskService {
    * Ending events free the agent in the same transaction, as for user commands.
    */
   async applyExternal(taskId: string, event: TaskCommand, actor: string): Promise<TaskView> {
-    const task = await this.mustGet(taskId);
+    const task = await this.store.getTask(taskId);
+    if (!task) throw notFound('Task', taskId);
     return this.send(actor, task, event);
   }
 
@@ -339,7 +340,10 @@ export class TaskService {
     return task;
   }
 
-  /** Apply `event` to the task as `actor` (the name its timeline shows). */
+  /**
+   * Apply `event` to the task as `actor` (the name its timeline shows), and answer with the task
+   * as that commit left it.
+   */
   private async send(actor: string, task: TaskView, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
     const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }, ...also];
     // A task that stops needing its agent frees it in the same transaction. Opening the PR ends
@@ -348,13 +352,6 @@ export class TaskService {
     if (ends && task.agentId) {
       ops.push({ kind: 'send', entityType: 'agent', id: task.agentId, event: { type: 'RELEASE', taskId: task.id }, optional: true });
     }
-    await this.host.execute(ops, actor);
-    return this.mustGet(task.id);
-  }
-
-  private async mustGet(id: string): Promise<TaskView> {
-    const task = await this.store.getTask(id);
-    if (!task) throw notFound('Task', id);
-    return task;
+    return committedView(await this.host.execute(ops, actor), 'task', task.id);
   }
 }

@@ -10,11 +10,12 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/memory.js';
+import type { Bus } from '../../src/bus/types.js';
 import type { EffectRegistry } from '../../src/effects/types.js';
 import { DomainError, ErrorCode } from '../../src/errors.js';
-import { ActorHost, type Op } from '../../src/runtime/host.js';
+import { ActorHost, committedView, type HostOptions, type Op } from '../../src/runtime/host.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { StoreUnavailableError, VersionConflictError, type EventStore } from '../../src/store/types.js';
+import { StoreUnavailableError, VersionConflictError, type EventStore, type LogEvent } from '../../src/store/types.js';
 import { agentInput, AT, taskInput } from '../machines/fixtures.js';
 import { eventually } from '../utils/server.js';
 
@@ -49,14 +50,22 @@ interface Harness {
 }
 
 function makeHost(
-  options: { store?: EventStore; effects?: EffectRegistry; instanceHeartbeatMs?: number; cacheSize?: number } = {},
+  options: {
+    store?: EventStore;
+    effects?: EffectRegistry;
+    instanceHeartbeatMs?: number;
+    cacheSize?: number;
+    feed?: HostOptions['feed'];
+    bus?: Bus;
+  } = {},
 ): Harness {
   const store = options.store ?? openStore();
   const now = { ms: T0 };
   const earliest: number[] = [];
   const host = new ActorHost({
     store,
-    bus: new MemoryBus(),
+    bus: options.bus ?? new MemoryBus(),
+    feed: options.feed,
     effects: options.effects ?? {},
     logger,
     clock: () => now.ms,
@@ -308,6 +317,29 @@ describe('ActorHost', () => {
     await host.execute([sendAgent('a2', { type: 'HEARTBEAT', at: '2' })], 'a2'); // still hot
     await host.execute([sendAgent('a3', { type: 'HEARTBEAT', at: '2' })], 'a3'); // evicted by a1
     expect(loaded).toEqual(['a1', 'a3']);
+  });
+
+  it('answers with the committed events, each with its entity’s view as the read model has it', async () => {
+    const { host, store } = makeHost();
+    const events = await host.execute([createTask('t1'), createAgent('a1'), sendAgent('a1', { type: 'HEARTBEAT', at: 'x' })], 'Ada');
+    expect(committedView(events, 'task', 't1')).toEqual(await store.getTask('t1'));
+    expect(committedView(events, 'agent', 'a1')).toEqual(await store.getAgent('a1'));
+    expect(committedView(events, 'agent', 'a1').version).toBe(2); // the last of its events
+    expect(() => committedView(events, 'agent', 't1')).toThrow(/no event of agent t1/);
+  });
+
+  it('hands every commit to the feed as committed, before the doorbell rings', async () => {
+    const order: string[] = [];
+    const fed: LogEvent[][] = [];
+    const bus = new MemoryBus();
+    bus.onNotify((cursor) => order.push(`ring ${cursor}`));
+    const notify = bus.notify.bind(bus);
+    bus.notify = (cursor) => (order.push(`notify ${cursor}`), notify(cursor));
+    const { host } = makeHost({ bus, feed: { committed: (events) => (fed.push(events), order.push(`feed ${events.at(-1)?.cursor}`)) } });
+    const events = await host.execute([createTask('t1'), createAgent('a1')], 'Ada');
+    await eventually(() => order.length === 3);
+    expect(fed).toEqual([events]);
+    expect(order).toEqual(['feed 2', 'notify 2', 'ring 2']);
   });
 
   it('retries a version conflict against the winner’s state', async () => {
