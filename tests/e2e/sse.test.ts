@@ -7,21 +7,21 @@
 import { createClient, NetworkError, type Client, type ExecutionResult } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, COUNTS, CREATE_TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
+import { perUser, seedUsers, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
 import { eventually, gqlOk, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
 
 let server: TestServer;
 let alice: string; // acme, creator
-let amir: string; // acme, teammate
-let bob: string; // globex, other org
+let amir: string; // acme, teammate (Bob, of globex, is in `users`)
+let users: Record<keyof typeof VISIBILITY_CAST, SeedUser>;
 /** /healthz subscriptions of the idle server: the orchestrator's own feed reader. */
 let idle: number;
 const clients: Client[] = [];
 
 beforeAll(async () => {
   server = await startServer({ env: { RATE_LIMIT_MUTATIONS: '100000' } });
-  alice = await server.token({ name: 'Alice', org: 'acme' });
-  amir = await server.token({ name: 'Amir', org: 'acme' });
-  bob = await server.token({ name: 'Bob', org: 'globex' });
+  users = await seedUsers(server, VISIBILITY_CAST);
+  ({ alice: { token: alice }, amir: { token: amir } } = users);
   idle = (await healthz()).subscriptions;
 });
 afterAll(async () => {
@@ -163,21 +163,15 @@ describe('GraphQL over SSE', () => {
 
   it('applies visibility: a teammate sees org tasks, another org nothing, a private task only its creator', async () => {
     const after = await head(alice);
-    const streams = {
-      alice: sseSubscribe<TaskUpdateData>(sseClient(alice), TASK_UPDATED, { after }),
-      amir: sseSubscribe<TaskUpdateData>(sseClient(amir), TASK_UPDATED, { after }),
-      bob: sseSubscribe<TaskUpdateData>(sseClient(bob), TASK_UPDATED, { after }),
-    };
+    const streams = perUser(users, (token) => sseSubscribe<TaskUpdateData>(sseClient(token), TASK_UPDATED, { after }));
     await Promise.all(Object.values(streams).map((s) => s.connected));
-    const pub = await create(alice, 'sse public');
-    const priv = await create(alice, 'sse private', true);
-    const bobs = await create(bob, 'sse globex');
+    const { pub, priv, bobs } = await seedVisibilityTasks(users, { pub: 'sse public', priv: 'sse private', bobs: 'sse globex' });
     const issued = (s: SseSubscription<TaskUpdateData>) => s.received.filter((d) => d.taskUpdated.event === 'ISSUE_OPENED').length;
     await eventually(() => issued(streams.alice) === 2 && issued(streams.amir) === 1 && issued(streams.bob) === 1);
     await sleep(200); // anything wrongly delivered would have arrived
-    expect(ids(streams.alice)).toEqual(new Set([pub.id, priv.id]));
-    expect(ids(streams.amir)).toEqual(new Set([pub.id]));
-    expect(ids(streams.bob)).toEqual(new Set([bobs.id]));
+    expect(ids(streams.alice)).toEqual(new Set([pub, priv]));
+    expect(ids(streams.amir)).toEqual(new Set([pub]));
+    expect(ids(streams.bob)).toEqual(new Set([bobs]));
     for (const s of Object.values(streams)) {
       expect(s.errors).toEqual([]);
       s.dispose();

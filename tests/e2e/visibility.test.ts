@@ -3,7 +3,8 @@
  * private task, on any query or subscription.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLEAR_DESCRIPTION, COUNTS, CREATE_TASK, TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
+import { COUNTS, CREATE_TASK, TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
+import { perUser, seedUsers, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
 import { eventually, gql, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
 
 let server: TestServer;
@@ -11,12 +12,12 @@ const clients: WsClient[] = [];
 let alice: string; // acme, creator
 let amir: string; // acme, same org
 let bob: string; // globex, other org
+let users: Record<keyof typeof VISIBILITY_CAST, SeedUser>;
 
 beforeAll(async () => {
   server = await startServer();
-  alice = await server.token({ name: 'Alice', org: 'acme' });
-  amir = await server.token({ name: 'Amir', org: 'acme' });
-  bob = await server.token({ name: 'Bob', org: 'globex' });
+  users = await seedUsers(server, VISIBILITY_CAST);
+  ({ alice: { token: alice }, amir: { token: amir }, bob: { token: bob } } = users);
 });
 afterAll(async () => {
   for (const c of clients) await c.dispose();
@@ -32,18 +33,12 @@ const head = async (token: string) => (await gqlOk(server, `{ tasks(first: 1) { 
 describe('visibility', () => {
   it('org members see public tasks, other orgs see nothing, private tasks only their creator', async () => {
     const after = await head(alice);
-    const streams = {
-      alice: subscribe<TaskUpdateData>(client(alice), TASK_UPDATED, { after }),
-      amir: subscribe<TaskUpdateData>(client(amir), TASK_UPDATED, { after }),
-      bob: subscribe<TaskUpdateData>(client(bob), TASK_UPDATED, { after }),
-    };
+    const streams = perUser(users, (token) => subscribe<TaskUpdateData>(client(token), TASK_UPDATED, { after }));
     const counts = {
       amir: subscribe<any>(client(amir), COUNTS, {}),
       bob: subscribe<any>(client(bob), COUNTS, {}),
     };
-    const pub = (await gqlOk(server, CREATE_TASK, { input: { title: 'public', description: CLEAR_DESCRIPTION } }, alice)).createTask;
-    const priv = (await gqlOk(server, CREATE_TASK, { input: { title: 'private', description: CLEAR_DESCRIPTION, private: true } }, alice)).createTask;
-    const bobs = (await gqlOk(server, CREATE_TASK, { input: { title: 'globex work', description: CLEAR_DESCRIPTION } }, bob)).createTask;
+    const { pub, priv, bobs } = await seedVisibilityTasks(users, { pub: 'public', priv: 'private', bobs: 'globex work' });
 
     // Wait until every task has finished its automatic steps (issue opened) for its creator.
     await eventually(() => streams.alice.received.filter((d) => d.taskUpdated.event === 'ISSUE_OPENED').length === 2);
@@ -52,9 +47,9 @@ describe('visibility', () => {
     await new Promise((r) => setTimeout(r, 200)); // anything wrongly delivered would have arrived
 
     const ids = (s: { received: TaskUpdateData[] }) => new Set(s.received.map((d) => d.taskUpdated.task.id));
-    expect(ids(streams.alice)).toEqual(new Set([pub.id, priv.id]));
-    expect(ids(streams.amir)).toEqual(new Set([pub.id]));
-    expect(ids(streams.bob)).toEqual(new Set([bobs.id]));
+    expect(ids(streams.alice)).toEqual(new Set([pub, priv]));
+    expect(ids(streams.amir)).toEqual(new Set([pub]));
+    expect(ids(streams.bob)).toEqual(new Set([bobs]));
 
     // Counts are scoped the same way.
     await eventually(() => counts.amir.received.at(-1)?.dashboardCounts.total === 1);
@@ -64,27 +59,27 @@ describe('visibility', () => {
     // Queries: list, get, timeline.
     const list = async (token: string) =>
       new Set((await gqlOk(server, `{ tasks(first: 50) { nodes { id } } }`, {}, token)).tasks.nodes.map((n: any) => n.id));
-    expect(await list(alice)).toEqual(new Set([pub.id, priv.id]));
-    expect(await list(amir)).toEqual(new Set([pub.id]));
-    expect(await list(bob)).toEqual(new Set([bobs.id]));
-    expect((await gqlOk(server, TASK, { id: priv.id }, amir)).task).toBeNull();
-    expect((await gqlOk(server, TASK, { id: pub.id }, bob)).task).toBeNull();
-    const timeline = await gql(server, `query($id: ID!) { timeline(taskId: $id) { type } }`, { id: priv.id }, amir);
+    expect(await list(alice)).toEqual(new Set([pub, priv]));
+    expect(await list(amir)).toEqual(new Set([pub]));
+    expect(await list(bob)).toEqual(new Set([bobs]));
+    expect((await gqlOk(server, TASK, { id: priv }, amir)).task).toBeNull();
+    expect((await gqlOk(server, TASK, { id: pub }, bob)).task).toBeNull();
+    const timeline = await gql(server, `query($id: ID!) { timeline(taskId: $id) { type } }`, { id: priv }, amir);
     expect(timeline.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
     // Timeline subscription to someone else's private task: NOT_FOUND, no events.
-    const spy = subscribe<any>(client(bob), TIMELINE, { taskId: pub.id });
+    const spy = subscribe<any>(client(bob), TIMELINE, { taskId: pub });
     await spy.done;
     expect(spy.received).toEqual([]);
     expect(JSON.stringify(spy.errors)).toContain('NOT_FOUND');
 
     // Mutations on invisible tasks are NOT_FOUND and change nothing.
-    const cancel = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: priv.id }, amir);
+    const cancel = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: priv }, amir);
     expect(cancel.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     // A teammate who can see a task still may not cancel someone else's request.
-    const notMine = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: pub.id }, amir);
+    const notMine = await gql(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: pub }, amir);
     expect(notMine.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    expect((await gqlOk(server, TASK, { id: pub.id }, alice)).task.status).toBe('DISPATCHED');
+    expect((await gqlOk(server, TASK, { id: pub }, alice)).task.status).toBe('DISPATCHED');
   });
 
   it('filters: MINE and creator narrow the stream and the list', async () => {

@@ -3,9 +3,9 @@
  * agent holding a task. `snapshot()` reads everything a fuzz batch must not change: the log head
  * and every user's view of tasks, counts and agents.
  */
-import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
 import { pollUntil, untilSteady } from '../utils/poll.js';
+import { seedUsers } from '../utils/seed.js';
 import { RawSocket } from './raw-ws.js';
 
 /** Limits the fuzz must reach through input validation, not through the rate limiter. */
@@ -83,14 +83,14 @@ async function settle(f: Pick<Fixture, 'server' | 'tokens'>): Promise<void> {
 
 export async function startFixture(env: Record<string, string> = {}): Promise<Fixture> {
   const server = await startServer({ env: { ...FUZZ_ENV, ...env } });
-  const token = await server.token({ name: 'Fuzzer', org: 'fuzz' });
-  const tokens = [token, await server.token({ name: 'Mate', org: 'fuzz' }), await server.token({ name: 'Other', org: 'other' })];
-  const create = async (input: Record<string, unknown>, as = token) => (await gqlOk(server, CREATE_TASK, { input }, as)).createTask.id as string;
-  const agentId = (await gqlOk(server, `mutation { registerAgent(name: "fuzz-worker") { id } }`, {}, token)).registerAgent.id as string;
-  const dispatched = await create({ title: 'Dark mode', description: CLEAR_DESCRIPTION });
-  const clarifying = await create({ title: 'Vague', description: 'fix it' });
-  const hidden = await create({ title: 'Secret', description: CLEAR_DESCRIPTION, private: true });
-  await create({ title: 'Theirs', description: 'fix it' }, tokens[2]);
+  const { fuzzer, mate, other } = await seedUsers(server, { fuzzer: ['Fuzzer', 'fuzz'], mate: ['Mate', 'fuzz'], other: ['Other', 'other'] });
+  const token = fuzzer.token;
+  const tokens = [token, mate.token, other.token];
+  const agentId = await fuzzer.registerAgent('fuzz-worker');
+  const dispatched = await fuzzer.createTask('Dark mode');
+  const clarifying = await fuzzer.createTask('Vague', { description: 'fix it' });
+  const hidden = await fuzzer.createTask('Secret', { private: true });
+  await other.createTask('Theirs', { description: 'fix it' });
   const f: Fixture = { server, token, tokens, taskIds: { dispatched, clarifying, private: hidden }, agentId };
   await eventually(async () => (await gqlOk(server, `query($id: ID!) { task(id: $id) { status } }`, { id: clarifying }, token)).task.status === 'NEEDS_CLARIFICATION');
   await settle(f);

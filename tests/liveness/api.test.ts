@@ -8,25 +8,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiSampler, resolveUsers, type User } from '../../src/liveness/api.js';
 import { LivenessChecker } from '../../src/liveness/checker.js';
 import { countsComparable, countsDisagreement } from '../../src/liveness/invariants/counts.js';
-import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { runToExit } from '../utils/process.js';
+import { seedUsers, type SeedUser } from '../utils/seed.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
 
 let server: TestServer;
 let users: User[];
+let seeded: Record<'Ada' | 'Bob' | 'Mia', SeedUser>;
 const tokens: Record<string, string> = {};
 let heartbeat: NodeJS.Timeout | null = null;
 
 beforeAll(async () => {
   server = await startServer({ env: { AGENT_STUCK_AFTER_MS: '600000' } });
-  for (const [name, org] of [['Ada', 'acme'], ['Bob', 'acme'], ['Mia', 'globex']]) tokens[name] = await server.token({ name, org });
-  const create = (who: string, title: string, isPrivate = false) =>
-    gqlOk(server, CREATE_TASK, { input: { title, description: CLEAR_DESCRIPTION, private: isPrivate } }, tokens[who]);
-  for (let i = 0; i < 3; i++) await create('Ada', `Ada's task ${i}`);
-  await create('Ada', "Ada's private task", true);
-  await create('Bob', "Bob's task 0");
-  await create('Bob', "Bob's task 1");
-  await create('Mia', "Mia's task");
+  seeded = await seedUsers(server, { Ada: ['Ada', 'acme'], Bob: ['Bob', 'acme'], Mia: ['Mia', 'globex'] });
+  const { Ada, Bob, Mia } = seeded;
+  Object.assign(tokens, { Ada: Ada.token, Bob: Bob.token, Mia: Mia.token });
+  for (let i = 0; i < 3; i++) await Ada.createTask(`Ada's task ${i}`);
+  await Ada.createTask("Ada's private task", { private: true });
+  await Bob.createTask("Bob's task 0");
+  await Bob.createTask("Bob's task 1");
+  await Mia.createTask("Mia's task");
   users = await resolveUsers(server.url, Object.values(tokens));
 });
 afterAll(async () => {
@@ -62,8 +63,8 @@ describe('the checker against a real server', () => {
   it('reports an agent that takes a task and never starts it, and `conveyor check` exits 1 on it', async () => {
     // A worker that registers and heartbeats but never calls startCoding: the orchestrator gives
     // it the oldest acme task, which then sits in `assigned`.
-    const { registerAgent } = await gqlOk(server, `mutation { registerAgent(name: "wedge-bot") { id } }`, {}, tokens.Bob);
-    heartbeat = setInterval(() => void gqlOk(server, `mutation($a: ID!) { agentHeartbeat(agentId: $a) { id } }`, { a: registerAgent.id }, tokens.Bob).catch(() => {}), 500);
+    const agentId = await seeded.Bob.registerAgent('wedge-bot');
+    heartbeat = setInterval(() => void gqlOk(server, `mutation($a: ID!) { agentHeartbeat(agentId: $a) { id } }`, { a: agentId }, tokens.Bob).catch(() => {}), 500);
     const found: string[] = [];
     const checker = new LivenessChecker({
       url: server.url,
@@ -75,7 +76,7 @@ describe('the checker against a real server', () => {
     });
     const summary = await checker.runFor(4500);
     const taken = summary.violationList.find((v) => v.invariant === 'taken-task-moves');
-    expect(taken, JSON.stringify(summary.violationList)).toMatchObject({ agentId: registerAgent.id });
+    expect(taken, JSON.stringify(summary.violationList)).toMatchObject({ agentId });
     expect(taken!.message).toMatch(/"Ada's task 0"\) was taken \(agent .*\) but has not started coding/);
     // The rest of acme's queue waits behind it: nothing moves.
     expect(found).toContain('work-keeps-moving');
@@ -92,7 +93,7 @@ describe('the checker against a real server', () => {
       { env: process.env },
     );
     expect(code, out).toBe(1);
-    expect(out).toMatch(new RegExp(`VIOLATION taken-task-moves at \\S+ \\[task \\S+, agent ${registerAgent.id}\\]`));
+    expect(out).toMatch(new RegExp(`VIOLATION taken-task-moves at \\S+ \\[task \\S+, agent ${agentId}\\]`));
     expect(out).toMatch(/liveness summary: .*\n.*tasks created: 7 .*worked: 1/);
     expect(out).toMatch(/violations: [1-9]/);
   }, 30_000);
