@@ -1,6 +1,7 @@
 export * from './task.js';
 export * from './agent.js';
 export * from './describe.js';
+export * from './message.js';
 
 import { agentMachine } from './agent.js';
 import { taskMachine } from './task.js';

@@ -11,7 +11,9 @@
  * `after` delays are likewise returned as `xstate.raise` actions with a delay, which the host turns
  * into durable deadline rows instead of in-memory timers.
  */
-import { assign, fromPromise, setup } from 'xstate';
+import { assign, enqueueActions, fromPromise, setup } from 'xstate';
+import type { AgentCommand } from './agent.js';
+import { ACTOR_MESSAGE, type ActorMessage } from './message.js';
 
 /** Statuses of a task still being worked on, in the order a task normally moves through them. */
 const ACTIVE = ['received', 'analyzing', 'needs_clarification', 'dispatched', 'coding', 'pr_open'] as const;
@@ -130,11 +132,20 @@ export function errorMessage(error: unknown): string {
   return 'unknown error';
 }
 
+/**
+ * The message a task sends its agent when it no longer needs it (ended, failed, requeued, or its
+ * PR opened): `RELEASE`, which the agent accepts only while that task is still its own.
+ */
+function agentRelease(agentId: string, taskId: string): ActorMessage<AgentCommand> {
+  return { type: ACTOR_MESSAGE, to: { entityType: 'agent', id: agentId }, event: { type: 'RELEASE', taskId } };
+}
+
 export const taskMachine = setup({
   types: {
     context: {} as TaskContext,
     input: {} as TaskInput,
     events: {} as TaskEvent,
+    emitted: {} as ActorMessage<AgentCommand>,
   },
   actors: {
     // Placeholders, replaced by the host; see the file comment.
@@ -176,7 +187,11 @@ export const taskMachine = setup({
         return 'failed';
       },
     }),
-    releaseAgent: assign({ agentId: null, progress: null, heldReason: null, grant: null }),
+    // The task lets go of its agent, which the host frees in the same transaction.
+    releaseAgent: enqueueActions(({ context, enqueue }) => {
+      if (context.agentId) enqueue.emit(agentRelease(context.agentId, context.id));
+      enqueue.assign({ agentId: null, progress: null, heldReason: null, grant: null });
+    }),
     rememberAgent: assign({ previousAgentId: ({ context }) => context.agentId }),
   },
 }).createMachine({
@@ -342,9 +357,9 @@ export const taskMachine = setup({
               target: 'pr_open',
               // The agent's part ends here (it is released in the same transaction): so does a
               // private task's read grant. `agentId` stays, saying who did the work.
-              actions: assign({
-                pr: ({ event }) => ({ number: event.number, url: event.url, title: event.title }),
-                grant: null,
+              actions: enqueueActions(({ context, event, enqueue }) => {
+                if (context.agentId) enqueue.emit(agentRelease(context.agentId, context.id));
+                enqueue.assign({ pr: { number: event.number, url: event.url, title: event.title }, grant: null });
               }),
             },
           },

@@ -10,6 +10,8 @@
  * - `xstate.spawnChild` (an `invoke`) → a pending effect, stored with the state and run after
  *   commit; its result comes back as `xstate.done.actor.<id>` / `xstate.error.actor.<id>`.
  * - `xstate.raise` with a delay (an `after`) → a durable deadline row; `xstate.cancel` → its removal.
+ * - `xstate.emit` of an `ActorMessage` → the event for the other actor, planned into the same
+ *   batch right after the event that emitted it (a task that ends frees its agent).
  */
 import { randomUUID } from 'node:crypto';
 import { getStateNodes, type AnyMachineSnapshot, type AnyStateMachine, type EventObject } from 'xstate';
@@ -19,6 +21,7 @@ import type { Bus } from '../bus/types.js';
 import type { EffectRegistry } from '../effects/types.js';
 import { conflict, DomainError, ErrorCode, invalidTransition, notFound } from '../errors.js';
 import {
+  ACTOR_MESSAGE,
   agentMachine,
   agentView,
   describeAgentEvent,
@@ -27,6 +30,7 @@ import {
   taskMachine,
   taskStatus,
   taskView,
+  type ActorMessage,
   type AgentView,
   type EntityType,
   type TaskView,
@@ -134,6 +138,16 @@ interface Plan {
   stopped: string[];
 }
 
+/**
+ * A batch whose actors sent a message to an actor it had not locked: nothing was committed; it
+ * runs again with these locked (and loaded) too.
+ */
+interface Widen {
+  lock: string[];
+}
+
+const NONE: string[] = [];
+
 /** How effect results are attributed on timelines ("by analyzer"). */
 const EFFECT_ACTORS: Record<string, string> = { analyze: 'analyzer', openIssue: 'issue tracker' };
 
@@ -211,21 +225,31 @@ export class ActorHost {
    * with `committedView(events, …)` instead of reading the entity back.
    */
   async execute(ops: Op[], actor: string | null): Promise<LogEvent[]> {
-    const run = this.executeLocked(ops, actor);
-    this.inflight.add(run);
-    try {
-      return await run;
-    } finally {
-      this.inflight.delete(run);
+    let extra = NONE;
+    for (;;) {
+      const run = this.executeLocked(ops, actor, extra);
+      this.inflight.add(run);
+      let outcome: LogEvent[] | Widen;
+      try {
+        outcome = await run;
+      } finally {
+        this.inflight.delete(run);
+      }
+      if (Array.isArray(outcome)) return outcome;
+      // Its locks were let go before the wider ones are taken: waiting for one while holding the
+      // others could deadlock with a call that holds it and waits for ours (KeyedLock takes a
+      // call's keys in one step so that this never happens).
+      extra = [...extra, ...outcome.lock];
     }
   }
 
-  private executeLocked(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+  private executeLocked(ops: Op[], actor: string | null, extra: string[]): Promise<LogEvent[] | Widen> {
     const ids = ops.map((op) => op.id);
+    if (extra.length > 0) ids.push(...extra);
     return this.locks.run(ids, async () => {
       for (let attempt = 0; ; attempt++) {
         try {
-          return await this.attempt(ops, actor);
+          return await this.attempt(ops, actor, ids);
         } catch (error) {
           // Another instance committed first: reload and re-decide against its state.
           if (error instanceof VersionConflictError && attempt < MAX_CONFLICT_RETRIES) {
@@ -243,30 +267,37 @@ export class ActorHost {
     });
   }
 
-  private async attempt(ops: Op[], actor: string | null): Promise<LogEvent[]> {
+  /** One try at a batch, with `locked` (its ops' entities and any others it needs) held. */
+  private async attempt(ops: Op[], actor: string | null, locked: string[]): Promise<LogEvent[] | Widen> {
     // Entities not in the hot cache are loaded first, so that everything after is synchronous
     // until the commit: an async function keeps all its locals (snapshots, XState's action
     // objects) alive while it waits, and a thousand commits in flight made the GC copy them all.
+    // Every locked entity is loaded: besides the ops' own, those a message goes to (see Widen).
     // A hot one is taken from the cache here too: a later load in this loop may evict it.
     const loaded = new Map<string, EntityRecord | null>();
-    for (const op of ops) {
-      if (op.kind !== 'send' || loaded.has(op.id)) continue;
-      const hot = this.cache.get(op.id);
+    for (let i = 0; i < locked.length; i++) {
+      const id = locked[i];
+      if ((i < ops.length && ops[i].kind !== 'send') || loaded.has(id)) continue;
+      const hot = this.cache.get(id);
       if (hot) {
-        loaded.set(op.id, hot);
+        loaded.set(id, hot);
         continue;
       }
-      const record = await this.store.load(op.id);
+      const record = await this.store.load(id);
       if (record) this.remember(record);
-      loaded.set(op.id, record);
+      loaded.set(id, record);
     }
-    const plan = this.plan(ops, actor, loaded);
-    if (!plan) return [];
+    const plan = this.plan(ops, actor, loaded, locked);
+    if (plan === null) return [];
+    if ('lock' in plan) return plan;
     return this.apply(plan);
   }
 
-  /** The transitions of a batch and what to commit, or null when the batch is to be dropped. */
-  private plan(ops: Op[], actor: string | null, loaded: Map<string, EntityRecord | null>): Plan | null {
+  /**
+   * The transitions of a batch and what to commit; null when the batch is to be dropped; Widen
+   * when an actor sends a message to one that is not `locked`.
+   */
+  private plan(ops: Op[], actor: string | null, loaded: Map<string, EntityRecord | null>, locked: string[]): Plan | Widen | null {
     const now = this.clock();
     const at = new Date(now).toISOString();
     // One change per entity; a second op on the same entity in this batch continues from the
@@ -276,7 +307,10 @@ export class ActorHost {
     const started: { type: EntityType; id: string; effect: PendingEffect }[] = [];
     const stopped: string[] = [];
 
-    for (const op of ops) {
+    // The ops, and after each one the messages its transition sent (copied only then).
+    let queue = ops;
+    for (let i = 0; i < queue.length; i++) {
+      const op = queue[i];
       const kind = KINDS[op.entityType];
       let prev: EntityRecord | null = null;
       let next: AnyMachineSnapshot;
@@ -316,6 +350,7 @@ export class ActorHost {
       const version = (prev?.version ?? 0) + 1;
       const deadlines: DeadlineOp[] = [];
       let spawned: PendingEffect[] | null = null;
+      let messages: Op[] | null = null;
       for (const action of actions) {
         const params = action.params as Record<string, unknown> | undefined;
         if (action.type === 'xstate.spawnChild' && params) {
@@ -334,7 +369,24 @@ export class ActorHost {
           deadlines.push({ op: 'set', deadline });
         } else if (action.type === 'xstate.cancel' && params) {
           deadlines.push({ op: 'clear', entityId: op.id, key: String(params.sendId) });
+        } else if (action.type === 'xstate.emit' && params) {
+          const message = params.event as ActorMessage;
+          if (message.type === ACTOR_MESSAGE) {
+            if (!locked.includes(message.to.id)) return { lock: [message.to.id] };
+            // Optional: a receiver that no longer accepts it (an agent already released) skips it.
+            (messages ??= []).push({
+              kind: 'send',
+              entityType: message.to.entityType,
+              id: message.to.id,
+              event: message.event as Extract<Op, { kind: 'send' }>['event'],
+              optional: true,
+            });
+          }
         }
+      }
+      if (messages) {
+        if (queue === ops) queue = ops.slice();
+        queue.splice(i + 1, 0, ...messages);
       }
       // Effects still pending: those whose invoking state is still active and was not re-entered.
       let effects: PendingEffect[] = spawned ?? [];

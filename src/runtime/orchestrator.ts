@@ -287,9 +287,11 @@ export class Orchestrator {
   private recoveryOps(step: Recovery): Op[] {
     if (step.kind === 'requeue') {
       return [
-        // A task already past coding (PR open) keeps going without its agent: only release it.
+        // The requeued task frees its agent in the same transaction (the task machine says so).
         { kind: 'send', entityType: 'task', id: step.taskId, event: { type: 'REQUEUE', reason: step.reason }, optional: true },
-        { kind: 'send', entityType: 'agent', id: step.agentId, event: { type: 'RELEASE', taskId: step.taskId } },
+        // A task that refuses REQUEUE (past coding, or no longer the agent's) keeps going
+        // without it: the agent is released all the same.
+        { kind: 'send', entityType: 'agent', id: step.agentId, event: { type: 'RELEASE', taskId: step.taskId }, optional: true },
       ];
     }
     if (step.kind === 'release') {

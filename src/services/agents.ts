@@ -67,7 +67,10 @@ export class AgentService {
     return committedView(events, 'agent', agentId);
   }
 
-  /** Sign off cleanly: a task it still holds goes back to the queue in the same transaction. */
+  /**
+   * Sign off cleanly: a task it still holds goes back to the queue in the same transaction (and
+   * frees it). Should the task no longer be the agent's to requeue, the agent lets go of it anyway.
+   */
   async deregister(viewer: Viewer, agentId: string): Promise<AgentView> {
     const agent = await this.require(viewer, agentId);
     if (agent.ownerId !== viewer.id) throw forbidden('Only the user who registered an agent may sign it off');
@@ -76,7 +79,7 @@ export class AgentService {
       const reason = `agent ${agent.name} stopped`;
       ops.push(
         { kind: 'send', entityType: 'task', id: agent.currentTaskId, event: { type: 'REQUEUE', reason }, optional: true },
-        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: agent.currentTaskId } },
+        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: agent.currentTaskId }, optional: true },
       );
     }
     ops.push({ kind: 'send', entityType: 'agent', id: agentId, event: { type: 'DEREGISTER' } });

@@ -108,18 +108,18 @@ export class TaskService {
         { expected: open.questions.length, got: parsed.length },
       );
     }
-    return this.send(viewer.name, task, { type: 'ANSWER', answers: parsed });
+    return this.send(viewer.name, task.id, { type: 'ANSWER', answers: parsed });
   }
 
   async cancel(viewer: Viewer, taskId: string, reason: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason');
     const task = await this.requireOwn(viewer, taskId, 'cancel it');
-    return this.send(viewer.name, task, why ? { type: 'CANCEL', reason: why } : { type: 'CANCEL' });
+    return this.send(viewer.name, task.id, why ? { type: 'CANCEL', reason: why } : { type: 'CANCEL' });
   }
 
   async retry(viewer: Viewer, taskId: string): Promise<TaskView> {
     const task = await this.requireOwn(viewer, taskId, 'retry it');
-    return this.send(viewer.name, task, { type: 'RETRY' });
+    return this.send(viewer.name, task.id, { type: 'RETRY' });
   }
 
   /** The agent the orchestrator assigned starts coding; only its owner (the worker) may say so. */
@@ -130,7 +130,7 @@ export class TaskService {
     if (task.agentId !== agentId && task.status === 'dispatched') {
       throw invalidTransition('Task', taskId, 'dispatched', 'START_CODING (it is not assigned to this agent)');
     }
-    return this.send(viewer.name, task, { type: 'START_CODING', agentId, branch: branchName }, [
+    return this.send(viewer.name, taskId, { type: 'START_CODING', agentId, branch: branchName }, [
       {
         kind: 'send',
         entityType: 'agent',
@@ -147,8 +147,8 @@ export class TaskService {
       message: parse(schemas.progressMessage, message, 'message'),
       percent: parse(schemas.percent, percent ?? null, 'percent'),
     };
-    const task = await this.requireWorkedBy(viewer, taskId, agentId);
-    return this.send(viewer.name, task, event, [
+    await this.requireWorkedBy(viewer, taskId, agentId);
+    return this.send(viewer.name, taskId, event, [
       {
         kind: 'send',
         entityType: 'agent',
@@ -159,18 +159,14 @@ export class TaskService {
     ]);
   }
 
-  /** The worker gives its task back (shutdown): task to the queue and agent idle, atomically. */
+  /**
+   * The worker gives its task back (shutdown): task to the queue and agent idle, atomically (the
+   * requeued task frees its agent).
+   */
   async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason') || 'released by its worker';
-    const task = await this.requireWorkedBy(viewer, taskId, agentId);
-    const events = await this.host.execute(
-      [
-        { kind: 'send', entityType: 'task', id: taskId, event: { type: 'REQUEUE', reason: why } },
-        { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: task.id } },
-      ],
-      viewer.name,
-    );
-    return committedView(events, 'task', taskId);
+    await this.requireWorkedBy(viewer, taskId, agentId);
+    return this.send(viewer.name, taskId, { type: 'REQUEUE', reason: why });
   }
 
   async prOpened(viewer: Viewer, taskId: string, pr: { number: unknown; url: unknown; title: unknown }): Promise<TaskView> {
@@ -180,7 +176,8 @@ export class TaskService {
       url: parse(schemas.url, pr.url, 'url'),
       title: parse(schemas.prTitle, pr.title, 'title'),
     };
-    return this.send(viewer.name, await this.require(viewer, taskId), event);
+    await this.require(viewer, taskId);
+    return this.send(viewer.name, taskId, event);
   }
 
   async prMerged(viewer: Viewer, taskId: string, sha: unknown, mergedAt: unknown): Promise<TaskView> {
@@ -195,16 +192,19 @@ export class TaskService {
             ? new Date().toISOString()
             : new Date(parse(schemas.dateTime, mergedAt, 'mergedAt')).toISOString(),
     };
-    return this.send(viewer.name, await this.require(viewer, taskId), event);
+    await this.require(viewer, taskId);
+    return this.send(viewer.name, taskId, event);
   }
 
   async prClosed(viewer: Viewer, taskId: string): Promise<TaskView> {
-    return this.send(viewer.name, await this.require(viewer, taskId), { type: 'PR_CLOSED' });
+    await this.require(viewer, taskId);
+    return this.send(viewer.name, taskId, { type: 'PR_CLOSED' });
   }
 
   async fail(viewer: Viewer, taskId: string, error: unknown): Promise<TaskView> {
     const message = parse(schemas.error, error, 'error');
-    return this.send(viewer.name, await this.require(viewer, taskId), { type: 'FAIL', error: message });
+    await this.require(viewer, taskId);
+    return this.send(viewer.name, taskId, { type: 'FAIL', error: message });
   }
 
   /** Actions the machine accepts in the task's current state. */
@@ -329,9 +329,7 @@ export class TaskService {
    * Ending events free the agent in the same transaction, as for user commands.
    */
   async applyExternal(taskId: string, event: TaskCommand, actor: string): Promise<TaskView> {
-    const task = await this.store.getTask(taskId);
-    if (!task) throw notFound('Task', taskId);
-    return this.send(actor, task, event);
+    return this.send(actor, taskId, event);
   }
 
   private async requireOwn(viewer: Viewer, taskId: string, what: string): Promise<TaskView> {
@@ -342,16 +340,11 @@ export class TaskService {
 
   /**
    * Apply `event` to the task as `actor` (the name its timeline shows), and answer with the task
-   * as that commit left it.
+   * as that commit left it. A task that stops needing its agent frees it in the same transaction:
+   * the task machine says so (src/machines/task.ts, `releaseAgent`), not the callers.
    */
-  private async send(actor: string, task: TaskView, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
-    const ops: Op[] = [{ kind: 'send', entityType: 'task', id: task.id, event }, ...also];
-    // A task that stops needing its agent frees it in the same transaction. Opening the PR ends
-    // the agent's part: review and merge happen on GitHub, and the agent takes the next task.
-    const ends = ['CANCEL', 'FAIL', 'PR_OPENED', 'PR_CLOSED', 'PR_MERGED'].includes(event.type);
-    if (ends && task.agentId) {
-      ops.push({ kind: 'send', entityType: 'agent', id: task.agentId, event: { type: 'RELEASE', taskId: task.id }, optional: true });
-    }
-    return committedView(await this.host.execute(ops, actor), 'task', task.id);
+  private async send(actor: string, taskId: string, event: TaskCommand, also: Op[] = []): Promise<TaskView> {
+    const ops: Op[] = [{ kind: 'send', entityType: 'task', id: taskId, event }, ...also];
+    return committedView(await this.host.execute(ops, actor), 'task', taskId);
   }
 }

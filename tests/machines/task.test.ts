@@ -164,6 +164,31 @@ describe('task machine (pure transitions)', () => {
     expect(send(coding, { type: 'CANCEL' })[0].context.grant).toBeNull();
   });
 
+  it('a task that lets go of its agent sends it RELEASE (for the host to commit with it); one without an agent sends nothing', () => {
+    const at = (value: object | string, ctx: object = {}) =>
+      taskMachine.resolveState({ value, context: { ...start()[0].context, agentId: 'a1', ...ctx } } as never) as AnyMachineSnapshot;
+    const released = (s: AnyMachineSnapshot, event: object) =>
+      send(s, event)[1].filter((a) => a.type === 'xstate.emit').map((a) => a.params.event);
+    const message = { type: 'actor.send', to: { entityType: 'agent', id: 'a1' }, event: { type: 'RELEASE', taskId: 't1' } };
+    const assigned = at({ active: { dispatched: 'assigned' } });
+    const coding = at({ active: 'coding' });
+    const prOpen = at({ active: 'pr_open' });
+    for (const [s, event] of [
+      [assigned, { type: 'REQUEUE', reason: 'r' }],
+      [assigned, { type: 'CANCEL' }],
+      [coding, { type: 'REQUEUE', reason: 'r' }],
+      [coding, { type: 'FAIL', error: 'x' }],
+      [coding, { type: 'PR_OPENED', number: 1, url: 'u', title: 't' }],
+      [prOpen, { type: 'PR_MERGED', sha: 'abc1234', mergedAt: 'x' }],
+      [prOpen, { type: 'PR_CLOSED' }],
+    ] as const) {
+      expect(released(s, event), event.type).toEqual([message]);
+    }
+    expect(released(assigned, { type: 'START_CODING', agentId: 'a1', branch: 'b' })).toEqual([]);
+    expect(released(coding, { type: 'PROGRESS', message: 'm', percent: null })).toEqual([]);
+    expect(released(at({ active: 'analyzing' }, { agentId: null }), { type: 'CANCEL' })).toEqual([]);
+  });
+
   it('a queued task records why it waits, only when the reason changes, and forgets it when assigned', () => {
     const queued = taskMachine.resolveState({ value: { active: { dispatched: 'queued' } }, context: start()[0].context } as never) as AnyMachineSnapshot;
     const wait = { type: 'WAIT', code: 'all_agents_busy', reason: 'every online agent of acme is busy', since: '2026-01-01T00:05:00.000Z' };

@@ -342,6 +342,52 @@ describe('ActorHost', () => {
     expect(order).toEqual(['feed 2', 'notify 2', 'ring 2']);
   });
 
+  /** A task and an agent working it (assigned, as the orchestrator does it), the agent not hot. */
+  async function assigned(harness: Harness) {
+    const { host, store } = harness;
+    await host.execute([createTask('t1'), createAgent('a1')], 'Ada');
+    await host.fireDeadline((await deadlinesOf(store, 't1'))[0]);
+    await eventually(async () => (await store.getTask('t1'))?.issue !== null);
+    await host.execute([sendTask('t1', { type: 'ASSIGN', agentId: 'a1' }), sendAgent('a1', { type: 'ASSIGN', taskId: 't1', at: AT })], 'orchestrator');
+    await host.execute([createTask('t2')], 'Ada'); // cacheSize 1: only t2 is hot now
+  }
+  const flowing = { analyze: async () => ({ verdict: 'dispatch' }), openIssue: async () => ({ number: 7, url: 'https://example.test/issues/7' }) };
+
+  it('a task that lets go of its agent releases it in the same commit, the agent loaded and locked first', async () => {
+    const harness = makeHost({ effects: flowing, cacheSize: 1 });
+    await assigned(harness);
+    const { host, store } = harness;
+    const head = await store.head();
+    const events = await host.execute([sendTask('t1', { type: 'CANCEL' })], 'Ada');
+    expect(events.map((e) => [e.entityId, e.type, e.cursor, e.actor])).toEqual([
+      ['t1', 'CANCELLED', head + 1, 'Ada'],
+      ['a1', 'TASK_RELEASED', head + 2, 'Ada'],
+    ]);
+    expect(await store.getAgent('a1')).toMatchObject({ status: 'idle', currentTaskId: null });
+  });
+
+  it('a release planned while another batch holds the agent and waits for the task does not deadlock', async () => {
+    const harness = makeHost({ effects: flowing, cacheSize: 1 });
+    await assigned(harness);
+    const { host, store } = harness;
+    // The cancel locks t1 and finds it must free a1; the sign-off waits for t1 holding a1.
+    const [cancelled, signedOff] = await Promise.all([
+      host.execute([sendTask('t1', { type: 'CANCEL' })], 'Ada'),
+      host.execute(
+        [
+          sendTask('t1', { type: 'REQUEUE', reason: 'agent stopped' }, { optional: true }),
+          sendAgent('a1', { type: 'RELEASE', taskId: 't1' }, { optional: true }),
+          sendAgent('a1', { type: 'DEREGISTER' }),
+        ],
+        'a1',
+      ),
+    ]);
+    expect(signedOff.map((e) => e.type)).toEqual(['REQUEUED', 'TASK_RELEASED', 'WENT_OFFLINE']);
+    expect(cancelled.map((e) => e.type)).toEqual(['CANCELLED']);
+    expect(await store.getAgent('a1')).toMatchObject({ status: 'idle', health: 'offline' });
+    expect((await store.getTask('t1'))?.status).toBe('cancelled');
+  });
+
   it('retries a version conflict against the winner’s state', async () => {
     const store = openStore();
     const a = makeHost({ store });
