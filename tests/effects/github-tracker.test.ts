@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { GitHubIssueTracker } from '../../src/effects/github-tracker.js';
 import type { OpenIssueInput } from '../../src/machines/index.js';
 import { fakeHttp, type Reply } from '../utils/fake-http.js';
+import { rejectionWithout } from '../utils/rejection.js';
 
 const TOKEN = 'ghp_TESTsecretToken0123456789abcdefABCD';
 
@@ -46,15 +47,7 @@ const input: OpenIssueInput = {
 const tracker = (apiUrl: string, extra: Partial<ConstructorParameters<typeof GitHubIssueTracker>[0]> = {}) =>
   new GitHubIssueTracker({ token: TOKEN, repo: 'acme/app', apiUrl, ...extra });
 
-const failure = async (promise: Promise<unknown>): Promise<Error> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).not.toContain(TOKEN);
-  return error as Error;
-};
+const failure = (promise: Promise<unknown>) => rejectionWithout(TOKEN, promise);
 
 describe('GitHubIssueTracker', () => {
   it('creates the issue with the task marker and GitHub headers', async () => {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { OpenAiAnalyzer } from '../../src/effects/openai-analyzer.js';
 import type { AnalyzeInput } from '../../src/machines/index.js';
 import { fakeHttp, type Reply } from '../utils/fake-http.js';
+import { rejectionWithout } from '../utils/rejection.js';
 
 const API_KEY = 'sk-test-SECRET-0123456789';
 
@@ -46,15 +47,7 @@ const task: AnalyzeInput = {
 const analyzer = (url: string, extra: Partial<ConstructorParameters<typeof OpenAiAnalyzer>[0]> = {}) =>
   new OpenAiAnalyzer({ url, model: 'gpt-test', apiKey: API_KEY, ...extra });
 
-const failure = async (promise: Promise<unknown>): Promise<Error> => {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(Error);
-  expect((error as Error).message).not.toContain(API_KEY);
-  return error as Error;
-};
+const failure = (promise: Promise<unknown>) => rejectionWithout(API_KEY, promise);
 
 describe('OpenAiAnalyzer', () => {
   it('dispatches a clear task and sends a structured-output request', async () => {
