@@ -4,14 +4,12 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CREATE_TASK, TASK } from '../utils/documents.js';
 import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { disposeAfterEach } from '../utils/per-test.js';
 
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = disposeAfterEach();
 
 async function fake(handler: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<string> {
   const server: Server = createServer((req, res) => {
@@ -20,7 +18,7 @@ async function fake(handler: (req: IncomingMessage, body: string, res: ServerRes
     req.on('end', () => handler(req, body, res));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanup.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  defer(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
@@ -30,7 +28,7 @@ function completion(content: string) {
 
 async function serverWith(env: Record<string, string>): Promise<{ s: TestServer; token: string }> {
   const s = await startServer({ env });
-  cleanup.push(() => s.dispose());
+  defer(() => s.dispose());
   return { s, token: await s.token({ name: 'Ada', org: 'acme' }) };
 }
 

@@ -17,7 +17,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK } from '../utils/documents.js';
 import { random } from '../utils/random.js';
-import { eventually, gqlOk, startServer, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, headCursor, startServer, type TestServer } from '../utils/server.js';
 import { untilSteady } from '../utils/poll.js';
 
 const SEED = Number(process.env.DIFF_SEED ?? 20261201);
@@ -124,7 +124,7 @@ async function settle(trios: Stream[][], quietMs = 600, maxMs = 20_000): Promise
 async function quiet(): Promise<void> {
   let head = '';
   await eventually(async () => {
-    const now = (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, tokens.ada)).tasks.cursor as string;
+    const now = await headCursor(server, tokens.ada);
     const same = now === head;
     head = now;
     return same;

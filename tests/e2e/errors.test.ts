@@ -6,7 +6,7 @@ import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK } from '../utils/documents.js';
-import { eventually, gql, gqlOk, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
+import { eventually, gql, gqlOk, headCursor, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
 
 let server: TestServer;
 let token: string;
@@ -24,7 +24,7 @@ afterAll(() => server.dispose());
 async function snapshot() {
   const task = (await gqlOk(server, TASK, { id: taskId }, token)).task;
   const timeline = (await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { cursor version type } }`, { id: taskId }, token)).timeline;
-  const head = (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+  const head = await headCursor(server, token);
   return { task, timeline, head };
 }
 

@@ -5,28 +5,18 @@
  * live group without a gap or a repeat; a subscriber that stops reading is closed with 1013 and
  * resumes from its cursor with nothing lost.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import { SLOW_CONSUMER_CLOSE } from '../../src/server/ws/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
 import { CREATE_TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
-import { eventually, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { serversPerTest } from '../utils/per-test.js';
+import { eventually, gqlOk, headCursor, subscribe } from '../utils/server.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function server(env: Record<string, string> = {}) {
-  const s = await startServer({ env });
-  cleanup.push(() => s.dispose());
-  return s;
-}
-function client(s: TestServer, token: string): WsClient {
-  const c = wsClient(s, token);
-  cleanup.push(() => c.dispose());
-  return c;
-}
+const perTest = serversPerTest();
+const server = (env: Record<string, string> = {}) => perTest.server({ env });
+const { client } = perTest;
 const cursors = (sub: { received: TaskUpdateData[] }) => sub.received.map((d) => Number(d.taskUpdated.cursor));
 const increasing = (xs: number[]) => xs.every((x, i) => i === 0 || x > xs[i - 1]);
 
@@ -36,7 +26,7 @@ describe('fan-out groups', () => {
     const ada = await s.token({ name: 'Ada', org: 'acme' });
     const bob = await s.token({ name: 'Bob', org: 'acme' });
     const eve = await s.token({ name: 'Eve', org: 'globex' });
-    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
+    const head = await headCursor(s, ada);
     const all = { after: head };
     const mine = { after: head, filter: { scope: 'MINE' } };
     const adaAll = subscribe<TaskUpdateData>(client(s, ada), TASK_UPDATED, all);
@@ -84,7 +74,7 @@ describe('fan-out groups', () => {
     const s = await server();
     const ada = await s.token({ name: 'Ada', org: 'acme' });
     const viewer: Viewer = { id: 'acme/Ada', name: 'Ada', org: 'acme' };
-    const first = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
+    const first = await headCursor(s, ada);
     // A backlog of 900 events, written straight to the actors.
     for (let i = 0; i < 300; i += 50) {
       await Promise.all(
@@ -132,7 +122,7 @@ describe('routing by org', () => {
     const atAcme = await s.token({ id: 'people/ada', name: 'Ada', org: 'acme' });
     const atGlobex = await s.token({ id: 'people/ada', name: 'Ada', org: 'globex' });
     const globexColleague = await s.token({ name: 'Gus', org: 'globex' });
-    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, atAcme)).tasks.cursor;
+    const head = await headCursor(s, atAcme);
     const adaElsewhere = subscribe<TaskUpdateData>(client(s, atGlobex), TASK_UPDATED, { after: head });
     const gus = subscribe<TaskUpdateData>(client(s, globexColleague), TASK_UPDATED, { after: head });
     await eventually(() => s.app.fanout.stats.live === 2);
@@ -166,7 +156,7 @@ describe('grouped subscriptions that cannot start', () => {
     }
     expect(s.app.fanout.stats).toMatchObject({ groups: 0, members: 0, live: 0 });
     // The same socket still subscribes and delivers.
-    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
+    const head = await headCursor(s, ada);
     const live = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
     await gqlOk(s, CREATE_TASK, { input: { title: 'After the errors', description: 'fix it' } }, ada);
     await live.waitFor(1);
@@ -179,7 +169,7 @@ describe('slow consumers', () => {
     const s = await server({ WS_MAX_BUFFERED_BYTES: '16384' });
     const ada = await s.token({ name: 'Ada', org: 'acme' });
     const viewer: Viewer = { id: 'acme/Ada', name: 'Ada', org: 'acme' };
-    const first = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, ada)).tasks.cursor;
+    const first = await headCursor(s, ada);
     const sockets: WebSocket[] = [];
     const slow = createClient({
       url: s.wsUrl,
@@ -194,7 +184,7 @@ describe('slow consumers', () => {
       connectionParams: { authorization: `Bearer ${ada}` },
       onNonLazyError: () => {},
     });
-    cleanup.push(async () => void (await slow.dispose()));
+    perTest.defer(async () => void (await slow.dispose()));
     const closed = new Promise<{ code: number; reason: string }>((resolve) => slow.on('closed', (e) => resolve(e as never)));
     const received: TaskUpdateData[] = [];
     // Big payloads (description) so the socket backs up quickly.

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION } from '../utils/documents.js';
-import { gql, gqlOk, startServer, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { gql, gqlOk, headCursor, startServer, wsClient, type TestServer, type WsClient } from '../utils/server.js';
 
 let server: TestServer;
 let token: string;
@@ -101,7 +101,7 @@ describe('query limits', () => {
       { length: 25 },
       (_, i) => `c${i}: createTask(input: { title: "alias ${i}", description: "${CLEAR_DESCRIPTION}" }) { id }`,
     ).join(' ');
-    const before = (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+    const before = await headCursor(server, token);
     const refused = await gql(server, `mutation { ${creates} }`, {}, token);
     expect(refused.errors?.[0]?.extensions?.code).toBe('QUERY_LIMIT_EXCEEDED');
     const after = await gqlOk(server, `{ tasks(first: 100) { cursor nodes { id } } }`, {}, token);

@@ -2,7 +2,7 @@
  * Ordering and resume: per-task versions 1..N with no gap; `after` gives exactly the missed
  * events, also across a server restart on the same data directory.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   ANSWER,
   CANCEL,
@@ -15,21 +15,22 @@ import {
   type TaskUpdateData,
   type TimelineData,
 } from '../utils/documents.js';
-import { eventually, gqlOk, startServer, subscribe, tempDataDir, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { serversPerTest } from '../utils/per-test.js';
+import { eventually, gqlOk, headCursor, subscribe, tempDataDir, type TestServer } from '../utils/server.js';
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
-async function server(dataDir?: string) {
-  const s = await startServer({ dataDir });
-  cleanup.push(() => s.stop());
-  return s;
-}
-function client(s: TestServer, token: string): WsClient {
-  const c = wsClient(s, token);
-  cleanup.push(() => c.dispose());
-  return c;
+// Stopped, not disposed: the restart tests reopen the data directory.
+const perTest = serversPerTest({ keepData: true });
+const server = (dataDir?: string) => perTest.server({ dataDir });
+const { client } = perTest;
+
+/** Ada of acme on a fresh server, subscribed to task updates from the head of the log. */
+async function adaFromHead() {
+  const s = await server();
+  const token = await s.token({ name: 'Ada', org: 'acme' });
+  const ws = client(s, token);
+  // Subscribe from the current head (explicit after) so nothing can be missed at the start.
+  const sub = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: await headCursor(s, token) });
+  return { s, token, ws, sub };
 }
 
 /** Drive a task through clarification to dispatched + issue opened: 6 events. */
@@ -47,12 +48,7 @@ async function lifecycle(s: TestServer, token: string) {
 
 describe('ordering', () => {
   it('a subscriber connected before creation sees versions 1..N of each task in order, no gap', async () => {
-    const s = await server();
-    const token = await s.token({ name: 'Ada', org: 'acme' });
-    const ws = client(s, token);
-    // Subscribe from the current head (explicit after) so nothing can be missed at the start.
-    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
-    const sub = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
+    const { s, token, sub } = await adaFromHead();
     const ids = await Promise.all([lifecycle(s, token), lifecycle(s, token), lifecycle(s, token)]);
     const byTask = new Map<string, number[]>();
     await eventually(() => {
@@ -94,11 +90,7 @@ describe('ordering', () => {
 
 describe('resume with `after`', () => {
   it('after a disconnect: exactly the missed events, then live', async () => {
-    const s = await server();
-    const token = await s.token({ name: 'Ada', org: 'acme' });
-    const first = client(s, token);
-    const head = (await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
-    const sub = subscribe<TaskUpdateData>(first, TASK_UPDATED, { after: head });
+    const { s, token, ws: first, sub } = await adaFromHead();
     const a = await gqlOk(s, CREATE_TASK, { input: { title: 'one', description: CLEAR_DESCRIPTION } }, token);
     await eventually(() => sub.received.some((d) => d.taskUpdated.task.id === a.createTask.id));
     // What this session processed: a message already in flight may still be delivered while the
@@ -110,7 +102,7 @@ describe('resume with `after`', () => {
     // While disconnected: more changes.
     const b = await gqlOk(s, CREATE_TASK, { input: { title: 'two', description: CLEAR_DESCRIPTION } }, token);
     await eventually(async () => (await gqlOk(s, TASK, { id: b.createTask.id }, token)).task.issue !== null);
-    const head2 = Number((await gqlOk(s, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor);
+    const head2 = Number(await headCursor(s, token));
 
     const again = subscribe<TaskUpdateData>(client(s, token), TASK_UPDATED, { after: lastSeen });
     await eventually(() => again.received.length > 0 && Number(again.received.at(-1)!.taskUpdated.cursor) >= head2);

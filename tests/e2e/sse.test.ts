@@ -8,7 +8,7 @@ import { createClient, NetworkError, type Client, type ExecutionResult } from 'g
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION, COUNTS, CREATE_TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
 import { perUser, seedUsers, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
-import { eventually, gqlOk, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
+import { eventually, gqlOk, headCursor, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
 
 let server: TestServer;
 let alice: string; // acme, creator
@@ -128,7 +128,7 @@ function nextEvents(text: string): ExecutionResult[] {
     .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as ExecutionResult);
 }
 
-const head = async (token: string) => (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor as string;
+const head = async (token: string) => await headCursor(server, token);
 const create = async (token: string, title: string, isPrivate = false) =>
   (await gqlOk(server, CREATE_TASK, { input: { title, description: CLEAR_DESCRIPTION, private: isPrivate } }, token)).createTask as { id: string };
 const healthz = async () => (await (await fetch(`${server.url}/healthz`)).json()) as { subscriptions: number };

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNTS, CREATE_TASK, TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
 import { perUser, seedUsers, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
-import { eventually, gql, gqlOk, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { eventually, gql, gqlOk, headCursor, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
 
 let server: TestServer;
 const clients: WsClient[] = [];
@@ -28,7 +28,7 @@ const client = (token: string) => {
   clients.push(c);
   return c;
 };
-const head = async (token: string) => (await gqlOk(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor as string;
+const head = async (token: string) => await headCursor(server, token);
 
 describe('visibility', () => {
   it('org members see public tasks, other orgs see nothing, private tasks only their creator', async () => {

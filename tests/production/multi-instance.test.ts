@@ -13,15 +13,13 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort } from '../utils/ports.js';
 import { RUNNING, runProcess, type RunningProcess } from '../utils/process.js';
 import { CLEAR_DESCRIPTION, CREATE_TASK, TASK, TASK_UPDATED, type TaskUpdateData } from '../utils/documents.js';
-import { eventually, gql, gqlOk, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
+import { eventually, gql, gqlOk, headCursor, sleep, startServer, subscribe, wsClient, type TestServer } from '../utils/server.js';
 import { DATABASE_URL, dropSchema, freshSchema, hasServices, REDIS_URL } from './env.js';
+import { disposeAfterEach } from '../utils/per-test.js';
 
 const SECRET = 'multi-instance-test-secret-0123456789!!';
 const schemas: string[] = [];
-const cleanup: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn().catch(() => {});
-});
+const defer = disposeAfterEach({ ignoreErrors: true });
 afterAll(async () => {
   for (const schema of schemas) await dropSchema(schema);
 });
@@ -36,7 +34,7 @@ async function instance(c: { schema: string; channel: string }, env: Record<stri
   const s = await startServer({
     env: { DATABASE_URL: DATABASE_URL!, DATABASE_SCHEMA: c.schema, REDIS_URL: REDIS_URL!, REDIS_CHANNEL: c.channel, JWT_SECRET: SECRET, ...env },
   });
-  cleanup.push(() => s.stop());
+  defer(() => s.stop());
   return s;
 }
 
@@ -54,9 +52,9 @@ describe.skipIf(!hasServices)('production mode: several instances', () => {
     const b = await instance(c);
     expect(a.url).not.toBe(b.url);
     const token = await a.token({ name: 'Ada', org: 'acme' });
-    const head = (await gqlOk(b, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+    const head = await headCursor(b, token);
     const ws = wsClient(b, token);
-    cleanup.push(() => ws.dispose());
+    defer(() => ws.dispose());
     const sub = subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
     const ids = await Promise.all(
       Array.from({ length: 5 }, async (_, i) => (await gqlOk(a, CREATE_TASK, { input: { title: `cross ${i}`, description: CLEAR_DESCRIPTION } }, token)).createTask.id as string),
@@ -73,14 +71,14 @@ describe.skipIf(!hasServices)('production mode: several instances', () => {
     const a = await instance(c);
     const b = await instance(c);
     const token = await a.token({ name: 'Ada', org: 'acme' });
-    const head = (await gqlOk(a, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+    const head = await headCursor(a, token);
     const subs = [a, b].map((s) => {
       const ws = wsClient(s, token);
-      cleanup.push(() => ws.dispose());
+      defer(() => ws.dispose());
       return subscribe<TaskUpdateData>(ws, TASK_UPDATED, { after: head });
     });
     const admin = new Redis(REDIS_URL!);
-    cleanup.push(async () => admin.disconnect());
+    defer(async () => admin.disconnect());
     const created: string[] = [];
     for (let i = 0; i < 20; i++) {
       created.push((await gqlOk(i % 2 ? a : b, CREATE_TASK, { input: { title: `storm ${i}`, description: 'fix it' } }, token)).createTask.id);
@@ -161,7 +159,7 @@ describe.skipIf(!hasServices)('production mode: several instances', () => {
         proxy!.close(() => resolve());
       });
     await openProxy();
-    cleanup.push(() => (proxy?.listening ? cutProxy() : Promise.resolve()));
+    defer(() => (proxy?.listening ? cutProxy() : Promise.resolve()));
     target.port = String(port);
     const c = cluster();
     const s = await instance(c, { DATABASE_URL: target.toString() });
@@ -219,7 +217,7 @@ describe.skipIf(!hasServices)('production mode: an instance killed with SIGKILL'
     const [a, b] = await Promise.all([processInstance(c), processInstance(c)]);
     const helper = await instance(c); // only to sign tokens with the shared secret and to drive load
     const token = await helper.token({ name: 'Ada', org: 'acme' });
-    const head = (await gqlOk(a, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+    const head = await headCursor(a, token);
 
     // A client that fails over: A first, B after A is gone; resumes from its last cursor.
     const urls = [a.url, b.url].map((u) => `${u.replace('http', 'ws')}/graphql`);
@@ -258,7 +256,7 @@ describe.skipIf(!hasServices)('production mode: an instance killed with SIGKILL'
     client.on('connected', () => {
       if (attempt > 1) start();
     });
-    cleanup.push(async () => client.dispose());
+    defer(async () => client.dispose());
 
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) {

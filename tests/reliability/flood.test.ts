@@ -11,7 +11,7 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from 'graphql-ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { Viewer } from '../../src/store/types.js';
 import { CLEAR_DESCRIPTION } from '../utils/documents.js';
@@ -20,6 +20,7 @@ import { MB, mb, startChildServer, type ChildServer } from '../utils/child-serve
 import { runProcess } from '../utils/process.js';
 import type { FloodArgs } from './flood-loader.js';
 import type { Probe } from '../utils/probed-server.js';
+import { disposeAfterEach } from '../utils/per-test.js';
 
 const CREATE = `mutation($i: CreateTaskInput!) { createTask(input: $i) { id } }`;
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 60);
@@ -38,10 +39,7 @@ interface LoaderReport {
   zombies: number;
 }
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = disposeAfterEach();
 
 function runLoaders(args: FloodArgs, count: number): Promise<LoaderReport[]> {
   return Promise.all(
@@ -53,7 +51,7 @@ function runLoaders(args: FloodArgs, count: number): Promise<LoaderReport[]> {
         inherit: true,
         env: process.env,
       });
-      cleanup.push(async () => void (await loader.stop('SIGKILL')));
+      defer(async () => void (await loader.stop('SIGKILL')));
       let report: LoaderReport | undefined;
       loader.child.once('message', (m: LoaderReport) => (report = m));
       return loader.exited.then((code) => {
@@ -91,7 +89,7 @@ describe('connection flood', () => {
   it(`${SECONDS} s of open/close churn from ${LOADERS} processes leaves no socket, handle, timer or heap behind`, async () => {
     // Agents never go stale during the run: nothing changes by itself between the probes.
     const s = await startChildServer({ WS_INIT_TIMEOUT_MS: String(INIT_TIMEOUT_MS), AGENT_STALE_AFTER_MS: '3600000', AGENT_CRASH_AFTER_MS: '7200000' });
-    cleanup.push(() => s.stop());
+    defer(() => s.stop());
     const tokens = await Promise.all(VIEWERS.map((v) => s.token(v)));
     // Some history for taskUpdated to catch up on and a timeline to replay.
     const after = String((await s.health()).cursor);
@@ -152,7 +150,7 @@ describe('connection flood', () => {
 
     // Still serving: a subscription sees a task created after the flood, end to end.
     const client = createClient({ url: s.wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: { authorization: `Bearer ${tokens[1]}` } });
-    cleanup.push(() => client.dispose() as Promise<void>);
+    defer(() => client.dispose() as Promise<void>);
     const seen: string[] = [];
     client.subscribe<{ taskUpdated: { task: { title: string } } }>(
       { query: `subscription { taskUpdated { task { title } } }` },

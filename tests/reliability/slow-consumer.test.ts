@@ -13,7 +13,7 @@
  * same way (ws/ws-adapter.ts).
  */
 import { createClient, type Client } from 'graphql-ws';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { SLOW_CONSUMER_CLOSE } from '../../src/server/ws/fanout.js';
 import type { Viewer } from '../../src/store/types.js';
@@ -21,6 +21,7 @@ import { COUNTS } from '../utils/documents.js';
 import { eventually, gqlOk, sleep } from '../utils/server.js';
 import { untilSteady } from '../utils/poll.js';
 import { MB, mb, startChildServer, type ChildServer } from '../utils/child-server.js';
+import { disposeAfterEach } from '../utils/per-test.js';
 
 const ADA: Viewer = { id: 'acme/Ada', name: 'Ada', org: 'acme' };
 /** ~2 KB: frames large enough that the kernel's buffers (~3.5 MB per socket here) fill early on. */
@@ -38,14 +39,11 @@ interface Counts {
   dashboardCounts: { total: number; cursor: string };
 }
 
-const cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const fn of cleanup.splice(0).reverse()) await fn();
-});
+const defer = disposeAfterEach();
 
 async function server(): Promise<ChildServer> {
   const s = await startChildServer({ WS_MAX_BUFFERED_BYTES: String(MAX_BUFFERED) });
-  cleanup.push(() => s.stop());
+  defer(() => s.stop());
   return s;
 }
 
@@ -68,7 +66,7 @@ function pausableClient(s: ChildServer, token: string) {
     on: { closed: (e) => onClosed(e as { code: number; reason: string }) },
     onNonLazyError: () => {},
   });
-  cleanup.push(() => client.dispose() as Promise<void>);
+  defer(() => client.dispose() as Promise<void>);
   // `ws`'s own pause(): stops reading the TCP socket, so the kernel buffers and then the
   // server's queue fill up, exactly as with a peer that stopped reading.
   return { client, closed, pause: () => sockets[0].pause(), resume: () => sockets[0].resume() };

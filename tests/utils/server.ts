@@ -194,6 +194,11 @@ export function subscribe<T = Record<string, any>>(
   };
 }
 
+/** The log cursor a viewer's task list is at now: `after` for a subscription that must miss nothing from here on. */
+export async function headCursor(server: { url: string }, token: string): Promise<string> {
+  return (await gqlOk<{ tasks: { cursor: string } }>(server, `{ tasks(first: 1) { cursor } }`, {}, token)).tasks.cursor;
+}
+
 /** A task's timeline over HTTP, oldest first. */
 export async function timelineOfTask(server: { url: string }, id: string, token: string) {
   const data = await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { version type actor payload } }`, { id }, token);
