@@ -12,10 +12,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gqlOk } from '../utils/server.js';
 import { pollUntil } from '../utils/poll.js';
-import { freePort, hasChromium, launch, screenshot, signIn, startDemo, type ReadmeServer } from './harness.js';
+import { freePort, hasChromium, serverAndBrowser, screenshot, signIn, startDemo, type ReadmeServer } from './harness.js';
 
 /** Seconds of sampling the dashboard, split between "All tasks" and "My tasks". */
 const SAMPLE_SECONDS = Number(process.env.DEMO_SAMPLE_SECONDS ?? 64);
@@ -101,15 +101,9 @@ describe.skipIf(!hasChromium)('dashboard during the demo', { timeout: 150_000 },
   let demo: ReadmeServer & { log(): string };
   let browser: Browser;
 
-  beforeAll(async () => {
-    const port = await freePort();
-    const dataDir = mkdtempSync(join(tmpdir(), 'conveyor-demo-'));
-    demo = await startDemo(port, dataDir, ['--every', '1500', '--workers', '2']);
-    browser = await launch();
-  }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await demo?.stop();
+  serverAndBrowser(async () => startDemo(await freePort(), mkdtempSync(join(tmpdir(), 'conveyor-demo-')), ['--every', '1500', '--workers', '2']), 120_000, (d, b) => {
+    demo = d;
+    browser = b;
   });
 
   it('every card equals its list, the Failed list is exactly the failed tasks, for All and for Mine; waiting and agents say why', async () => {

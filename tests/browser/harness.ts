@@ -5,6 +5,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { buildServer, DEMO_RUNNING, RUNNING, runProcess, userEnv, type RunningProcess } from '../utils/process.js';
 
@@ -49,6 +50,24 @@ export async function startDemo(port: number, dataDir: string, args: string[] = 
     detached: true,
   });
   return readmeServer(run, DEMO_RUNNING, 60_000);
+}
+
+/**
+ * A server and a Chromium for a describe block: both started in `beforeAll` (`start` first,
+ * within `timeoutMs`) and handed to `ready`, both closed in `afterAll`.
+ */
+export function serverAndBrowser<S extends { stop(): Promise<void> }>(start: () => Promise<S>, timeoutMs: number, ready: (server: S, browser: Browser) => void): void {
+  let server: S | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await start();
+    browser = await launch();
+    ready(server, browser);
+  }, timeoutMs);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
 }
 
 export async function launch(): Promise<Browser> {

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION } from '../utils/documents.js';
-import { freePort, hasChromium, launch, screenshot, signIn, startReadmeServer, type ReadmeServer } from './harness.js';
+import { freePort, hasChromium, serverAndBrowser, screenshot, signIn, startReadmeServer, type ReadmeServer } from './harness.js';
 
 interface Violation {
   directive: string;
@@ -38,13 +38,9 @@ describe.skipIf(!hasChromium)('security in Chromium', { timeout: 90_000 }, () =>
   let server: ReadmeServer;
   let browser: Browser;
 
-  beforeAll(async () => {
-    server = await startReadmeServer(await freePort(), mkdtempSync(join(tmpdir(), 'conveyor-security-')));
-    browser = await launch();
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
+  serverAndBrowser(async () => startReadmeServer(await freePort(), mkdtempSync(join(tmpdir(), 'conveyor-security-'))), 180_000, (s, b) => {
+    server = s;
+    browser = b;
   });
 
   it('the dashboard runs under its Content-Security-Policy with zero violations', async () => {

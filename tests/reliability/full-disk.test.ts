@@ -48,6 +48,14 @@ describe.skipIf(!canMount)('a full data directory', () => {
     server = await startServerProcess({ dataDir: `${disk.dir}/data`, env: { ...ENV, ...env } });
     token = await signIn(server.url, 'Ada', 'acme');
   };
+  /** Fill the disk until a write is refused, as full. */
+  const fillDisk = async () => {
+    disk.fill();
+    expect(await fillUntilRefused(server.url, token, [])).toMatchObject({ code: 'SERVICE_UNAVAILABLE', extensions: { storage: 'full' } });
+  };
+  /** Read `query` as Ada until `done` accepts the answer or `timeoutMs` passed; the last answer. */
+  const readUntil = <T>(query: string, variables: Record<string, unknown>, done: (data: T) => boolean, timeoutMs: number) =>
+    eventually(() => ok<T>(server.url, query, variables, token), done, timeoutMs);
 
   it('refuses writes with a coded error, keeps reads and the process, and recovers once space is freed', async () => {
     await start();
@@ -117,18 +125,13 @@ describe.skipIf(!canMount)('a full data directory', () => {
   it('fires deadlines that came due while it was full, once it takes writes again', async () => {
     await start({ AGENT_STALE_AFTER_MS: '1500' });
     const { registerAgent } = await ok<{ registerAgent: { id: string } }>(server.url, REGISTER, { name: 'builder' }, token);
-    disk.fill();
-    expect(await fillUntilRefused(server.url, token, [])).toMatchObject({ code: 'SERVICE_UNAVAILABLE', extensions: { storage: 'full' } });
+    await fillDisk();
     // The agent's stale deadline comes due meanwhile; its commit is refused and the row stays.
     await new Promise((resolve) => setTimeout(resolve, 2500));
     const health = `query($id: ID!) { agent(id: $id) { health } }`;
     expect((await ok<{ agent: { health: string } }>(server.url, health, { id: registerAgent.id }, token)).agent.health).toBe('HEALTHY');
     disk.free();
-    const { agent } = await eventually(
-      () => ok<{ agent: { health: string } }>(server.url, health, { id: registerAgent.id }, token),
-      (r) => r.agent.health !== 'HEALTHY',
-      5000,
-    );
+    const { agent } = await readUntil<{ agent: { health: string } }>(health, { id: registerAgent.id }, (r) => r.agent.health !== 'HEALTHY', 5000);
     expect(agent.health).toBe('STALE');
   }, 60_000);
 
@@ -146,8 +149,7 @@ describe.skipIf(!canMount)('a full data directory', () => {
     const { createTask } = await ok<{ createTask: { id: string } }>(server.url, CREATE, { title: 'in flight', description: CLEAR }, token);
     await eventually(async () => analyzer.received.length, (n) => n > 0, 5000);
 
-    disk.fill();
-    expect(await fillUntilRefused(server.url, token, [])).toMatchObject({ code: 'SERVICE_UNAVAILABLE', extensions: { storage: 'full' } });
+    await fillDisk();
     expect(await request(server.url, CREATE, { title: 'small', description: CLEAR }, token)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
     // The verdicts arrive while nothing can be written.
     const verdict = JSON.stringify({ verdict: 'dispatch', questions: [] });
@@ -160,11 +162,7 @@ describe.skipIf(!canMount)('a full data directory', () => {
 
     disk.free();
     expect(await eventually(() => readyz(server.url), (r) => r.status === 200, 5000)).toMatchObject({ status: 200 });
-    const { task } = await eventually(
-      () => ok<{ task: { status: string } }>(server.url, TASK, { id: createTask.id }, token),
-      (r) => r.task.status !== 'ANALYZING',
-      4000,
-    );
+    const { task } = await readUntil<{ task: { status: string } }>(TASK, { id: createTask.id }, (r) => r.task.status !== 'ANALYZING', 4000);
     expect(task.status).toBe('DISPATCHED');
   }, 60_000);
 });

@@ -16,6 +16,19 @@ import type { MachineGraph } from './machine-graph.js';
 const task: unknown = JSON.parse(JSON.stringify(machines.task.toJSON()));
 const agent: unknown = JSON.parse(JSON.stringify(machines.agent.toJSON()));
 
+/** The task machine's states inside `active`, in document order. */
+const UNDER_ACTIVE = [
+  'task.active.received',
+  'task.active.analyzing',
+  'task.active.needs_clarification',
+  'task.active.dispatched',
+  'task.active.dispatched.openingIssue',
+  'task.active.dispatched.queued',
+  'task.active.dispatched.assigned',
+  'task.active.coding',
+  'task.active.pr_open',
+];
+
 function edgesBetween(graph: MachineGraph, source: string, target: string) {
   return graph.edges.filter((e) => e.source === source && e.target === target);
 }
@@ -46,15 +59,7 @@ describe('toGraph', () => {
     const graph = toGraph(task);
     expect(graph.nodes.map((n) => n.id)).toEqual([
       'task.active',
-      'task.active.received',
-      'task.active.analyzing',
-      'task.active.needs_clarification',
-      'task.active.dispatched',
-      'task.active.dispatched.openingIssue',
-      'task.active.dispatched.queued',
-      'task.active.dispatched.assigned',
-      'task.active.coding',
-      'task.active.pr_open',
+      ...UNDER_ACTIVE,
       'task.merged',
       'task.failed',
       'task.cancelled',
@@ -666,17 +671,7 @@ describe('layoutGraph', () => {
       'task.active',
     );
     const underActive = layout.nodes.filter((n) => n.id.startsWith('task.active.'));
-    expect(underActive.map((n) => n.id)).toEqual([
-      'task.active.received',
-      'task.active.analyzing',
-      'task.active.needs_clarification',
-      'task.active.dispatched',
-      'task.active.dispatched.openingIssue',
-      'task.active.dispatched.queued',
-      'task.active.dispatched.assigned',
-      'task.active.coding',
-      'task.active.pr_open',
-    ]);
+    expect(underActive.map((n) => n.id)).toEqual(UNDER_ACTIVE);
     for (const node of underActive) {
       expect(inside(node.id, 'task.active'), `${node.id} outside task.active`).toBe(true);
     }
