@@ -33,6 +33,7 @@ function writer(): SqliteWrites {
 
 port.on('message', (message: WriterRequest) => {
   if ('close' in message) {
+    writes?.close();
     db?.close();
     port.postMessage({ id: message.id, ok: true, value: null } satisfies WriterReply);
     port.close();

@@ -24,7 +24,7 @@ export class InlineWriter implements Writer {
   }
 
   async close(): Promise<void> {
-    // The store closes the one connection both share.
+    this.writes.close(); // the store closes the one connection both share
   }
 }
 

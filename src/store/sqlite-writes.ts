@@ -10,6 +10,7 @@
  */
 import type Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
+import { JournalProbe } from './journal-probe.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
 import { SQLITE, writeSql } from './sql.js';
@@ -91,10 +92,10 @@ export class SqliteWrites {
   private readonly stmt;
 
   /**
-   * Whether every commit is to be durable when acknowledged (synchronous = FULL on a file): only
-   * then is the file asked, after each commit, whether it still takes writes (see `run`).
+   * With durable commits (synchronous = FULL on a file), what asks after each commit whether the
+   * file system still takes changes (see `run`); null otherwise.
    */
-  private readonly durable: boolean;
+  private readonly probe: JournalProbe | null;
 
   constructor(
     private readonly db: Database.Database,
@@ -102,7 +103,7 @@ export class SqliteWrites {
     private readonly file: string | null,
     synchronous: 'NORMAL' | 'FULL' = 'NORMAL',
   ) {
-    this.durable = file !== null && synchronous === 'FULL';
+    this.probe = file !== null && synchronous === 'FULL' ? new JournalProbe(`${file}-sync-probe`) : null;
     // Writes bind positionally: named parameters cost ~2 µs more per 12-column row in
     // better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
     const sql = writeSql(SQLITE);
@@ -134,25 +135,34 @@ export class SqliteWrites {
   /**
    * Run one call. Throws what SQLite throws (the caller encodes it).
    *
-   * With durable commits, a call that SQLite reports done is not yet acknowledged: the file is
-   * asked first whether it still opens for writing. An fdatasync that meets ext4 going read-only
-   * (`errors=remount-ro`) can return success for a record the aborted journal then drops:
-   * measured on Linux 6.18, one acknowledged append of eight lost across the failure, none once
-   * the writer checked the file after each sync (tests/reliability/disk-error.test.ts lost the
-   * last acknowledged task the same way). Such a commit is answered as refused by a read-only
-   * disk: it may or may not be there after the repair, as for a connection cut before its answer.
+   * With durable commits, a call that SQLite reports done is not yet acknowledged: the file
+   * system is asked first whether it still takes changes (journal-probe.ts says why an fsync's
+   * success is not enough; tests/reliability/disk-error.test.ts lost its last acknowledged task to
+   * it). A commit it refuses is answered as refused by a read-only disk: it may or may not be
+   * there after the repair, as for a connection cut before its answer.
    */
   run(call: WriteCall): unknown {
     const result = this.runUnchecked(call);
-    if (this.durable && this.file && readOnly(this.file)) {
-      const fault = new StorageFaultError(
-        'read-only',
-        new Error('the file system went read-only as this write was committed: it may not have reached the disk'),
-      );
-      if (call.op === 'commit') return { refused: encodeError(fault) } satisfies WireGroupResult;
-      throw fault;
+    if (this.probe) {
+      try {
+        this.probe.check();
+      } catch (error) {
+        const fault = new StorageFaultError(
+          'read-only',
+          new Error(
+            `the file system stopped taking changes as this write was committed, so it may not have reached the disk (${(error as Error).message})`,
+          ),
+        );
+        if (call.op === 'commit') return { refused: encodeError(fault) } satisfies WireGroupResult;
+        throw fault;
+      }
     }
     return result;
+  }
+
+  /** Let go of the probe's file (the connection is the caller's to close). */
+  close(): void {
+    this.probe?.close();
   }
 
   private runUnchecked(call: WriteCall): unknown {

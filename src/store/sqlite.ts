@@ -305,6 +305,7 @@ export class SqliteStore extends SqlStore {
   async close(): Promise<void> {
     while (this.flushing || this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
     await this.thread?.close();
+    await this.inline.close();
     if (this.db.open) this.db.close();
   }
 }
