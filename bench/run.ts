@@ -5,7 +5,9 @@
  * Scenarios: fan-out (N subscribers, a driver committing at a fixed rate), idle (memory per idle
  * subscribed connection), write (committed transitions/s through the actors, embedded store),
  * resume (one client replaying a long backlog). Prints a table, writes JSON and an SVG latency
- * plot to bench/results/.
+ * plot to bench/results/. growth (issue 14: list, counts, restart, RSS, disk and commit rate at
+ * 10k, 100k and 1M tasks, bench/lib/growth.ts) runs only when asked for by name: at full size it
+ * takes half an hour and gigabytes of disk.
  */
 import { execFileSync, fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
+import { growth, growthTable, type GrowthResult } from './lib/growth.js';
 import { merge, newHistogram, percentile } from './lib/histogram.js';
 import { renderSvg } from './lib/svg.js';
 
@@ -32,6 +35,10 @@ const { values } = parseArgs({
     'write-count': { type: 'string' },
     'max-trials': { type: 'string' },
     profile: { type: 'boolean', default: false },
+    'growth-sizes': { type: 'string' },
+    'growth-requests': { type: 'string' },
+    'growth-burst': { type: 'string' },
+    'growth-keep': { type: 'boolean', default: false },
   },
 });
 const quick = values.quick;
@@ -47,6 +54,9 @@ const TRANSITIONS = Number(values.transitions ?? (quick ? 100 : 1000)); // per s
 const SERVERS = (values.servers ?? 'conveyor,bare-ws,socketio,yoga').split(',');
 const RESUME_EVENTS = Number(values['resume-events'] ?? (quick ? 3000 : 100_000));
 const WRITE_COUNT = Number(values['write-count'] ?? (quick ? 2000 : 30_000));
+const GROWTH_SIZES = (values['growth-sizes'] ?? (quick ? '1000,5000' : '10000,100000,1000000')).split(',').map(Number);
+const GROWTH_REQUESTS = Number(values['growth-requests'] ?? (quick ? 10 : 30));
+const GROWTH_BURST = Number(values['growth-burst'] ?? (quick ? 100 : 2000));
 const PER_LOADER = 5000; // stays well under the 20,000 open files per process
 const SECRET = 'bench-secret-bench-secret-bench-secret!';
 /** A rate holds when every event reached every subscriber, in order, with p99 under this. */
@@ -475,6 +485,8 @@ const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) :
 async function main() {
   const scenario = values.scenario;
   const all = scenario === 'all';
+  // --scenario takes one name, or several separated by commas.
+  const wanted = new Set(scenario.split(','));
   const results: {
     settings: unknown;
     fanout: FanoutResult[];
@@ -482,13 +494,12 @@ async function main() {
     latency?: LatencyResult;
     write?: unknown;
     resume?: unknown;
+    growth?: GrowthResult;
   } = {
-    settings: { subscribers: N, fixedRate: FIXED_RATE ?? null, trialSeconds: DURATION, idleConnections: IDLE, orgs: ORGS, perOrg: PER_ORG, transitions: TRANSITIONS, quick },
+    settings: { subscribers: N, fixedRate: FIXED_RATE ?? null, trialSeconds: DURATION, idleConnections: IDLE, orgs: ORGS, perOrg: PER_ORG, transitions: TRANSITIONS, quick, ...(wanted.has('growth') ? { growthSizes: GROWTH_SIZES, growthRequests: GROWTH_REQUESTS, growthBurst: GROWTH_BURST } : {}) },
     fanout: [],
     idle: [],
   };
-  // --scenario takes one name, or several separated by commas.
-  const wanted = new Set(scenario.split(','));
   const run = (name: string) => all || wanted.has(name);
   if (run('fanout')) {
     for (const name of SERVERS) results.fanout.push(await fanout(name));
@@ -521,6 +532,21 @@ async function main() {
   if (run('resume')) {
     results.resume = await resume();
     console.log(`resume: ${JSON.stringify(results.resume)}`);
+  }
+  if (wanted.has('growth')) {
+    results.growth = await growth({
+      sizes: GROWTH_SIZES,
+      requests: GROWTH_REQUESTS,
+      subscriptions: quick ? 3 : 10,
+      burst: GROWTH_BURST,
+      settleMs: quick ? 500 : 5000,
+      secret: SECRET,
+      compiled,
+      log,
+      keep: values['growth-keep'],
+    });
+    console.log(`\ngrowth: one data dir grown through ${GROWTH_SIZES.join(', ')} tasks (8 users in 4 orgs); ${GROWTH_REQUESTS} requests per query, p99 of so few is their slowest`);
+    console.log(growthTable(results.growth));
   }
   mkdirSync('bench/results', { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

@@ -1,0 +1,241 @@
+/**
+ * growth scenario (issue 14): how the costs users feel move as the history grows. One data dir
+ * grows through `sizes` (default 10k, 100k, 1M tasks); at each size:
+ *
+ * 1. fill the difference with growth-fill.ts (the server's own write path without HTTP, every
+ *    task its real ~5 events; alone on the machine, so not pinned) and note its rate;
+ * 2. disk bytes per task (the data dir's files / tasks);
+ * 3. start conveyor on it (pinned to core 0) and run growth-probe.ts (pinned to core 1): list
+ *    first pages, `dashboardCounts` query and first subscription message, commit throughput;
+ * 4. stop it, start it again on the same dir: restart = spawn until `/readyz` answers 200; RSS
+ *    once it has settled (nothing asked of it).
+ *
+ * Search is not built yet: reported as such, never as a figure.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface GrowthOptions {
+  sizes: number[];
+  /** Requests per measured query. */
+  requests: number;
+  /** Fresh `dashboardCounts` subscriptions timed to their first message. */
+  subscriptions: number;
+  /** Task creations in the commit-throughput burst. */
+  burst: number;
+  /** How long the restarted server is left alone before its RSS is read. */
+  settleMs: number;
+  secret: string;
+  /** Path of a bench source's compiled output in dist/. */
+  compiled: (source: string) => string;
+  log: (line: string) => void;
+  /** Keep the data dir (its path is printed) instead of removing it. */
+  keep?: boolean;
+}
+
+interface Percentiles {
+  p50: number;
+  p99: number;
+  n: number;
+}
+
+interface Probe {
+  list: Percentiles;
+  byStatus: Percentiles;
+  mine: Percentiles;
+  counts: Percentiles;
+  subscription: Percentiles;
+  commit: { creates: number; transitions: number; seconds: number; transitionsPerSecond: number } | null;
+}
+
+export interface GrowthSize extends Probe {
+  tasks: number;
+  fill: { tasks: number; events: number; seconds: number; tasksPerSecond: number; eventsPerSecond: number; stalls: number; failures: number } | null;
+  diskBytes: number;
+  diskBytesPerTask: number;
+  /** Spawn of the server on the existing dir until `/readyz` answered 200. */
+  restartMs: number;
+  /** Of the restarted server, after `settleMs` with nothing asked of it. */
+  rssMb: number;
+  search: null;
+}
+
+export interface GrowthResult {
+  dataDir: string;
+  pinned: boolean;
+  sizes: GrowthSize[];
+}
+
+/** Budgeted disk per task when checking for room (measured 5.4–8.4 KB before issue 14's work). */
+const BUDGET_BYTES_PER_TASK = 12_000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `taskset -c <core>` in front of a command when there are two cores and taskset works. */
+function pinning(): ((core: number) => string[]) | null {
+  if (availableParallelism() < 2) return null;
+  try {
+    execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore' });
+    return (core) => ['taskset', '-c', String(core)];
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes of every file under dir (SQLite's db, WAL and anything next to them). */
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (entry.isFile()) total += statSync(join(entry.parentPath ?? entry.path, entry.name)).size;
+  }
+  return total;
+}
+
+const rssMb = (pid: number) => (Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[21]) * 4096) / 1024 / 1024;
+
+/** The last line of a child's stdout, as JSON; rejects if it fails. */
+function runJson<T>(command: string[], env: Record<string, string> = {}): Promise<T> {
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`${command.join(' ')} exited with ${code}: ${out.slice(-500)}`));
+      resolve(JSON.parse(out.trim().split('\n').at(-1)!) as T);
+    });
+  });
+}
+
+interface Server {
+  child: ChildProcess;
+  url: string;
+}
+
+/** conveyor on `dataDir`; resolves once `/readyz` answers 200, with how long that took. */
+async function startServer(options: GrowthOptions, dataDir: string, pin: string[]): Promise<Server & { readyMs: number }> {
+  const t0 = performance.now();
+  const command = [...pin, 'node', options.compiled('bench/servers/conveyor.ts')];
+  const child = spawn(command[0], command.slice(1), {
+    env: { ...process.env, JWT_SECRET: options.secret, NODE_ENV: 'production', DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on('exit', (code) => reject(new Error(`conveyor exited with ${code}`)));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    const res = await fetch(`${url}/readyz`).catch(() => null);
+    await res?.arrayBuffer();
+    if (res?.status === 200) break;
+    await sleep(10);
+  }
+  return { child, url, readyMs: performance.now() - t0 };
+}
+
+function stopServer(s: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (s.child.exitCode !== null) return resolve();
+    s.child.once('exit', () => resolve());
+    s.child.kill('SIGTERM');
+    setTimeout(() => s.child.kill('SIGKILL'), 10_000).unref();
+  });
+}
+
+export async function growth(options: GrowthOptions): Promise<GrowthResult> {
+  const sizes = [...options.sizes].sort((a, b) => a - b);
+  const largest = sizes.at(-1)!;
+  const root = tmpdir();
+  const { bavail, bsize } = statfsSync(root);
+  const free = bavail * bsize;
+  const need = largest * BUDGET_BYTES_PER_TASK;
+  if (free < need) {
+    throw new Error(`growth: ${largest} tasks may need ${(need / 1e9).toFixed(1)} GB in ${root}, ${(free / 1e9).toFixed(1)} GB free (TMPDIR picks another place)`);
+  }
+  const dataDir = mkdtempSync(join(root, 'conveyor-growth-'));
+  const pin = pinning();
+  options.log(`growth: data dir ${dataDir} (${(free / 1e9).toFixed(0)} GB free), server ${pin ? 'on core 0, probe on core 1' : 'and probe unpinned (no taskset or one core)'}`);
+  const server = pin ? pin(0) : [];
+  const client = pin ? pin(1) : [];
+  const results: GrowthSize[] = [];
+  let tasks = 0; // in the dir: filled plus each size's burst
+  let filled = 0; // task numbers the fill has used
+  try {
+    for (const size of sizes) {
+      let fill: GrowthSize['fill'] = null;
+      if (size > tasks) {
+        options.log(`growth: filling ${tasks} → ${size} tasks…`);
+        fill = await runJson(['node', options.compiled('bench/lib/growth-fill.ts'), dataDir, String(filled), String(filled + size - tasks)], { JWT_SECRET: options.secret });
+        options.log(`growth: filled ${fill!.tasks} tasks (${fill!.events} events) in ${fill!.seconds} s: ${fill!.tasksPerSecond} tasks/s, ${fill!.eventsPerSecond} events/s`);
+        filled += size - tasks;
+        tasks = size;
+      }
+      const diskBytes = dirBytes(dataDir);
+      const first = await startServer(options, dataDir, server);
+      let probe: Probe;
+      try {
+        probe = await runJson<Probe>(
+          [...client, 'node', options.compiled('bench/lib/growth-probe.ts'), first.url, String(options.requests), String(options.subscriptions), String(options.burst)],
+          { JWT_SECRET: options.secret },
+        );
+      } finally {
+        await stopServer(first);
+      }
+      tasks += probe.commit?.creates ?? 0;
+      const again = await startServer(options, dataDir, server);
+      let rss: number;
+      try {
+        await sleep(options.settleMs);
+        rss = rssMb(again.child.pid!);
+      } finally {
+        await stopServer(again);
+      }
+      const row: GrowthSize = { tasks: size, fill, diskBytes, diskBytesPerTask: Math.round(diskBytes / size), ...probe, restartMs: Math.round(again.readyMs), rssMb: Number(rss.toFixed(1)), search: null };
+      results.push(row);
+      options.log(
+        `growth: ${size} tasks: list p50 ${row.list.p50} ms, counts p50 ${row.counts.p50} ms, restart ${row.restartMs} ms, RSS ${row.rssMb} MB, ${row.diskBytesPerTask} B/task, ${row.commit?.transitionsPerSecond ?? '—'} transitions/s`,
+      );
+    }
+  } finally {
+    if (options.keep) options.log(`growth: kept ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
+  }
+  return { dataDir, pinned: pin !== null, sizes: results };
+}
+
+/** The table: one row per figure, one column per size, and the ratio largest ÷ smallest. */
+export function growthTable(result: GrowthResult): string {
+  const sizes = result.sizes;
+  const first = sizes[0];
+  const last = sizes.at(-1)!;
+  const ms = (n: number | undefined) => (n === undefined ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1));
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b && sizes.length > 1 ? `×${(b / a).toFixed(2)}` : '');
+  const rows: [string, (s: GrowthSize) => number | undefined, (n: number | undefined) => string][] = [
+    ['tasks(first: 50) p50 ms', (s) => s.list.p50, ms],
+    ['tasks(first: 50) p99 ms', (s) => s.list.p99, ms],
+    ['status filter p50 ms', (s) => s.byStatus.p50, ms],
+    ['status filter p99 ms', (s) => s.byStatus.p99, ms],
+    ['mine p50 ms', (s) => s.mine.p50, ms],
+    ['mine p99 ms', (s) => s.mine.p99, ms],
+    ['dashboardCounts p50 ms', (s) => s.counts.p50, ms],
+    ['dashboardCounts p99 ms', (s) => s.counts.p99, ms],
+    ['counts subscription, first message p50 ms', (s) => s.subscription.p50, ms],
+    ['counts subscription, first message p99 ms', (s) => s.subscription.p99, ms],
+    ['restart until /readyz 200, ms', (s) => s.restartMs, (n) => String(n)],
+    ['RSS after restart, MB', (s) => s.rssMb, (n) => (n === undefined ? '—' : n.toFixed(0))],
+    ['disk bytes per task', (s) => s.diskBytesPerTask, (n) => String(n)],
+    ['commit, transitions/s', (s) => s.commit?.transitionsPerSecond, (n) => (n === undefined ? '—' : String(n))],
+    ['fill, tasks/s (to reach this size)', (s) => s.fill?.tasksPerSecond, (n) => (n === undefined ? '—' : String(n))],
+  ];
+  const header = ['', ...sizes.map((s) => `${s.tasks.toLocaleString('en-US')} tasks`), sizes.length > 1 ? `${last.tasks / first.tasks}× tasks` : ''];
+  const lines = [header, ...rows.map(([name, get, format]) => [name, ...sizes.map((s) => format(get(s))), ratio(get(first), get(last))])];
+  lines.push(['search first page', ...sizes.map(() => 'n/a (not built)'), '']);
+  const widths = header.map((_, c) => Math.max(...lines.map((l) => l[c].length)));
+  return lines.map((l) => l.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ')).join('\n');
+}
