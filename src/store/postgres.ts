@@ -12,6 +12,7 @@ import { migrateAsync } from './migrate.js';
 import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WireChange } from './rows.js';
 import { ENTITY_COLUMNS, eventPageSql, POSTGRES, writeSql } from './sql.js';
 import { SqlStore } from './sql-store.js';
+import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import {
   StaleDeadlineError,
   StoreUnavailableError,
@@ -45,6 +46,29 @@ const types = {
 };
 
 const WRITE = writeSql(POSTGRES);
+/**
+ * The task's row written, with its counter key before and after (task-counts.ts) in the same
+ * round trip: every part of a statement sees the snapshot it began with, so `before` is the row
+ * as it was (and every commit holds APPEND_LOCK, so no other writer moves it meanwhile).
+ */
+const UPSERT_TASK_COUNTED = `WITH before AS (SELECT status FROM tasks WHERE id = $1) ${WRITE.upsertTask}
+  RETURNING (SELECT status FROM before) AS before_status, creator_id, org, private, status`;
+/** A group's counter changes, one statement per table (the keys are distinct: CountDeltas sums them). */
+const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::int[]) AS c (creator_id, org, private, status, n)
+  ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`;
+const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS c (org, status, n)
+  ON CONFLICT (org, status) DO UPDATE SET n = org_task_counts.n + excluded.n`;
+
+/** `UPSERT_TASK_COUNTED`'s row. */
+interface TaskCounted {
+  before_status: string | null;
+  creator_id: string;
+  org: string;
+  private: boolean;
+  status: string;
+}
 
 /** Connection-level failures: the database is unreachable, not the request wrong. */
 function isUnavailable(error: unknown): boolean {
@@ -158,27 +182,33 @@ export class PostgresStore extends SqlStore {
       const outcomes: ({ ok: true; events: LogEvent[] } | { ok: false; error: unknown })[] = [];
       // Taken before any cursor is drawn, held until COMMIT: cursor order == commit order.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+      // The batch's counter changes: a request's join them once its savepoint is released.
+      const counts = new CountDeltas();
       for (const changes of batch) {
         await client.query('SAVEPOINT change');
         try {
           const cursors: number[] = [];
-          for (const change of changes) cursors.push(...(await this.applyChange(client, encodeChange(change))));
+          const own = new CountDeltas();
+          for (const change of changes) cursors.push(...(await this.applyChange(client, encodeChange(change), own)));
           await client.query('RELEASE SAVEPOINT change');
+          counts.addAll(own);
           outcomes.push({ ok: true, events: withCursors(changes, cursors) });
         } catch (error) {
           await client.query('ROLLBACK TO SAVEPOINT change');
           outcomes.push({ ok: false, error });
         }
       }
+      await this.writeCounts(client, counts);
       return outcomes;
     });
   }
 
   /**
    * One change's writes, from the rows the SQLite writer binds too (rows.ts: JSON as text, which
-   * JSONB parses; flags as 0/1, which BOOLEAN takes). The cursors of its events, in order.
+   * JSONB parses; flags as 0/1, which BOOLEAN takes). Its counter changes go to `counts`. The
+   * cursors of its events, in order.
    */
-  private async applyChange(client: pg.PoolClient, change: WireChange): Promise<number[]> {
+  private async applyChange(client: pg.PoolClient, change: WireChange, counts: CountDeltas): Promise<number[]> {
     const id = change.entityId;
     const version = change.expectedVersion + change.events.length;
     const written =
@@ -207,7 +237,9 @@ export class PostgresStore extends SqlStore {
     }
     if (view[0] === 'task') {
       const [, taskId, ...rest] = view;
-      await client.query(WRITE.upsertTask, [taskId, cursors[0], ...rest]);
+      const [row] = (await client.query<TaskCounted>(UPSERT_TASK_COUNTED, [taskId, cursors[0], ...rest])).rows;
+      const before: TaskCountKey | null = row.before_status === null ? null : [row.creator_id, row.org, row.private, row.before_status];
+      counts.task(before, [row.creator_id, row.org, row.private, row.status]);
     } else {
       await client.query(WRITE.upsertAgent, view.slice(1));
     }
@@ -215,6 +247,14 @@ export class PostgresStore extends SqlStore {
       await client.query(op[0] === 'clear' ? WRITE.clearDeadline : WRITE.setDeadline, op.slice(1));
     }
     return cursors;
+  }
+
+  /** A batch's counter changes, in its transaction (issue 14: counts in O(1)). */
+  private async writeCounts(client: pg.PoolClient, counts: CountDeltas): Promise<void> {
+    const rows = counts.creatorRows();
+    if (rows.length > 0) await client.query(ADD_COUNTS, [0, 1, 2, 3, 4].map((i) => rows.map((row) => row[i])));
+    const orgRows = counts.orgRows();
+    if (orgRows.length > 0) await client.query(ADD_ORG_COUNTS, [0, 1, 2].map((i) => orgRows.map((row) => row[i])));
   }
 
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {

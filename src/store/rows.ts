@@ -133,10 +133,14 @@ export function toDeadline(row: DeadlineRow): Deadline {
   return { entityType: row.entity_type, entityId: row.entity_id, key: row.key, dueAt: row.due_at, event: json<Deadline['event']>(row.event) };
 }
 
-/** `taskPageQuery`'s rows (one more than `first`: is there a next page) as a page at `logCursor`. */
+/**
+ * `taskPageQuery`'s rows (one more than `first`: is there a next page) as a page at `logCursor`.
+ * Rows come in `seq` order, a task read by two overlapping ranges twice in a row: kept once.
+ */
 export function toTaskPage(rows: (ViewRow & { seq: number })[], first: number, logCursor: number): TaskPage {
-  const page = rows.slice(0, first);
-  return { tasks: page.map(toTask), hasNextPage: rows.length > first, endCursor: page.at(-1)?.seq ?? null, logCursor };
+  const unique = rows.filter((row, i) => i === 0 || row.seq !== rows[i - 1].seq);
+  const page = unique.slice(0, first);
+  return { tasks: page.map(toTask), hasNextPage: unique.length > first, endCursor: page.at(-1)?.seq ?? null, logCursor };
 }
 
 export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCursor: number): TaskCounts {

@@ -127,4 +127,45 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Issue 14: costs that do not grow with history.
+    //
+    // Task counts kept by the commit that changes them (sqlite-writes.ts, postgres.ts), so that
+    // `countTasks` reads a few rows instead of a GROUP BY over the org's tasks: per creator
+    // (with org and private flag, for "mine", a creator, and a viewer's own tasks elsewhere)
+    // and per org for its public tasks (what every teammate sees). Filled from `tasks` here.
+    //
+    // And an index for every arm of the task list (taskPageQuery, sql.ts), each a range in
+    // `seq` order: public tasks of an org; a creator's tasks; a creator's public tasks of an org
+    // (another user's, as a teammate sees them); each with and without a status. tasks_public
+    // replaces tasks_org, which it extends; tasks_creator (creator_id, seq) was there.
+    version: { sqlite: 5, postgres: 2 },
+    sql: ({ types: t, isNotSet }) => `
+      CREATE TABLE task_counts (
+        creator_id TEXT    NOT NULL,
+        org        TEXT    NOT NULL,
+        private    ${t.flag} NOT NULL,
+        status     TEXT    NOT NULL,
+        n          INTEGER NOT NULL,
+        PRIMARY KEY (creator_id, org, private, status)
+      );
+      CREATE TABLE org_task_counts (
+        org    TEXT    NOT NULL,
+        status TEXT    NOT NULL,
+        n      INTEGER NOT NULL,
+        PRIMARY KEY (org, status)
+      );
+      INSERT INTO task_counts (creator_id, org, private, status, n)
+        SELECT creator_id, org, private, status, count(*) FROM tasks GROUP BY creator_id, org, private, status;
+      INSERT INTO org_task_counts (org, status, n)
+        SELECT org, status, count(*) FROM tasks WHERE ${isNotSet('private')} GROUP BY org, status;
+
+      DROP INDEX tasks_org;
+      CREATE INDEX tasks_public ON tasks (org, private, seq);
+      CREATE INDEX tasks_public_status ON tasks (org, private, status, seq);
+      CREATE INDEX tasks_creator_status ON tasks (creator_id, status, seq);
+      CREATE INDEX tasks_creator_public ON tasks (creator_id, org, private, seq);
+      CREATE INDEX tasks_creator_public_status ON tasks (creator_id, org, private, status, seq);
+    `,
+  },
 ];

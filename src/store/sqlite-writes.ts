@@ -14,6 +14,7 @@ import { JournalProbe } from './journal-probe.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
 import { SQLITE, writeSql } from './sql.js';
+import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
 
 /** Pragmas both connections (the reader and the writer) use. */
@@ -116,6 +117,9 @@ export class SqliteWrites {
       setDeadline: db.prepare(sql.setDeadline),
       clearDeadline: db.prepare(sql.clearDeadline),
       consumeDeadline: db.prepare(sql.consumeDeadline),
+      taskCounted: db.prepare(sql.taskCounted).raw(),
+      addCount: db.prepare(sql.addCount),
+      addOrgCount: db.prepare(sql.addOrgCount),
       version: db.prepare(`SELECT version FROM entities WHERE id = ?`).pluck(),
       hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       // One process owns an SQLite file, so every effect not started by this process is orphaned.
@@ -201,12 +205,16 @@ export class SqliteWrites {
   commitGroup(requests: WireRequest[]): WireGroupResult {
     try {
       return {
-        outcomes: this.db.transaction(() =>
-          requests.map((changes): WireOutcome => {
+        outcomes: this.db.transaction(() => {
+          // The group's counter changes, summed: one write per counter row the group moved.
+          const counts = new CountDeltas();
+          const outcomes = requests.map((changes): WireOutcome => {
             const refusal = this.refusal(changes);
-            return refusal ? { ok: false, error: encodeError(refusal) } : { ok: true, cursors: this.write(changes) };
-          }),
-        )(),
+            return refusal ? { ok: false, error: encodeError(refusal) } : { ok: true, cursors: this.write(changes, counts) };
+          });
+          this.writeCounts(counts);
+          return outcomes;
+        })(),
       };
     } catch (error) {
       // The disk refused the group (full, read-only): nothing of it is stored, and each request
@@ -221,7 +229,14 @@ export class SqliteWrites {
       this.db.transaction(() => {
         for (const changes of requests) {
           try {
-            outcomes.push({ ok: true, cursors: this.db.transaction(() => this.write(changes))() }); // a savepoint
+            // A savepoint, its counter changes in it.
+            const cursors = this.db.transaction(() => {
+              const counts = new CountDeltas();
+              const written = this.write(changes, counts);
+              this.writeCounts(counts);
+              return written;
+            })();
+            outcomes.push({ ok: true, cursors });
           } catch (error) {
             // SQLite may answer a full disk or an I/O error by rolling back the whole
             // transaction, not just the savepoint: the requests after it would then run (and
@@ -250,8 +265,8 @@ export class SqliteWrites {
     return null;
   }
 
-  /** The request's writes; the cursors of its events, in order. */
-  private write(changes: WireChange[]): number[] {
+  /** The request's writes, its counter changes added to `counts`; the cursors of its events, in order. */
+  private write(changes: WireChange[], counts: CountDeltas): number[] {
     const cursors: number[] = [];
     const { insertEntity, updateEntity, consumeDeadline, insertEvent, clearDeadline, setDeadline } = this.stmt;
     for (const change of changes) {
@@ -284,7 +299,9 @@ export class SqliteWrites {
       }
       if (view[0] === 'task') {
         const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue] = view;
+        const before = (this.stmt.taskCounted.get(taskId) as TaskCountKey | undefined) ?? null;
         this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue);
+        counts.task(before, [creatorId, org, isPrivate, status]);
       } else {
         const [, agentId, org, name, agentVersion, json] = view;
         this.stmt.upsertAgent.run(agentId, org, name, agentVersion, json);
@@ -295,5 +312,12 @@ export class SqliteWrites {
       }
     }
     return cursors;
+  }
+
+  /** The counter changes of a commit, in its transaction (issue 14: counts in O(1)). */
+  private writeCounts(counts: CountDeltas): void {
+    const { addCount, addOrgCount } = this.stmt;
+    for (const row of counts.creatorRows()) addCount.run(row[0], row[1], row[2], row[3], row[4]);
+    for (const row of counts.orgRows()) addOrgCount.run(row[0], row[1], row[2]);
   }
 }
