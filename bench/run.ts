@@ -534,7 +534,11 @@ async function main() {
     console.log(`resume: ${JSON.stringify(results.resume)}`);
   }
   if (wanted.has('growth')) {
+    mkdirSync('bench/results', { recursive: true });
+    const progressFile = join('bench/results', `growth-${new Date().toISOString().replace(/[:.]/g, '-')}.partial.json`);
+    log(`growth: figures so far go to ${progressFile} after each size`);
     results.growth = await growth({
+      progressFile,
       sizes: GROWTH_SIZES,
       requests: GROWTH_REQUESTS,
       subscriptions: quick ? 3 : 10,

@@ -13,7 +13,7 @@
  * Search is not built yet: reported as such, never as a figure.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,6 +33,8 @@ export interface GrowthOptions {
   log: (line: string) => void;
   /** Keep the data dir (its path is printed) instead of removing it. */
   keep?: boolean;
+  /** Rewritten after each size with the sizes so far: a long run cut short keeps its figures. */
+  progressFile?: string;
 }
 
 interface Percentiles {
@@ -198,6 +200,7 @@ export async function growth(options: GrowthOptions): Promise<GrowthResult> {
       }
       const row: GrowthSize = { tasks: size, fill, diskBytes, diskBytesPerTask: Math.round(diskBytes / size), ...probe, restartMs: Math.round(again.readyMs), rssMb: Number(rss.toFixed(1)), search: null };
       results.push(row);
+      if (options.progressFile) writeFileSync(options.progressFile, JSON.stringify({ dataDir, pinned: pin !== null, sizes: results }, null, 2));
       options.log(
         `growth: ${size} tasks: list p50 ${row.list.p50} ms, counts p50 ${row.counts.p50} ms, restart ${row.restartMs} ms, RSS ${row.rssMb} MB, ${row.diskBytesPerTask} B/task, ${row.commit?.transitionsPerSecond ?? '—'} transitions/s`,
       );
