@@ -1,21 +1,17 @@
 /**
- * Keeps the task store live for the whole app: loads the visible tasks once, then follows
- * `taskUpdated` from the cursor that list was read at (lib/live-list.ts).
+ * Keeps the task store live for the whole app: reads where the log is (the cursor of a one-task
+ * read), then follows `taskUpdated` from there (lib/live-list.ts), for every task the viewer may
+ * see. What is listed is read page by page by the dashboard (lib/dashboard-view.ts), only once
+ * this stream's start is known (`tasks.loaded`), so no change after a page's read is missed.
  */
 import { graphql } from '../gql';
 import { useLiveList } from '../lib/live-list';
 import { tasks } from '../stores';
 
-const InitialTasks = graphql(`
-  query InitialTasks {
-    tasks(first: 200) {
+const LiveStart = graphql(`
+  query LiveStart {
+    tasks(first: 1) {
       cursor
-      pageInfo {
-        hasNextPage
-      }
-      nodes {
-        ...LiveTask_task
-      }
     }
   }
 `);
@@ -34,11 +30,10 @@ const LiveTaskUpdates = graphql(`
 
 export function LiveTasks() {
   const error = useLiveList(
-    InitialTasks,
+    LiveStart,
     LiveTaskUpdates,
     (data) => {
-      // More than one page: the dashboard says it shows part of what the counts count.
-      tasks.load(data.tasks.nodes, { complete: true, truncated: data.tasks.pageInfo.hasNextPage });
+      tasks.load([], { complete: true });
       return data.tasks.cursor;
     },
     ({ taskUpdated }) => tasks.apply(taskUpdated.task, { isNew: taskUpdated.event === 'CREATED' }),

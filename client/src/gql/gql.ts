@@ -17,7 +17,7 @@ type Documents = {
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CreateTaskDocument,
-    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.InitialTasksDocument,
+    "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n": typeof types.LiveStartDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": typeof types.StatusBadge_TaskFragmentDoc,
     "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CancelTaskDocument,
@@ -27,6 +27,7 @@ type Documents = {
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": typeof types.TimelineEntry_EventFragmentDoc,
     "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": typeof types.TaskDiagram_EventFragmentDoc,
+    "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.DashboardTaskPageDocument,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": typeof types.MachineDefinitionDocument,
     "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": typeof types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
@@ -49,7 +50,7 @@ const documents: Documents = {
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": types.CreateTaskDocument,
-    "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.InitialTasksDocument,
+    "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n": types.LiveStartDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": types.StatusBadge_TaskFragmentDoc,
     "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.CancelTaskDocument,
@@ -59,6 +60,7 @@ const documents: Documents = {
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": types.TimelineEntry_EventFragmentDoc,
     "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": types.TaskDiagram_EventFragmentDoc,
+    "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        ...LiveTask_task\n      }\n    }\n  }\n": types.DashboardTaskPageDocument,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": types.MachineDefinitionDocument,
     "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": types.AgentRow_AgentFragmentDoc,
@@ -107,7 +109,7 @@ export function graphql(source: "\n  mutation CreateTask($input: CreateTaskInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n"): (typeof documents)["\n  query InitialTasks {\n    tasks(first: 200) {\n      cursor\n      pageInfo {\n        hasNextPage\n      }\n      nodes {\n        ...LiveTask_task\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n"): (typeof documents)["\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -144,6 +146,10 @@ export function graphql(source: "\n  fragment TimelineEntry_event on TimelineEve
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n"): (typeof documents)["\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        ...LiveTask_task\n      }\n    }\n  }\n"): (typeof documents)["\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String) {\n    tasks(filter: $filter, first: $first, after: $after) {\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      nodes {\n        id\n        createdAt\n        ...LiveTask_task\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -16,13 +16,13 @@ export class VersionedStore<T extends Versioned, In = T> {
   private readonly listeners = new Set<() => void>();
   /** Ids first seen live (not from the initial load), with when: for "new" highlights. */
   readonly arrivedAt = new Map<string, number>();
-  /** True once a full list has been loaded (pages show "loading" until then). */
-  loaded = false;
+  /** When each entry last took a live update (`apply`), for lists that must place it (lib/paged-list.ts). */
+  readonly changedAt = new Map<string, number>();
   /**
-   * True when that list was cut at its page size (the server had more): older entries that have
-   * not changed since are missing, so a page must not present the store as everything there is.
+   * True once a `complete` load came: for the task store, once the live stream's start is known
+   * (components/LiveTasks.tsx); lists read after that miss no change (lib/dashboard-view.ts).
    */
-  truncated = false;
+  loaded = false;
 
   /**
    * `read` turns what arrives into what is held: with fragment masking, a query's masked
@@ -32,18 +32,14 @@ export class VersionedStore<T extends Versioned, In = T> {
   constructor(private readonly read: (input: In) => T = (input) => input as unknown as T) {}
 
   /**
-   * Merge a batch (e.g. a query result). `complete`: this is the list of everything visible
-   * (or, with `truncated`, its first page). Returns how many entries changed.
+   * Merge a batch (e.g. a query result). `complete`: the store is now ready to be read (sets
+   * `loaded`). Returns how many entries changed.
    */
-  load(items: readonly In[], { complete = false, truncated = false } = {}): number {
+  load(items: readonly In[], { complete = false } = {}): number {
     let changed = 0;
     for (const item of items) if (this.put(this.read(item))) changed++;
     if (complete && !this.loaded) {
       this.loaded = true;
-      changed++;
-    }
-    if (complete && this.truncated !== truncated) {
-      this.truncated = truncated;
       changed++;
     }
     if (changed > 0) this.emit();
@@ -54,7 +50,9 @@ export class VersionedStore<T extends Versioned, In = T> {
   apply(input: In, { isNew = false } = {}): boolean {
     const item = this.read(input);
     if (!this.put(item)) return false;
-    if (isNew) this.arrivedAt.set(item.id, Date.now());
+    const now = Date.now();
+    this.changedAt.set(item.id, now);
+    if (isNew) this.arrivedAt.set(item.id, now);
     this.emit();
     return true;
   }
@@ -70,8 +68,8 @@ export class VersionedStore<T extends Versioned, In = T> {
   clear(): void {
     this.items.clear();
     this.arrivedAt.clear();
+    this.changedAt.clear();
     this.loaded = false;
-    this.truncated = false;
     this.emit();
   }
 

@@ -1,0 +1,142 @@
+/**
+ * The dashboard's lists for one set of filters: one PagedList (lib/paged-list.ts) per status
+ * group, each read from the server with that group's statuses and the filters
+ * (lib/filters.ts `serverFilter`), so a filtered view pages through its own tasks instead of
+ * filtering a fixed first page here.
+ *
+ * Pages are read only once the app-wide `taskUpdated` stream knows where it starts
+ * (components/LiveTasks.tsx sets `tasks.loaded`): every page is then read at a log cursor at or
+ * after the stream's start, so every change after a page's read reaches the store, and the
+ * store keeps the newest version of each task whichever arrives first.
+ *
+ * The lists of the current filters outlive the page (open a task, come back: the same pages, kept
+ * live all along); another filter starts over. One per urql client, so a new session starts empty.
+ */
+import { useEffect, useMemo, useSyncExternalStore } from 'react';
+import { useClient, type Client } from 'urql';
+import { graphql } from '../gql';
+import { tasks } from '../stores';
+import { filtersKey, serverFilter, type DashboardFilters } from './filters';
+import { PagedList } from './paged-list';
+import { GROUPS, type StatusGroup } from './status-groups';
+
+/** Tasks per page and group (four groups: up to 200 cards on first load). */
+export const PAGE_SIZE = 50;
+
+const TaskPage = graphql(`
+  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String) {
+    tasks(filter: $filter, first: $first, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        createdAt
+        ...LiveTask_task
+      }
+    }
+  }
+`);
+
+export class DashboardView {
+  /** Per group; null when the status filter leaves nothing of that group. */
+  readonly lists: Record<StatusGroup, PagedList | null>;
+  private readonly listeners = new Set<() => void>();
+  private version = 0;
+  private disposed = false;
+
+  constructor(
+    readonly key: string,
+    readonly filters: DashboardFilters,
+    private readonly client: Client,
+    private readonly pageSize = PAGE_SIZE,
+  ) {
+    this.lists = Object.fromEntries(GROUPS.map((g) => [g.key, serverFilter(filters, g.key) ? new PagedList() : null])) as Record<StatusGroup, PagedList | null>;
+  }
+
+  /** Read the first page of every list that has none yet. */
+  start(): void {
+    for (const group of GROUPS) {
+      const list = this.lists[group.key];
+      if (list && list.pages === 0 && !list.loading && list.error === null) void this.loadMore(group.key);
+    }
+  }
+
+  /** Read the next page of one list (nothing if it is loading or complete). */
+  async loadMore(group: StatusGroup): Promise<void> {
+    const list = this.lists[group];
+    const filter = serverFilter(this.filters, group);
+    if (!list || !filter || list.loading || !list.hasNextPage || this.disposed) return;
+    list.loading = true;
+    list.error = null;
+    this.emit();
+    const askedAt = Date.now();
+    try {
+      const result = await this.client
+        .query(TaskPage, { filter, first: this.pageSize, after: list.endCursor }, { requestPolicy: 'network-only' })
+        .toPromise();
+      if (this.disposed) return;
+      if (result.error || !result.data) {
+        list.error = result.error?.message ?? 'no answer';
+        return;
+      }
+      const page = result.data.tasks;
+      tasks.load(page.nodes);
+      const repeated = list.add({ nodes: page.nodes, hasNextPage: page.pageInfo.hasNextPage, endCursor: page.pageInfo.endCursor }, askedAt);
+      if (repeated > 0) console.warn(`${group} page ${list.pages} repeated ${repeated} task(s) of earlier pages`);
+    } finally {
+      list.loading = false;
+      this.emit();
+    }
+  }
+
+  /** True while any list has more pages on the server. */
+  get partial(): boolean {
+    return GROUPS.some((g) => this.lists[g.key]?.hasNextPage ?? false);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+  }
+
+  subscribe = (listener: () => void) => {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  };
+
+  getVersion = () => this.version;
+
+  private emit(): void {
+    this.version++;
+    for (const listener of this.listeners) listener();
+  }
+}
+
+const current = new WeakMap<Client, DashboardView>();
+
+/** The view of these filters for this client: the one kept if the filters are the same, else a new one. */
+export function viewFor(client: Client, filters: DashboardFilters): DashboardView {
+  const key = filtersKey(filters);
+  const held = current.get(client);
+  if (held?.key === key) return held;
+  held?.dispose();
+  const view = new DashboardView(key, filters, client);
+  current.set(client, view);
+  return view;
+}
+
+/** The dashboard's lists for `filters`, re-rendering on every page read; pages start once the stream is live. */
+export function useDashboardView(filters: DashboardFilters): DashboardView {
+  const client = useClient();
+  const key = filtersKey(filters);
+  // Keyed by the filters' key, not the object: a re-render with equal filters keeps the view.
+  const view = useMemo(() => viewFor(client, filters), [client, key]);
+  useSyncExternalStore(view.subscribe, view.getVersion);
+  const live = useSyncExternalStore(tasks.subscribe, () => tasks.loaded);
+  useEffect(() => {
+    if (live) view.start();
+  }, [view, live]);
+  return view;
+}

@@ -1,0 +1,136 @@
+/**
+ * The dashboard's filters and their place in the URL, so a filtered view is a link one can share:
+ * `?status=failed&mine=1`, `?status=active`, `?status=needs_clarification,pr_open&creator=acme/grace`.
+ *
+ * - `status`: comma-separated statuses (`needs_clarification`) or status groups (`active`,
+ *   `completed`; lib/status-groups.ts), any case; written back with a whole group as its name.
+ *   Unknown values are ignored (an old link still opens).
+ * - `mine=1`: only the viewer's own tasks (scope MINE).
+ * - `creator=<user id>`: only tasks that user created.
+ *
+ * Every filter here is applied by the server (`tasks(filter:)`, `dashboardCounts(filter:)`), so a
+ * filtered view pages through exactly its own tasks. Search (`q`) and sort order (`sort`) are not
+ * parsed yet: the API has neither (issue 14). When it does, they become fields of
+ * DashboardFilters, of `toParams`/`fromParams` and of `serverFilter`, and `matches`/`sortKey` in
+ * lib/paged-list.ts must agree with the server's ordering for live updates to land in place.
+ */
+import type { TaskFilter, TaskStatus } from '../gql/graphql';
+import { GROUPS, STATUS_GROUP, statusesOf, type StatusGroup } from './status-groups';
+
+export interface DashboardFilters {
+  scope: 'ALL' | 'MINE';
+  /** Empty: every status. Always in STATUS_ORDER. */
+  statuses: TaskStatus[];
+  /** Empty: anyone. */
+  creator: string;
+}
+
+export const NO_FILTERS: DashboardFilters = { scope: 'ALL', statuses: [], creator: '' };
+
+/** Every status, in the order of the enum (and of the chips). */
+export const STATUS_ORDER = Object.keys(STATUS_GROUP) as TaskStatus[];
+
+const GROUP_KEYS = new Set<string>(GROUPS.map((g) => g.key));
+
+/** The filters a query string asks for (`location.search`, with or without its `?`). */
+export function fromParams(search: string | URLSearchParams): DashboardFilters {
+  const params = typeof search === 'string' ? new URLSearchParams(search) : search;
+  const wanted = new Set<TaskStatus>();
+  for (const raw of (params.get('status') ?? '').split(',')) {
+    const value = raw.trim().toLowerCase();
+    if (!value) continue;
+    if (GROUP_KEYS.has(value)) for (const s of statusesOf(value as StatusGroup)) wanted.add(s);
+    else if ((STATUS_ORDER as string[]).includes(value.toUpperCase())) wanted.add(value.toUpperCase() as TaskStatus);
+  }
+  const mine = params.get('mine');
+  return {
+    scope: mine === '1' || mine === 'true' ? 'MINE' : 'ALL',
+    statuses: normalize([...wanted]),
+    creator: params.get('creator')?.trim() ?? '',
+  };
+}
+
+/**
+ * The query string for `filters` ('' for none), keeping any parameter this page does not own
+ * (from `keep`). A status set that is exactly one or more whole groups is written as their names.
+ */
+export function toParams(filters: DashboardFilters, keep: string | URLSearchParams = ''): string {
+  const params = new URLSearchParams(keep);
+  for (const name of ['status', 'mine', 'creator']) params.delete(name);
+  const status = statusParam(filters.statuses);
+  if (status) params.set('status', status);
+  if (filters.scope === 'MINE') params.set('mine', '1');
+  if (filters.creator) params.set('creator', filters.creator);
+  // Commas and slashes are legal in a query and read better unescaped in a shared link.
+  return params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
+}
+
+function statusParam(statuses: readonly TaskStatus[]): string {
+  if (statuses.length === 0 || statuses.length === STATUS_ORDER.length) return '';
+  const chosen = new Set(statuses);
+  const parts: string[] = [];
+  for (const group of GROUPS) {
+    const members = statusesOf(group.key);
+    const whole = members.every((s) => chosen.has(s));
+    // "failed" is both a group and a status: either way it reads the same.
+    if (whole) parts.push(group.key);
+    else for (const s of members) if (chosen.has(s)) parts.push(s.toLowerCase());
+  }
+  return parts.join(',');
+}
+
+export function normalize(statuses: readonly TaskStatus[]): TaskStatus[] {
+  const chosen = new Set(statuses);
+  // All of them is the same as none: no status filter.
+  return chosen.size === STATUS_ORDER.length ? [] : STATUS_ORDER.filter((s) => chosen.has(s));
+}
+
+export function sameFilters(a: DashboardFilters, b: DashboardFilters): boolean {
+  return a.scope === b.scope && a.creator === b.creator && a.statuses.join() === b.statuses.join();
+}
+
+/** One key per distinct view (pages and counts are kept per key). */
+export function filtersKey(filters: DashboardFilters): string {
+  return `${filters.scope}|${filters.creator}|${filters.statuses.join(',')}`;
+}
+
+/** What the counts cards ask the server for: scope and creator (status chips are applied to `byStatus`). */
+export function countsFilter(filters: DashboardFilters): TaskFilter {
+  return filters.creator ? { scope: filters.scope, creatorId: filters.creator } : { scope: filters.scope };
+}
+
+/**
+ * The server filter of one group's list, or null when the selected statuses leave nothing of that
+ * group (no request is made then).
+ */
+export function serverFilter(filters: DashboardFilters, group: StatusGroup): TaskFilter | null {
+  const statuses = statusesOf(group).filter((s) => filters.statuses.length === 0 || filters.statuses.includes(s));
+  if (statuses.length === 0) return null;
+  return { ...countsFilter(filters), status: statuses };
+}
+
+/** Whether the filters select the whole of `group` and nothing else (its count card is "on"). */
+export function isOnlyGroup(filters: DashboardFilters, group: StatusGroup): boolean {
+  const members = statusesOf(group);
+  return filters.statuses.length === members.length && members.every((s) => filters.statuses.includes(s));
+}
+
+/**
+ * Whether a task (as the store holds it, its latest version) belongs to the filtered view: the
+ * same rule the server applies to `tasks(filter:)` and `dashboardCounts(filter:)`, visibility
+ * included (src/services/visibility.ts `canSeeTask`). The store can also hold a private task read
+ * by id through an agent's grant: readable on its page, but in nobody's lists but its creator's.
+ */
+export function matches(
+  task: { status: TaskStatus; org: string; private: boolean; creator: { id: string } },
+  filters: DashboardFilters,
+  viewer: { id: string; org: string },
+): boolean {
+  const visible = task.creator.id === viewer.id || (task.org === viewer.org && !task.private);
+  return (
+    visible &&
+    (filters.scope === 'ALL' || task.creator.id === viewer.id) &&
+    (filters.creator === '' || task.creator.id === filters.creator) &&
+    (filters.statuses.length === 0 || filters.statuses.includes(task.status))
+  );
+}
