@@ -16,13 +16,10 @@ export type RawRows = (sql: string) => Promise<Record<string, unknown>[]>;
 const at = '2026-01-01T00:00:00.000Z';
 const STATUSES: TaskStatus[] = ['received', 'analyzing', 'needs_clarification', 'dispatched', 'coding', 'pr_open', 'merged', 'failed', 'cancelled'];
 /** Creators: ids are not tied to an org (a JWT's subject), so one of them works in two orgs. */
-const USERS = [
-  { id: 'acme/ada', org: 'acme' },
-  { id: 'acme/bob', org: 'acme' },
-  { id: 'globex/cy', org: 'globex' },
-  { id: 'roamer', org: 'acme' },
-  { id: 'roamer', org: 'globex' },
-];
+const USERS = ['acme/ada@acme', 'acme/bob@acme', 'globex/cy@globex', 'roamer@acme', 'roamer@globex'].map((user) => {
+  const [id, org] = user.split('@');
+  return { id, org };
+});
 
 /** A task's stored change: `view` says what the commit claims (creator, org, flag, status). */
 export function taskChange(id: string, expectedVersion: number, creator: { id: string; org: string }, isPrivate: boolean, status: string, prevStatus: string | null): Change {
