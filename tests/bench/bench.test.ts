@@ -1,9 +1,9 @@
 /**
  * A CI-sized run of every benchmark scenario, so the bench never rots: it must run end to end
- * against every server, and conveyor must lose nothing and reorder nothing. The figures
- * themselves are for `npm run bench`, not for assertions.
+ * against every server, and conveyor must lose nothing and reorder nothing; growth (not part of
+ * `all`) in a run of its own. The figures themselves are for `npm run bench`, not for assertions.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runToExit } from '../utils/process.js';
 
@@ -31,5 +31,27 @@ describe('npm run bench -- --quick', () => {
     expect(results.resume.map((r: { selection: string }) => r.selection)).toEqual(['cursor', 'agent']);
     for (const r of results.resume) expect(r).toMatchObject({ events: 3000, outOfOrder: 0 });
     expect(readFileSync(file!.replace('.json', '.svg'), 'utf8')).toContain('<svg');
+  }, 300_000);
+
+  it('grows a data dir through two sizes and reports every figure of the growth scenario', async () => {
+    const { code, output: out } = await runToExit(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--scenario', 'growth', '--quick']);
+    expect(code, out).toBe(0);
+    const file = /wrote (\S+\.json)/.exec(out)?.[1];
+    expect(file, out).toBeTruthy();
+    const { growth } = JSON.parse(readFileSync(file!, 'utf8'));
+    expect(growth.sizes.map((s: { tasks: number }) => s.tasks)).toEqual([1000, 5000]);
+    for (const size of growth.sizes) {
+      // Filled through the write path: ~5 events a task, none lost on the way.
+      expect(size.fill, out).toMatchObject({ stalls: 0, failures: 0 });
+      expect(size.fill.events / size.fill.tasks).toBeGreaterThan(3);
+      for (const query of ['list', 'byStatus', 'mine', 'counts', 'subscription']) expect(size[query].p50, query).toBeGreaterThan(0);
+      expect(size.commit.transitionsPerSecond).toBeGreaterThan(0);
+      expect(size.restartMs).toBeGreaterThan(0);
+      expect(size.rssMb).toBeGreaterThan(0);
+      expect(size.diskBytesPerTask).toBeGreaterThan(0);
+      expect(size.search).toBeNull();
+    }
+    expect(out).toContain('n/a (not built)');
+    expect(existsSync(growth.dataDir)).toBe(false); // cleaned up
   }, 300_000);
 });
