@@ -6,23 +6,24 @@ describe('dashboard filters in the URL', () => {
   it('read statuses and groups in any case, mine and creator; ignore what they do not know', () => {
     expect(fromParams('?status=failed&mine=1')).toEqual({ scope: 'MINE', statuses: ['FAILED'], creator: '' });
     expect(fromParams('status=Active').statuses).toEqual(statusesOf('active'));
-    expect(fromParams('status=pr_open,merged,nonsense&creator=acme/grace')).toEqual({ scope: 'ALL', statuses: ['PR_OPEN', 'MERGED'], creator: 'acme/grace' });
+    expect(fromParams('status=merged,pr_open,nonsense&creator=acme/grace')).toEqual({ scope: 'ALL', statuses: ['MERGED', 'PR_OPEN'], creator: 'acme/grace' });
     expect(fromParams('')).toEqual(NO_FILTERS);
     // Every status is no filter at all.
     expect(fromParams('status=active,completed,failed,cancelled').statuses).toEqual([]);
   });
 
-  it('write whole groups by name, single statuses by name, and keep parameters they do not own', () => {
+  it('write whole groups of several statuses by name, statuses by name, in the order chosen, and keep parameters they do not own', () => {
     expect(toParams({ scope: 'MINE', statuses: ['FAILED'], creator: '' })).toBe('status=failed&mine=1');
     expect(toParams({ scope: 'ALL', statuses: statusesOf('active'), creator: 'acme/grace' })).toBe('status=active&creator=acme/grace');
-    expect(toParams({ scope: 'ALL', statuses: ['CODING', 'MERGED', 'CANCELLED'], creator: '' })).toBe('status=coding,completed,cancelled');
+    expect(toParams({ scope: 'ALL', statuses: ['FAILED', 'CODING', 'MERGED'], creator: '' })).toBe('status=failed,coding,merged');
+    expect(toParams({ scope: 'ALL', statuses: ['FAILED', ...statusesOf('active'), 'FAILED'], creator: '' })).toBe('status=failed,active');
     expect(toParams(NO_FILTERS, '?status=failed&other=x')).toBe('other=x');
   });
 
   it('round-trip', () => {
     const cases: DashboardFilters[] = [
       NO_FILTERS,
-      { scope: 'MINE', statuses: ['RECEIVED', 'NEEDS_CLARIFICATION', 'FAILED'], creator: '' },
+      { scope: 'MINE', statuses: ['FAILED', 'RECEIVED', 'NEEDS_CLARIFICATION'], creator: '' },
       { scope: 'ALL', statuses: [...statusesOf('active'), 'MERGED'], creator: 'globex/bob smith' },
     ];
     for (const filters of cases) expect(fromParams(toParams(filters))).toEqual(filters);

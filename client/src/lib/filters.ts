@@ -3,8 +3,8 @@
  * `?status=failed&mine=1`, `?status=active`, `?status=needs_clarification,pr_open&creator=acme/grace`.
  *
  * - `status`: comma-separated statuses (`needs_clarification`) or status groups (`active`,
- *   `completed`; lib/status-groups.ts), any case; written back with a whole group as its name.
- *   Unknown values are ignored (an old link still opens).
+ *   `completed`; lib/status-groups.ts), any case, in the order they were chosen; a whole group of
+ *   several statuses is written as its name. Unknown values are ignored (an old link still opens).
  * - `mine=1`: only the viewer's own tasks (scope MINE).
  * - `creator=<user id>`: only tasks that user created.
  *
@@ -19,7 +19,7 @@ import { GROUPS, STATUS_GROUP, statusesOf, type StatusGroup } from './status-gro
 
 export interface DashboardFilters {
   scope: 'ALL' | 'MINE';
-  /** Empty: every status. Always in STATUS_ORDER. */
+  /** Empty: every status. In the order chosen, no repeats. */
   statuses: TaskStatus[];
   /** Empty: anyone. */
   creator: string;
@@ -65,33 +65,37 @@ export function toParams(filters: DashboardFilters, keep: string | URLSearchPara
   return params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
 }
 
-function statusParam(statuses: readonly TaskStatus[]): string {
-  if (statuses.length === 0 || statuses.length === STATUS_ORDER.length) return '';
+/** The statuses as words: a whole group of several statuses by its name ("active"), in order. */
+export function statusParts(statuses: readonly TaskStatus[]): { group?: StatusGroup; status?: TaskStatus }[] {
   const chosen = new Set(statuses);
-  const parts: string[] = [];
-  for (const group of GROUPS) {
-    const members = statusesOf(group.key);
-    const whole = members.every((s) => chosen.has(s));
-    // "failed" is both a group and a status: either way it reads the same.
-    if (whole) parts.push(group.key);
-    else for (const s of members) if (chosen.has(s)) parts.push(s.toLowerCase());
+  const parts: { group?: StatusGroup; status?: TaskStatus }[] = [];
+  const done = new Set<StatusGroup>();
+  for (const status of statuses) {
+    const group = STATUS_GROUP[status];
+    const members = statusesOf(group);
+    if (members.length > 1 && members.every((s) => chosen.has(s))) {
+      if (!done.has(group)) parts.push({ group });
+      done.add(group);
+    } else parts.push({ status });
   }
-  return parts.join(',');
+  return parts;
 }
 
+function statusParam(statuses: readonly TaskStatus[]): string {
+  return statusParts(normalize(statuses))
+    .map((p) => p.group ?? p.status!.toLowerCase())
+    .join(',');
+}
+
+/** No repeats, in the order given; all of them is the same as none (no status filter). */
 export function normalize(statuses: readonly TaskStatus[]): TaskStatus[] {
-  const chosen = new Set(statuses);
-  // All of them is the same as none: no status filter.
-  return chosen.size === STATUS_ORDER.length ? [] : STATUS_ORDER.filter((s) => chosen.has(s));
+  const unique = [...new Set(statuses)];
+  return unique.length === STATUS_ORDER.length ? [] : unique;
 }
 
-export function sameFilters(a: DashboardFilters, b: DashboardFilters): boolean {
-  return a.scope === b.scope && a.creator === b.creator && a.statuses.join() === b.statuses.join();
-}
-
-/** One key per distinct view (pages and counts are kept per key). */
+/** One key per distinct view (pages are kept per key): the same statuses in any order are one view. */
 export function filtersKey(filters: DashboardFilters): string {
-  return `${filters.scope}|${filters.creator}|${filters.statuses.join(',')}`;
+  return `${filters.scope}|${filters.creator}|${STATUS_ORDER.filter((s) => filters.statuses.includes(s)).join(',')}`;
 }
 
 /** What the counts cards ask the server for: scope and creator (status chips are applied to `byStatus`). */

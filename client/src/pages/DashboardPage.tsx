@@ -7,7 +7,7 @@ import { TaskCard } from '../components/TaskCard';
 import { graphql } from '../gql';
 import type { DashboardCountsSubscription, TaskFilter, TaskStatus } from '../gql/graphql';
 import { PAGE_SIZE, useDashboardView, type DashboardView } from '../lib/dashboard-view';
-import { countsFilter, fromParams, isOnlyGroup, matches, normalize, toParams, type DashboardFilters } from '../lib/filters';
+import { countsFilter, fromParams, isOnlyGroup, matches, normalize, statusParts, toParams, type DashboardFilters } from '../lib/filters';
 import type { PagedList } from '../lib/paged-list';
 import { useSession } from '../lib/session';
 import { countGroups, GROUPS, groupTasks, statusesOf, type GroupCounts, type GroupInfo, type StatusGroup } from '../lib/status-groups';
@@ -31,6 +31,7 @@ type CountsValue = DashboardCountsSubscription['dashboardCounts'];
 
 const NEW_FOR_MS = 8000;
 const changedAt = (id: string) => tasks.changedAt.get(id);
+const GROUP_LABEL = Object.fromEntries(GROUPS.map((g) => [g.key, g.label])) as Record<StatusGroup, string>;
 
 /** Figures as people read them: 20,000 (the same in every locale, so tests can read them too). */
 export const formatCount = (n: number) => n.toLocaleString('en-US');
@@ -101,7 +102,7 @@ export function DashboardPage() {
   const scopeText = [
     scope === 'ALL' ? `All tasks you can see in ${viewer.org}` : 'Your tasks',
     creator ? `created by ${creatorName}` : null,
-    statuses.length > 0 ? `with status ${statuses.map((s) => STATUS_LABEL[s]).join(', ')}` : null,
+    statuses.length > 0 ? `with status ${statusParts(statuses).map((p) => (p.group ? GROUP_LABEL[p.group] : STATUS_LABEL[p.status!])).join(', ')}` : null,
   ]
     .filter(Boolean)
     .join(' ');
