@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { growth, growthTable, type GrowthResult } from './lib/growth.js';
 import { merge, newHistogram, percentile } from './lib/histogram.js';
+import { spawnServer } from './lib/spawn-server.js';
 import { renderSvg } from './lib/svg.js';
 
 const { values } = parseArgs({
@@ -87,20 +88,13 @@ interface ServerHandle {
 async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerHandle> {
   // --profile: a CPU profile of each server under test, to see where the time goes.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-  const child = spawn('node', [...profile, ENTRY[name]], {
-    env: { ...process.env, JWT_SECRET: SECRET, NODE_ENV: 'production', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, url } = await spawnServer(name, ['node', ...profile, ENTRY[name]], {
+    ...process.env,
+    JWT_SECRET: SECRET,
+    NODE_ENV: 'production',
+    ...env,
   });
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-  return { name, url: `http://127.0.0.1:${port}`, child };
+  return { name, url, child };
 }
 
 function stopServer(s: ServerHandle): Promise<void> {

@@ -16,6 +16,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawnServer } from './spawn-server.js';
 
 export interface GrowthOptions {
   sizes: number[];
@@ -117,21 +118,12 @@ interface Server {
 /** conveyor on `dataDir`; resolves once `/readyz` answers 200, with how long that took. */
 async function startServer(options: GrowthOptions, dataDir: string, pin: string[]): Promise<Server & { readyMs: number }> {
   const t0 = performance.now();
-  const command = [...pin, 'node', options.compiled('bench/servers/conveyor.ts')];
-  const child = spawn(command[0], command.slice(1), {
-    env: { ...process.env, JWT_SECRET: options.secret, NODE_ENV: 'production', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
+  const { child, url } = await spawnServer('conveyor', [...pin, 'node', options.compiled('bench/servers/conveyor.ts')], {
+    ...process.env,
+    JWT_SECRET: options.secret,
+    NODE_ENV: 'production',
+    DATA_DIR: dataDir,
   });
-  const port = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /READY (\d+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on('exit', (code) => reject(new Error(`conveyor exited with ${code}`)));
-  });
-  const url = `http://127.0.0.1:${port}`;
   for (;;) {
     const res = await fetch(`${url}/readyz`).catch(() => null);
     await res?.arrayBuffer();
