@@ -270,13 +270,14 @@ function TaskSection(props: {
   const loadMore = useCallback(() => void view.loadMore(group.key), [view, group.key]);
   const label = group.label.toLowerCase();
   let empty: string;
-  if (!list) empty = `No ${label} tasks with the selected statuses.`;
+  // Left out by the status filter: one line, so the lists it selects come first to the eye.
+  if (!list) empty = '';
   else if (list.pages === 0) empty = list.error ? '' : 'Loading…';
   else if (more) empty = `None of the ${label} tasks read so far is ${label} any more: load more to see older ones.`;
   else empty = group.empty;
   return (
     <section
-      className={`card task-section section-${group.tone}`}
+      className={`card task-section section-${group.tone}${list ? '' : ' excluded'}`}
       aria-labelledby={headingId}
       data-testid={testId}
       data-group={group.key}
@@ -289,7 +290,7 @@ function TaskSection(props: {
         <span className="muted" data-testid={`${testId}-count`} data-count={items.length}>
           ({short ? `showing ${items.length} of ${formatCount(props.counted!)}` : items.length})
         </span>
-        <span className="section-holds muted"> · {group.holds}</span>
+        <span className="section-holds muted"> · {list ? group.holds : `none of its statuses (${group.holds}) is selected`}</span>
       </h2>
       {items.length === 0 ? (
         empty ? <p className="muted">{empty}</p> : null
