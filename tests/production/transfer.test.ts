@@ -57,7 +57,7 @@ describe.skipIf(!DATABASE_URL)('export from SQLite, import into PostgreSQL', () 
     expect(await storeSnapshot(store)).toEqual(before);
     const head = await store.head();
     const lastIssue = Math.max(...lines.map((l) => JSON.parse(l)).filter((l) => l.kind === 'localIssue').map((l) => l.number));
-    await expectWorkingAfterImport(store, raw, head, lastIssue);
+    await expectWorkingAfterImport(store, raw, lastIssue);
     const events = await store.commit([taskChange('after-import', 0, { id: 'acme/ada', org: 'acme' }, false, 'received', null)]);
     expect(events[0].cursor).toBe(head + 1);
 

@@ -94,7 +94,7 @@ describe('import into a fresh SQLite dir', () => {
   it('keeps counters right and goes on from the imported cursors and issue numbers', async () => {
     const head = await target.head();
     const lastIssue = Math.max(...lines.map((l) => JSON.parse(l)).filter((l) => l.kind === 'localIssue').map((l) => l.number));
-    await expectWorkingAfterImport(target, raw(dir), head, lastIssue);
+    await expectWorkingAfterImport(target, raw(dir), lastIssue);
     const events = await target.commit([taskChange('after-import', 0, { id: 'acme/ada', org: 'acme' }, false, 'received', null)]);
     expect(events[0].cursor).toBe(head + 1);
   });

@@ -4,9 +4,9 @@
  * webhook delivery), and everything a store answers, read back for comparison.
  */
 import { expect } from 'vitest';
-import type { Viewer as ServiceViewer } from '../../src/store/types.js';
+import type { TaskStatus } from '../../src/machines/index.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
-import type { EventStore, LogEvent, TaskStatus } from '../../src/store/types.js';
+import type { EventStore, LogEvent, Viewer as ServiceViewer } from '../../src/store/types.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { eventually, startServer, tempDataDir } from '../utils/server.js';
@@ -134,7 +134,7 @@ export async function exportAll(store: SqlStore, exportedAt = '2026-01-01T00:00:
 }
 
 /** After an import: the counters equal a recount, and new writes continue past the imported ids. */
-export async function expectWorkingAfterImport(store: EventStore, raw: RawRows, head: number, lastIssue: number) {
+export async function expectWorkingAfterImport(store: EventStore, raw: RawRows, lastIssue: number) {
   await expectCountsMatchRecount(store, raw);
   expect(await store.allocateIssueNumber('after-import')).toBe(lastIssue + 1);
 }
