@@ -11,7 +11,7 @@ import pg from 'pg';
 import { migrateAsync } from './migrate.js';
 import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WireChange } from './rows.js';
 import { ENTITY_COLUMNS, eventPageSql, POSTGRES, writeSql } from './sql.js';
-import { SqlStore } from './sql-store.js';
+import { SqlStore, type TransferSession } from './sql-store.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import {
   StaleDeadlineError,
@@ -330,6 +330,38 @@ export class PostgresStore extends SqlStore {
       [key],
     );
     return row.number;
+  }
+
+  /**
+   * One client, one transaction: a REPEATABLE READ snapshot to read; to write, the append lock
+   * held until COMMIT, so no instance commits between the import's emptiness check and its end.
+   */
+  async transfer(mode: 'read' | 'write'): Promise<TransferSession> {
+    const client = await this.pool.connect().catch((error: unknown) => {
+      throw reported(error);
+    });
+    try {
+      await client.query(mode === 'write' ? 'BEGIN' : 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      if (mode === 'write') await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
+    } catch (error) {
+      client.release();
+      throw reported(error);
+    }
+    let open = true;
+    return {
+      dialect: POSTGRES,
+      rows: async <R>(sql: string, params: unknown[] = []) => (await client.query<R & pg.QueryResultRow>(sql, params)).rows,
+      run: async (sql: string, params: unknown[] = []) => void (await client.query(sql, params)),
+      end: async (commit: boolean) => {
+        if (!open) return;
+        open = false;
+        try {
+          await client.query(commit ? 'COMMIT' : 'ROLLBACK');
+        } finally {
+          client.release();
+        }
+      },
+    };
   }
 
   async ping(): Promise<void> {

@@ -22,6 +22,20 @@ import type {
   Viewer,
 } from './types.js';
 
+/**
+ * Raw access to the adapter's tables for `conveyor export` / `import` (transfer.ts): one
+ * transaction on one connection, a consistent snapshot to read (`read`) or the whole import
+ * (`write`, holding the store's write lock), ended with `end(true)` to commit or `end(false)`.
+ * Values go in as the writers bind them (JSON as text, flags as 0/1); rows come back as the
+ * driver gives them (rows.ts `json`, 0/1 or booleans).
+ */
+export interface TransferSession {
+  readonly dialect: Dialect;
+  rows<R>(sql: string, params?: unknown[]): Promise<R[]>;
+  run(sql: string, params?: unknown[]): Promise<void>;
+  end(commit: boolean): Promise<void>;
+}
+
 export abstract class SqlStore implements EventStore {
   protected readonly sql: ReturnType<typeof readSql>;
 
@@ -45,6 +59,8 @@ export abstract class SqlStore implements EventStore {
   abstract recordWebhookDelivery(id: string, outcome: string): Promise<void>;
   abstract allocateIssueNumber(key: string): Promise<number>;
   abstract ping(): Promise<void>;
+  /** A transaction for export or import (transfer.ts); nothing else should write meanwhile. */
+  abstract transfer(mode: 'read' | 'write'): Promise<TransferSession>;
   abstract close(): Promise<void>;
 
   private async first<R>(sql: string, params?: unknown[]): Promise<R | undefined> {

@@ -16,7 +16,7 @@ import { dirname } from 'node:path';
 import { migrateSync } from './migrate.js';
 import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow } from './rows.js';
 import { eventPageSql, SQLITE } from './sql.js';
-import { SqlStore } from './sql-store.js';
+import { SqlStore, type TransferSession } from './sql-store.js';
 import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
 import { InlineWriter, ThreadWriter, type Writer } from './sqlite-writer.js';
 import { configure, SqliteWrites, storageFault, type WriteCall } from './sqlite-writes.js';
@@ -299,6 +299,25 @@ export class SqliteStore extends SqlStore {
     // (SELECT 1 succeeds on a full disk): /readyz turns ready with no mutation needed.
     await this.write({ op: 'probe' });
     this.fault = null;
+  }
+
+  /**
+   * On this thread's connection (the writer thread's stays idle: nothing else writes during an
+   * import). `BEGIN IMMEDIATE` takes the write lock for the whole import; a read is one WAL
+   * snapshot.
+   */
+  async transfer(mode: 'read' | 'write'): Promise<TransferSession> {
+    while (this.flushing || this.pending.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    const db = this.db;
+    db.exec(mode === 'write' ? 'BEGIN IMMEDIATE' : 'BEGIN');
+    return {
+      dialect: SQLITE,
+      rows: async <R>(sql: string, params: unknown[] = []) => this.rows<R>(sql, params),
+      run: async (sql: string, params: unknown[] = []) => void this.prepared(sql).run(...params),
+      end: async (commit: boolean) => {
+        if (db.inTransaction) db.exec(commit ? 'COMMIT' : 'ROLLBACK');
+      },
+    };
   }
 
   /** Waits for the writer to finish what it was given, then closes both connections. */

@@ -1,0 +1,326 @@
+/**
+ * `conveyor export` / `conveyor import`: a store's log and the rows the log alone does not
+ * rebuild cheaply, as NDJSON, from either adapter into an empty one of either (SQLite →
+ * PostgreSQL too). The CLI (src/cli/transfer.ts) only opens the store and the file.
+ *
+ * The format (`conveyor-export`, version 1), one JSON object a line:
+ * - a header: `{"format","version","dialect","schemaVersion","head","exportedAt"}`;
+ * - every event in cursor order (`"kind":"event"`, every column, camelCased);
+ * - the current rows of `entities` (state and pending effects), `tasks` and `agents` (the read
+ *   models, with each task's `seq`: rebuilding them would mean replaying every event),
+ *   `deadlines`, `local_issues` and `webhook_deliveries`, each in key order;
+ * - a trailer `{"kind":"end","rows":{kind: count}}`, so a truncated file is refused.
+ *
+ * Not exported: the task counters (`task_counts`, `org_task_counts`), recounted from the
+ * imported tasks as migration 5 fills them; `schema_migrations` (the target's own); PostgreSQL's
+ * `instances` (live processes, not data). JSON columns are written parsed; flags as booleans.
+ *
+ * Import takes one transaction on the target (`SqlStore.transfer`): it refuses a store with any
+ * row, checks every line (zod, cursor order, the trailer's counts) as it inserts, and on the
+ * first bad line rolls back and reports its number: nothing is left half-imported. Cursors,
+ * versions, task sequences and issue numbers are inserted as they were, and the target's
+ * sequences set past them (SQLite's AUTOINCREMENT follows explicit ids by itself).
+ *
+ * Both read in pages by key: memory does not grow with the store.
+ */
+import { z } from 'zod';
+import { json } from './rows.js';
+import type { SqlStore, TransferSession } from './sql-store.js';
+
+export const FORMAT = 'conveyor-export';
+export const FORMAT_VERSION = 1;
+/** Rows per page read. */
+const PAGE = 1000;
+
+/** A bad input or a refused target: the message says which line and why. */
+export class TransferError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TransferError';
+  }
+}
+
+type ColumnType = 'int' | 'text' | 'json' | 'flag';
+/** A column: its type, `?` suffix for nullable. */
+type Column = `${ColumnType}` | `${ColumnType}?`;
+
+interface Table {
+  kind: string;
+  table: string;
+  /** The key the pages are read by (one or two columns, unique together). */
+  key: [string] | [string, string];
+  columns: Record<string, Column>;
+}
+
+/** Every table exported, in the order written and read. */
+const TABLES: Table[] = [
+  {
+    kind: 'event',
+    table: 'events',
+    key: ['cursor'],
+    columns: {
+      cursor: 'int', entity_type: 'text', entity_id: 'text', version: 'int', type: 'text', at: 'text', actor: 'text?', payload: 'json?',
+      org: 'text', owner_id: 'text', private: 'flag', prev_status: 'text?', state: 'json',
+    },
+  },
+  {
+    kind: 'entity',
+    table: 'entities',
+    key: ['id'],
+    columns: { id: 'text', type: 'text', version: 'int', state: 'json', effects: 'json', has_effects: 'flag', effects_owner: 'text?' },
+  },
+  {
+    kind: 'task',
+    table: 'tasks',
+    key: ['seq'],
+    columns: {
+      id: 'text', seq: 'int', org: 'text', creator_id: 'text', private: 'flag', status: 'text', version: 'int', view: 'json',
+      branch: 'text?', issue_number: 'int?',
+    },
+  },
+  { kind: 'agent', table: 'agents', key: ['id'], columns: { id: 'text', org: 'text', name: 'text', version: 'int', view: 'json' } },
+  {
+    kind: 'deadline',
+    table: 'deadlines',
+    key: ['entity_id', 'key'],
+    columns: { entity_id: 'text', key: 'text', entity_type: 'text', due_at: 'int', event: 'json' },
+  },
+  { kind: 'localIssue', table: 'local_issues', key: ['number'], columns: { number: 'int', key: 'text' } },
+  { kind: 'webhookDelivery', table: 'webhook_deliveries', key: ['id'], columns: { id: 'text', received_at: 'text', outcome: 'text' } },
+];
+
+const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+const jsonValue = z.custom<unknown>((value) => value !== undefined, 'expected a JSON value');
+const fieldSchema: Record<ColumnType, z.ZodType> = {
+  int: z.number().int(),
+  text: z.string(),
+  json: jsonValue,
+  flag: z.boolean(),
+};
+
+function lineSchema(table: Table) {
+  const shape: Record<string, z.ZodType> = { kind: z.literal(table.kind) };
+  for (const [column, spec] of Object.entries(table.columns)) {
+    const base = fieldSchema[spec.replace('?', '') as ColumnType];
+    shape[camel(column)] = spec.endsWith('?') ? base.nullable() : base;
+  }
+  return z.strictObject(shape);
+}
+
+const HEADER = z.strictObject({
+  format: z.literal(FORMAT),
+  version: z.number().int(),
+  dialect: z.enum(['sqlite', 'postgres']),
+  schemaVersion: z.number().int(),
+  head: z.number().int().nonnegative(),
+  exportedAt: z.string(),
+});
+export type ExportHeader = z.infer<typeof HEADER>;
+
+const END = z.strictObject({ kind: z.literal('end'), rows: z.record(z.string(), z.number().int().nonnegative()) });
+
+const LINES = new Map(TABLES.map((table) => [table.kind, { table, schema: lineSchema(table) }]));
+
+/** A stored row as its line: JSON parsed, flags as booleans, columns camelCased, in column order. */
+function toLine(table: Table, row: Record<string, unknown>): Record<string, unknown> {
+  const line: Record<string, unknown> = { kind: table.kind };
+  for (const [column, spec] of Object.entries(table.columns)) {
+    const value = row[column];
+    const type = spec.replace('?', '') as ColumnType;
+    line[camel(column)] = value === null || value === undefined ? null : type === 'json' ? json(value) : type === 'flag' ? value === true || value === 1 : value;
+  }
+  return line;
+}
+
+/** A line's values as the writers bind them: JSON as text, flags as 0/1. */
+function toParams(table: Table, line: Record<string, unknown>): unknown[] {
+  return Object.entries(table.columns).map(([column, spec]) => {
+    const value = line[camel(column)];
+    if (value === null) return null;
+    const type = spec.replace('?', '') as ColumnType;
+    return type === 'json' ? JSON.stringify(value) : type === 'flag' ? (value ? 1 : 0) : value;
+  });
+}
+
+/** The rows of `table` after `last` (its key's values), in key order. */
+function pageSql(session: TransferSession, table: Table, last: unknown[] | null): { sql: string; params: unknown[] } {
+  const p = (n: number) => session.dialect.param(n);
+  const [a, b] = table.key;
+  const params: unknown[] = [];
+  let where = '';
+  if (last) {
+    if (b === undefined) {
+      where = `WHERE ${a} > ${p(1)}`;
+      params.push(last[0]);
+    } else {
+      where = `WHERE ${a} > ${p(1)} OR (${a} = ${p(2)} AND ${b} > ${p(3)})`;
+      params.push(last[0], last[0], last[1]);
+    }
+  }
+  params.push(PAGE);
+  const sql = `SELECT ${Object.keys(table.columns).join(', ')} FROM ${table.table} ${where} ORDER BY ${table.key.join(', ')} LIMIT ${p(params.length)}`;
+  return { sql, params };
+}
+
+/** Every row of `table`, page by page. */
+async function* tableRows(session: TransferSession, table: Table): AsyncGenerator<Record<string, unknown>> {
+  let last: unknown[] | null = null;
+  for (;;) {
+    const { sql, params } = pageSql(session, table, last);
+    const rows = await session.rows<Record<string, unknown>>(sql, params);
+    yield* rows;
+    if (rows.length < PAGE) return;
+    const row = rows.at(-1)!;
+    last = table.key.map((column) => row[column]);
+  }
+}
+
+/**
+ * The store as NDJSON lines (each without its newline), from one snapshot: the header, every
+ * table, the trailer. `exportedAt` is the header's time (a parameter, for tests).
+ */
+export async function* exportLines(store: SqlStore, exportedAt = new Date().toISOString()): AsyncGenerator<string> {
+  const session = await store.transfer('read');
+  try {
+    const [{ head }] = await session.rows<{ head: number }>(`SELECT coalesce(max(cursor), 0) AS head FROM events`);
+    const [{ v }] = await session.rows<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`);
+    const header: ExportHeader = { format: FORMAT, version: FORMAT_VERSION, dialect: session.dialect.name, schemaVersion: Number(v ?? 0), head: Number(head), exportedAt };
+    yield JSON.stringify(header);
+    const counts: Record<string, number> = {};
+    for (const table of TABLES) {
+      counts[table.kind] = 0;
+      for await (const row of tableRows(session, table)) {
+        counts[table.kind]++;
+        yield JSON.stringify(toLine(table, row));
+      }
+    }
+    yield JSON.stringify({ kind: 'end', rows: counts });
+  } finally {
+    await session.end(false);
+  }
+}
+
+export interface ImportSummary {
+  header: ExportHeader;
+  rows: Record<string, number>;
+}
+
+function zodReason(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue.path.length ? `${issue.path.join('.')}: ` : ''}${issue.message}`;
+}
+
+/**
+ * Import NDJSON lines into `store`, which must be empty, in one transaction: all of it or, at
+ * the first bad line, nothing (a `TransferError` naming the line).
+ */
+export async function importLines(store: SqlStore, lines: AsyncIterable<string> | Iterable<string>): Promise<ImportSummary> {
+  const session = await store.transfer('write');
+  let committed = false;
+  try {
+    for (const table of TABLES) {
+      const [row] = await session.rows<{ n: number }>(`SELECT count(*) AS n FROM ${table.table}`);
+      const n = Number(row.n);
+      if (n > 0) throw new TransferError(`the target store is not empty (${n} rows in ${table.table}): import only into a new data dir or database`);
+    }
+    const summary = await insertLines(session, lines);
+    await recount(session);
+    await session.end(true);
+    committed = true;
+    return summary;
+  } finally {
+    if (!committed) await session.end(false);
+  }
+}
+
+async function insertLines(session: TransferSession, lines: AsyncIterable<string> | Iterable<string>): Promise<ImportSummary> {
+  const inserts = new Map(
+    TABLES.map((table) => {
+      const columns = Object.keys(table.columns);
+      const values = columns.map((_, i) => session.dialect.param(i + 1)).join(', ');
+      return [table.kind, `INSERT INTO ${table.table} (${columns.join(', ')}) VALUES (${values})`];
+    }),
+  );
+  let header: ExportHeader | null = null;
+  let end: z.infer<typeof END> | null = null;
+  const rows: Record<string, number> = Object.fromEntries(TABLES.map((table) => [table.kind, 0]));
+  let lastCursor = 0;
+  let n = 0;
+  const fail = (reason: string): never => {
+    throw new TransferError(`line ${n}: ${reason}`);
+  };
+  for await (const text of lines) {
+    n++;
+    if (end) fail('a line after the end line');
+    if (text.trim() === '') fail('an empty line');
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      fail(`not JSON (${(error as Error).message})`);
+    }
+    if (!header) {
+      const format = (value as { format?: unknown } | null)?.format;
+      if (format !== FORMAT) fail(`not a ${FORMAT} header (format: ${JSON.stringify(format)})`);
+      const version = (value as { version?: unknown }).version;
+      if (version !== FORMAT_VERSION) fail(`format version ${JSON.stringify(version)} is not supported (this conveyor reads version ${FORMAT_VERSION})`);
+      const parsed = HEADER.safeParse(value);
+      if (!parsed.success) fail(`bad header: ${zodReason(parsed.error)}`);
+      header = parsed.data!;
+      continue;
+    }
+    const kind = (value as { kind?: unknown } | null)?.kind;
+    if (kind === 'end') {
+      const parsed = END.safeParse(value);
+      if (!parsed.success) fail(`bad end line: ${zodReason(parsed.error)}`);
+      end = parsed.data!;
+      for (const table of TABLES) {
+        if ((end.rows[table.kind] ?? 0) !== rows[table.kind]) fail(`the end line counts ${end.rows[table.kind] ?? 0} ${table.kind} lines, the file has ${rows[table.kind]}`);
+      }
+      continue;
+    }
+    const line = typeof kind === 'string' ? LINES.get(kind) : undefined;
+    if (!line) fail(`unknown kind ${JSON.stringify(kind)}`);
+    const parsed = line!.schema.safeParse(value);
+    if (!parsed.success) fail(`bad ${kind}: ${zodReason(parsed.error)}`);
+    const data = parsed.data as Record<string, unknown>;
+    if (kind === 'event') {
+      const cursor = data.cursor as number;
+      if (cursor <= lastCursor) fail(`event cursor ${cursor} is not after ${lastCursor}`);
+      if (cursor > header.head) fail(`event cursor ${cursor} is past the header's head ${header.head}`);
+      lastCursor = cursor;
+    }
+    try {
+      await session.run(inserts.get(kind as string)!, toParams(line!.table, data));
+    } catch (error) {
+      fail(`${kind} refused by the database (${(error as Error).message})`);
+    }
+    rows[kind as string]++;
+  }
+  if (!header) throw new TransferError('the input is empty: no header line');
+  if (!end) throw new TransferError(`line ${n}: the input ends without its end line (truncated?)`);
+  if (lastCursor !== header.head) throw new TransferError(`the header's head is ${header.head}, the last event's cursor ${lastCursor}`);
+  await setSequences(session);
+  return { header, rows };
+}
+
+/** PostgreSQL's sequences past the imported ids (SQLite's AUTOINCREMENT follows explicit ids). */
+async function setSequences(session: TransferSession): Promise<void> {
+  if (session.dialect.name !== 'postgres') return;
+  for (const [table, column] of [['events', 'cursor'], ['local_issues', 'number']]) {
+    await session.run(
+      `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), greatest(coalesce(max(${column}), 0), 1), max(${column}) IS NOT NULL) FROM ${table}`,
+    );
+  }
+}
+
+/** The task counters, from the imported tasks (as migration 5 fills them). */
+async function recount(session: TransferSession): Promise<void> {
+  await session.run(`DELETE FROM task_counts`);
+  await session.run(`DELETE FROM org_task_counts`);
+  await session.run(`INSERT INTO task_counts (creator_id, org, private, status, n)
+    SELECT creator_id, org, private, status, count(*) FROM tasks GROUP BY creator_id, org, private, status`);
+  await session.run(`INSERT INTO org_task_counts (org, status, n)
+    SELECT org, status, count(*) FROM tasks WHERE ${session.dialect.isNotSet('private')} GROUP BY org, status`);
+}
