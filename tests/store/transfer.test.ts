@@ -18,6 +18,7 @@ const dirs: string[] = [];
 const stores: SqliteStore[] = [];
 afterAll(async () => {
   for (const store of stores.splice(0)) await store.close();
+  for (const db of opened.splice(0)) db.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -33,8 +34,11 @@ function freshDir(): string {
   return dir;
 }
 
+/** A read-only query on the dir's database, for the recount; closed with the test's dirs. */
+const opened: Database.Database[] = [];
 const raw = (dir: string) => {
   const db = new Database(join(dir, 'conveyor.db'), { readonly: true });
+  opened.push(db);
   return async (sql: string) => db.prepare(sql).all() as Record<string, unknown>[];
 };
 
