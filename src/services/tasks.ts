@@ -8,9 +8,10 @@ import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
 import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
+import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
 import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
-import { parseCursor } from './cursor.js';
+import { parseCursor, parseSearchCursor } from './cursor.js';
 import { EventStream, LatestPerTick } from './stream.js';
 
 /** dashboardCounts sends at most one value per this interval. */
@@ -22,6 +23,22 @@ export interface TaskFilterInput {
   scope?: 'MINE' | 'ALL' | null;
   status?: TaskStatus[] | null;
   creatorId?: string | null;
+  search?: string | null;
+}
+
+/**
+ * A filter's search terms (store/search.ts says the rule): none for no search, or one that
+ * leaves no words (blank, only punctuation). Longer than MAX_SEARCH_LENGTH is BAD_USER_INPUT.
+ */
+export function parseSearch(search: string | null | undefined): string[] {
+  if (search === null || search === undefined) return [];
+  if (search.length > MAX_SEARCH_LENGTH) {
+    throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters (got ${search.length})`, {
+      argument: 'filter.search',
+      max: MAX_SEARCH_LENGTH,
+    });
+  }
+  return searchTerms(search);
 }
 
 /**
@@ -88,13 +105,15 @@ export class TaskService {
   }
 
   async list(viewer: Viewer, filter: TaskFilterInput | null | undefined, first: number, after?: string | null): Promise<TaskPage> {
+    const search = parseSearch(filter?.search);
     return this.store.listTasks({
       viewer,
       mine: filter?.scope === 'MINE',
       statuses: filter?.status ?? undefined,
       creatorId: filter?.creatorId ?? undefined,
       first: parse(schemas.pageSize, first, 'first'),
-      after: parseCursor(after),
+      // A search is ranked: its pages continue from a rank and seq, others from a seq.
+      ...(search.length > 0 ? { search, searchAfter: parseSearchCursor(after) } : { after: parseCursor(after) }),
     });
   }
 
@@ -237,6 +256,7 @@ export class TaskService {
     const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
     const mine = filter?.scope === 'MINE';
     const creatorId = filter?.creatorId ?? null;
+    const search = parseSearch(filter?.search);
     const cursor = this.feed.subscribe({
       after: start,
       entityType: 'task',
@@ -247,7 +267,9 @@ export class TaskService {
         (creatorId === null || e.scope.ownerId === creatorId) &&
         // Entering, moving within, or leaving the filtered statuses: a client showing a filtered
         // list needs the update that removes a task as much as the one that adds it.
-        (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')),
+        (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')) &&
+        // The task as this event left it matches: the same rule as the search query's SQL.
+        (search.length === 0 || matchesSearch(e.state as TaskView, search)),
     });
     return new EventStream(cursor);
   }

@@ -236,7 +236,9 @@ export class PostgresStore extends SqlStore {
       cursors.push((await client.query<{ cursor: number }>(`${WRITE.insertEvent} RETURNING cursor`, values)).rows[0].cursor);
     }
     if (view[0] === 'task') {
-      const [, taskId, ...rest] = view;
+      // The row's columns, then its search words: the title's, and the description's and refs'.
+      const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view;
+      const rest = [org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description.length > 0 && refs.length > 0 ? `${description} ${refs}` : description || refs];
       const [row] = (await client.query<TaskCounted>(UPSERT_TASK_COUNTED, [taskId, cursors[0], ...rest])).rows;
       const before: TaskCountKey | null = row.before_status === null ? null : [row.creator_id, row.org, row.private, row.before_status];
       counts.task(before, [row.creator_id, row.org, row.private, row.status]);

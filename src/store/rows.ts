@@ -9,6 +9,7 @@
  * strings and numbers only.
  */
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+import { searchDoc } from './search.js';
 import type { Change, Deadline, EntityRecord, LogEvent, TaskCounts, TaskPage } from './types.js';
 
 /**
@@ -143,6 +144,13 @@ export function toTaskPage(rows: (ViewRow & { seq: number })[], first: number, l
   return { tasks: page.map(toTask), hasNextPage: unique.length > first, endCursor: page.at(-1)?.seq ?? null, logCursor };
 }
 
+/** `taskSearchQuery`'s rows (one more than `first`) as a page at `logCursor`. */
+export function toSearchPage(rows: (ViewRow & { seq: number; score: number })[], first: number, logCursor: number): TaskPage {
+  const page = rows.slice(0, first);
+  const last = page.at(-1);
+  return { tasks: page.map(toTask), hasNextPage: rows.length > first, endCursor: last?.seq ?? null, endRank: last?.score ?? null, logCursor };
+}
+
 export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCursor: number): TaskCounts {
   return { byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])), logCursor };
 }
@@ -155,7 +163,7 @@ export type WireEvent = EventFields<string, number, string | null>;
 
 /** The read-model row: a task's (upsertTask order, seq filled in by the writer) or an agent's. */
 export type WireView =
-  | [kind: 'task', id: string, org: string, creatorId: string, isPrivate: number, status: string, version: number, view: string, branch: string | null, issueNumber: number | null]
+  | [kind: 'task', id: string, org: string, creatorId: string, isPrivate: number, status: string, version: number, view: string, branch: string | null, issueNumber: number | null, title: string, description: string, refs: string]
   | [kind: 'agent', id: string, org: string, name: string, version: number, view: string];
 
 export type WireDeadline =
@@ -216,7 +224,8 @@ function encodeView(change: Change, viewJson: string): WireView {
   if (change.entityType === 'task') {
     const view = change.view as TaskView;
     const issue = view.issue?.number ?? null;
-    return ['task', view.id, view.org, view.creator.id, view.private ? 1 : 0, view.status, view.version, viewJson, view.branch, issue];
+    const doc = searchDoc(view);
+    return ['task', view.id, view.org, view.creator.id, view.private ? 1 : 0, view.status, view.version, viewJson, view.branch, issue, doc.title, doc.description, doc.refs];
   }
   const view = change.view as AgentView;
   return ['agent', view.id, view.org, view.name, view.version, viewJson];

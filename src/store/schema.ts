@@ -6,7 +6,7 @@
  * migration names the version it is recorded under in each dialect's `schema_migrations`
  * (a dialect it does not name never runs it). The two histories differ where they began: the
  * PostgreSQL adapter came after SQLite's versions 2 and 3, and its version 1 took them in. A new
- * migration takes the next version of each: `{ sqlite: 5, postgres: 2 }`.
+ * migration takes the next version of each: `{ sqlite: 7, postgres: 4 }`.
  */
 import type { Dialect } from './sql.js';
 
@@ -168,4 +168,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_creator_public_status ON tasks (creator_id, org, private, status, seq);
     `,
   },
+  {
+    // Issue 14: search (src/store/search.ts says the rule). SQLite: an FTS5 table, its rowid the
+    // task's seq, rewritten by every commit that writes the task (sqlite-writes.ts). PostgreSQL:
+    // a tsvector column and its GIN index, written by the same upsert (sql.ts, upsertTask).
+    // The commits index the words search.ts computes; the backfill here indexes the raw text
+    // (FTS5 splits it nearly alike; PostgreSQL's parser keeps a few more compound tokens, such
+    // as `a-b` or a path, beside their parts) until the task's next commit rewrites it.
+    version: { sqlite: 6, postgres: 3 },
+    sql: (d) =>
+      d.name === 'sqlite'
+        ? `
+      CREATE VIRTUAL TABLE tasks_fts USING fts5 (title, description, refs, tokenize = 'unicode61 remove_diacritics 0');
+      INSERT INTO tasks_fts (rowid, title, description, refs)
+        SELECT seq, coalesce(json_extract(view, '$.title'), ''), coalesce(json_extract(view, '$.description'), ''),
+          trim(coalesce(json_extract(view, '$.branch'), '') || ' ' || coalesce(json_extract(view, '$.issue.number'), '') || ' ' || coalesce(json_extract(view, '$.pr.number'), ''))
+        FROM tasks;
+    `
+        : `
+      ALTER TABLE tasks ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
+      UPDATE tasks SET search = setweight(to_tsvector('simple', coalesce(view->>'title', '')), 'A')
+        || to_tsvector('simple', concat_ws(' ', view->>'description', view->>'branch', view#>>'{issue,number}', view#>>'{pr,number}'));
+      CREATE INDEX tasks_search ON tasks USING GIN (search);
+    `,
+  },
 ];
+

@@ -6,8 +6,8 @@
  * tuned per database) and the writes only one dialect has.
  */
 import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
-import { toAgent, toDeadline, toRecord, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
-import { readSql, taskCountQuery, taskPageQuery, type Dialect } from './sql.js';
+import { toAgent, toDeadline, toRecord, toSearchPage, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
+import { readSql, taskCountQuery, taskPageQuery, taskSearchQuery, type Dialect } from './sql.js';
 import type {
   Change,
   Deadline,
@@ -86,6 +86,11 @@ export abstract class SqlStore implements EventStore {
   }
 
   async listTasks(query: TaskQuery): Promise<TaskPage> {
+    if (query.search !== undefined && query.search.length > 0) {
+      const { sql, params } = taskSearchQuery(this.dialect, query);
+      const { rows, head } = await this.rowsAtHead<ViewRow & { seq: number; score: number }>(sql, params);
+      return toSearchPage(rows, query.first, head);
+    }
     const { sql, params } = taskPageQuery(this.dialect, query);
     const { rows, head } = await this.rowsAtHead<ViewRow & { seq: number }>(sql, params);
     return toTaskPage(rows, query.first, head);

@@ -5,6 +5,7 @@
  * and the few statements one dialect has and the other has not (PostgreSQL's instance table,
  * SQLite's write probe).
  */
+import { fts5Query, tsQuery } from './search.js';
 import type { TaskQuery, Viewer } from './types.js';
 
 export interface Dialect {
@@ -132,6 +133,39 @@ export function taskPageQuery(d: Dialect, query: TaskQuery): Statement {
 }
 
 /**
+ * `listTasks` with a search (search.ts: `query.search` holds its terms, none is no search): the
+ * matching tasks the viewer may see, best match first, ties newest first, one more than asked
+ * for, after `query.searchAfter`. Scores are lower-is-better in both dialects (FTS5's bm25, and
+ * PostgreSQL's ts_rank negated, as float8 so that the cursor's copy compares equal).
+ *
+ * Found through the full-text index (FTS5's table, the GIN index), each match joined to its row
+ * (SQLite: by the unique `seq`) and kept if visible (the same rule as every list): a page reads
+ * every match, not a range, so a search costs what its terms match, not what the org holds.
+ */
+export function taskSearchQuery(d: Dialect, query: TaskQuery): Statement {
+  const terms = query.search ?? [];
+  const values: unknown[] = [];
+  const param = (value: unknown) => d.param(values.push(value));
+  const head =
+    d.name === 'sqlite'
+      ? `SELECT t.seq AS seq, t.view AS view, f.score AS score
+      FROM (SELECT rowid AS id, bm25(tasks_fts, 4.0, 1.0, 2.0) AS score FROM tasks_fts WHERE tasks_fts MATCH ${param(fts5Query(terms))}) AS f
+      JOIN tasks AS t ON t.seq = f.id`
+      : `SELECT seq, view, score FROM (SELECT seq, view, creator_id, org, private, status, -(ts_rank(search, q.query)::float8) AS score
+      FROM tasks, to_tsquery('simple', ${param(tsQuery(terms))}) AS q (query) WHERE search @@ q.query) AS t`;
+  const where = [visible(d, param(query.viewer.id), param(query.viewer.org))];
+  if (query.mine) where.push(`creator_id = ${param(query.viewer.id)}`);
+  if (query.creatorId !== undefined) where.push(`creator_id = ${param(query.creatorId)}`);
+  const statuses = [...new Set(query.statuses ?? [])];
+  if (statuses.length > 0) where.push(`status IN (${statuses.map((s) => param(s)).join(', ')})`);
+  const after = query.searchAfter;
+  if (after !== undefined) {
+    where.push(`(score > ${param(after.score)} OR (score = ${param(after.score)} AND seq < ${param(after.seq)}))`);
+  }
+  return { sql: `${head} WHERE ${where.join(' AND ')} ORDER BY score, seq DESC LIMIT ${param(query.first + 1)}`, params: values };
+}
+
+/**
  * `countTasks`: how many tasks the viewer may see, per status, from the counters the commits
  * keep (schema.ts, migration 5), never from `tasks`: the org's public tasks, plus the viewer's
  * own that those do not include (private ones, and their tasks in other orgs); or, for `mine`
@@ -196,10 +230,22 @@ export function writeSql(d: Dialect) {
     updateEntity: `UPDATE entities SET version = ${p(1)}, state = ${p(2)}, effects = ${p(3)}, has_effects = ${p(4)}, effects_owner = ${p(5)}
       WHERE id = ${p(6)} AND version = ${p(7)}`,
     insertEvent: `INSERT INTO events (${EVENT_FIELDS}) VALUES (${params(d, 12)})`,
-    upsertTask: `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
+    /**
+     * A task's row. PostgreSQL's also takes its search words (search.ts: the title's, then the
+     * description's and refs', space-joined) for the tsvector; SQLite's go to tasks_fts (`indexTask`).
+     */
+    upsertTask:
+      d.name === 'postgres'
+        ? `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, search)
+      VALUES (${params(d, 10)}, setweight(to_tsvector('simple', ${p(11)}), 'A') || to_tsvector('simple', ${p(12)}))
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
+        view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number, search = excluded.search`
+        : `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
       VALUES (${params(d, 10)})
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
         view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
+    /** SQLite: a task's search words (rowid = its seq), replacing what the commit before wrote. */
+    indexTask: `INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs) VALUES (${params(d, 4)})`,
     upsertAgent: `INSERT INTO agents (id, org, name, version, view) VALUES (${params(d, 5)})
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
     setDeadline: `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (${params(d, 5)})
@@ -208,7 +254,7 @@ export function writeSql(d: Dialect) {
     consumeDeadline: `DELETE FROM deadlines WHERE entity_id = ${p(1)} AND key = ${p(2)} AND due_at = ${p(3)}`,
     recordDelivery: `INSERT INTO webhook_deliveries (id, received_at, outcome) VALUES (${params(d, 3)}) ON CONFLICT (id) DO NOTHING`,
     /** What a task's counters are keyed by, as stored before this commit writes its row. */
-    taskCounted: `SELECT creator_id, org, private, status FROM tasks WHERE id = ${p(1)}`,
+    taskCounted: `SELECT creator_id, org, private, status, seq FROM tasks WHERE id = ${p(1)}`,
     /** Add `n` (negative to take away) to a creator's counter, `CountDeltas` order (task-counts.ts). */
     addCount: `INSERT INTO task_counts (creator_id, org, private, status, n) VALUES (${params(d, 5)})
       ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`,

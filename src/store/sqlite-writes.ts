@@ -113,6 +113,7 @@ export class SqliteWrites {
       updateEntity: db.prepare(sql.updateEntity),
       insertEvent: db.prepare(sql.insertEvent),
       upsertTask: db.prepare(sql.upsertTask),
+      indexTask: db.prepare(sql.indexTask),
       upsertAgent: db.prepare(sql.upsertAgent),
       setDeadline: db.prepare(sql.setDeadline),
       clearDeadline: db.prepare(sql.clearDeadline),
@@ -298,10 +299,13 @@ export class SqliteWrites {
         cursors.push(cursor);
       }
       if (view[0] === 'task') {
-        const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue] = view;
-        const before = (this.stmt.taskCounted.get(taskId) as TaskCountKey | undefined) ?? null;
+        const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view;
+        // The stored row's counter key, and its seq (the row keeps the one it was created with).
+        const before = (this.stmt.taskCounted.get(taskId) as [...TaskCountKey, seq: number] | undefined) ?? null;
         this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue);
-        counts.task(before, [creatorId, org, isPrivate, status]);
+        // Its search words, in the same transaction (issue 14: search; rowid = the task's seq).
+        this.stmt.indexTask.run(before === null ? firstCursor : before[4], title, description, refs);
+        counts.task(before === null ? null : [before[0], before[1], before[2], before[3]], [creatorId, org, isPrivate, status]);
       } else {
         const [, agentId, org, name, agentVersion, json] = view;
         this.stmt.upsertAgent.run(agentId, org, name, agentVersion, json);

@@ -9,6 +9,7 @@
  */
 import type { StateValue } from 'xstate';
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+import type { SearchPosition } from './search.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -142,12 +143,18 @@ export interface TaskQuery {
   first: number;
   /** Opaque page cursor from a previous page (the creation sequence of the last task). */
   after?: number;
+  /** Search terms (store/search.ts `searchTerms`); with any, the list is ranked (`taskSearchQuery`). */
+  search?: string[];
+  /** With `search`: where the previous page ended (its `endRank` and `endCursor`). */
+  searchAfter?: SearchPosition;
 }
 
 export interface TaskPage {
   tasks: TaskView[];
   hasNextPage: boolean;
   endCursor: number | null;
+  /** With a search: the last task's score, which the next page starts after with `endCursor`. */
+  endRank?: number | null;
   /** Log head at the time of the read: subscribe with `after` = this to continue seamlessly. */
   logCursor: number;
 }

@@ -79,6 +79,9 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL query plans (93,000 tasks, ANALYZE)',
     for (const shape of shapes) {
       const { rows } = await client.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`EXPLAIN (FORMAT JSON) ${shape.statement.sql}`, shape.statement.params);
       const found = faults(shape, rows[0]['QUERY PLAN'][0].Plan);
+      // A search of everything visible finds its matches by the GIN index (issue 14); one of a
+      // creator's tasks may read that creator's range instead (fewer rows: the checks above hold).
+      if (shape.kind === 'search' && / all( |$)/.test(shape.name) && !JSON.stringify(rows[0]['QUERY PLAN']).includes('"Index Name":"tasks_search"')) found.push('no tasks_search');
       if (found.length > 0) bad[shape.name] = found;
     }
     expect(shapes.length).toBeGreaterThan(80);

@@ -4,7 +4,7 @@
  * database's planner (tests/store/query-plans.test.ts, tests/production/query-plans.test.ts).
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/machines/index.js';
-import { readSql, taskCountQuery, taskPageQuery, type Dialect, type Statement } from '../../src/store/sql.js';
+import { readSql, taskCountQuery, taskPageQuery, taskSearchQuery, type Dialect, type Statement } from '../../src/store/sql.js';
 import type { Change, EventStore, Viewer } from '../../src/store/types.js';
 import { taskChange } from './task-counts.js';
 
@@ -34,8 +34,11 @@ export async function fillTasks(store: EventStore, n: number): Promise<void> {
 export interface Shape {
   name: string;
   statement: Statement;
-  /** A count reads counters only; a list reads `tasks` by index ranges in `seq` order. */
-  kind: 'list' | 'count' | 'read';
+  /**
+   * A count reads counters only; a list reads `tasks` by index ranges in `seq` order; a search
+   * finds its matches by the full-text index (then sorts them by rank: what it matched, not the org).
+   */
+  kind: 'list' | 'count' | 'read' | 'search';
 }
 
 /** Every list and count query the dashboard and the API make, as `viewer` (with `after` from the middle). */
@@ -56,6 +59,17 @@ export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: nu
       }
     }
     shapes.push({ name: `counts ${scope.name}`, kind: 'count', statement: taskCountQuery(d, viewer, { mine: scope.mine ?? false, creatorId: scope.creatorId }) });
+  }
+  // Searches (issue 14): tasks are titled `task plan-<n>`, so `12` matches about 1 in 36 of them.
+  for (const scope of scopes) {
+    for (const search of [['12'], ['123'], ['plan', '12']]) {
+      for (const statuses of [undefined, ['merged' as TaskStatus]]) {
+        for (const page of [undefined, { score: -0.05, seq: after }]) {
+          const name = `search ${search.join('+')} ${scope.name}${statuses ? ` status ${statuses.join('|')}` : ''}${page === undefined ? '' : ' after'}`;
+          shapes.push({ name, kind: 'search', statement: taskSearchQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, search, searchAfter: page }) });
+        }
+      }
+    }
   }
   const sql = readSql(d);
   shapes.push({ name: 'agentList', kind: 'read', statement: { sql: sql.listAgents, params: [viewer.org] } });

@@ -40,6 +40,13 @@ export type TaskAction =
 export type TaskFilter = {
   creatorId?: string | number | null | undefined;
   scope?: TaskScope | null | undefined;
+  /**
+   * Tasks whose title, description, branch, issue number or PR number has, for every word of this
+   * text, a word starting with it (case-insensitive; words are runs of letters and digits, so
+   * punctuation is ignored). Ranked: best match first, ties newest first. Blank or only punctuation:
+   * no search. At most 200 characters. In `taskUpdated`, changes to tasks that match.
+   */
+  search?: string | null | undefined;
   status?: Array<TaskStatus> | null | undefined;
 };
 

@@ -435,6 +435,13 @@ export type TaskConnection = {
 export type TaskFilter = {
   creatorId?: InputMaybe<Scalars['ID']['input']>;
   scope?: InputMaybe<TaskScope>;
+  /**
+   * Tasks whose title, description, branch, issue number or PR number has, for every word of this
+   * text, a word starting with it (case-insensitive; words are runs of letters and digits, so
+   * punctuation is ignored). Ranked: best match first, ties newest first. Blank or only punctuation:
+   * no search. At most 200 characters. In `taskUpdated`, changes to tasks that match.
+   */
+  search?: InputMaybe<Scalars['String']['input']>;
   status?: InputMaybe<Array<TaskStatus>>;
 };
 

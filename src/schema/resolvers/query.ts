@@ -1,4 +1,4 @@
-import { formatCursor } from '../../services/cursor.js';
+import { formatCursor, formatPageCursor } from '../../services/cursor.js';
 import { machineDefinitions } from '../../services/machines.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { viewerOf } from './auth.js';
@@ -12,7 +12,7 @@ export const Query: QueryResolvers = {
       nodes: page.tasks,
       pageInfo: {
         hasNextPage: page.hasNextPage,
-        endCursor: page.endCursor === null ? null : formatCursor(page.endCursor),
+        endCursor: formatPageCursor(page),
       },
       cursor: formatCursor(page.logCursor),
     };

@@ -1,0 +1,79 @@
+/**
+ * Task search (issue 14): one tokenisation rule, used to write the search index of both stores,
+ * to build their queries, and to match a live subscription's events in memory, so the three
+ * agree (tests/store/search-differential.ts checks them on a generated corpus).
+ *
+ * The rule: a task's words are the runs of letters and digits (Unicode L, N and Co, what FTS5's
+ * unicode61 tokenizer keeps) of its title, description, branch, issue number and PR number,
+ * lower-cased, each cut to its first 64 characters. A query is the same words of the search
+ * text (so `"`, `*`, `(`, `-`, `:` and `&` are separators, never syntax, and `NEAR`, `AND`, `OR` are
+ * words), and a task matches when every query word is a prefix of one of its words.
+ *
+ * The index is written from the words this module computes, joined by spaces, never from the raw
+ * text: SQLite's unicode61 and PostgreSQL's default parser (with the 'simple' configuration)
+ * then both see plain words and keep each as one token, where on raw text they disagree
+ * (PostgreSQL keeps `a-b`, `x.y/z` and e-mail addresses whole, FTS5 splits them).
+ */
+import type { TaskView } from '../machines/index.js';
+
+/** Longest search text accepted, in characters (services/tasks.ts refuses longer ones). */
+export const MAX_SEARCH_LENGTH = 200;
+/** A word's characters beyond these are not indexed (PostgreSQL refuses lexemes over 2 KB). */
+const MAX_WORD = 64;
+const SEPARATOR = /[^\p{L}\p{N}\p{Co}]+/u;
+
+/** The words of `text` under the rule above, in order. */
+export function words(text: string | number | null | undefined): string[] {
+  if (text === null || text === undefined) return [];
+  const out: string[] = [];
+  for (const word of String(text).toLowerCase().split(SEPARATOR)) {
+    if (word.length === 0) continue;
+    out.push(word.length > MAX_WORD ? Array.from(word).slice(0, MAX_WORD).join('') : word);
+  }
+  return out;
+}
+
+/** What a task is searched by, as the index stores it: each part's words, space-joined. */
+export interface SearchDoc {
+  title: string;
+  description: string;
+  /** Branch, issue number and PR number. */
+  refs: string;
+}
+
+export function searchDoc(view: Pick<TaskView, 'title' | 'description' | 'branch' | 'issue' | 'pr'>): SearchDoc {
+  return {
+    title: words(view.title).join(' '),
+    description: words(view.description).join(' '),
+    refs: [...words(view.branch), ...words(view.issue?.number), ...words(view.pr?.number)].join(' '),
+  };
+}
+
+/** The query words of a search text (duplicates dropped); none means no search filter. */
+export function searchTerms(text: string | null | undefined): string[] {
+  return [...new Set(words(text))];
+}
+
+/** Whether every term is a prefix of one of the task's words: the in-memory twin of the SQL. */
+export function matchesSearch(view: Pick<TaskView, 'title' | 'description' | 'branch' | 'issue' | 'pr'>, terms: readonly string[]): boolean {
+  if (terms.length === 0) return true;
+  const doc = searchDoc(view);
+  const all = `${doc.title} ${doc.description} ${doc.refs}`.split(' ').filter((w) => w.length > 0);
+  return terms.every((term) => all.some((word) => word.startsWith(term)));
+}
+
+/** The FTS5 MATCH expression: each term a quoted prefix, AND-ed (terms hold no `"`). */
+export function fts5Query(terms: readonly string[]): string {
+  return terms.map((term) => `"${term}"*`).join(' AND ');
+}
+
+/** The `to_tsquery('simple', …)` text: each term a quoted prefix, AND-ed (terms hold no `'`). */
+export function tsQuery(terms: readonly string[]): string {
+  return terms.map((term) => `'${term}':*`).join(' & ');
+}
+
+/** Where a search page ends: the last task's score (lower is better) and seq. */
+export interface SearchPosition {
+  score: number;
+  seq: number;
+}
