@@ -24,7 +24,9 @@
  * Both read in pages by key: memory does not grow with the store.
  */
 import { z } from 'zod';
+import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
+import { searchDoc } from './search.js';
 import type { SqlStore, TransferSession } from './sql-store.js';
 
 export const FORMAT = 'conveyor-export';
@@ -226,6 +228,7 @@ export async function importLines(store: SqlStore, lines: AsyncIterable<string> 
     }
     const summary = await insertLines(session, lines);
     await recount(session);
+    await reindex(session);
     await session.end(true);
     committed = true;
     return summary;
@@ -312,6 +315,35 @@ async function setSequences(session: TransferSession): Promise<void> {
     await session.run(
       `SELECT setval(pg_get_serial_sequence('${table}', '${column}'), greatest(coalesce(max(${column}), 0), 1), max(${column}) IS NOT NULL) FROM ${table}`,
     );
+  }
+}
+
+/**
+ * The search index, from the imported tasks' views with the words the commits write (search.ts):
+ * SQLite's tasks_fts rows, PostgreSQL's `search` column. Neither is exported: both are derived,
+ * and the rule that derives them is this version's, not the exporter's.
+ */
+async function reindex(session: TransferSession): Promise<void> {
+  const d = session.dialect;
+  const p = (n: number) => d.param(n);
+  let after = -1;
+  for (;;) {
+    const rows = await session.rows<{ seq: number | string; view: string | TaskView }>(
+      `SELECT seq, view FROM tasks WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+      [after, PAGE],
+    );
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      const seq = Number(row.seq);
+      const doc = searchDoc(json<TaskView>(row.view));
+      if (d.name === 'postgres') {
+        const rest = [doc.description, doc.refs].filter((w) => w.length > 0).join(' ');
+        await session.run(`UPDATE tasks SET search = setweight(to_tsvector('simple', ${p(1)}), 'A') || to_tsvector('simple', ${p(2)}) WHERE seq = ${p(3)}`, [doc.title, rest, seq]);
+      } else {
+        await session.run(`INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [seq, doc.title, doc.description, doc.refs]);
+      }
+      after = seq;
+    }
   }
 }
 

@@ -9,10 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS } from '../../src/store/schema.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { exportLines, importLines, TransferError } from '../../src/store/transfer.js';
 import { taskChange } from './task-counts.js';
 import { exportAll, expectVariedFill, expectWorkingAfterImport, fillDataDir, storeSnapshot } from './transfer.js';
+
+/** The newest SQLite schema version (the header says which schema wrote the file). */
+const LATEST_SQLITE = Math.max(...MIGRATIONS.map((m) => m.version.sqlite ?? 0));
 
 const dirs: string[] = [];
 const stores: SqliteStore[] = [];
@@ -55,7 +59,7 @@ beforeAll(async () => {
 describe('export', () => {
   it('writes a header, every event in cursor order, the rows, and an end line', async () => {
     const header = JSON.parse(lines[0]);
-    expect(header).toMatchObject({ format: 'conveyor-export', version: 1, dialect: 'sqlite', schemaVersion: 5, head: await source.head() });
+    expect(header).toMatchObject({ format: 'conveyor-export', version: 1, dialect: 'sqlite', schemaVersion: LATEST_SQLITE, head: await source.head() });
     const parsed = lines.slice(1).map((line) => JSON.parse(line));
     const events = parsed.filter((l) => l.kind === 'event');
     expect(events.map((e) => e.cursor)).toEqual(Array.from({ length: header.head }, (_, i) => i + 1));

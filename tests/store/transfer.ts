@@ -5,6 +5,7 @@
  */
 import { expect } from 'vitest';
 import type { TaskStatus } from '../../src/machines/index.js';
+import { searchTerms } from '../../src/store/search.js';
 import type { SqlStore } from '../../src/store/sql-store.js';
 import type { EventStore, LogEvent, Viewer as ServiceViewer } from '../../src/store/types.js';
 import { join } from 'node:path';
@@ -79,6 +80,7 @@ export async function storeSnapshot(store: EventStore) {
   const deadlines = (await store.dueDeadlines(Number.MAX_SAFE_INTEGER, 10_000)).sort((a, b) => `${a.entityId}/${a.key}`.localeCompare(`${b.entityId}/${b.key}`));
   const lists: unknown[] = [];
   const counts: unknown[] = [];
+  const searches: { terms: string[]; ids: string[] }[] = [];
   for (const viewer of VIEWERS) {
     for (const query of [{}, { mine: true }, { statuses: ['cancelled', 'dispatched'] as TaskStatus[] }]) {
       const pages = [];
@@ -89,6 +91,12 @@ export async function storeSnapshot(store: EventStore) {
         after = page.endCursor!;
       }
       lists.push(pages);
+    }
+    // What the search index finds (ids sorted: the two dialects rank alike only in what they find).
+    for (const task of tasks.slice(0, 6)) {
+      const terms = searchTerms(task?.title).slice(0, 1);
+      const page = await store.listTasks({ viewer, first: 100, search: terms });
+      searches.push({ terms, ids: page.tasks.map((t) => t.id).sort() });
     }
     counts.push(await store.countTasks(viewer, { mine: false }), await store.countTasks(viewer, { mine: true }));
     counts.push(await store.countTasks(viewer, { mine: false, creatorId: USERS[0].id }));
@@ -106,6 +114,7 @@ export async function storeSnapshot(store: EventStore) {
     nextDeadline: await store.nextDeadlineAt(),
     dispatched: await store.listDispatchedTasks(1000),
     lists,
+    searches,
     counts,
     byBranch,
     byIssue,
