@@ -3,28 +3,17 @@
  * by cursor, never showing a teammate someone's private task; and `taskUpdated(filter: { search })`
  * over graphql-ws delivering only the updates of matching tasks the subscriber may see.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { TASK_UPDATED, type TaskUpdateData } from '../utils/documents.js';
-import { seedUsers, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
-import { eventually, gql, gqlOk, headCursor, sleep, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
+import { seededServerPerFile } from '../utils/seeded-server.js';
+import { eventually, gql, gqlOk, headCursor, sleep, subscribe, type TestServer } from '../utils/server.js';
 
+const file = seededServerPerFile(VISIBILITY_CAST);
 let server: TestServer;
-const clients: WsClient[] = [];
 let users: Record<keyof typeof VISIBILITY_CAST, SeedUser>;
-
-beforeAll(async () => {
-  server = await startServer();
-  users = await seedUsers(server, VISIBILITY_CAST);
-});
-afterAll(async () => {
-  for (const c of clients) await c.dispose();
-  await server.dispose();
-});
-const client = (token: string) => {
-  const c = wsClient(server, token);
-  clients.push(c);
-  return c;
-};
+beforeAll(() => ({ server, users } = file));
+const client = file.client;
 
 const SEARCH = `query Search($filter: TaskFilter, $first: Int, $after: String) {
   tasks(filter: $filter, first: $first, after: $after) { nodes { id title } pageInfo { hasNextPage endCursor } }

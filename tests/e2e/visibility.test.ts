@@ -2,32 +2,23 @@
  * Who may see what: org B never receives org A's tasks, and nobody but the creator sees a
  * private task, on any query or subscription.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { COUNTS, CREATE_TASK, TASK, TASK_UPDATED, TIMELINE, type TaskUpdateData } from '../utils/documents.js';
-import { perUser, seedUsers, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
-import { eventually, gql, gqlOk, headCursor, startServer, subscribe, wsClient, type TestServer, type WsClient } from '../utils/server.js';
+import { perUser, seedVisibilityTasks, VISIBILITY_CAST, type SeedUser } from '../utils/seed.js';
+import { seededServerPerFile } from '../utils/seeded-server.js';
+import { eventually, gql, gqlOk, headCursor, subscribe, type TestServer } from '../utils/server.js';
 
+const file = seededServerPerFile(VISIBILITY_CAST);
 let server: TestServer;
-const clients: WsClient[] = [];
 let alice: string; // acme, creator
 let amir: string; // acme, same org
 let bob: string; // globex, other org
 let users: Record<keyof typeof VISIBILITY_CAST, SeedUser>;
-
-beforeAll(async () => {
-  server = await startServer();
-  users = await seedUsers(server, VISIBILITY_CAST);
+beforeAll(() => {
+  ({ server, users } = file);
   ({ alice: { token: alice }, amir: { token: amir }, bob: { token: bob } } = users);
 });
-afterAll(async () => {
-  for (const c of clients) await c.dispose();
-  await server.dispose();
-});
-const client = (token: string) => {
-  const c = wsClient(server, token);
-  clients.push(c);
-  return c;
-};
+const client = file.client;
 const head = async (token: string) => await headCursor(server, token);
 
 describe('visibility', () => {

@@ -5,6 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll } from 'vitest';
+import { PostgresStore } from '../../src/store/postgres.js';
 
 export const DATABASE_URL = process.env.DATABASE_URL;
 export const REDIS_URL = process.env.REDIS_URL;
@@ -28,4 +30,19 @@ export async function dropSchema(schema: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * For one test file: `open(schema?)` connects a PostgresStore on a schema (a fresh one unless
+ * named), and every schema it was given is dropped once the file's tests are done.
+ */
+export function storesOnFreshSchemas(): (schema?: string) => Promise<PostgresStore> {
+  const schemas: string[] = [];
+  afterAll(async () => {
+    for (const schema of schemas) await dropSchema(schema);
+  });
+  return (schema = freshSchema()) => {
+    if (!schemas.includes(schema)) schemas.push(schema);
+    return PostgresStore.connect({ connectionString: DATABASE_URL!, schema });
+  };
 }

@@ -1,20 +1,12 @@
 /**
  * The EventStore contract on PostgreSQL, and gap-free cursors under concurrent writers.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/store/types.js';
 import { change, storeContract } from '../store/contract.js';
-import { DATABASE_URL, dropSchema, freshSchema } from './env.js';
+import { DATABASE_URL, freshSchema, storesOnFreshSchemas } from './env.js';
 
-const schemas: string[] = [];
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
-async function open(schema = freshSchema()) {
-  if (!schemas.includes(schema)) schemas.push(schema);
-  return PostgresStore.connect({ connectionString: DATABASE_URL!, schema });
-}
+const open = storesOnFreshSchemas();
 
 describe.skipIf(!DATABASE_URL)('PostgresStore', () => {
   storeContract('postgres', () => open());

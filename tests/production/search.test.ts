@@ -1,19 +1,11 @@
 /** Search on the PostgreSQL store (tests/store/search-suite.ts), and the backfill of an older database. */
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
-import { PostgresStore } from '../../src/store/postgres.js';
+import { describe, expect, it } from 'vitest';
 import { searchChange, searchSuite } from '../store/search-suite.js';
-import { DATABASE_URL, dropSchema, freshSchema } from './env.js';
+import { DATABASE_URL, freshSchema, storesOnFreshSchemas } from './env.js';
 
-const schemas: string[] = [];
-afterAll(async () => {
-  for (const schema of schemas) await dropSchema(schema);
-});
+const open = storesOnFreshSchemas();
 
-async function open(schema = freshSchema()) {
-  if (!schemas.includes(schema)) schemas.push(schema);
-  return PostgresStore.connect({ connectionString: DATABASE_URL!, schema });
-}
 
 describe.skipIf(!DATABASE_URL)('PostgreSQL search', () => {
   searchSuite(() => open());

@@ -10,7 +10,8 @@ import type { SqlStore } from '../../src/store/sql-store.js';
 import type { EventStore, LogEvent, Viewer as ServiceViewer } from '../../src/store/types.js';
 import { join } from 'node:path';
 import { SqliteStore } from '../../src/store/sqlite.js';
-import { eventually, startServer, tempDataDir } from '../utils/server.js';
+import { untilSteady } from '../utils/poll.js';
+import { startServer, tempDataDir } from '../utils/server.js';
 import { expectCountsMatchRecount, type RawRows } from './task-counts.js';
 
 const USERS: ServiceViewer[] = [
@@ -40,21 +41,11 @@ export async function fillDataDir(tasks = 18): Promise<string> {
     ids.push(task.id);
   }
   // Settled: no new event for a while (analysis, issues, dispatch, wait reasons).
-  let head = -1;
-  await eventually(async () => {
-    const now = await store.head();
-    const settled = now === head;
-    head = now;
-    return settled;
-  }, 20_000, 300);
+  const settled = () => untilSteady(() => store.head(), (a, b) => a === b, { everyMs: 300, timeoutMs: 20_000 });
+  await settled();
   for (let i = 0; i < tasks; i += 6) await service.cancel(USERS[i % USERS.length], ids[i], 'no longer needed').catch(() => undefined);
   await store.recordWebhookDelivery('delivery-1', 'ignored');
-  await eventually(async () => {
-    const now = await store.head();
-    const settled = now === head;
-    head = now;
-    return settled;
-  }, 20_000, 300);
+  await settled();
   await server.stop();
   return dataDir;
 }
