@@ -211,19 +211,19 @@ export function growthTable(result: GrowthResult): string {
   const last = sizes.at(-1)!;
   const ms = (n: number | undefined) => (n === undefined ? '—' : n < 10 ? n.toFixed(2) : n.toFixed(1));
   const ratio = (a: number | undefined, b: number | undefined) => (a && b && sizes.length > 1 ? `×${(b / a).toFixed(2)}` : '');
-  const rows: [string, (s: GrowthSize) => number | undefined, (n: number | undefined) => string][] = [
-    ['tasks(first: 50) p50 ms', (s) => s.list.p50, ms],
-    ['tasks(first: 50) p99 ms', (s) => s.list.p99, ms],
-    ['status filter p50 ms', (s) => s.byStatus.p50, ms],
-    ['status filter p99 ms', (s) => s.byStatus.p99, ms],
-    ['mine p50 ms', (s) => s.mine.p50, ms],
-    ['mine p99 ms', (s) => s.mine.p99, ms],
-    ['search first page p50 ms', (s) => s.search.p50, ms],
-    ['search first page p99 ms', (s) => s.search.p99, ms],
-    ['dashboardCounts p50 ms', (s) => s.counts.p50, ms],
-    ['dashboardCounts p99 ms', (s) => s.counts.p99, ms],
-    ['counts subscription, first message p50 ms', (s) => s.subscription.p50, ms],
-    ['counts subscription, first message p99 ms', (s) => s.subscription.p99, ms],
+  type Row = [string, (s: GrowthSize) => number | undefined, (n: number | undefined) => string];
+  /** A query's p50 and p99 rows, in milliseconds. */
+  const percentiles = (name: string, of: (s: GrowthSize) => Percentiles): Row[] => [
+    [`${name} p50 ms`, (s) => of(s).p50, ms],
+    [`${name} p99 ms`, (s) => of(s).p99, ms],
+  ];
+  const rows: Row[] = [
+    ...percentiles('tasks(first: 50)', (s) => s.list),
+    ...percentiles('status filter', (s) => s.byStatus),
+    ...percentiles('mine', (s) => s.mine),
+    ...percentiles('search first page', (s) => s.search),
+    ...percentiles('dashboardCounts', (s) => s.counts),
+    ...percentiles('counts subscription, first message', (s) => s.subscription),
     ['restart until /readyz 200, ms', (s) => s.restartMs, (n) => String(n)],
     ['RSS after restart, MB', (s) => s.rssMb, (n) => (n === undefined ? '—' : n.toFixed(0))],
     ['disk bytes per task', (s) => s.diskBytesPerTask, (n) => String(n)],
