@@ -81,6 +81,11 @@ export interface Change {
   state: PersistedState;
   effects: PendingEffect[];
   view: TaskView | AgentView;
+  /**
+   * The entity's view before this change's first event (none for a new entity), so the log can
+   * store that event as what changed (view-patch.ts). Without it the event stores a whole view.
+   */
+  base?: TaskView | AgentView;
   deadlines: DeadlineOp[];
   /** A deadline this change consumes; the commit fails with `StaleDeadlineError` if it is gone. */
   consumes?: { key: string; dueAt: number };
