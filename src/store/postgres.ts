@@ -299,7 +299,7 @@ export class PostgresStore extends SqlStore {
     const events = rows.map(toEvent);
     // Patches whose view before is not in the page: every window in one round-trip. (Rows of
     // the past never change, so a separate statement reads the same rows as the page's snapshot.)
-    const plan = planBases(events);
+    const plan = planBases(events, options.known);
     if (plan.windows.length > 0) {
       const windows = await this.query<WindowRow>(
         `SELECT e.entity_id, e.version, e.at, e.state FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)

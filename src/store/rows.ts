@@ -10,7 +10,7 @@
  */
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { searchDoc } from './search.js';
-import type { Change, Deadline, EntityRecord, LogEvent, TaskCounts, TaskPage } from './types.js';
+import type { Change, Deadline, EntityRecord, LogEvent, ReadOptions, TaskCounts, TaskPage } from './types.js';
 import {
   decodeEntityState,
   decodeEventState,
@@ -141,11 +141,11 @@ export interface BasePlan {
 
 /**
  * Give every patch of a page (one read, cursor order) the view before it when that is the event
- * before it in the page, and say which need a window of the entity's rows instead, back to the
+ * before it in the page or one the reader holds (`known`), and say which need a window of the entity's rows instead, back to the
  * keyframe at or before it: the adapter reads them all at once (one round-trip, or within the
  * page's own read transaction) and hands them to `attachBases`.
  */
-export function planBases(events: LogEvent[]): BasePlan {
+export function planBases(events: LogEvent[], known?: ReadOptions['known']): BasePlan {
   const last = new Map<string, StoredEvent>();
   const windows: BaseWindow[] = [];
   const waiting: StoredEvent[] = [];
@@ -153,8 +153,14 @@ export function planBases(events: LogEvent[]): BasePlan {
     const before = last.get(event.entityId);
     last.set(event.entityId, event);
     if (!event.isPatch) continue;
+    let held: LogEvent | undefined;
     if (before !== undefined && before.version === event.version - 1) {
       event.base = () => before.state;
+    } else if ((held = known?.(event.entityId, event.version - 1)) !== undefined) {
+      // Resolved now, not when this event's state is first read: a lazy link to an event of
+      // the caller's previous page would keep every page of a long replay alive through it.
+      const view = held.state;
+      event.base = () => view;
     } else {
       windows.push({ entityId: event.entityId, from: keyframeAtOrBefore(event.version - 1), to: event.version - 1 });
       waiting.push(event);

@@ -269,7 +269,7 @@ export class SqliteStore extends SqlStore {
       ) as EventRow[];
       const events = rows.map(toEvent);
       // Patches whose view before is not in the page: their windows, in the same read transaction.
-      const plan = planBases(events);
+      const plan = planBases(events, options.known);
       if (plan.windows.length > 0) attachBases(plan, plan.windows.flatMap((w) => this.log.window.all(w.entityId, w.from, w.to) as WindowRow[]));
       return { events, head: this.headNow() };
     })();

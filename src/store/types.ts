@@ -174,6 +174,12 @@ export interface ReadOptions {
   limit: number;
   entityId?: string;
   entityType?: EntityType;
+  /**
+   * An event the caller already holds (its previous page, the feed's ring), if it has this
+   * entity's `version`: a state stored as a patch is then applied to that event's view instead
+   * of one read from the log (view-patch.ts). Optional: without it the store reads the view.
+   */
+  known?: (entityId: string, version: number) => LogEvent | undefined;
 }
 
 export interface ReadResult {
