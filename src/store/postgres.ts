@@ -9,7 +9,7 @@
  */
 import pg from 'pg';
 import { migrateAsync } from './migrate.js';
-import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WireChange } from './rows.js';
+import { attachBases, encodeChange, planBases, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WindowRow, type WireChange } from './rows.js';
 import { ENTITY_COLUMNS, eventPageSql, POSTGRES, writeSql } from './sql.js';
 import { SqlStore, type TransferSession } from './sql-store.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
@@ -297,6 +297,17 @@ export class PostgresStore extends SqlStore {
       throw reported(error);
     }
     const events = rows.map(toEvent);
+    // Patches whose view before is not in the page: every window in one round-trip. (Rows of
+    // the past never change, so a separate statement reads the same rows as the page's snapshot.)
+    const plan = planBases(events, options.known);
+    if (plan.windows.length > 0) {
+      const windows = await this.query<WindowRow>(
+        `SELECT e.entity_id, e.version, e.at, e.state FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
+         JOIN events e ON e.entity_id = w.id AND e.version BETWEEN w.lo AND w.hi`,
+        [plan.windows.map((w) => w.entityId), plan.windows.map((w) => w.from), plan.windows.map((w) => w.to)],
+      );
+      attachBases(plan, windows);
+    }
     return { events, head: Math.max(head, events.at(-1)?.cursor ?? 0) };
   }
 

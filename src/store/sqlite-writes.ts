@@ -13,7 +13,7 @@ import { closeSync, openSync } from 'node:fs';
 import { JournalProbe } from './journal-probe.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
-import { SQLITE, writeSql } from './sql.js';
+import { ENTITY_COLUMNS, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
 
@@ -127,7 +127,7 @@ export class SqliteWrites {
       claimEffects: db.prepare(
         `UPDATE entities SET effects_owner = @me
          WHERE has_effects = 1 AND (effects_owner IS NULL OR effects_owner <> @me)
-         RETURNING type, id, version, state, effects`,
+         RETURNING ${ENTITY_COLUMNS}`,
       ),
       allocateIssue: db.prepare(`INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`).pluck(),

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { migrateSync } from './migrate.js';
-import { encodeChange, toEvent, toRecord, withCursors, type EntityRow, type EventRow } from './rows.js';
+import { attachBases, encodeChange, planBases, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WindowRow } from './rows.js';
 import { eventPageSql, SQLITE } from './sql.js';
 import { SqlStore, type TransferSession } from './sql-store.js';
 import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
@@ -102,6 +102,7 @@ export class SqliteStore extends SqlStore {
       all: this.db.prepare(eventPageSql(SQLITE, 'all')).raw(),
       entity: this.db.prepare(eventPageSql(SQLITE, 'entity')).raw(),
       type: this.db.prepare(eventPageSql(SQLITE, 'type')).raw(),
+      window: this.db.prepare(this.sql.window),
     };
   }
 
@@ -266,7 +267,11 @@ export class SqliteStore extends SqlStore {
             ? this.log.type.all(options.entityType, cursor, options.limit)
             : this.log.all.all(cursor, options.limit)
       ) as EventRow[];
-      return { events: rows.map(toEvent), head: this.headNow() };
+      const events = rows.map(toEvent);
+      // Patches whose view before is not in the page: their windows, in the same read transaction.
+      const plan = planBases(events, options.known);
+      if (plan.windows.length > 0) attachBases(plan, plan.windows.flatMap((w) => this.log.window.all(w.entityId, w.from, w.to) as WindowRow[]));
+      return { events, head: this.headNow() };
     })();
   }
 
