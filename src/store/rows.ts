@@ -20,6 +20,7 @@ import {
   isPatch,
   isKeyframe,
   isPatchText,
+  leavesFinished,
   keyframeAtOrBefore,
   type View,
 } from './view-patch.js';
@@ -169,6 +170,9 @@ export function planBases(events: LogEvent[], known?: ReadOptions['known']): Bas
   return { windows, waiting };
 }
 
+/** Is a stored state (text on SQLite, parsed on PostgreSQL) a patch? */
+const storedIsPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
+
 /** A row of a window read: one event's entity, version, time and stored state. */
 export interface WindowRow {
   entity_id: string;
@@ -189,10 +193,15 @@ export function attachBases(plan: BasePlan, rows: WindowRow[]): void {
   for (let i = 0; i < plan.waiting.length; i++) {
     const event = plan.waiting[i] as StoredEvent;
     const { entityId, from, to } = plan.windows[i];
-    const window = (byEntity.get(entityId) ?? []).filter((r) => r.version >= from && r.version <= to);
-    if (window.length !== to - from + 1) {
+    const rowsOf = (byEntity.get(entityId) ?? []).filter((r) => r.version >= from && r.version <= to);
+    // From the last whole view to `to`, every version: the keyframe at `from`, or a later whole
+    // view where the versions before it are gone (retention archives a history up to one).
+    let start = rowsOf.length - 1;
+    while (start >= 0 && rowsOf[start].version === to - (rowsOf.length - 1 - start) && storedIsPatch(rowsOf[start].state)) start--;
+    if (start < 0 || rowsOf.at(-1)?.version !== to || rowsOf[start].version !== to - (rowsOf.length - 1 - start)) {
       throw new Error(`the log lacks versions ${from}..${to} of ${entityId}, needed to read event ${event.cursor}`);
     }
+    const window = rowsOf.slice(start);
     let view: View | undefined;
     event.base = () => (view ??= foldWindow(window, (stored) => json<object>(stored)));
   }
@@ -302,7 +311,7 @@ export function encodeChange(change: Change): WireChange {
     owner: change.owner ?? null,
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
     events: change.events.map((event): WireEvent => {
-      const whole = base === undefined || isKeyframe(event.version);
+      const whole = base === undefined || isKeyframe(event.version) || leavesFinished(event.prevStatus);
       const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : JSON.stringify(event.state);
       base = event.state;
       return [

@@ -159,6 +159,42 @@ export function leanLogContract(name: string, open: () => Promise<EventStore & S
       await store.close();
     });
 
+    it('stores a whole view for an event that leaves a finished status (a retried task)', async () => {
+      const store = await open();
+      const { entities } = histories(6);
+      const e = entities[0];
+      for (let from = 0; from < 4; from++) {
+        const change = changeOf(e, from, 1, true);
+        if (from === 3) change.events[0].prevStatus = 'failed';
+        await store.commit([change]);
+      }
+      const session = await store.transfer('read');
+      const rows = await session.rows<{ version: number; state: unknown }>(`SELECT version, state FROM events WHERE entity_id = '${e.id}' ORDER BY version`);
+      await session.end(false);
+      const whole = rows.map((row) => !('$' in ((typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as object)));
+      expect(whole).toEqual([true, false, false, true]);
+      await store.close();
+    });
+
+    it('reads a history whose versions before a whole view are gone (archived), from that view on', async () => {
+      const store = await open();
+      const { entities } = histories(5);
+      const e = entities[0];
+      expect(e.versions).toBeGreaterThan(9);
+      // Versions 1–6 with patches, 7 whole (its writer had no base), 8–9 patches again.
+      for (let from = 0; from < 9; from++) await store.commit([changeOf(e, from, 1, from !== 6)]);
+      const session = await store.transfer('write');
+      await session.run(`DELETE FROM events WHERE entity_id = '${e.id}' AND version <= 6`);
+      await session.end(true);
+      const kept = await readAll(store, 1, { entityId: e.id });
+      expect(kept.map((x) => x.version)).toEqual([7, 8, 9]);
+      expect(kept.map((x) => x.state)).toEqual(e.views.slice(6, 9));
+      // Version 9 alone in its page: its window (from keyframe 1) has only 7–8 left, enough.
+      const { events } = await store.readAfter(kept[1].cursor, { limit: 1 });
+      expect(events[0].state).toEqual(e.views[8]);
+      await store.close();
+    });
+
     it('refuses to invent a view when the rows a patch needs are missing', async () => {
       const store = await open();
       const { entities } = histories(4);
