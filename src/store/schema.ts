@@ -193,14 +193,20 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Issue 14, leaner log: the search index without a copy of what it indexes. Search reads
-    // only rowids and bm25 (sql.ts), so tasks_fts becomes contentless; `contentless_delete`
-    // (SQLite 3.43) keeps the INSERT OR REPLACE each commit makes. Filled from the old table,
-    // whose text already had the word rule applied.
+    // Issue 14: the search index without a copy of what it indexes (leaner log), and with who
+    // may see each task and its status as words of two more columns (search.ts says why).
+    // Search reads only rowids and bm25 (task-queries.ts), so tasks_fts becomes contentless;
+    // `contentless_delete` (SQLite 3.43) keeps the INSERT OR REPLACE each commit makes. The
+    // text comes from the old table, whose words already had the word rule applied; the scope
+    // and status words from `tasks`, spelt as search.ts spells them (hex of the UTF-8 bytes).
     version: { sqlite: 9 },
     sql: () => `
-      CREATE VIRTUAL TABLE tasks_fts_lean USING fts5 (title, description, refs, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
-      INSERT INTO tasks_fts_lean (rowid, title, description, refs) SELECT rowid, title, description, refs FROM tasks_fts;
+      CREATE VIRTUAL TABLE tasks_fts_lean USING fts5 (title, description, refs, scope, status, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+      INSERT INTO tasks_fts_lean (rowid, title, description, refs, scope, status)
+        SELECT f.rowid, f.title, f.description, f.refs,
+          CASE WHEN t.private = 1 THEN '' ELSE 'o' || lower(hex(t.org)) || ' ' END || 'c' || lower(hex(t.creator_id)),
+          's' || lower(hex(t.status))
+        FROM tasks_fts AS f JOIN tasks AS t ON t.seq = f.rowid;
       DROP TABLE tasks_fts;
       ALTER TABLE tasks_fts_lean RENAME TO tasks_fts;
     `,

@@ -67,6 +67,50 @@ export function fts5Query(terms: readonly string[]): string {
   return terms.map((term) => `"${term}"*`).join(' AND ');
 }
 
+/*
+ * SQLite's index also holds, beside a task's words, who may see it and its status, as words of
+ * two more columns (`scope`, `status`) that no search term reaches: a search's terms are kept to
+ * the text columns by a column filter. So FTS5 alone finds the matches a viewer may see, with a
+ * status, newest first (its doclists are in rowid = seq order), and a search page reads a bounded
+ * number of them instead of joining every match to its row (task-queries.ts).
+ *
+ * The words are an id's UTF-8 bytes in hex behind a letter saying what it is — exact, whatever
+ * the id holds, and never a prefix of another kind's: `o…` an org whose public tasks these are
+ * (private tasks have none), `c…` the creator, `s…` the status.
+ */
+const hex = (value: string) => Buffer.from(value, 'utf8').toString('hex');
+export const orgWord = (org: string) => `o${hex(org)}`;
+export const creatorWord = (creatorId: string) => `c${hex(creatorId)}`;
+export const statusWord = (status: string) => `s${hex(status)}`;
+
+/** A task's `scope` words: its creator's, and its org's if it is public. */
+export function scopeWords(org: string, creatorId: string, isPrivate: boolean | number): string {
+  return isPrivate === true || isPrivate === 1 ? creatorWord(creatorId) : `${orgWord(org)} ${creatorWord(creatorId)}`;
+}
+
+/** What an FTS5 search matches beside its terms: who may see it, whose it is, its statuses. */
+export interface SearchScope {
+  viewer: { id: string; org: string };
+  /** Only this creator's tasks (`mine`, or a creator filter). */
+  creatorId?: string;
+  statuses?: readonly string[];
+}
+
+/**
+ * The whole MATCH expression of a search: the terms in the text columns, and the viewer's
+ * visibility rule (public tasks of the viewer's org, or the viewer's own: services/visibility.ts)
+ * on the scope words, a creator and statuses if asked for.
+ */
+export function fts5Match(terms: readonly string[], scope: SearchScope): string {
+  const parts = [`{title description refs} : (${fts5Query(terms)})`];
+  parts.push(`scope : ("${orgWord(scope.viewer.org)}" OR "${creatorWord(scope.viewer.id)}")`);
+  if (scope.creatorId !== undefined) parts.push(`scope : "${creatorWord(scope.creatorId)}"`);
+  if (scope.statuses !== undefined && scope.statuses.length > 0) {
+    parts.push(`status : (${[...new Set(scope.statuses)].map((status) => `"${statusWord(status)}"`).join(' OR ')})`);
+  }
+  return parts.join(' AND ');
+}
+
 /** The `to_tsquery('simple', …)` text: each term a quoted prefix, AND-ed (terms hold no `'`). */
 export function tsQuery(terms: readonly string[]): string {
   return terms.map((term) => `'${term}':*`).join(' & ');

@@ -251,8 +251,11 @@ export function writeSql(d: Dialect) {
       VALUES (${params(d, 10)})
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
         view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
-    /** SQLite: a task's search words (rowid = its seq), replacing what the commit before wrote. */
-    indexTask: `INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs) VALUES (${params(d, 4)})`,
+    /**
+     * SQLite: a task's search words (rowid = its seq), and its scope and status words
+     * (search.ts), replacing what the commit before wrote.
+     */
+    indexTask: `INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs, scope, status) VALUES (${params(d, 6)})`,
     upsertAgent: `INSERT INTO agents (id, org, name, version, view) VALUES (${params(d, 5)})
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
     setDeadline: `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (${params(d, 5)})

@@ -13,6 +13,7 @@ import { closeSync, openSync } from 'node:fs';
 import { JournalProbe } from './journal-probe.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
+import { scopeWords, statusWord } from './search.js';
 import { ENTITY_COLUMNS, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
@@ -304,7 +305,7 @@ export class SqliteWrites {
         const before = (this.stmt.taskCounted.get(taskId) as [...TaskCountKey, seq: number] | undefined) ?? null;
         this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue);
         // Its search words, in the same transaction (issue 14: search; rowid = the task's seq).
-        this.stmt.indexTask.run(before === null ? firstCursor : before[4], title, description, refs);
+        this.stmt.indexTask.run(before === null ? firstCursor : before[4], title, description, refs, scopeWords(org, creatorId, isPrivate), statusWord(status));
         counts.task(before === null ? null : [before[0], before[1], before[2], before[3]], [creatorId, org, isPrivate, status]);
       } else {
         const [, agentId, org, name, agentVersion, json] = view;

@@ -31,7 +31,7 @@
 import { z } from 'zod';
 import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
-import { searchDoc } from './search.js';
+import { scopeWords, searchDoc, statusWord } from './search.js';
 import type { SqlStore, TransferSession } from './sql-store.js';
 
 export const FORMAT = 'conveyor-export';
@@ -337,19 +337,27 @@ async function reindex(session: TransferSession): Promise<void> {
   const p = (n: number) => d.param(n);
   let after = -1;
   for (;;) {
-    const rows = await session.rows<{ seq: number | string; view: string | TaskView }>(
-      `SELECT seq, view FROM tasks WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
+    const rows = await session.rows<{ seq: number | string; view: string | TaskView; status: string }>(
+      `SELECT seq, view, status FROM tasks WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
       [after, PAGE],
     );
     if (rows.length === 0) return;
     for (const row of rows) {
       const seq = Number(row.seq);
-      const doc = searchDoc(json<TaskView>(row.view));
+      const view = json<TaskView>(row.view);
+      const doc = searchDoc(view);
       if (d.name === 'postgres') {
         const rest = [doc.description, doc.refs].filter((w) => w.length > 0).join(' ');
         await session.run(`UPDATE tasks SET search = setweight(to_tsvector('simple', ${p(1)}), 'A') || to_tsvector('simple', ${p(2)}) WHERE seq = ${p(3)}`, [doc.title, rest, seq]);
       } else {
-        await session.run(`INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [seq, doc.title, doc.description, doc.refs]);
+        await session.run(`INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs, scope, status) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`, [
+          seq,
+          doc.title,
+          doc.description,
+          doc.refs,
+          scopeWords(view.org, view.creator.id, view.private),
+          statusWord(row.status),
+        ]);
       }
       after = seq;
     }
