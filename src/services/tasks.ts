@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
-import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
+import { taskMachine, type TaskCommand, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
 import type { EventStore, LogEvent, Viewer } from '../store/types.js';
