@@ -1,6 +1,7 @@
 /**
  * The dashboard with 20,000 tasks (issue 14): the lists page by cursor and stay live, the filters
- * are a shareable link, and the counts agree with what is shown and with the API.
+ * are a shareable link, and the counts agree with what is shown and with the API; a search's
+ * counts are what its lists page through, and "Recently updated" moves a changed task first.
  *
  * Seeding: the data directory is filled before the README server starts, by an in-process server
  * on the same directory through its services (the same commits the API makes, without HTTP and
@@ -8,7 +9,7 @@
  * the HTTP API the same 20,000 creates would meet RATE_LIMIT_MUTATIONS (200 per user per 10 s).
  * The seeding time is printed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -26,6 +27,15 @@ const USERS = {
   linus: { id: 'acme/linus', name: 'Linus', org: 'acme' },
   bob: { id: 'globex/bob', name: 'Bob', org: 'globex' },
 };
+/** Where viewport screenshots also go, to be looked at (SHOTS_DIR=/tmp/shots-dash). */
+const SHOTS_DIR = process.env.SHOTS_DIR;
+/** A full-page screenshot (harness.ts), and with SHOTS_DIR one of the viewport there. */
+async function shot(p: Page, name: string): Promise<void> {
+  await screenshot(p, name);
+  if (!SHOTS_DIR) return;
+  mkdirSync(SHOTS_DIR, { recursive: true });
+  await p.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
+}
 const TITLES = ['Paginate the audit log', 'Speed up CSV export', 'Fix the login redirect', 'Add SSO with Okta', 'Cache the dashboard query', 'Rate-limit the public API', 'Archive old projects', 'Typo on pricing page'];
 
 /**
@@ -74,7 +84,9 @@ interface Filter {
   scope?: 'ALL' | 'MINE';
   status?: string[];
   creatorId?: string;
+  search?: string;
 }
+const GROUP_STATUSES: Record<string, string[]> = { active: ACTIVE, completed: ['MERGED'], failed: ['FAILED'], cancelled: ['CANCELLED'] };
 
 describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} tasks`, { timeout: 90_000 }, () => {
   let server: ReadmeServer;
@@ -101,13 +113,13 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
 
   const api = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(server, query, variables, token);
   /** The API's own pages of a filter: the first `pages` of `PAGE`. */
-  async function apiPages(filter: Filter, pages: number): Promise<string[]> {
+  async function apiPages(filter: Filter, pages: number, sort: 'CREATED' | 'UPDATED' = 'CREATED'): Promise<string[]> {
     const ids: string[] = [];
     let after: string | null = null;
     for (let i = 0; i < pages; i++) {
       const { tasks }: { tasks: Connection } = await api<{ tasks: Connection }>(
-        `query($f: TaskFilter, $n: Int!, $a: String) { tasks(filter: $f, first: $n, after: $a) { cursor pageInfo { hasNextPage endCursor } nodes { id status } } }`,
-        { f: filter, n: PAGE, a: after },
+        `query($f: TaskFilter, $n: Int!, $a: String, $s: TaskSort) { tasks(filter: $f, first: $n, after: $a, sort: $s) { cursor pageInfo { hasNextPage endCursor } nodes { id status } } }`,
+        { f: filter, n: PAGE, a: after, s: sort },
       );
       ids.push(...tasks.nodes.map((n) => n.id));
       after = tasks.pageInfo.endCursor;
@@ -154,7 +166,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     const banner = page.getByTestId('partial-list');
     expect(await banner.getAttribute('data-total')).toBe(String(counts.total));
     expect(Number(await banner.getAttribute('data-shown'))).toBe(['active', 'completed', 'failed', 'cancelled'].reduce((sum, g) => sum + Math.min(PAGE, counts[g]), 0));
-    await screenshot(page, 'paging-1-first-pages');
+    await shot(page, 'paging-1-first-pages');
 
     // Active is not the last list with more: it loads on request only.
     await page.getByTestId('active-tasks').getByRole('button', { name: /^Load \d+ more$/ }).click();
@@ -205,7 +217,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     const activeNow = await shown(page, 'active');
     expect(new Set(activeNow).size).toBe(activeNow.length);
     expect(activeNow).toEqual((await apiPages({ status: ACTIVE }, 4)).slice(0, activeNow.length));
-    await screenshot(page, 'paging-2-live-while-paged');
+    await shot(page, 'paging-2-live-while-paged');
   });
 
   it('scrolling to the end of the last list reads its next page by itself', async () => {
@@ -234,7 +246,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     // Every shown task is Ada's and failed.
     const statuses = await tab.getByTestId('failed-tasks').locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['FAILED']));
-    await screenshot(tab, 'paging-3-filter-link');
+    await shot(tab, 'paging-3-filter-link');
     await tab.getByTestId('failed-tasks').getByRole('button', { name: /^Load \d+ more$/ }).click();
     await settledPages(tab, 'failed', 2);
     const pages = await pagesRead(tab, 'failed');
@@ -252,6 +264,138 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     await tab.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(() => tab.evaluate(() => location.search)).toBe('');
     await tab.close();
+    await page.context().close();
+  });
+
+  /** Read every page of a list ("Load more" until none is left). */
+  async function readToEnd(p: Page, group: string): Promise<void> {
+    for (let i = 0; i < 100 && (await p.getByTestId(`${group}-tasks`).getAttribute('data-more')) === 'true'; i++) {
+      const read = await pagesRead(p, group);
+      await p.getByTestId(`${group}-tasks`).getByRole('button', { name: /^Load( \d+)? more$/ }).click();
+      await settledPages(p, group, read + 1);
+    }
+  }
+
+  it('a search: typed (debounced) into the link, ranked lists, counts that are exactly what paging reaches, a clear button and an empty state', async () => {
+    page = await signIn(await browser.newContext({ viewport: { width: 1360, height: 1000 } }), server.url, 'Ada', 'acme');
+    for (const group of ['active', 'completed', 'failed', 'cancelled']) await settledPages(page, group, 1);
+    const q = 'csv 1';
+    await page.getByRole('searchbox', { name: 'Search tasks' }).fill(q);
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('?q=csv+1');
+    for (const group of ['active', 'completed', 'failed', 'cancelled']) await settledPages(page, group, 1);
+    const counts = await apiCounts({ search: q });
+    expect(counts.total).toBeGreaterThan(PAGE);
+    expect(counts.total).toBeLessThan(TASKS / 8);
+    await expect.poll(() => cards(page), { timeout: 10_000 }).toEqual(counts);
+    const summary = page.getByTestId('search-summary');
+    expect(await summary.getAttribute('data-matches')).toBe(String(counts.total));
+    expect(await summary.textContent()).toContain(`${counts.total.toLocaleString('en-US')} tasks match “${q}”`);
+    expect(await page.getByTestId('counts-scope').textContent()).toBe(`All tasks you can see in acme matching “${q}”`);
+    // Each list: the API's ranked first page of the search with its statuses.
+    for (const group of ['active', 'failed', 'cancelled']) {
+      expect(await shown(page, group), group).toEqual(await apiPages({ status: GROUP_STATUSES[group], search: q }, 1));
+    }
+    // The count shown is the rows one can page through: read a list with more than a page to its end.
+    const group = (['cancelled', 'failed', 'active'] as const).find((g) => counts[g] > PAGE && counts[g] <= 6 * PAGE)!;
+    expect(group).toBeDefined();
+    await readToEnd(page, group);
+    const all = await shown(page, group);
+    expect(all).toHaveLength(counts[group]);
+    expect(new Set(all).size).toBe(counts[group]);
+    expect(all).toEqual(await apiPages({ status: GROUP_STATUSES[group], search: q }, 100));
+    expect(await page.getByTestId(`${group}-tasks-count`).getAttribute('data-count')).toBe(String(counts[group]));
+    await page.getByTestId(`${group}-tasks`).scrollIntoViewIfNeeded();
+    await shot(page, 'search-2-read-to-end');
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await shot(page, 'search-1-ranked');
+
+    // Live: a new matching task is listed and counted.
+    const created = (await api(`mutation($t: String!, $d: String!) { createTask(input: { title: $t, description: $d }) { id } }`, {
+      t: 'Speed up CSV export #1 live',
+      d: CLEAR_DESCRIPTION,
+    })).createTask.id as string;
+    await expect.poll(async () => (await shown(page, 'active')).includes(created), { timeout: 5000 }).toBe(true);
+    await expect.poll(async () => (await cards(page)).total, { timeout: 5000 }).toBe(counts.total + 1);
+
+    // Nothing matches: the empty state; the clear button goes back to every task.
+    await page.getByRole('searchbox', { name: 'Search tasks' }).fill('zzzznothing');
+    await page.getByTestId('no-matches').waitFor();
+    expect(await page.getByTestId('no-matches').textContent()).toBe('No tasks match “zzzznothing”.');
+    expect(await cards(page)).toEqual({ active: 0, completed: 0, failed: 0, cancelled: 0, total: 0 });
+    await shot(page, 'search-3-no-matches');
+    await page.getByRole('button', { name: 'Clear search' }).click();
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('');
+    expect(await page.getByRole('searchbox', { name: 'Search tasks' }).inputValue()).toBe('');
+    await settledPages(page, 'active', 1);
+    expect(await shown(page, 'active')).toEqual(await apiPages({ status: ACTIVE }, 1));
+  });
+
+  it('sort by latest change: the order of the API, a changed task moves first (and stays in place by creation)', async () => {
+    await page.getByText('Recently updated', { exact: true }).click();
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('?sort=updated');
+    for (const group of ['active', 'completed', 'failed', 'cancelled']) await settledPages(page, group, 1);
+    for (const group of ['active', 'failed']) {
+      expect(await shown(page, group), group).toEqual(await apiPages({ status: GROUP_STATUSES[group] }, 1, 'UPDATED'));
+    }
+    await page.getByTestId('active-tasks').getByRole('button', { name: /^Load \d+ more$/ }).click();
+    await settledPages(page, 'active', 2);
+    expect(await shown(page, 'active')).toEqual(await apiPages({ status: ACTIVE }, 2, 'UPDATED'));
+    await shot(page, 'sort-1-updated');
+    // One of Ada's tasks waiting for answers, far down by latest change: answered, it moves first.
+    const { tasks } = await api<{ tasks: { nodes: { id: string; openQuestions: string[] }[] } }>(
+      `query { tasks(filter: { scope: MINE, status: [NEEDS_CLARIFICATION] }, first: 50, sort: UPDATED) { nodes { id status openQuestions } pageInfo { hasNextPage endCursor } cursor } }`,
+    );
+    const before = await shown(page, 'active');
+    const moved = tasks.nodes.filter((n) => !before.slice(0, 10).includes(n.id)).at(-1)!;
+    expect(moved).toBeDefined();
+    const createdOrder = await apiPages({ status: ACTIVE }, 1);
+    await api(`mutation($id: ID!, $a: [String!]!) { answerClarification(taskId: $id, answers: $a) { id } }`, {
+      id: moved.id,
+      a: moved.openQuestions.map(() => CLEAR_DESCRIPTION),
+    });
+    await expect.poll(async () => (await shown(page, 'active'))[0], { timeout: 5000 }).toBe(moved.id);
+    // And it is where the API puts it, the rest in the API's order.
+    await expect.poll(async () => (await apiPages({ status: ACTIVE }, 1, 'UPDATED'))[0], { timeout: 5000 }).toBe(moved.id);
+    const now = await shown(page, 'active');
+    expect(new Set(now).size).toBe(now.length);
+    expect(now.slice(0, PAGE)).toEqual(await apiPages({ status: ACTIVE }, 1, 'UPDATED'));
+    // By creation it keeps its place: the created order's first page is unchanged by the answer.
+    expect(await apiPages({ status: ACTIVE }, 1)).toEqual(createdOrder);
+    await shot(page, 'sort-2-changed-moves-first');
+  });
+
+  it('a link to a search or a sort opens the same view in a new page', async () => {
+    await page.getByRole('searchbox', { name: 'Search tasks' }).fill('login 2');
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('?q=login+2&sort=updated');
+    await page.locator('[data-count="failed"]').click();
+    await expect.poll(() => page.evaluate(() => location.search)).toBe('?q=login+2&status=failed&sort=updated');
+    await settledPages(page, 'failed', 1);
+    await expect.poll(async () => (await cards(page)).total).toBe((await apiCounts({ search: 'login 2' })).failed);
+    for (const link of [page.url(), `${server.url}/?sort=updated&mine=1`]) {
+      const tab = await page.context().newPage();
+      await tab.goto(link);
+      for (const group of ['active', 'completed', 'failed', 'cancelled']) {
+        if ((await tab.getByTestId(`${group}-tasks`).getAttribute('class'))?.includes('excluded')) continue;
+        await settledPages(tab, group, 1);
+      }
+      await tab.locator('[data-count="total"] .count-value', { hasText: /\d/ }).waitFor();
+      const search = new URL(link).searchParams;
+      expect(await tab.getByRole('searchbox', { name: 'Search tasks' }).inputValue()).toBe(search.get('q') ?? '');
+      expect(await tab.getByRole('radio', { name: 'Recently updated' }).isChecked()).toBe(!search.get('q'));
+      const filter: Filter = { ...(search.get('q') ? { search: search.get('q')! } : {}), ...(search.get('mine') ? { scope: 'MINE' } : {}) };
+      const counts = await apiCounts(filter);
+      for (const group of search.get('status') ? ['failed'] : ['active', 'failed', 'cancelled']) {
+        const want = await apiPages({ ...filter, status: GROUP_STATUSES[group] }, 1, search.get('q') ? 'CREATED' : 'UPDATED');
+        expect(await shown(tab, group), `${link} ${group}`).toEqual(want);
+      }
+      if (!search.get('status')) expect(await cards(tab)).toEqual(counts);
+      if (link === page.url()) {
+        expect(await shown(tab, 'failed')).toEqual(await shown(page, 'failed'));
+        expect(await cards(tab)).toEqual(await cards(page));
+        await shot(tab, 'share-1-search-link');
+      }
+      await tab.close();
+    }
     await page.context().close();
   });
 });
