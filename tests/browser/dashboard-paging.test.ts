@@ -29,11 +29,16 @@ const USERS = {
 };
 /** Where viewport screenshots also go, to be looked at (SHOTS_DIR=/tmp/shots-dash). */
 const SHOTS_DIR = process.env.SHOTS_DIR;
-/** A full-page screenshot (harness.ts), and with SHOTS_DIR one of the viewport there. */
-async function shot(p: Page, name: string): Promise<void> {
+/**
+ * A full-page screenshot (harness.ts), and with SHOTS_DIR one of the viewport there: at the top
+ * of the page, or scrolled to `at` (a test id).
+ */
+async function shot(p: Page, name: string, at?: string): Promise<void> {
   await screenshot(p, name);
   if (!SHOTS_DIR) return;
   mkdirSync(SHOTS_DIR, { recursive: true });
+  if (at) await p.getByTestId(at).evaluate((el) => el.scrollIntoView({ block: 'end' }));
+  else await p.evaluate(() => window.scrollTo(0, 0));
   await p.screenshot({ path: join(SHOTS_DIR, `${name}.png`) });
 }
 const TITLES = ['Paginate the audit log', 'Speed up CSV export', 'Fix the login redirect', 'Add SSO with Okta', 'Cache the dashboard query', 'Rate-limit the public API', 'Archive old projects', 'Typo on pricing page'];
@@ -178,6 +183,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     await settledPages(page, 'active', 3);
     expect(await shown(page, 'active')).toEqual(await apiPages({ status: ACTIVE }, 3));
     expect(await pagesRead(page, 'active')).toBe(3);
+    await shot(page, 'paging-1b-after-load-more', 'active-tasks');
   });
 
   /** Cancelled shows exactly the API's first n pages, n read, and `extra`, which moved in live. */
@@ -295,6 +301,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     for (const group of ['active', 'failed', 'cancelled']) {
       expect(await shown(page, group), group).toEqual(await apiPages({ status: GROUP_STATUSES[group], search: q }, 1));
     }
+    await shot(page, 'search-1-ranked');
     // The count shown is the rows one can page through: read a list with more than a page to its end.
     const group = (['cancelled', 'failed', 'active'] as const).find((g) => counts[g] > PAGE && counts[g] <= 6 * PAGE)!;
     expect(group).toBeDefined();
@@ -304,10 +311,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     expect(new Set(all).size).toBe(counts[group]);
     expect(all).toEqual(await apiPages({ status: GROUP_STATUSES[group], search: q }, 100));
     expect(await page.getByTestId(`${group}-tasks-count`).getAttribute('data-count')).toBe(String(counts[group]));
-    await page.getByTestId(`${group}-tasks`).scrollIntoViewIfNeeded();
-    await shot(page, 'search-2-read-to-end');
-    await page.evaluate(() => window.scrollTo(0, 0));
-    await shot(page, 'search-1-ranked');
+    await shot(page, 'search-2-read-to-end', `${group}-tasks`);
 
     // Live: a new matching task is listed and counted.
     const created = (await api(`mutation($t: String!, $d: String!) { createTask(input: { title: $t, description: $d }) { id } }`, {

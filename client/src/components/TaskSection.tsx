@@ -63,7 +63,7 @@ export function TaskSection(props: {
       ) : (
         <ul className="task-list" aria-live="polite">
           {items.map((task) => (
-            <TaskCard key={task.id} task={task} now={props.now} isNew={props.isNew(task.id)} />
+            <TaskCard key={task.id} task={task} now={props.now} isNew={props.isNew(task.id)} updated={view.order === 'updated'} />
           ))}
         </ul>
       )}

@@ -22,7 +22,7 @@ type Documents = {
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": typeof types.StatusBadge_TaskFragmentDoc,
     "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CancelTaskDocument,
     "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.RetryTaskDocument,
-    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": typeof types.TimelineEntry_EventFragmentDoc,
@@ -56,7 +56,7 @@ const documents: Documents = {
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": types.StatusBadge_TaskFragmentDoc,
     "\n  mutation CancelTask($taskId: ID!) {\n    task: cancelTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.CancelTaskDocument,
     "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.RetryTaskDocument,
-    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
+    "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": types.TimelineEntry_EventFragmentDoc,
@@ -131,7 +131,7 @@ export function graphql(source: "\n  mutation RetryTask($taskId: ID!) {\n    tas
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"): (typeof documents)["\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"];
+export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"): (typeof documents)["\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
