@@ -44,7 +44,7 @@ export function TaskCard(props: { task: FragmentType<typeof TaskCard_task>; now:
           <time dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>
             {relativeTime(task.createdAt, now)}
           </time>
-          {updated && task.updatedAt !== task.createdAt ? (
+          {updated && relativeTime(task.updatedAt, now) !== relativeTime(task.createdAt, now) ? (
             <time className="updated-at" dateTime={task.updatedAt} title={new Date(task.updatedAt).toLocaleString()}>
               · updated {relativeTime(task.updatedAt, now)}
             </time>
