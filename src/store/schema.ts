@@ -209,9 +209,8 @@ export const MIGRATIONS: readonly Migration[] = [
     // before the key, so that one serves a status and the union of every status alike: public
     // tasks of an org; a creator's; a creator's public ones of an org. Three, not six as in `seq`
     // order, because an index on `updated_seq` is not like one on `seq`: every commit of a task
-    // moves its entry, where a `seq` index entry moves only when the status does. Measured with
-    // `npm run bench -- --scenario write --quick` (README, "Dashboard"): a few per cent of write
-    // throughput.
+    // moves its entry, where a `seq` index entry moves only when the status does. What that
+    // costs the commits is measured in the README (Benchmarks, "What recently updated costs").
     version: { sqlite: 7, postgres: 4 },
     sql: ({ types: t }) => `
       ALTER TABLE tasks ADD COLUMN updated_seq ${t.bigint} NOT NULL DEFAULT 0;
