@@ -36,6 +36,7 @@ const config: CodegenConfig = {
           AgentStatus: upper(['idle', 'busy']),
           AgentHealth: upper(['healthy', 'stuck', 'stale', 'crashed', 'offline']),
           WaitCode: upper(['no_agent_online', 'all_agents_busy', 'agents_unhealthy']),
+          TaskSort: upper(['created', 'updated']),
         },
         mappers: {
           Task: '../../machines/index.js#TaskView',

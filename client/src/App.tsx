@@ -11,7 +11,7 @@ import { DashboardPage } from './pages/DashboardPage';
 import { MachinesPage } from './pages/MachinesPage';
 import { SignInPage } from './pages/SignInPage';
 import { TaskPage } from './pages/TaskPage';
-import { tasks } from './stores';
+import { tasks, updateKeys } from './stores';
 
 export function App() {
   const session = useSession();
@@ -20,6 +20,7 @@ export function App() {
     if (!session) {
       disposeClients();
       tasks.clear();
+      updateKeys.clear();
     }
   }, [session]);
   if (!session) return <SignInPage />;

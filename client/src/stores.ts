@@ -1,6 +1,7 @@
 /** App-wide live stores, fed by subscriptions, read by pages. */
 import { graphql, useFragment, type FragmentType } from './gql';
 import type { LiveTask_TaskFragment } from './gql/graphql';
+import { UpdateKeys } from './lib/update-keys';
 import { VersionedStore } from './lib/versioned-store';
 
 /**
@@ -38,3 +39,9 @@ export const LiveTask_task = graphql(`
 export type LiveTask = LiveTask_TaskFragment;
 /** Queries, subscriptions and mutations hand the store masked references; it unmasks them once, here. */
 export const tasks = new VersionedStore<LiveTask, FragmentType<typeof LiveTask_task>>((ref) => useFragment(LiveTask_task, ref));
+
+/** Each task's key in "latest change first" order (lib/update-keys.ts), fed by pages and the live stream. */
+export const updateKeys = new UpdateKeys();
+
+/** A masked task reference's id and version, to key it (the store unmasks the same way). */
+export const taskRef = (ref: FragmentType<typeof LiveTask_task>): LiveTask => useFragment(LiveTask_task, ref);

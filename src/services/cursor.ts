@@ -34,6 +34,12 @@ export function parseSearchCursor(value: string | null | undefined, argument = '
   return { score, seq: Number(match[2]) };
 }
 
+/** The cursor of a page's `i`-th task, as the client sees it: a search page's carries its rank too. */
+export function formatEdgeCursor(page: TaskPage, i: number): string {
+  const rank = page.ranks?.[i];
+  return rank === undefined ? formatCursor(page.keys[i]) : formatSearchCursor({ score: rank, seq: page.keys[i] });
+}
+
 /** A task page's `endCursor` as the client sees it: a search page's carries its rank too. */
 export function formatPageCursor(page: TaskPage): string | null {
   if (page.endCursor === null) return null;

@@ -120,3 +120,49 @@ export class LatestPerTick<T> implements AsyncIterableIterator<T> {
     return { value: undefined, done: true };
   }
 }
+
+/**
+ * A value that events cannot be folded into, only recomputed (dashboard counts under a search):
+ * the first value at once, then, after a tick in which at least one event arrived, `recount()`;
+ * a value `same` as the last one sent is not sent again. At most one recount per `tickMs`.
+ */
+export class RecountPerTick<T> implements AsyncIterableIterator<T> {
+  /** One "something happened" per tick, the first at once (the initial value's turn). */
+  private readonly ticks: LatestPerTick<true>;
+  private started = false;
+
+  constructor(
+    source: FeedCursor,
+    private readonly recount: () => Promise<T>,
+    private last: T,
+    tickMs: number,
+    private readonly same: (a: T, b: T) => boolean,
+  ) {
+    this.ticks = new LatestPerTick<true>(source, () => true, true, tickMs);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<T>> {
+    if (!this.started) {
+      this.started = true;
+      await this.ticks.next();
+      return { value: this.last, done: false };
+    }
+    for (;;) {
+      const tick = await this.ticks.next();
+      if (tick.done) return { value: undefined, done: true };
+      const value = await this.recount();
+      if (this.same(value, this.last)) continue;
+      this.last = value;
+      return { value, done: false };
+    }
+  }
+
+  async return(): Promise<IteratorResult<T>> {
+    await this.ticks.return();
+    return { value: undefined, done: true };
+  }
+}

@@ -5,41 +5,18 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
-import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
+import { taskMachine, type TaskCommand, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
-import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
-import type { EventStore, LogEvent, TaskPage, Viewer } from '../store/types.js';
-import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
-import { parseCursor, parseSearchCursor } from './cursor.js';
-import { EventStream, LatestPerTick } from './stream.js';
+import type { EventStore, LogEvent, Viewer } from '../store/types.js';
+import { parseCursor } from './cursor.js';
+import { EventStream } from './stream.js';
+import { TaskLists } from './task-lists.js';
 
-/** dashboardCounts sends at most one value per this interval. */
-const COUNTS_TICK_MS = 100;
 import { parse, schemas } from './validate.js';
-import { canReadTask, canSeeTask } from './visibility.js';
+import { canReadTask } from './visibility.js';
 
-export interface TaskFilterInput {
-  scope?: 'MINE' | 'ALL' | null;
-  status?: TaskStatus[] | null;
-  creatorId?: string | null;
-  search?: string | null;
-}
-
-/**
- * A filter's search terms (store/search.ts says the rule): none for no search, or one that
- * leaves no words (blank, only punctuation). Longer than MAX_SEARCH_LENGTH is BAD_USER_INPUT.
- */
-export function parseSearch(search: string | null | undefined): string[] {
-  if (search === null || search === undefined) return [];
-  if (search.length > MAX_SEARCH_LENGTH) {
-    throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters (got ${search.length})`, {
-      argument: 'filter.search',
-      max: MAX_SEARCH_LENGTH,
-    });
-  }
-  return searchTerms(search);
-}
+export { parseSearch, type TaskFilterInput } from './task-lists.js';
 
 /**
  * Machine events a user can send, with the GraphQL `TaskAction` each one is shown as. Probed with
@@ -59,12 +36,15 @@ const ACTION_PROBES: { action: string; event: (task: TaskView) => TaskCommand }[
   { action: 'FAIL', event: () => ({ type: 'FAIL', error: '' }) },
 ];
 
-export class TaskService {
+/** Task commands, reads of one task and its timeline; the lists and counts are TaskLists'. */
+export class TaskService extends TaskLists {
   constructor(
-    private readonly store: EventStore,
+    store: EventStore,
     private readonly host: ActorHost,
-    private readonly feed: Feed,
-  ) {}
+    feed: Feed,
+  ) {
+    super(store, feed);
+  }
 
   async create(viewer: Viewer, rawInput: unknown): Promise<TaskView> {
     const input = parse(schemas.createTask, rawInput, 'input');
@@ -102,19 +82,6 @@ export class TaskService {
     const task = await this.get(viewer, id);
     if (!task) throw notFound('Task', id);
     return task;
-  }
-
-  async list(viewer: Viewer, filter: TaskFilterInput | null | undefined, first: number, after?: string | null): Promise<TaskPage> {
-    const search = parseSearch(filter?.search);
-    return this.store.listTasks({
-      viewer,
-      mine: filter?.scope === 'MINE',
-      statuses: filter?.status ?? undefined,
-      creatorId: filter?.creatorId ?? undefined,
-      first: parse(schemas.pageSize, first, 'first'),
-      // A search is ranked: its pages continue from a rank and seq, others from a seq.
-      ...(search.length > 0 ? { search, searchAfter: parseSearchCursor(after) } : { after: parseCursor(after) }),
-    });
   }
 
   async answer(viewer: Viewer, taskId: string, answers: unknown): Promise<TaskView> {
@@ -244,36 +211,6 @@ export class TaskService {
     return events;
   }
 
-  async counts(viewer: Viewer, filter: TaskFilterInput | null | undefined): Promise<CountsModel> {
-    const counts = await this.store.countTasks(viewer, this.countScope(filter));
-    return { byStatus: { ...emptyCounts(), ...counts.byStatus }, cursor: counts.logCursor };
-  }
-
-  // ---- subscriptions ------------------------------------------------------------------------
-
-  async updates(viewer: Viewer, filter: TaskFilterInput | null | undefined, after: string | null | undefined) {
-    const start = await this.startCursor(after);
-    const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
-    const mine = filter?.scope === 'MINE';
-    const creatorId = filter?.creatorId ?? null;
-    const search = parseSearch(filter?.search);
-    const cursor = this.feed.subscribe({
-      after: start,
-      entityType: 'task',
-      filter: (e) =>
-        e.entityType === 'task' &&
-        canSeeTask(viewer, e.scope) &&
-        (!mine || e.scope.ownerId === viewer.id) &&
-        (creatorId === null || e.scope.ownerId === creatorId) &&
-        // Entering, moving within, or leaving the filtered statuses: a client showing a filtered
-        // list needs the update that removes a task as much as the one that adds it.
-        (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')) &&
-        // The task as this event left it matches: the same rule as the search query's SQL.
-        (search.length === 0 || matchesSearch(e.state as TaskView, search)),
-    });
-    return new EventStream(cursor);
-  }
-
   async timelineStream(viewer: Viewer, taskId: string, after: string | null | undefined) {
     await this.require(viewer, taskId);
     const start = after === null || after === undefined ? 0 : await this.startCursor(after);
@@ -283,50 +220,6 @@ export class TaskService {
       filter: (e) => e.entityId === taskId,
     });
     return new EventStream(cursor);
-  }
-
-  async countsStream(viewer: Viewer, filter: TaskFilterInput | null | undefined) {
-    let model = await this.counts(viewer, filter);
-    const scope = this.countScope(filter);
-    const cursor = this.feed.subscribe({
-      after: model.cursor,
-      entityType: 'task',
-      filter: (e) =>
-        e.entityType === 'task' &&
-        canSeeTask(viewer, e.scope) &&
-        (!scope.mine || e.scope.ownerId === viewer.id) &&
-        (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId),
-    });
-    // Counts are a "latest value" stream: a burst of transitions yields one message per tick.
-    return new LatestPerTick<CountsModel>(
-      cursor,
-      (e) => {
-        const next = applyTaskEvent(model, e);
-        if (next) model = next;
-        return next;
-      },
-      model,
-      COUNTS_TICK_MS,
-    );
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private countScope(filter: TaskFilterInput | null | undefined) {
-    return { mine: filter?.scope === 'MINE', creatorId: filter?.creatorId ?? undefined };
-  }
-
-  /** Resolve `after` to a start cursor; without it, live from the current head. */
-  private async startCursor(after: string | null | undefined): Promise<number> {
-    const head = await this.store.head();
-    const cursor = parseCursor(after);
-    if (cursor === undefined) return head;
-    if (cursor > head) {
-      throw badInput(`"after" is ahead of the log (head ${head}): it was not issued by this server`, {
-        head,
-      });
-    }
-    return cursor;
   }
 
   private async requireOwnAgent(viewer: Viewer, agentId: string) {

@@ -238,7 +238,8 @@ export class PostgresStore extends SqlStore {
     if (view[0] === 'task') {
       // The row's columns, then its search words: the title's, and the description's and refs'.
       const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view;
-      const rest = [org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description.length > 0 && refs.length > 0 ? `${description} ${refs}` : description || refs];
+      const words = [title, description.length > 0 && refs.length > 0 ? `${description} ${refs}` : description || refs];
+      const rest = [org, creatorId, isPrivate, status, taskVersion, json, branch, issue, cursors.at(-1), ...words];
       const [row] = (await client.query<TaskCounted>(UPSERT_TASK_COUNTED, [taskId, cursors[0], ...rest])).rows;
       const before: TaskCountKey | null = row.before_status === null ? null : [row.creator_id, row.org, row.private, row.before_status];
       counts.task(before, [row.creator_id, row.org, row.private, row.status]);

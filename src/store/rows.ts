@@ -250,19 +250,23 @@ export function toDeadline(row: DeadlineRow): Deadline {
 
 /**
  * `taskPageQuery`'s rows (one more than `first`: is there a next page) as a page at `logCursor`.
- * Rows come in `seq` order, a task read by two overlapping ranges twice in a row: kept once.
+ * Rows come in `pos` order (the sort key, unique per task), a task read by two overlapping
+ * ranges twice in a row: kept once.
  */
-export function toTaskPage(rows: (ViewRow & { seq: number })[], first: number, logCursor: number): TaskPage {
-  const unique = rows.filter((row, i) => i === 0 || row.seq !== rows[i - 1].seq);
+export function toTaskPage(rows: (ViewRow & { pos: number })[], first: number, logCursor: number): TaskPage {
+  const unique = rows.filter((row, i) => i === 0 || row.pos !== rows[i - 1].pos);
   const page = unique.slice(0, first);
-  return { tasks: page.map(toTask), hasNextPage: unique.length > first, endCursor: page.at(-1)?.seq ?? null, logCursor };
+  const keys = page.map((row) => Number(row.pos));
+  return { tasks: page.map(toTask), keys, hasNextPage: unique.length > first, endCursor: keys.at(-1) ?? null, logCursor };
 }
 
 /** `taskSearchQuery`'s rows (one more than `first`) as a page at `logCursor`. */
 export function toSearchPage(rows: (ViewRow & { seq: number; score: number })[], first: number, logCursor: number): TaskPage {
   const page = rows.slice(0, first);
   const last = page.at(-1);
-  return { tasks: page.map(toTask), hasNextPage: rows.length > first, endCursor: last?.seq ?? null, endRank: last?.score ?? null, logCursor };
+  const keys = page.map((row) => Number(row.seq));
+  const ranks = page.map((row) => row.score);
+  return { tasks: page.map(toTask), keys, ranks, hasNextPage: rows.length > first, endCursor: last?.seq ?? null, endRank: last?.score ?? null, logCursor };
 }
 
 export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCursor: number): TaskCounts {

@@ -7,7 +7,8 @@
  */
 import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
 import { toAgent, toDeadline, toRecord, toSearchPage, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
-import { readSql, taskCountQuery, taskPageQuery, taskSearchQuery, type Dialect } from './sql.js';
+import { readSql, type Dialect } from './sql.js';
+import { taskCountQuery, taskPageQuery, taskSearchCountQuery, taskSearchQuery } from './task-queries.js';
 import type {
   Change,
   Deadline,
@@ -16,6 +17,7 @@ import type {
   LogEvent,
   ReadOptions,
   ReadResult,
+  CountScope,
   TaskCounts,
   TaskPage,
   TaskQuery,
@@ -92,12 +94,15 @@ export abstract class SqlStore implements EventStore {
       return toSearchPage(rows, query.first, head);
     }
     const { sql, params } = taskPageQuery(this.dialect, query);
-    const { rows, head } = await this.rowsAtHead<ViewRow & { seq: number }>(sql, params);
+    const { rows, head } = await this.rowsAtHead<ViewRow & { pos: number }>(sql, params);
     return toTaskPage(rows, query.first, head);
   }
 
-  async countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts> {
-    const { sql, params } = taskCountQuery(this.dialect, viewer, scope);
+  async countTasks(viewer: Viewer, scope: CountScope): Promise<TaskCounts> {
+    const { sql, params } =
+      scope.search !== undefined && scope.search.length > 0
+        ? taskSearchCountQuery(this.dialect, viewer, scope, scope.search)
+        : taskCountQuery(this.dialect, viewer, scope);
     const { rows, head } = await this.rowsAtHead<{ status: TaskStatus; n: number }>(sql, params);
     return toTaskCounts(rows, head);
   }

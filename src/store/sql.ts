@@ -3,10 +3,8 @@
  * a `Dialect` (a few column types, how a flag is written, how a parameter is named). The
  * adapters keep only what really is theirs: how they reach the database, their transactions,
  * and the few statements one dialect has and the other has not (PostgreSQL's instance table,
- * SQLite's write probe).
+ * SQLite's write probe). The task list, search and count queries are in task-queries.ts.
  */
-import { fts5Query, tsQuery } from './search.js';
-import type { TaskQuery, Viewer } from './types.js';
 
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
@@ -82,115 +80,6 @@ export interface Statement {
   params: unknown[];
 }
 
-/** One range of `tasks` in `seq` order, as the conditions of its WHERE clause. */
-type Arm = (param: (value: unknown) => string) => string;
-
-/**
- * The ranges whose union is what a task query may see (visibility, `mine`, `creatorId`), each
- * served by an index in `seq` order (schema.ts, migration 5), and whether two of them overlap:
- * a viewer's own public tasks of their org are in both "public of the org" and "mine".
- *
- * Written as one condition (creator is me, or org is mine and not private) the planner had no
- * index in `seq` order for it and walked the whole table by `seq` (issue 14: ×14 for ×50 tasks).
- */
-function visibleArms(d: Dialect, viewer: Viewer, scope: { mine?: boolean; creatorId?: string }): { arms: Arm[]; overlap: boolean } {
-  const own: Arm = (param) => `creator_id = ${param(viewer.id)}`;
-  const publicOf = (creatorId?: string): Arm => (param) =>
-    `${creatorId === undefined ? '' : `creator_id = ${param(creatorId)} AND `}org = ${param(viewer.org)} AND ${d.isNotSet('private')}`;
-  const { mine, creatorId } = scope;
-  // Mine: every task I created is visible to me (in any org). With another creator too: none.
-  if (mine) return { arms: [creatorId === undefined ? own : (param) => `${own(param)} AND creator_id = ${param(creatorId)}`], overlap: false };
-  if (creatorId === viewer.id) return { arms: [own], overlap: false };
-  // Someone else's: their public tasks of my org.
-  if (creatorId !== undefined) return { arms: [publicOf(creatorId)], overlap: false };
-  return { arms: [publicOf(), own], overlap: true };
-}
-
-/**
- * `listTasks`: a page of the tasks the viewer may see, newest first, one more than asked for
- * (and, where two ranges overlap, up to twice that: `toTaskPage` drops the second copy).
- *
- * A UNION ALL of index ranges, one per visible range and status, each read backwards from
- * `after` and merged in `seq` order (SQLite: MERGE (UNION ALL); PostgreSQL: Merge Append), so
- * a page reads about as many rows as it returns however long the history.
- * tests/store/query-plans.test.ts checks every shape's plan.
- */
-export function taskPageQuery(d: Dialect, query: TaskQuery): Statement {
-  const values: unknown[] = [];
-  const param = (value: unknown) => d.param(values.push(value));
-  const { arms, overlap } = visibleArms(d, query.viewer, query);
-  const statuses = query.statuses && query.statuses.length > 0 ? [...new Set(query.statuses)] : [undefined];
-  const limit = query.first + 1;
-  const selects: string[] = [];
-  for (const status of statuses) {
-    for (const arm of arms) {
-      const where = [arm(param)];
-      if (status !== undefined) where.push(`status = ${param(status)}`);
-      if (query.after !== undefined) where.push(`seq < ${param(query.after)}`);
-      const select = `SELECT seq, view FROM tasks WHERE ${where.join(' AND ')}`;
-      // PostgreSQL merges parenthesised arms each ordered and limited (a Merge Append of backward
-      // index scans); SQLite takes no ORDER BY inside a compound and merges the arms itself.
-      selects.push(d.name === 'postgres' && (arms.length > 1 || statuses.length > 1) ? `(${select} ORDER BY seq DESC LIMIT ${param(limit)})` : select);
-    }
-  }
-  const total = overlap ? 2 * limit : limit;
-  return { sql: `${selects.join(' UNION ALL ')} ORDER BY seq DESC LIMIT ${param(total)}`, params: values };
-}
-
-/**
- * `listTasks` with a search (search.ts: `query.search` holds its terms, none is no search): the
- * matching tasks the viewer may see, best match first, ties newest first, one more than asked
- * for, after `query.searchAfter`. Scores are lower-is-better in both dialects (FTS5's bm25, and
- * PostgreSQL's ts_rank negated, as float8 so that the cursor's copy compares equal).
- *
- * Found through the full-text index (FTS5's table, the GIN index), each match joined to its row
- * (SQLite: by the unique `seq`) and kept if visible (the same rule as every list): a page reads
- * every match, not a range, so a search costs what its terms match, not what the org holds.
- */
-export function taskSearchQuery(d: Dialect, query: TaskQuery): Statement {
-  const terms = query.search ?? [];
-  const values: unknown[] = [];
-  const param = (value: unknown) => d.param(values.push(value));
-  const head =
-    d.name === 'sqlite'
-      ? `SELECT t.seq AS seq, t.view AS view, f.score AS score
-      FROM (SELECT rowid AS id, bm25(tasks_fts, 4.0, 1.0, 2.0) AS score FROM tasks_fts WHERE tasks_fts MATCH ${param(fts5Query(terms))}) AS f
-      JOIN tasks AS t ON t.seq = f.id`
-      : `SELECT seq, view, score FROM (SELECT seq, view, creator_id, org, private, status, -(ts_rank(search, q.query)::float8) AS score
-      FROM tasks, to_tsquery('simple', ${param(tsQuery(terms))}) AS q (query) WHERE search @@ q.query) AS t`;
-  const where = [visible(d, param(query.viewer.id), param(query.viewer.org))];
-  if (query.mine) where.push(`creator_id = ${param(query.viewer.id)}`);
-  if (query.creatorId !== undefined) where.push(`creator_id = ${param(query.creatorId)}`);
-  const statuses = [...new Set(query.statuses ?? [])];
-  if (statuses.length > 0) where.push(`status IN (${statuses.map((s) => param(s)).join(', ')})`);
-  const after = query.searchAfter;
-  if (after !== undefined) {
-    where.push(`(score > ${param(after.score)} OR (score = ${param(after.score)} AND seq < ${param(after.seq)}))`);
-  }
-  return { sql: `${head} WHERE ${where.join(' AND ')} ORDER BY score, seq DESC LIMIT ${param(query.first + 1)}`, params: values };
-}
-
-/**
- * `countTasks`: how many tasks the viewer may see, per status, from the counters the commits
- * keep (schema.ts, migration 5), never from `tasks`: the org's public tasks, plus the viewer's
- * own that those do not include (private ones, and their tasks in other orgs); or, for `mine`
- * or a creator, that creator's counters as far as the viewer may see them.
- */
-export function taskCountQuery(d: Dialect, viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Statement {
-  const values: unknown[] = [];
-  const param = (value: unknown) => d.param(values.push(value));
-  const sum = `SELECT status, sum(n) AS n FROM`;
-  if (!scope.mine && scope.creatorId === undefined) {
-    const org = `SELECT status, n FROM org_task_counts WHERE org = ${param(viewer.org)}`;
-    const own = `SELECT status, n FROM task_counts WHERE creator_id = ${param(viewer.id)} AND NOT (org = ${param(viewer.org)} AND ${d.isNotSet('private')})`;
-    return { sql: `${sum} (${org} UNION ALL ${own}) AS c GROUP BY status HAVING sum(n) > 0`, params: values };
-  }
-  const where = [visible(d, param(viewer.id), param(viewer.org))];
-  if (scope.mine) where.push(`creator_id = ${param(viewer.id)}`);
-  if (scope.creatorId !== undefined) where.push(`creator_id = ${param(scope.creatorId)}`);
-  return { sql: `${sum} task_counts WHERE ${where.join(' AND ')} GROUP BY status HAVING sum(n) > 0`, params: values };
-}
-
 /**
  * `readAfter`: a page of the log after a cursor, all of it or one entity's or one type's (the
  * filter's value is the first parameter, then the cursor, then the limit). Per entity, version
@@ -238,19 +127,21 @@ export function writeSql(d: Dialect) {
       WHERE id = ${p(6)} AND version = ${p(7)}`,
     insertEvent: `INSERT INTO events (${EVENT_FIELDS}) VALUES (${params(d, 12)})`,
     /**
-     * A task's row. PostgreSQL's also takes its search words (search.ts: the title's, then the
-     * description's and refs', space-joined) for the tsvector; SQLite's go to tasks_fts (`indexTask`).
+     * A task's row: `seq` the cursor of the commit's first event (kept by later commits),
+     * `updated_seq` of its last (rewritten by every commit: the `updated` order). PostgreSQL's
+     * also takes its search words (search.ts: the title's, then the description's and refs',
+     * space-joined) for the tsvector; SQLite's go to tasks_fts (`indexTask`).
      */
     upsertTask:
       d.name === 'postgres'
-        ? `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, search)
-      VALUES (${params(d, 10)}, setweight(to_tsvector('simple', ${p(11)}), 'A') || to_tsvector('simple', ${p(12)}))
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
-        view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number, search = excluded.search`
-        : `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number)
-      VALUES (${params(d, 10)})
-      ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version,
-        view = excluded.view, branch = excluded.branch, issue_number = excluded.issue_number`,
+        ? `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq, search)
+      VALUES (${params(d, 11)}, setweight(to_tsvector('simple', ${p(12)}), 'A') || to_tsvector('simple', ${p(13)}))
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, view = excluded.view,
+        branch = excluded.branch, issue_number = excluded.issue_number, updated_seq = excluded.updated_seq, search = excluded.search`
+        : `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq)
+      VALUES (${params(d, 11)})
+      ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, view = excluded.view,
+        branch = excluded.branch, issue_number = excluded.issue_number, updated_seq = excluded.updated_seq`,
     /**
      * SQLite: a task's search words (rowid = its seq), and its scope and status words
      * (search.ts), replacing what the commit before wrote.

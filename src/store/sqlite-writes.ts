@@ -292,18 +292,20 @@ export class SqliteWrites {
         if (consumeDeadline.run(id, key, dueAt).changes === 0) throw new StaleDeadlineError(id, key);
       }
       let firstCursor = 0;
+      let lastCursor = 0;
       const view = change.view;
       const viewJson = view[0] === 'task' ? view[7] : view[5];
       for (const e of change.events) {
         const cursor = Number(insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11] ?? viewJson).lastInsertRowid);
         if (firstCursor === 0) firstCursor = cursor;
+        lastCursor = cursor;
         cursors.push(cursor);
       }
       if (view[0] === 'task') {
         const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view;
         // The stored row's counter key, and its seq (the row keeps the one it was created with).
         const before = (this.stmt.taskCounted.get(taskId) as [...TaskCountKey, seq: number] | undefined) ?? null;
-        this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue);
+        this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, lastCursor);
         // Its search words, in the same transaction (issue 14: search; rowid = the task's seq).
         this.stmt.indexTask.run(before === null ? firstCursor : before[4], title, description, refs, scopeWords(org, creatorId, isPrivate), statusWord(status));
         counts.task(before === null ? null : [before[0], before[1], before[2], before[3]], [creatorId, org, isPrivate, status]);

@@ -17,7 +17,8 @@
  * since a whole view reads as a keyframe.
  *
  * Not exported: the task counters (`task_counts`, `org_task_counts`), recounted from the
- * imported tasks as migration 5 fills them; `schema_migrations` (the target's own); PostgreSQL's
+ * imported tasks as migration 5 fills them; each task's `updated_seq`, from the imported log as
+ * migration 7 fills it; `schema_migrations` (the target's own); PostgreSQL's
  * `instances` (live processes, not data). JSON columns are written parsed; flags as booleans.
  *
  * Import takes one transaction on the target (`SqlStore.transfer`): it refuses a store with any
@@ -31,6 +32,7 @@
 import { z } from 'zod';
 import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
+import { FILL_UPDATED_SEQ } from './schema.js';
 import { scopeWords, searchDoc, statusWord } from './search.js';
 import type { SqlStore, TransferSession } from './sql-store.js';
 
@@ -236,6 +238,8 @@ export async function importLines(store: SqlStore, lines: AsyncIterable<string> 
     const summary = await insertLines(session, lines);
     await recount(session);
     await reindex(session);
+    // Each task's latest change, from the imported log (derived, as the counters are).
+    await session.run(FILL_UPDATED_SEQ);
     await session.end(true);
     committed = true;
     return summary;

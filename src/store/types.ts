@@ -139,6 +139,12 @@ export interface Viewer {
   org: string;
 }
 
+/**
+ * A list's order, newest first: by creation (a task's first event) or by latest change (its
+ * latest event, so a task that changes moves to the top).
+ */
+export type TaskSort = 'created' | 'updated';
+
 export interface TaskQuery {
   viewer: Viewer;
   mine?: boolean;
@@ -146,7 +152,9 @@ export interface TaskQuery {
   creatorId?: string;
   /** Page size. */
   first: number;
-  /** Opaque page cursor from a previous page (the creation sequence of the last task). */
+  /** Without a search: the order. @default 'created' */
+  sort?: TaskSort;
+  /** Where the previous page ended: its last task's sort key (`TaskPage.keys`). */
   after?: number;
   /** Search terms (store/search.ts `searchTerms`); with any, the list is ranked (`taskSearchQuery`). */
   search?: string[];
@@ -160,8 +168,22 @@ export interface TaskPage {
   endCursor: number | null;
   /** With a search: the last task's score, which the next page starts after with `endCursor`. */
   endRank?: number | null;
+  /**
+   * Each task's sort key, in page order: the cursor of its first event (`created`), of its latest
+   * event (`updated`), or (a search) its seq, with `ranks` its score. A page that starts after
+   * a task continues from its key (and rank).
+   */
+  keys: number[];
+  ranks?: number[];
   /** Log head at the time of the read: subscribe with `after` = this to continue seamlessly. */
   logCursor: number;
+}
+
+/** What `countTasks` counts: the tasks of a scope, and with search terms only those that match. */
+export interface CountScope {
+  mine: boolean;
+  creatorId?: string;
+  search?: string[];
 }
 
 export interface TaskCounts {
@@ -197,7 +219,8 @@ export interface EventStore {
 
   getTask(id: string): Promise<TaskView | null>;
   listTasks(query: TaskQuery): Promise<TaskPage>;
-  countTasks(viewer: Viewer, scope: { mine: boolean; creatorId?: string }): Promise<TaskCounts>;
+  /** Per status, from the counters; with `search` (its terms), of the matching tasks (O(matches)). */
+  countTasks(viewer: Viewer, scope: CountScope): Promise<TaskCounts>;
   getAgent(id: string): Promise<AgentView | null>;
   findAgentByName(org: string, name: string): Promise<AgentView | null>;
   listAgents(org: string): Promise<AgentView[]>;

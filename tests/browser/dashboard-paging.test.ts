@@ -1,144 +1,23 @@
 /**
  * The dashboard with 20,000 tasks (issue 14): the lists page by cursor and stay live, the filters
- * are a shareable link, and the counts agree with what is shown and with the API.
- *
- * Seeding: the data directory is filled before the README server starts, by an in-process server
- * on the same directory through its services (the same commits the API makes, without HTTP and
- * without the per-user mutation rate limit), left until analysis is done, then stopped. Through
- * the HTTP API the same 20,000 creates would meet RATE_LIMIT_MUTATIONS (200 per user per 10 s).
- * The seeding time is printed.
+ * are a shareable link, and the counts agree with what is shown and with the API. Search and sort:
+ * tests/browser/dashboard-search.test.ts. The seeding: tests/browser/paging-support.ts.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { CLEAR_DESCRIPTION } from '../utils/documents.js';
-import { gqlOk, startServer } from '../utils/server.js';
-import { freePort, hasChromium, launch, screenshot, signIn, startReadmeServer, type ReadmeServer } from './harness.js';
-
-const TASKS = Number(process.env.PAGING_TASKS ?? 20_000);
-const PAGE = 50; // client/src/lib/dashboard-view.ts PAGE_SIZE
-const ACTIVE = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN'];
-const USERS = {
-  ada: { id: 'acme/ada', name: 'Ada', org: 'acme' },
-  grace: { id: 'acme/grace', name: 'Grace', org: 'acme' },
-  linus: { id: 'acme/linus', name: 'Linus', org: 'acme' },
-  bob: { id: 'globex/bob', name: 'Bob', org: 'globex' },
-};
-const TITLES = ['Paginate the audit log', 'Speed up CSV export', 'Fix the login redirect', 'Add SSO with Okta', 'Cache the dashboard query', 'Rate-limit the public API', 'Archive old projects', 'Typo on pricing page'];
-
-/**
- * `count` tasks: Ada, Grace and Linus of acme and Bob of globex (every 20th); every 25th private;
- * every 6th vague (it waits for answers); every 10th cancelled and every 12th failed at once.
- */
-async function seed(dataDir: string, count: number): Promise<void> {
-  const server = await startServer({ dataDir });
-  const { tasks } = server.app.services;
-  const creators = [USERS.ada, USERS.grace, USERS.linus];
-  let next = 0;
-  const one = async (i: number) => {
-    // By dozens, so that every creator has some of each kind below.
-    const viewer = i % 20 === 19 ? USERS.bob : creators[Math.floor(i / 12) % 3];
-    const task = await tasks.create(viewer, {
-      title: `${TITLES[i % TITLES.length]} #${i}`,
-      description: i % 6 === 0 ? 'fix it' : CLEAR_DESCRIPTION,
-      private: i % 25 === 0,
-    });
-    if (i % 10 === 1) await tasks.cancel(viewer, task.id, 'not needed any more');
-    else if (i % 12 === 5) await tasks.fail(viewer, task.id, 'tests failed on main');
-  };
-  await Promise.all(
-    Array.from({ length: 32 }, async () => {
-      while (next < count) await one(next++);
-    }),
-  );
-  // Analysis runs in the background: wait until it is done and the log is quiet.
-  let last = -1;
-  for (;;) {
-    const counts = await Promise.all([USERS.ada, USERS.bob].map((v) => tasks.counts(v, {})));
-    const head = await server.app.services.store.head();
-    if (counts.every((c) => c.byStatus.received === 0 && c.byStatus.analyzing === 0) && head === last) break;
-    last = head;
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  await server.stop();
-}
-
-interface Connection {
-  cursor: string;
-  pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  nodes: { id: string; status: string }[];
-}
-interface Filter {
-  scope?: 'ALL' | 'MINE';
-  status?: string[];
-  creatorId?: string;
-}
+import { hasChromium, signIn } from './harness.js';
+import { ACTIVE, cards, PAGE, pagesRead, seededDashboard, settledPages, shot, shown, TASKS, type Connection } from './paging-support.js';
 
 describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} tasks`, { timeout: 90_000 }, () => {
-  let server: ReadmeServer;
-  let browser: Browser;
-  let dataDir: string;
-  let token: string;
+  const seeded = seededDashboard();
   let page: Page;
   let victim: string;
 
-  beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'conveyor-paging-'));
-    const started = Date.now();
-    await seed(dataDir, TASKS);
-    console.log(`seeded ${TASKS} tasks in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-    server = await startReadmeServer(await freePort(), dataDir);
-    browser = await launch();
-    token = (await gqlOk(server, `mutation { devSignIn(name: "Ada", org: "acme") { token } }`)).devSignIn.token;
-  }, 180_000);
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  const api = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}) => gqlOk<T>(server, query, variables, token);
-  /** The API's own pages of a filter: the first `pages` of `PAGE`. */
-  async function apiPages(filter: Filter, pages: number): Promise<string[]> {
-    const ids: string[] = [];
-    let after: string | null = null;
-    for (let i = 0; i < pages; i++) {
-      const { tasks }: { tasks: Connection } = await api<{ tasks: Connection }>(
-        `query($f: TaskFilter, $n: Int!, $a: String) { tasks(filter: $f, first: $n, after: $a) { cursor pageInfo { hasNextPage endCursor } nodes { id status } } }`,
-        { f: filter, n: PAGE, a: after },
-      );
-      ids.push(...tasks.nodes.map((n) => n.id));
-      after = tasks.pageInfo.endCursor;
-      if (!tasks.pageInfo.hasNextPage) break;
-    }
-    return ids;
-  }
-  async function apiCounts(filter: Filter = {}): Promise<Record<string, number>> {
-    const { dashboardCounts } = await api<{ dashboardCounts: Record<string, number> }>(
-      `query($f: TaskFilter) { dashboardCounts(filter: $f) { active completed failed cancelled total } }`,
-      { f: filter },
-    );
-    return dashboardCounts;
-  }
-  /** The ids a list shows, in order. */
-  const shown = (p: Page, group: string) => p.getByTestId(`${group}-tasks`).locator('[data-task-id]').evaluateAll((items) => items.map((li) => li.getAttribute('data-task-id')!));
-  /** The count cards as figures (data-value), one read. */
-  const cards = (p: Page) =>
-    p.evaluate(() =>
-      Object.fromEntries(
-        [...document.querySelectorAll<HTMLElement>('.count[data-count]')].map((card) => [card.dataset.count!, Number(card.querySelector<HTMLElement>('.count-value')!.dataset.value)]),
-      ),
-    );
-  const pagesRead = async (p: Page, group: string) => Number(await p.getByTestId(`${group}-tasks`).getAttribute('data-pages'));
-  const settledPages = async (p: Page, group: string, pages: number) => {
-    await expect.poll(() => pagesRead(p, group), { timeout: 10_000 }).toBeGreaterThanOrEqual(pages);
-    await expect.poll(() => p.getByTestId(`${group}-tasks`).getAttribute('data-loading')).toBe('false');
-  };
+  const { api, apiPages, apiCounts } = seeded;
 
   it('first page of every list, "Load more" continues exactly where the API does, and the counts say how much is shown', async () => {
-    page = await signIn(await browser.newContext({ viewport: { width: 1360, height: 1000 } }), server.url, 'Ada', 'acme');
+    page = await signIn(await seeded.browser.newContext({ viewport: { width: 1360, height: 1000 } }), seeded.server.url, 'Ada', 'acme');
     const opened = Date.now();
     for (const group of ['active', 'completed', 'failed', 'cancelled']) await settledPages(page, group, 1);
     await page.locator('[data-count="total"] .count-value', { hasText: /\d/ }).waitFor();
@@ -154,7 +33,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     const banner = page.getByTestId('partial-list');
     expect(await banner.getAttribute('data-total')).toBe(String(counts.total));
     expect(Number(await banner.getAttribute('data-shown'))).toBe(['active', 'completed', 'failed', 'cancelled'].reduce((sum, g) => sum + Math.min(PAGE, counts[g]), 0));
-    await screenshot(page, 'paging-1-first-pages');
+    await shot(page, 'paging-1-first-pages');
 
     // Active is not the last list with more: it loads on request only.
     await page.getByTestId('active-tasks').getByRole('button', { name: /^Load \d+ more$/ }).click();
@@ -166,6 +45,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     await settledPages(page, 'active', 3);
     expect(await shown(page, 'active')).toEqual(await apiPages({ status: ACTIVE }, 3));
     expect(await pagesRead(page, 'active')).toBe(3);
+    await shot(page, 'paging-1b-after-load-more', 'active-tasks');
   });
 
   /** Cancelled shows exactly the API's first n pages, n read, and `extra`, which moved in live. */
@@ -205,7 +85,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     const activeNow = await shown(page, 'active');
     expect(new Set(activeNow).size).toBe(activeNow.length);
     expect(activeNow).toEqual((await apiPages({ status: ACTIVE }, 4)).slice(0, activeNow.length));
-    await screenshot(page, 'paging-2-live-while-paged');
+    await shot(page, 'paging-2-live-while-paged');
   });
 
   it('scrolling to the end of the last list reads its next page by itself', async () => {
@@ -217,7 +97,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
 
   it('a filter link opens the filtered view, paged by the server filter, with matching counts; changing a filter rewrites the link', async () => {
     const tab = await page.context().newPage();
-    await tab.goto(`${server.url}/?status=failed&mine=1`);
+    await tab.goto(`${seeded.server.url}/?status=failed&mine=1`);
     await settledPages(tab, 'failed', 1);
     await tab.locator('[data-count="failed"] .count-value', { hasText: /\d/ }).waitFor();
     expect(await tab.getByTestId('counts-scope').textContent()).toBe('Your tasks with status Failed');
@@ -234,7 +114,7 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     // Every shown task is Ada's and failed.
     const statuses = await tab.getByTestId('failed-tasks').locator('[data-status]').evaluateAll((els) => els.map((e) => e.getAttribute('data-status')));
     expect(new Set(statuses)).toEqual(new Set(['FAILED']));
-    await screenshot(tab, 'paging-3-filter-link');
+    await shot(tab, 'paging-3-filter-link');
     await tab.getByTestId('failed-tasks').getByRole('button', { name: /^Load \d+ more$/ }).click();
     await settledPages(tab, 'failed', 2);
     const pages = await pagesRead(tab, 'failed');
@@ -254,4 +134,5 @@ describe.skipIf(!hasChromium)(`dashboard with ${TASKS.toLocaleString('en-US')} t
     await tab.close();
     await page.context().close();
   });
+
 });

@@ -4,7 +4,8 @@
  * database's planner (tests/store/query-plans.test.ts, tests/production/query-plans.test.ts).
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/machines/index.js';
-import { readSql, taskCountQuery, taskPageQuery, taskSearchQuery, type Dialect, type Statement } from '../../src/store/sql.js';
+import { readSql, type Dialect, type Statement } from '../../src/store/sql.js';
+import { taskCountQuery, taskPageQuery, taskSearchCountQuery, taskSearchQuery } from '../../src/store/task-queries.js';
 import type { Change, EventStore, Viewer } from '../../src/store/types.js';
 import { taskChange } from './task-counts.js';
 
@@ -41,8 +42,11 @@ export interface Shape {
   kind: 'list' | 'count' | 'read' | 'search';
 }
 
-/** Every list and count query the dashboard and the API make, as `viewer` (with `after` from the middle). */
-export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: number): Shape[] {
+/**
+ * Every list and count query the dashboard and the API make, as `viewer` (with `after` from the
+ * middle: `after` in `seq` order, `afterUpdated` in `updated_seq` order).
+ */
+export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: number, afterUpdated: number): Shape[] {
   const shapes: Shape[] = [];
   const scopes: { name: string; mine?: boolean; creatorId?: string }[] = [
     { name: 'all' },
@@ -53,9 +57,11 @@ export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: nu
   const filters: (TaskStatus[] | undefined)[] = [undefined, ...TASK_STATUSES.map((s) => [s]), ['received', 'analyzing', 'dispatched', 'coding']];
   for (const scope of scopes) {
     for (const statuses of filters) {
-      for (const page of [undefined, after]) {
-        const name = `tasks ${scope.name}${statuses ? ` status ${statuses.join('|')}` : ''}${page === undefined ? '' : ' after'}`;
-        shapes.push({ name, kind: 'list', statement: taskPageQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, after: page }) });
+      for (const sort of ['created', 'updated'] as const) {
+        for (const page of [undefined, sort === 'created' ? after : afterUpdated]) {
+          const name = `tasks ${sort} ${scope.name}${statuses ? ` status ${statuses.join('|')}` : ''}${page === undefined ? '' : ' after'}`;
+          shapes.push({ name, kind: 'list', statement: taskPageQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, after: page, sort }) });
+        }
       }
     }
     shapes.push({ name: `counts ${scope.name}`, kind: 'count', statement: taskCountQuery(d, viewer, { mine: scope.mine ?? false, creatorId: scope.creatorId }) });
@@ -69,6 +75,8 @@ export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: nu
           shapes.push({ name, kind: 'search', statement: taskSearchQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, search, searchAfter: page }) });
         }
       }
+      const counted = { mine: scope.mine ?? false, creatorId: scope.creatorId };
+      shapes.push({ name: `search counts ${search.join('+')} ${scope.name}`, kind: 'search', statement: taskSearchCountQuery(d, viewer, counted, search) });
     }
   }
   const sql = readSql(d);

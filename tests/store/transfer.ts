@@ -73,7 +73,8 @@ export async function storeSnapshot(store: EventStore) {
   const counts: unknown[] = [];
   const searches: { terms: string[]; ids: string[] }[] = [];
   for (const viewer of VIEWERS) {
-    for (const query of [{}, { mine: true }, { statuses: ['cancelled', 'dispatched'] as TaskStatus[] }]) {
+    // By latest change too: each task's updated_seq is derived on import, from the imported log.
+    for (const query of [{}, { mine: true }, { statuses: ['cancelled', 'dispatched'] as TaskStatus[] }, { sort: 'updated' as const }, { mine: true, sort: 'updated' as const }]) {
       const pages = [];
       for (let after: number | undefined; ; ) {
         const page = await store.listTasks({ viewer, first: 4, after, ...query });

@@ -6,7 +6,7 @@
  */
 import { graphql } from '../gql';
 import { useLiveList } from '../lib/live-list';
-import { tasks } from '../stores';
+import { taskRef, tasks, updateKeys } from '../stores';
 
 const LiveStart = graphql(`
   query LiveStart {
@@ -36,7 +36,12 @@ export function LiveTasks() {
       tasks.load([], { complete: true });
       return data.tasks.cursor;
     },
-    ({ taskUpdated }) => tasks.apply(taskUpdated.task, { isNew: taskUpdated.event === 'CREATED' }),
+    ({ taskUpdated }) => {
+      // The update's cursor is the task's key in "latest change first" order (lib/update-keys.ts).
+      const task = taskRef(taskUpdated.task);
+      updateKeys.note(task.id, task.version, taskUpdated.cursor);
+      tasks.apply(taskUpdated.task, { isNew: taskUpdated.event === 'CREATED' });
+    },
   );
 
   if (error) {

@@ -11,6 +11,7 @@ export const TaskCard_task = graphql(`
     version
     title
     createdAt
+    updatedAt
     creator {
       name
     }
@@ -25,9 +26,10 @@ export const TaskCard_task = graphql(`
   }
 `);
 
-export function TaskCard(props: { task: FragmentType<typeof TaskCard_task>; now: number; isNew: boolean }) {
+/** `updated`: the list is by latest change, so the card says when that was. */
+export function TaskCard(props: { task: FragmentType<typeof TaskCard_task>; now: number; isNew: boolean; updated?: boolean }) {
   const task = useFragment(TaskCard_task, props.task);
-  const { now, isNew } = props;
+  const { now, isNew, updated } = props;
   const viewer = useSession()!.viewer;
   return (
     <li className={`task-card${isNew ? ' is-new' : ''}`} data-task-id={task.id} data-version={task.version}>
@@ -42,6 +44,11 @@ export function TaskCard(props: { task: FragmentType<typeof TaskCard_task>; now:
           <time dateTime={task.createdAt} title={new Date(task.createdAt).toLocaleString()}>
             {relativeTime(task.createdAt, now)}
           </time>
+          {updated && relativeTime(task.updatedAt, now) !== relativeTime(task.createdAt, now) ? (
+            <time className="updated-at" dateTime={task.updatedAt} title={new Date(task.updatedAt).toLocaleString()}>
+              · updated {relativeTime(task.updatedAt, now)}
+            </time>
+          ) : null}
           <PrivateTag task={task} viewer={viewer} />
           {task.issue ? <span className="muted">issue #{task.issue.number}</span> : null}
           {task.pullRequest ? <span className="muted">PR #{task.pullRequest.number}</span> : null}

@@ -1,20 +1,23 @@
 /**
  * The dashboard's filters and their place in the URL, so a filtered view is a link one can share:
- * `?status=failed&mine=1`, `?status=active`, `?status=needs_clarification,pr_open&creator=acme/grace`.
+ * `?status=failed&mine=1`, `?status=active`, `?status=needs_clarification,pr_open&creator=acme/grace`,
+ * `?q=login+form`, `?sort=updated&mine=1`.
  *
  * - `status`: comma-separated statuses (`needs_clarification`) or status groups (`active`,
  *   `completed`; lib/status-groups.ts), any case, in the order they were chosen; a whole group of
  *   several statuses is written as its name. Unknown values are ignored (an old link still opens).
  * - `mine=1`: only the viewer's own tasks (scope MINE).
  * - `creator=<user id>`: only tasks that user created.
+ * - `q=<text>`: a search (`filter.search`): the lists are the server's ranked matches, best first,
+ *   and the counts count the matches. As typed (trimmed), at most MAX_SEARCH characters.
+ * - `sort=updated`: newest change first (`tasks(sort: UPDATED)`); without it, newest created
+ *   first. A search is ranked whatever the sort (the server ranks it; the choice is kept for
+ *   when the search is cleared).
  *
- * Every filter here is applied by the server (`tasks(filter:)`, `dashboardCounts(filter:)`), so a
- * filtered view pages through exactly its own tasks. Search (`q`) and sort order (`sort`) are not
- * parsed yet: the API has neither (issue 14). When it does, they become fields of
- * DashboardFilters, of `toParams`/`fromParams` and of `serverFilter`, and `matches`/`sortKey` in
- * lib/paged-list.ts must agree with the server's ordering for live updates to land in place.
+ * Every filter here is applied by the server (`tasks(filter:, sort:)`, `dashboardCounts(filter:)`),
+ * so a filtered view pages through exactly its own tasks, and its counts count exactly those.
  */
-import type { TaskFilter, TaskStatus } from '../gql/graphql';
+import type { TaskFilter, TaskSort, TaskStatus } from '../gql/graphql';
 import { GROUPS, STATUS_GROUP, statusesOf, type StatusGroup } from './status-groups';
 
 export interface DashboardFilters {
@@ -23,9 +26,17 @@ export interface DashboardFilters {
   statuses: TaskStatus[];
   /** Empty: anyone. */
   creator: string;
+  /** The search text, trimmed; empty: no search. */
+  q: string;
+  sort: DashboardSort;
 }
 
-export const NO_FILTERS: DashboardFilters = { scope: 'ALL', statuses: [], creator: '' };
+export type DashboardSort = 'created' | 'updated';
+
+/** The server's limit on a search's text (src/store/search.ts MAX_SEARCH_LENGTH). */
+export const MAX_SEARCH = 200;
+
+export const NO_FILTERS: DashboardFilters = { scope: 'ALL', statuses: [], creator: '', q: '', sort: 'created' };
 
 /** Every status, in the order of the enum (and of the chips). */
 export const STATUS_ORDER = Object.keys(STATUS_GROUP) as TaskStatus[];
@@ -47,6 +58,8 @@ export function fromParams(search: string | URLSearchParams): DashboardFilters {
     scope: mine === '1' || mine === 'true' ? 'MINE' : 'ALL',
     statuses: normalize([...wanted]),
     creator: params.get('creator')?.trim() ?? '',
+    q: (params.get('q') ?? '').trim().slice(0, MAX_SEARCH),
+    sort: params.get('sort')?.trim().toLowerCase() === 'updated' ? 'updated' : 'created',
   };
 }
 
@@ -56,11 +69,14 @@ export function fromParams(search: string | URLSearchParams): DashboardFilters {
  */
 export function toParams(filters: DashboardFilters, keep: string | URLSearchParams = ''): string {
   const params = new URLSearchParams(keep);
-  for (const name of ['status', 'mine', 'creator']) params.delete(name);
+  for (const name of ['q', 'status', 'mine', 'creator', 'sort']) params.delete(name);
+  const q = filters.q.trim();
+  if (q) params.set('q', q);
   const status = statusParam(filters.statuses);
   if (status) params.set('status', status);
   if (filters.scope === 'MINE') params.set('mine', '1');
   if (filters.creator) params.set('creator', filters.creator);
+  if (filters.sort === 'updated') params.set('sort', 'updated');
   // Commas and slashes are legal in a query and read better unescaped in a shared link.
   return params.toString().replace(/%2C/gi, ',').replace(/%2F/gi, '/');
 }
@@ -95,12 +111,25 @@ export function normalize(statuses: readonly TaskStatus[]): TaskStatus[] {
 
 /** One key per distinct view (pages are kept per key): the same statuses in any order are one view. */
 export function filtersKey(filters: DashboardFilters): string {
-  return `${filters.scope}|${filters.creator}|${STATUS_ORDER.filter((s) => filters.statuses.includes(s)).join(',')}`;
+  return JSON.stringify([filters.scope, filters.creator, STATUS_ORDER.filter((s) => filters.statuses.includes(s)), filters.q.trim(), listSort(filters)]);
 }
 
-/** What the counts cards ask the server for: scope and creator (status chips are applied to `byStatus`). */
+/** The order the lists are read in: a search is ranked by the server, whatever `sort` says. */
+export function listSort(filters: DashboardFilters): TaskSort | null {
+  if (filters.q.trim()) return null;
+  return filters.sort === 'updated' ? 'UPDATED' : 'CREATED';
+}
+
+/**
+ * What the counts cards ask the server for: scope, creator and search (status chips are applied
+ * to `byStatus`). With a search, the server counts the matches: the tasks the lists page through.
+ */
 export function countsFilter(filters: DashboardFilters): TaskFilter {
-  return filters.creator ? { scope: filters.scope, creatorId: filters.creator } : { scope: filters.scope };
+  const filter: TaskFilter = { scope: filters.scope };
+  if (filters.creator) filter.creatorId = filters.creator;
+  const q = filters.q.trim();
+  if (q) filter.search = q;
+  return filter;
 }
 
 /**
@@ -124,6 +153,8 @@ export function isOnlyGroup(filters: DashboardFilters, group: StatusGroup): bool
  * same rule the server applies to `tasks(filter:)` and `dashboardCounts(filter:)`, visibility
  * included (src/services/visibility.ts `canSeeTask`). The store can also hold a private task read
  * by id through an agent's grant: readable on its page, but in nobody's lists but its creator's.
+ * The search is not matched here: which tasks match is the server's answer (the pages, and
+ * `taskUpdated(filter: { search })`; lib/dashboard-view.ts).
  */
 export function matches(
   task: { status: TaskStatus; org: string; private: boolean; creator: { id: string } },

@@ -67,4 +67,29 @@ describe('a paged list kept live', () => {
     expect(list.hasNextPage).toBe(false);
     expect(ids(list.arrange([t(1)]))).toEqual(['t1']);
   });
+
+  it('by latest change: exactly the tasks keyed above the last one read, a change moving a task to the top', () => {
+    const list = new PagedList(undefined, 'updated');
+    const keys = new Map([['a', 90], ['b', 80], ['c', 70], ['d', 60], ['e', 50]]);
+    const keyOf = (id: string) => keys.get(id);
+    const all = ['a', 'b', 'c', 'd', 'e'].map((id, i) => ({ id, createdAt: at(i) }));
+    list.add({ nodes: all.slice(0, 2), hasNextPage: true, endCursor: '80' }, 0, [90, 80]);
+    expect(ids(list.arrange(all, undefined, keyOf))).toEqual(['a', 'b']);
+    // d changed live (key 100): on top, before its page; b changed too: above a.
+    keys.set('d', 100);
+    keys.set('b', 95);
+    expect(ids(list.arrange(all, undefined, keyOf))).toEqual(['d', 'b', 'a']);
+    // The next page has c and e (d is no longer where it was): every task once, by key.
+    list.add({ nodes: [all[2], all[4]], hasNextPage: false, endCursor: '50' }, 0, [70, 50]);
+    expect(ids(list.arrange(all, undefined, keyOf))).toEqual(['d', 'b', 'a', 'c', 'e']);
+  });
+
+  it('a search: its pages in rank order, under the matches that came live, latest first', () => {
+    const list = new PagedList(undefined, 'rank');
+    const page = ['x', 'y', 'z'].map((id, i) => ({ id, createdAt: at(i) }));
+    list.add({ nodes: page, hasNextPage: true, endCursor: 's1' });
+    const live = [{ id: 'new1', createdAt: at(9) }, { id: 'new2', createdAt: at(8) }];
+    const keyOf = (id: string) => ({ new1: 10, new2: 20 })[id];
+    expect(ids(list.arrange([...live, ...page].reverse(), undefined, keyOf))).toEqual(['new2', 'new1', 'x', 'y', 'z']);
+  });
 });

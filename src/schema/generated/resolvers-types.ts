@@ -277,13 +277,23 @@ export type Query = {
   agentTimeline: Array<TimelineEvent>;
   /** Agents of the viewer's org. */
   agents: Array<Agent>;
+  /**
+   * Tasks per status of the scope and creator of `filter` (its `status` is not applied: the counts
+   * say how many each status has), read from counters the commits keep (O(1)). With
+   * `filter.search`, of the matching tasks only: the tasks `tasks(filter: { search })` pages
+   * through, counted over the full-text matches (costs what the search matches, not the history).
+   */
   dashboardCounts: DashboardCounts;
   /** Whether dev sign-in is available (embedded default bound to loopback, no JWT_SECRET). */
   devSignInEnabled: Scalars['Boolean']['output'];
   machine?: Maybe<MachineDefinition>;
   machines: Array<MachineDefinition>;
   task?: Maybe<Task>;
-  /** Visible tasks, newest first. */
+  /**
+   * Visible tasks, newest first by `sort` (or ranked, with `filter.search`), a page of `first`
+   * after the cursor `after` (an `endCursor` or edge cursor of the same filter and sort). Each page
+   * reads about as many rows as it returns, however long the history.
+   */
   tasks: TaskConnection;
   /** A task's history in order; `after` skips what you already have. */
   timeline: Array<TimelineEvent>;
@@ -323,6 +333,7 @@ export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  sort?: InputMaybe<TaskSort>;
 };
 
 
@@ -342,7 +353,11 @@ export type Subscription = {
   __typename?: 'Subscription';
   /** Changes to agents of the viewer's org (or just `agentId`); `after` as for taskUpdated. */
   agentUpdated: AgentUpdate;
-  /** Current counts at once, then a new value whenever they change. */
+  /**
+   * Current counts at once (as the query), then a new value whenever they change, at most one per
+   * 100 ms. With `filter.search`, recounted over the matches after changes to tasks of the scope,
+   * at most one per 250 ms.
+   */
   dashboardCounts: DashboardCounts;
   /**
    * One message per committed transition of a task the viewer may see and the filter matches.
@@ -428,8 +443,23 @@ export type TaskConnection = {
   __typename?: 'TaskConnection';
   /** Log cursor at the time of this read: pass it as `after` to `taskUpdated` to continue live with no gap. */
   cursor: Scalars['String']['output'];
+  /** The same tasks as `nodes`, in order, each with its cursor. */
+  edges: Array<TaskEdge>;
   nodes: Array<Task>;
   pageInfo: PageInfo;
+};
+
+/** A task of a page and its place in the list's order. */
+export type TaskEdge = {
+  __typename?: 'TaskEdge';
+  /**
+   * Where a page that continues after this task starts (`after`). In CREATED and UPDATED order it
+   * is the log cursor of the task's first (CREATED) or latest (UPDATED) event: the `cursor` of the
+   * `TaskUpdate` that created or last changed it, so a client can place live updates among the
+   * rows of its pages by comparing the two (as numbers). Opaque with a search.
+   */
+  cursor: Scalars['String']['output'];
+  node: Task;
 };
 
 export type TaskFilter = {
@@ -463,6 +493,16 @@ export type TaskScope =
   | 'ALL'
   /** Only tasks the viewer created. */
   | 'MINE';
+
+/**
+ * The order of a task list without a search, newest first. A search is ranked instead (best match
+ * first, ties newest first): with one, only CREATED (the default) is accepted.
+ */
+export type TaskSort =
+  /** By creation: a task keeps its place whatever happens to it. */
+  | 'created'
+  /** By latest change: a task moves to the top with every committed transition. */
+  | 'updated';
 
 /** Where a task is in its lifecycle. */
 export type TaskStatus =
@@ -622,10 +662,12 @@ export type ResolversTypes = {
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Task: ResolverTypeWrapper<TaskViewModel>;
   TaskAction: TaskAction;
-  TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversTypes['Task']> }>;
+  TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TaskEdge']>, nodes: Array<ResolversTypes['Task']> }>;
+  TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: TaskFilter;
   TaskGrant: ResolverTypeWrapper<TaskGrant>;
   TaskScope: TaskScope;
+  TaskSort: null;
   TaskStatus: null;
   TaskUpdate: ResolverTypeWrapper<LogEventModel>;
   TaskWaiting: ResolverTypeWrapper<TaskWaiting>;
@@ -660,7 +702,8 @@ export type ResolversParentTypes = {
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
   Task: TaskViewModel;
-  TaskConnection: Omit<TaskConnection, 'nodes'> & { nodes: Array<ResolversParentTypes['Task']> };
+  TaskConnection: Omit<TaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TaskEdge']>, nodes: Array<ResolversParentTypes['Task']> };
+  TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskGrant: TaskGrant;
   TaskUpdate: LogEventModel;
@@ -794,7 +837,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   machine?: Resolver<Maybe<ResolversTypes['MachineDefinition']>, ParentType, ContextType, RequireFields<QueryMachineArgs, 'name'>>;
   machines?: Resolver<Array<ResolversTypes['MachineDefinition']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
-  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first'>>;
+  tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first' | 'sort'>>;
   timeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'taskId'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
 };
@@ -842,8 +885,14 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
 
 export type TaskConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskConnection'] = ResolversParentTypes['TaskConnection']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  edges?: Resolver<Array<ResolversTypes['TaskEdge']>, ParentType, ContextType>;
   nodes?: Resolver<Array<ResolversTypes['Task']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+};
+
+export type TaskEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskEdge'] = ResolversParentTypes['TaskEdge']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 };
 
 export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskGrant'] = ResolversParentTypes['TaskGrant']> = {
@@ -851,6 +900,8 @@ export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends 
   agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
+
+export type TaskSortResolvers = { CREATED: 'created', UPDATED: 'updated' };
 
 export type TaskStatusResolvers = { ANALYZING: 'analyzing', CANCELLED: 'cancelled', CODING: 'coding', DISPATCHED: 'dispatched', FAILED: 'failed', MERGED: 'merged', NEEDS_CLARIFICATION: 'needs_clarification', PR_OPEN: 'pr_open', RECEIVED: 'received' };
 
@@ -907,7 +958,9 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
+  TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskGrant?: TaskGrantResolvers<ContextType>;
+  TaskSort?: TaskSortResolvers;
   TaskStatus?: TaskStatusResolvers;
   TaskUpdate?: TaskUpdateResolvers<ContextType>;
   TaskWaiting?: TaskWaitingResolvers<ContextType>;

@@ -1,4 +1,4 @@
-import { formatCursor, formatPageCursor } from '../../services/cursor.js';
+import { formatCursor, formatEdgeCursor, formatPageCursor } from '../../services/cursor.js';
 import { machineDefinitions } from '../../services/machines.js';
 import type { QueryResolvers } from '../generated/resolvers-types.js';
 import { viewerOf } from './auth.js';
@@ -6,10 +6,11 @@ import { viewerOf } from './auth.js';
 export const Query: QueryResolvers = {
   viewer: (_p, _a, ctx) => ctx.viewer,
   task: (_p, { id }, ctx) => ctx.services.tasks.get(viewerOf(ctx), id),
-  tasks: async (_p, { filter, first, after }, ctx) => {
-    const page = await ctx.services.tasks.list(viewerOf(ctx), filter, first ?? 20, after);
+  tasks: async (_p, { filter, first, after, sort }, ctx) => {
+    const page = await ctx.services.tasks.list(viewerOf(ctx), filter, first ?? 20, after, sort);
     return {
       nodes: page.tasks,
+      edges: page.tasks.map((node, i) => ({ node, cursor: formatEdgeCursor(page, i) })),
       pageInfo: {
         hasNextPage: page.hasNextPage,
         endCursor: formatPageCursor(page),

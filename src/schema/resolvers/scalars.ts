@@ -34,4 +34,5 @@ export const scalarResolvers: Resolvers = {
   AgentStatus: { IDLE: 'idle', BUSY: 'busy' },
   AgentHealth: { HEALTHY: 'healthy', STUCK: 'stuck', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
   WaitCode: { NO_AGENT_ONLINE: 'no_agent_online', ALL_AGENTS_BUSY: 'all_agents_busy', AGENTS_UNHEALTHY: 'agents_unhealthy' },
+  TaskSort: { CREATED: 'created', UPDATED: 'updated' },
 };

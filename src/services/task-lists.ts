@@ -1,0 +1,153 @@
+/**
+ * The task lists and counts, as queries and as subscriptions: what the dashboard reads. The
+ * filter's rules (scope, creator, statuses, search, sort) are parsed here once, then the store
+ * answers the query (src/store/task-queries.ts) and the feed the stream.
+ */
+import { badInput } from '../errors.js';
+import type { TaskStatus, TaskView } from '../machines/index.js';
+import type { Feed } from '../runtime/feed.js';
+import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
+import type { CountScope, EventStore, TaskPage, TaskSort, Viewer } from '../store/types.js';
+import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
+import { parseCursor, parseSearchCursor } from './cursor.js';
+import { EventStream, LatestPerTick, RecountPerTick } from './stream.js';
+import { parse, schemas } from './validate.js';
+import { canSeeTask } from './visibility.js';
+
+/** dashboardCounts sends at most one value per this interval. */
+const COUNTS_TICK_MS = 100;
+/** With a search, counts are recounted over the matches (a query), at most once per this interval. */
+const SEARCH_COUNTS_TICK_MS = 250;
+
+export interface TaskFilterInput {
+  scope?: 'MINE' | 'ALL' | null;
+  status?: TaskStatus[] | null;
+  creatorId?: string | null;
+  search?: string | null;
+}
+
+/**
+ * A filter's search terms (store/search.ts says the rule): none for no search, or one that
+ * leaves no words (blank, only punctuation). Longer than MAX_SEARCH_LENGTH is BAD_USER_INPUT.
+ */
+export function parseSearch(search: string | null | undefined): string[] {
+  if (search === null || search === undefined) return [];
+  if (search.length > MAX_SEARCH_LENGTH) {
+    throw badInput(`"filter.search" must be at most ${MAX_SEARCH_LENGTH} characters (got ${search.length})`, {
+      argument: 'filter.search',
+      max: MAX_SEARCH_LENGTH,
+    });
+  }
+  return searchTerms(search);
+}
+
+export class TaskLists {
+  constructor(
+    protected readonly store: EventStore,
+    protected readonly feed: Feed,
+  ) {}
+
+  async list(
+    viewer: Viewer,
+    filter: TaskFilterInput | null | undefined,
+    first: number,
+    after?: string | null,
+    sort: TaskSort | null = 'created',
+  ): Promise<TaskPage> {
+    const search = parseSearch(filter?.search);
+    if (search.length > 0 && sort === 'updated') {
+      throw badInput('"sort: UPDATED" does not apply to a search, which is ranked by match: leave "sort" out (or CREATED)', { argument: 'sort' });
+    }
+    return this.store.listTasks({
+      viewer,
+      mine: filter?.scope === 'MINE',
+      statuses: filter?.status ?? undefined,
+      creatorId: filter?.creatorId ?? undefined,
+      first: parse(schemas.pageSize, first, 'first'),
+      // A search is ranked: its pages continue from a rank and seq, others from a sort key.
+      ...(search.length > 0 ? { search, searchAfter: parseSearchCursor(after) } : { sort: sort ?? 'created', after: parseCursor(after) }),
+    });
+  }
+
+  async counts(viewer: Viewer, filter: TaskFilterInput | null | undefined): Promise<CountsModel> {
+    return this.countsOf(viewer, this.countScope(filter));
+  }
+
+  private async countsOf(viewer: Viewer, scope: CountScope): Promise<CountsModel> {
+    const counts = await this.store.countTasks(viewer, scope);
+    return { byStatus: { ...emptyCounts(), ...counts.byStatus }, cursor: counts.logCursor };
+  }
+
+  async updates(viewer: Viewer, filter: TaskFilterInput | null | undefined, after: string | null | undefined) {
+    const start = await this.startCursor(after);
+    const statuses = filter?.status?.length ? new Set<string>(filter.status) : null;
+    const mine = filter?.scope === 'MINE';
+    const creatorId = filter?.creatorId ?? null;
+    const search = parseSearch(filter?.search);
+    const cursor = this.feed.subscribe({
+      after: start,
+      entityType: 'task',
+      filter: (e) =>
+        e.entityType === 'task' &&
+        canSeeTask(viewer, e.scope) &&
+        (!mine || e.scope.ownerId === viewer.id) &&
+        (creatorId === null || e.scope.ownerId === creatorId) &&
+        // Entering, moving within, or leaving the filtered statuses: a client showing a filtered
+        // list needs the update that removes a task as much as the one that adds it.
+        (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')) &&
+        // The task as this event left it matches: the same rule as the search query's SQL.
+        (search.length === 0 || matchesSearch(e.state as TaskView, search)),
+    });
+    return new EventStream(cursor);
+  }
+
+  async countsStream(viewer: Viewer, filter: TaskFilterInput | null | undefined) {
+    const scope = this.countScope(filter);
+    let model = await this.countsOf(viewer, scope);
+    const cursor = this.feed.subscribe({
+      after: model.cursor,
+      entityType: 'task',
+      filter: (e) =>
+        e.entityType === 'task' &&
+        canSeeTask(viewer, e.scope) &&
+        (!scope.mine || e.scope.ownerId === viewer.id) &&
+        (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId),
+    });
+    if (scope.search !== undefined) {
+      // Whether a task matched before an event is not in the event (only the task after it): a
+      // change can add words (a branch, a PR) or drop them (a retry), so the matches are counted
+      // again, at the log's head, after changes to tasks of the scope. Unchanged counts are not sent.
+      const same = (a: CountsModel, b: CountsModel) => Object.entries(a.byStatus).every(([s, n]) => b.byStatus[s as TaskStatus] === n);
+      return new RecountPerTick<CountsModel>(cursor, () => this.countsOf(viewer, scope), model, SEARCH_COUNTS_TICK_MS, same);
+    }
+    // Counts are a "latest value" stream: a burst of transitions yields one message per tick.
+    return new LatestPerTick<CountsModel>(
+      cursor,
+      (e) => {
+        const next = applyTaskEvent(model, e);
+        if (next) model = next;
+        return next;
+      },
+      model,
+      COUNTS_TICK_MS,
+    );
+  }
+
+  private countScope(filter: TaskFilterInput | null | undefined): CountScope {
+    const search = parseSearch(filter?.search);
+    return { mine: filter?.scope === 'MINE', creatorId: filter?.creatorId ?? undefined, ...(search.length > 0 ? { search } : {}) };
+  }
+
+  /** Resolve `after` to a start cursor; without it, live from the current head. */
+  protected async startCursor(after: string | null | undefined): Promise<number> {
+    const head = await this.store.head();
+    const cursor = parseCursor(after);
+    if (cursor === undefined) return head;
+    if (cursor > head) {
+      throw badInput(`"after" is ahead of the log (head ${head}): it was not issued by this server`, {
+        head,
+      });
+    }
+    return cursor;
+  }
+}
