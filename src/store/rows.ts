@@ -10,6 +10,7 @@
  */
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { searchDoc } from './search.js';
+import type { Candidate } from './search-window.js';
 import type { Change, Deadline, EntityRecord, LogEvent, ReadOptions, TaskCounts, TaskPage } from './types.js';
 import {
   decodeEntityState,
@@ -260,13 +261,27 @@ export function toTaskPage(rows: (ViewRow & { pos: number })[], first: number, l
   return { tasks: page.map(toTask), keys, hasNextPage: unique.length > first, endCursor: keys.at(-1) ?? null, logCursor };
 }
 
-/** `taskSearchQuery`'s rows (one more than `first`) as a page at `logCursor`. */
-export function toSearchPage(rows: (ViewRow & { seq: number; score: number })[], first: number, logCursor: number): TaskPage {
-  const page = rows.slice(0, first);
+/**
+ * A search page (search-window.ts `searchPage`: seqs in rank order, each with its score and
+ * window) with its tasks' rows, as a page at `logCursor`. A task whose row the visibility check
+ * refused (search-window's index words disagreeing with its row: never, as they are written
+ * together) is left out, its place in the ranking kept by the cursor.
+ */
+export function toSearchPage(page: (Candidate & { below: number | null })[], rows: (ViewRow & { seq: number | string })[], hasNextPage: boolean, logCursor: number): TaskPage {
+  const bySeq = new Map(rows.map((row) => [Number(row.seq), row]));
+  const kept = page.filter((c) => bySeq.has(c.seq));
   const last = page.at(-1);
-  const keys = page.map((row) => Number(row.seq));
-  const ranks = page.map((row) => row.score);
-  return { tasks: page.map(toTask), keys, ranks, hasNextPage: rows.length > first, endCursor: last?.seq ?? null, endRank: last?.score ?? null, logCursor };
+  return {
+    tasks: kept.map((c) => toTask(bySeq.get(c.seq)!)),
+    keys: kept.map((c) => c.seq),
+    ranks: kept.map((c) => c.score),
+    windows: kept.map((c) => c.below),
+    hasNextPage,
+    endCursor: last?.seq ?? null,
+    endRank: last?.score ?? null,
+    endWindow: last?.below ?? null,
+    logCursor,
+  };
 }
 
 export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCursor: number): TaskCounts {

@@ -91,8 +91,8 @@ export function scopeWords(org: string, creatorId: string, isPrivate: boolean | 
 /** What an FTS5 search matches beside its terms: who may see it, whose it is, its statuses. */
 export interface SearchScope {
   viewer: { id: string; org: string };
-  /** Only this creator's tasks (`mine`, or a creator filter). */
-  creatorId?: string;
+  /** Only these creators' tasks (the viewer for `mine`, a creator filter): all of them, so two different is none. */
+  creators?: readonly string[];
   statuses?: readonly string[];
 }
 
@@ -104,7 +104,7 @@ export interface SearchScope {
 export function fts5Match(terms: readonly string[], scope: SearchScope): string {
   const parts = [`{title description refs} : (${fts5Query(terms)})`];
   parts.push(`scope : ("${orgWord(scope.viewer.org)}" OR "${creatorWord(scope.viewer.id)}")`);
-  if (scope.creatorId !== undefined) parts.push(`scope : "${creatorWord(scope.creatorId)}"`);
+  for (const creator of new Set(scope.creators ?? [])) parts.push(`scope : "${creatorWord(creator)}"`);
   if (scope.statuses !== undefined && scope.statuses.length > 0) {
     parts.push(`status : (${[...new Set(scope.statuses)].map((status) => `"${statusWord(status)}"`).join(' OR ')})`);
   }
@@ -114,10 +114,4 @@ export function fts5Match(terms: readonly string[], scope: SearchScope): string 
 /** The `to_tsquery('simple', …)` text: each term a quoted prefix, AND-ed (terms hold no `'`). */
 export function tsQuery(terms: readonly string[]): string {
   return terms.map((term) => `'${term}':*`).join(' & ');
-}
-
-/** Where a search page ends: the last task's score (lower is better) and seq. */
-export interface SearchPosition {
-  score: number;
-  seq: number;
 }

@@ -8,7 +8,8 @@
 import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
 import { toAgent, toDeadline, toRecord, toSearchPage, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
 import { readSql, type Dialect } from './sql.js';
-import { taskCountQuery, taskPageQuery, taskSearchCountQuery, taskSearchQuery } from './task-queries.js';
+import { searchPage } from './search-window.js';
+import { searchRowsQuery, searchWindowQuery, taskCountQuery, taskPageQuery, taskSearchCountQuery } from './task-queries.js';
 import type {
   Change,
   Deadline,
@@ -89,9 +90,16 @@ export abstract class SqlStore implements EventStore {
 
   async listTasks(query: TaskQuery): Promise<TaskPage> {
     if (query.search !== undefined && query.search.length > 0) {
-      const { sql, params } = taskSearchQuery(this.dialect, query);
-      const { rows, head } = await this.rowsAtHead<ViewRow & { seq: number; score: number }>(sql, params);
-      return toSearchPage(rows, query.first, head);
+      // The head first: the rows read after it are as new or newer, and a subscription from it
+      // brings every change after it (the client keeps the newest version of each task).
+      const head = await this.head();
+      const { page, hasNextPage } = await searchPage(query.first, query.searchAfter, async (below) => {
+        const { sql, params } = searchWindowQuery(this.dialect, query, below);
+        return (await this.rows<{ seq: number | string; score: number }>(sql, params)).map((row) => ({ seq: Number(row.seq), score: Number(row.score) }));
+      });
+      const { sql, params } = searchRowsQuery(this.dialect, query.viewer, page.map((c) => c.seq));
+      const rows = page.length === 0 ? [] : await this.rows<ViewRow & { seq: number | string }>(sql, params);
+      return toSearchPage(page, rows, hasNextPage, head);
     }
     const { sql, params } = taskPageQuery(this.dialect, query);
     const { rows, head } = await this.rowsAtHead<ViewRow & { pos: number }>(sql, params);

@@ -6,7 +6,8 @@
  * plan (tests/store/query-plans.ts lists them).
  */
 import { TASK_STATUSES } from '../machines/index.js';
-import { fts5Query, tsQuery } from './search.js';
+import { fts5Match, tsQuery } from './search.js';
+import { SEARCH_WINDOW } from './search-window.js';
 import { visible, type Dialect, type Statement } from './sql.js';
 import type { TaskQuery, TaskSort, Viewer } from './types.js';
 
@@ -82,23 +83,6 @@ export function taskPageQuery(d: Dialect, query: TaskQuery): Statement {
   return { sql: `${selects.join(' UNION ALL ')} ORDER BY pos DESC LIMIT ${param(total)}`, params: values };
 }
 
-/**
- * The tasks matching `terms` through the full-text index (FTS5's table, the GIN index), as a
- * FROM clause whose rows have the task's columns and, `ranked`, its `score` (lower is better in
- * both dialects: FTS5's bm25, and PostgreSQL's ts_rank negated, as float8 so that the cursor's
- * copy compares equal). SQLite joins each match to its row by the unique `seq`.
- */
-function matches(d: Dialect, param: (value: unknown) => string, terms: readonly string[], ranked: boolean): string {
-  if (d.name === 'sqlite') {
-    const score = ranked ? `, bm25(tasks_fts, 4.0, 1.0, 2.0) AS score` : '';
-    return `(SELECT rowid AS id${score} FROM tasks_fts WHERE tasks_fts MATCH ${param(fts5Query(terms))}) AS f
-      JOIN tasks AS t ON t.seq = f.id`;
-  }
-  const score = ranked ? `, -(ts_rank(search, q.query)::float8) AS score` : '';
-  return `(SELECT seq, view, creator_id, org, private, status${score}
-      FROM tasks, to_tsquery('simple', ${param(tsQuery(terms))}) AS q (query) WHERE search @@ q.query) AS t`;
-}
-
 /** The conditions every search adds to its matches: visibility, and the filter's scope and statuses. */
 function searchWhere(d: Dialect, param: (value: unknown) => string, viewer: Viewer, scope: { mine?: boolean; creatorId?: string; statuses?: readonly string[] }): string[] {
   const where = [visible(d, param(viewer.id), param(viewer.org))];
@@ -109,39 +93,78 @@ function searchWhere(d: Dialect, param: (value: unknown) => string, viewer: View
   return where;
 }
 
+/** The creators a search is kept to: the viewer for `mine`, and a creator filter. */
+const creatorsOf = (viewer: Viewer, scope: { mine?: boolean; creatorId?: string }) =>
+  [scope.mine ? viewer.id : undefined, scope.creatorId].filter((c): c is string => c !== undefined);
+
 /**
- * `listTasks` with a search (search.ts: `query.search` holds its terms, none is no search): the
- * matching tasks the viewer may see, best match first, ties newest first, one more than asked
- * for, after `query.searchAfter`.
+ * One window of a search (search-window.ts): the newest `SEARCH_WINDOW` matches with a `seq`
+ * below `below` (all, when null) that the viewer may see in the filter, as `seq` and `score`
+ * (lower is better in both dialects: FTS5's bm25, PostgreSQL's ts_rank negated, as float8 so
+ * that the cursor's copy compares equal).
  *
- * Each match found through the full-text index is kept if visible (the same rule as every list):
- * a page reads every match, not a range, so a search costs what its terms match, not what the
- * org holds.
+ * SQLite: FTS5 alone, visibility, creator and statuses being words of the index (search.ts
+ * `fts5Match`), its doclists walked from the newest rowid (= seq) down: the window reads what it
+ * returns, whatever the history or the match count. PostgreSQL: the GIN index's matches, kept by
+ * the same conditions as every list, the newest taken (a top-N sort of the bitmap's rows).
  */
-export function taskSearchQuery(d: Dialect, query: TaskQuery): Statement {
+export function searchWindowQuery(d: Dialect, query: TaskQuery, below: number | null): Statement {
   const values: unknown[] = [];
   const param = (value: unknown) => d.param(values.push(value));
-  const columns = d.name === 'sqlite' ? `t.seq AS seq, t.view AS view, f.score AS score` : `seq, view, score`;
-  const from = matches(d, param, query.search ?? [], true);
-  const where = searchWhere(d, param, query.viewer, query);
-  const after = query.searchAfter;
-  if (after !== undefined) {
-    where.push(`(score > ${param(after.score)} OR (score = ${param(after.score)} AND seq < ${param(after.seq)}))`);
+  const terms = query.search ?? [];
+  if (d.name === 'sqlite') {
+    const match = fts5Match(terms, { viewer: query.viewer, creators: creatorsOf(query.viewer, query), statuses: query.statuses });
+    const where = [`tasks_fts MATCH ${param(match)}`];
+    if (below !== null) where.push(`rowid < ${param(below)}`);
+    return {
+      sql: `SELECT rowid AS seq, bm25(tasks_fts, 4.0, 1.0, 2.0, 0.0, 0.0) AS score FROM tasks_fts WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ${param(SEARCH_WINDOW)}`,
+      params: values,
+    };
   }
-  return { sql: `SELECT ${columns} FROM ${from} WHERE ${where.join(' AND ')} ORDER BY score, seq DESC LIMIT ${param(query.first + 1)}`, params: values };
+  const q = `to_tsquery('simple', ${param(tsQuery(terms))})`;
+  const where = [`search @@ q.query`, ...searchWhere(d, param, query.viewer, query)];
+  if (below !== null) where.push(`seq < ${param(below)}`);
+  return {
+    sql: `SELECT seq, -(ts_rank(search, q.query)::float8) AS score FROM tasks, ${q} AS q (query) WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${param(SEARCH_WINDOW)}`,
+    params: values,
+  };
+}
+
+/**
+ * The rows of a search page's tasks, by their seqs, each still checked against the visibility
+ * rule: the window found them visible through the index's words, and a list never shows a task
+ * its viewer may not see on the index's word alone.
+ */
+export function searchRowsQuery(d: Dialect, viewer: Viewer, seqs: readonly number[]): Statement {
+  const values: unknown[] = [];
+  const param = (value: unknown) => d.param(values.push(value));
+  const list = seqs.map((seq) => param(seq)).join(', ');
+  return { sql: `SELECT seq, view FROM tasks WHERE seq IN (${list}) AND ${visible(d, param(viewer.id), param(viewer.org))}`, params: values };
 }
 
 /**
  * `countTasks` with a search: how many tasks match per status, of those the viewer may see in
- * the scope, the same matches `taskSearchQuery` pages through (so a count is what one can page
- * to). A grouped count over the full-text matches: it costs what the terms match, not the history.
+ * the scope, the same matches the search pages through (so a count is what one can page to).
+ * It costs what the terms match, not the history. SQLite: one FTS5 count per status, the status
+ * and visibility being words of the index (no row is read); PostgreSQL: a grouped count of the
+ * GIN index's matches.
  */
 export function taskSearchCountQuery(d: Dialect, viewer: Viewer, scope: { mine: boolean; creatorId?: string }, terms: readonly string[]): Statement {
   const values: unknown[] = [];
   const param = (value: unknown) => d.param(values.push(value));
-  const from = matches(d, param, terms, false);
-  const where = searchWhere(d, param, viewer, scope);
-  return { sql: `SELECT status, count(*) AS n FROM ${from} WHERE ${where.join(' AND ')} GROUP BY status`, params: values };
+  if (d.name === 'sqlite') {
+    const creators = creatorsOf(viewer, scope);
+    const counts = TASK_STATUSES.map(
+      (status) =>
+        `SELECT ${param(status)} AS status, count(*) AS n FROM tasks_fts WHERE tasks_fts MATCH ${param(fts5Match(terms, { viewer, creators, statuses: [status] }))}`,
+    );
+    return { sql: `SELECT status, n FROM (${counts.join(' UNION ALL ')}) WHERE n > 0`, params: values };
+  }
+  const where = [`search @@ q.query`, ...searchWhere(d, param, viewer, scope)];
+  return {
+    sql: `SELECT status, count(*) AS n FROM tasks, to_tsquery('simple', ${param(tsQuery(terms))}) AS q (query) WHERE ${where.join(' AND ')} GROUP BY status`,
+    params: values,
+  };
 }
 
 /**

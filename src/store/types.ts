@@ -9,7 +9,7 @@
  */
 import type { StateValue } from 'xstate';
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
-import type { SearchPosition } from './search.js';
+import type { SearchPosition } from './search-window.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -158,7 +158,7 @@ export interface TaskQuery {
   after?: number;
   /** Search terms (store/search.ts `searchTerms`); with any, the list is ranked (`taskSearchQuery`). */
   search?: string[];
-  /** With `search`: where the previous page ended (its `endRank` and `endCursor`). */
+  /** With `search`: where the previous page ended (its `endWindow`, `endRank` and `endCursor`). */
   searchAfter?: SearchPosition;
 }
 
@@ -168,6 +168,8 @@ export interface TaskPage {
   endCursor: number | null;
   /** With a search: the last task's score, which the next page starts after with `endCursor`. */
   endRank?: number | null;
+  /** With a search: the last task's window (search-window.ts), null for the newest. */
+  endWindow?: number | null;
   /**
    * Each task's sort key, in page order: the cursor of its first event (`created`), of its latest
    * event (`updated`), or (a search) its seq, with `ranks` its score. A page that starts after
@@ -175,6 +177,8 @@ export interface TaskPage {
    */
   keys: number[];
   ranks?: number[];
+  /** With a search: each task's window (search-window.ts), null for the newest. */
+  windows?: (number | null)[];
   /** Log head at the time of the read: subscribe with `after` = this to continue seamlessly. */
   logCursor: number;
 }

@@ -5,7 +5,7 @@
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/machines/index.js';
 import { readSql, type Dialect, type Statement } from '../../src/store/sql.js';
-import { taskCountQuery, taskPageQuery, taskSearchCountQuery, taskSearchQuery } from '../../src/store/task-queries.js';
+import { searchRowsQuery, searchWindowQuery, taskCountQuery, taskPageQuery, taskSearchCountQuery } from '../../src/store/task-queries.js';
 import type { Change, EventStore, Viewer } from '../../src/store/types.js';
 import { taskChange } from './task-counts.js';
 
@@ -70,15 +70,18 @@ export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: nu
   for (const scope of scopes) {
     for (const search of [['12'], ['123'], ['plan', '12']]) {
       for (const statuses of [undefined, ['merged' as TaskStatus]]) {
-        for (const page of [undefined, { score: -0.05, seq: after }]) {
-          const name = `search ${search.join('+')} ${scope.name}${statuses ? ` status ${statuses.join('|')}` : ''}${page === undefined ? '' : ' after'}`;
-          shapes.push({ name, kind: 'search', statement: taskSearchQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, search, searchAfter: page }) });
+        // A search page is read a window at a time (store/search-window.ts): the newest window,
+        // or the one below an older task's seq.
+        for (const below of [null, after]) {
+          const name = `search ${search.join('+')} ${scope.name}${statuses ? ` status ${statuses.join('|')}` : ''}${below === null ? '' : ' older window'}`;
+          shapes.push({ name, kind: 'search', statement: searchWindowQuery(d, { viewer, mine: scope.mine, creatorId: scope.creatorId, statuses, first: 50, search }, below) });
         }
       }
       const counted = { mine: scope.mine ?? false, creatorId: scope.creatorId };
       shapes.push({ name: `search counts ${search.join('+')} ${scope.name}`, kind: 'search', statement: taskSearchCountQuery(d, viewer, counted, search) });
     }
   }
+  shapes.push({ name: 'search page rows', kind: 'read', statement: searchRowsQuery(d, viewer, [after, after - 7, after - 20]) });
   const sql = readSql(d);
   shapes.push({ name: 'agentList', kind: 'read', statement: { sql: sql.listAgents, params: [viewer.org] } });
   shapes.push({ name: 'dispatched tasks', kind: 'read', statement: { sql: sql.dispatched, params: [100] } });

@@ -7,6 +7,7 @@
 import { expect, it } from 'vitest';
 import type { TaskView } from '../../src/machines/index.js';
 import { matchesSearch, searchTerms } from '../../src/store/search.js';
+import { SEARCH_WINDOW } from '../../src/store/search-window.js';
 import type { Change, EventStore, TaskPage, Viewer } from '../../src/store/types.js';
 import { canSeeTask } from '../../src/services/visibility.js';
 
@@ -59,7 +60,7 @@ export async function allPages(store: EventStore, viewer: Viewer, search: string
   for (let i = 0; i < 1000; i++) {
     page = await store.listTasks({
       viewer, search, first, ...extra,
-      searchAfter: page ? { score: page.endRank!, seq: page.endCursor! } : undefined,
+      searchAfter: page ? { score: page.endRank!, seq: page.endCursor!, below: page.endWindow ?? null } : undefined,
     });
     out.push(...page.tasks);
     if (!page.hasNextPage) return out;
@@ -128,6 +129,34 @@ export function searchSuite(open: () => Promise<EventStore>): void {
     for (const first of [1, 7, 10, 44, 45]) {
       const paged = await allPages(store, ada, ['alpha'], first);
       expect(ids(paged), `pages of ${first}`).toEqual(ids(whole.tasks));
+    }
+    await store.close();
+  });
+
+  it('past a window of matches: the best of the newest 1,000, then of the next older ones, every match once', async () => {
+    const store = await open();
+    const n = SEARCH_WINDOW + 350;
+    // Matches, with a private one of Bob's and some non-matches between: a window counts only
+    // what the viewer may see (Ada sees neither Bob's private task nor Eve's).
+    for (let i = 0; i < n; i += 50) {
+      await store.commit(
+        Array.from({ length: Math.min(50, n - i) }, (_, k) => {
+          const j = i + k;
+          const title = j % 7 === 0 ? 'common common word' : j % 11 === 0 ? 'other thing' : 'common word';
+          return searchChange({ id: `w${j}`, title, creator: j % 13 === 0 ? eve : j % 17 === 0 ? bob : ada, private: j % 17 === 0 });
+        }),
+      );
+    }
+    const visible = Array.from({ length: n }, (_, j) => j).filter((j) => j % 11 !== 0 || j % 7 === 0).filter((j) => j % 13 !== 0 && j % 17 !== 0);
+    for (const first of [50, 333]) {
+      const paged = await allPages(store, ada, ['common'], first);
+      expect(paged.map((t) => t.id).sort(), `pages of ${first}`).toEqual(visible.map((j) => `w${j}`).sort());
+      // The first window is the newest 1,000 matches Ada may see, ranked (the doubled word first).
+      const newest = new Set(visible.slice(-SEARCH_WINDOW).map((j) => `w${j}`));
+      const firstWindow = paged.slice(0, SEARCH_WINDOW);
+      expect(firstWindow.every((t) => newest.has(t.id))).toBe(true);
+      const doubled = firstWindow.findIndex((t) => t.title !== 'common common word');
+      expect(firstWindow.slice(doubled).every((t) => t.title === 'common word')).toBe(true);
     }
     await store.close();
   });

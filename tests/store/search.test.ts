@@ -30,9 +30,10 @@ describe('filter.search input', () => {
 
   it('pages by an opaque cursor that round-trips a score exactly, and refuses others', () => {
     for (const score of [-1.234567890123457e-7, 0, -3.5, -0.1 - 0.2]) {
-      expect(parseSearchCursor(formatSearchCursor({ score, seq: 77 }))).toEqual({ score, seq: 77 });
+      expect(parseSearchCursor(formatSearchCursor({ score, seq: 77, below: null }))).toEqual({ score, seq: 77, below: null });
+      expect(parseSearchCursor(formatSearchCursor({ score, seq: 77, below: 1200 }))).toEqual({ score, seq: 77, below: 1200 });
     }
-    for (const bad of ['12', 'sxyz', 's', `s${Buffer.from('NaN:1').toString('base64url')}`, `s${Buffer.from('1:-1').toString('base64url')}`]) {
+    for (const bad of ['12', 'sxyz', 's', `s${Buffer.from('NaN:1').toString('base64url')}`, `s${Buffer.from('1:-1').toString('base64url')}`, `s${Buffer.from('1:2:0').toString('base64url')}`, `s${Buffer.from('1:2:x').toString('base64url')}`]) {
       expect(() => parseSearchCursor(bad), bad).toThrow(expect.objectContaining({ code: ErrorCode.BAD_USER_INPUT }));
     }
   });
