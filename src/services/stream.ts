@@ -124,12 +124,16 @@ export class LatestPerTick<T> implements AsyncIterableIterator<T> {
 /**
  * A value that events cannot be folded into, only recomputed (dashboard counts under a search):
  * the first value at once, then, after a tick in which at least one event arrived, `recount()`;
- * a value `same` as the last one sent is not sent again. At most one recount per `tickMs`.
+ * a value `same` as the last one sent is not sent again. At most one recount per `tickMs`, and
+ * none sooner than `COST_SHARE` times the last one took after it.
  */
 export class RecountPerTick<T> implements AsyncIterableIterator<T> {
+  static readonly COST_SHARE = 20;
   /** One "something happened" per tick, the first at once (the initial value's turn). */
   private readonly ticks: LatestPerTick<true>;
   private started = false;
+  /** When the next recount may start (see COST_SHARE). */
+  private notBefore = 0;
 
   constructor(
     source: FeedCursor,
@@ -154,7 +158,14 @@ export class RecountPerTick<T> implements AsyncIterableIterator<T> {
     for (;;) {
       const tick = await this.ticks.next();
       if (tick.done) return { value: undefined, done: true };
+      const wait = this.notBefore - Date.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      const started = performance.now();
       const value = await this.recount();
+      // A recount costs what its search matches (tens of ms for a common word at a million
+      // tasks): the next waits at least COST_SHARE times as long, so one subscription takes at
+      // most 1/COST_SHARE of the event loop however busy the log is.
+      this.notBefore = Date.now() + RecountPerTick.COST_SHARE * (performance.now() - started);
       if (this.same(value, this.last)) continue;
       this.last = value;
       return { value, done: false };
