@@ -192,5 +192,57 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_search ON tasks USING GIN (search);
     `,
   },
+  {
+    // Issue 14: retention (docs/design.md, "Retention"; src/store/retention.ts). An archive pass
+    // moves finished tasks' and agents' old events out of `events` and records, in the same
+    // transaction: the log horizon (one row: a read of the log after a cursor below it fails
+    // with CURSOR_EXPIRED), per archived entity the cursor its archived history reaches (a read
+    // of that entity starting below it is served from the compact timeline, or fails for an
+    // agent, which has none), and per archived task event its compact timeline row (type, time,
+    // actor, status and machine state value: what `timeline` still answers). SQLite writes the
+    // archived events to gzip NDJSON files under DATA_DIR/archive; PostgreSQL to
+    // `event_archive`, one gzip NDJSON chunk per batch (the same lines as an export's events).
+    version: { sqlite: 8, postgres: 5 },
+    sql: ({ name, types: t }) => `
+      CREATE TABLE log_horizon (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        horizon ${t.bigint} NOT NULL
+      );
+      INSERT INTO log_horizon (id, horizon) VALUES (1, 0);
+
+      CREATE TABLE archived_entities (
+        entity_id   TEXT    PRIMARY KEY,
+        entity_type TEXT    NOT NULL,
+        org         TEXT    NOT NULL,
+        owner_id    TEXT    NOT NULL,
+        private     ${t.flag} NOT NULL,
+        upto        ${t.bigint} NOT NULL
+      );
+
+      CREATE TABLE compact_timeline (
+        entity_id   TEXT    NOT NULL,
+        cursor      ${t.bigint} NOT NULL,
+        version     INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        actor       TEXT,
+        status      TEXT    NOT NULL,
+        state_value ${t.json} NOT NULL,
+        PRIMARY KEY (entity_id, cursor)
+      )${name === 'sqlite' ? ' WITHOUT ROWID' : ''};
+      ${
+        name === 'postgres'
+          ? `
+      CREATE TABLE event_archive (
+        first_cursor BIGINT      PRIMARY KEY,
+        last_cursor  BIGINT      NOT NULL,
+        events       INTEGER     NOT NULL,
+        archived_at  TIMESTAMPTZ NOT NULL,
+        data         BYTEA       NOT NULL
+      );`
+          : ''
+      }
+    `,
+  },
 ];
 

@@ -9,6 +9,8 @@ import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
 import { toAgent, toDeadline, toRecord, toSearchPage, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
 import { readSql, taskCountQuery, taskPageQuery, taskSearchQuery, type Dialect } from './sql.js';
 import type {
+  ArchiveOptions,
+  ArchivePass,
   Change,
   Deadline,
   EntityRecord,
@@ -53,6 +55,13 @@ export abstract class SqlStore implements EventStore {
 
   abstract commit(changes: Change[]): Promise<LogEvent[]>;
   abstract readAfter(cursor: number, options: ReadOptions): Promise<ReadResult>;
+  abstract logBounds(): Promise<{ head: number; horizon: number }>;
+  abstract archive(options: ArchiveOptions): Promise<ArchivePass | null>;
+  /**
+   * Every archived event as its export line (transfer-lines.ts), in the order the archive holds
+   * them: SQLite's files by their first cursor, PostgreSQL's chunks likewise (each in cursor order).
+   */
+  abstract archivedLines(): AsyncIterable<string>;
   abstract dropDeadline(entityId: string, key: string, dueAt: number): Promise<void>;
   abstract claimOrphanedEffects(instanceId: string, deadAfterMs: number): Promise<EntityRecord[]>;
   abstract heartbeatInstance(instanceId: string): Promise<void>;

@@ -28,6 +28,7 @@ import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
 import { searchDoc } from './search.js';
 import type { SqlStore, TransferSession } from './sql-store.js';
+import { lineSchema, TABLES, toLine, toParams, type Table } from './transfer-lines.js';
 
 export const FORMAT = 'conveyor-export';
 export const FORMAT_VERSION = 1;
@@ -42,74 +43,6 @@ export class TransferError extends Error {
   }
 }
 
-type ColumnType = 'int' | 'text' | 'json' | 'flag';
-/** A column: its type, `?` suffix for nullable. */
-type Column = `${ColumnType}` | `${ColumnType}?`;
-
-interface Table {
-  kind: string;
-  table: string;
-  /** The key the pages are read by (one or two columns, unique together). */
-  key: [string] | [string, string];
-  columns: Record<string, Column>;
-}
-
-/** Every table exported, in the order written and read. */
-const TABLES: Table[] = [
-  {
-    kind: 'event',
-    table: 'events',
-    key: ['cursor'],
-    columns: {
-      cursor: 'int', entity_type: 'text', entity_id: 'text', version: 'int', type: 'text', at: 'text', actor: 'text?', payload: 'json?',
-      org: 'text', owner_id: 'text', private: 'flag', prev_status: 'text?', state: 'json',
-    },
-  },
-  {
-    kind: 'entity',
-    table: 'entities',
-    key: ['id'],
-    columns: { id: 'text', type: 'text', version: 'int', state: 'json', effects: 'json', has_effects: 'flag', effects_owner: 'text?' },
-  },
-  {
-    kind: 'task',
-    table: 'tasks',
-    key: ['seq'],
-    columns: {
-      id: 'text', seq: 'int', org: 'text', creator_id: 'text', private: 'flag', status: 'text', version: 'int', view: 'json',
-      branch: 'text?', issue_number: 'int?',
-    },
-  },
-  { kind: 'agent', table: 'agents', key: ['id'], columns: { id: 'text', org: 'text', name: 'text', version: 'int', view: 'json' } },
-  {
-    kind: 'deadline',
-    table: 'deadlines',
-    key: ['entity_id', 'key'],
-    columns: { entity_id: 'text', key: 'text', entity_type: 'text', due_at: 'int', event: 'json' },
-  },
-  { kind: 'localIssue', table: 'local_issues', key: ['number'], columns: { number: 'int', key: 'text' } },
-  { kind: 'webhookDelivery', table: 'webhook_deliveries', key: ['id'], columns: { id: 'text', received_at: 'text', outcome: 'text' } },
-];
-
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
-const jsonValue = z.custom<unknown>((value) => value !== undefined, 'expected a JSON value');
-const fieldSchema: Record<ColumnType, z.ZodType> = {
-  int: z.number().int(),
-  text: z.string(),
-  json: jsonValue,
-  flag: z.boolean(),
-};
-
-function lineSchema(table: Table) {
-  const shape: Record<string, z.ZodType> = { kind: z.literal(table.kind) };
-  for (const [column, spec] of Object.entries(table.columns)) {
-    const base = fieldSchema[spec.replace('?', '') as ColumnType];
-    shape[camel(column)] = spec.endsWith('?') ? base.nullable() : base;
-  }
-  return z.strictObject(shape);
-}
-
 const HEADER = z.strictObject({
   format: z.literal(FORMAT),
   version: z.number().int(),
@@ -120,30 +53,9 @@ const HEADER = z.strictObject({
 });
 export type ExportHeader = z.infer<typeof HEADER>;
 
-const END = z.strictObject({ kind: z.literal('end'), rows: z.record(z.string(), z.number().int().nonnegative()) });
-
 const LINES = new Map(TABLES.map((table) => [table.kind, { table, schema: lineSchema(table) }]));
 
-/** A stored row as its line: JSON parsed, flags as booleans, columns camelCased, in column order. */
-function toLine(table: Table, row: Record<string, unknown>): Record<string, unknown> {
-  const line: Record<string, unknown> = { kind: table.kind };
-  for (const [column, spec] of Object.entries(table.columns)) {
-    const value = row[column];
-    const type = spec.replace('?', '') as ColumnType;
-    line[camel(column)] = value === null || value === undefined ? null : type === 'json' ? json(value) : type === 'flag' ? value === true || value === 1 : value;
-  }
-  return line;
-}
-
-/** A line's values as the writers bind them: JSON as text, flags as 0/1. */
-function toParams(table: Table, line: Record<string, unknown>): unknown[] {
-  return Object.entries(table.columns).map(([column, spec]) => {
-    const value = line[camel(column)];
-    if (value === null) return null;
-    const type = spec.replace('?', '') as ColumnType;
-    return type === 'json' ? JSON.stringify(value) : type === 'flag' ? (value ? 1 : 0) : value;
-  });
-}
+const END = z.strictObject({ kind: z.literal('end'), rows: z.record(z.string(), z.number().int().nonnegative()) });
 
 /** The rows of `table` after `last` (its key's values), in key order. */
 function pageSql(session: TransferSession, table: Table, last: unknown[] | null): { sql: string; params: unknown[] } {

@@ -13,9 +13,13 @@ import { change } from './contract.js';
 
 describe('migrations', () => {
   it('keep the versions each dialect has recorded since its first release', () => {
-    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6]);
-    // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table; its 2 is SQLite's 5, its 3 SQLite's 6.
-    expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3]);
+    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table; its 2 is SQLite's 5, its 3 SQLite's 6,
+    // its 5 SQLite's 8 (retention; PostgreSQL's has the event_archive table besides).
+    expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3, 5]);
+    expect(migrationsOf(SQLITE).get(8)).toContain('CREATE TABLE log_horizon');
+    expect(migrationsOf(SQLITE).get(8)).not.toContain('event_archive');
+    expect(migrationsOf(POSTGRES).get(5)).toContain('CREATE TABLE event_archive');
     expect(migrationsOf(SQLITE).get(6)).toContain('USING fts5');
     expect(migrationsOf(POSTGRES).get(3)).toContain('USING GIN (search)');
     expect(migrationsOf(POSTGRES).get(2)).toContain('CREATE TABLE task_counts');
@@ -34,7 +38,7 @@ describe('migrations', () => {
       ran.push(next.value);
       next = steps.next([]);
     }
-    expect(next.value).toEqual([3, 4, 5, 6]);
+    expect(next.value).toEqual([3, 4, 5, 6, 8]);
     expect(ran).toEqual([
       { exec: migrationsOf(SQLITE).get(3) },
       { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [3, 'now'] },
@@ -44,6 +48,8 @@ describe('migrations', () => {
       { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [5, 'now'] },
       { exec: migrationsOf(SQLITE).get(6) },
       { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [6, 'now'] },
+      { exec: migrationsOf(SQLITE).get(8) },
+      { query: expect.stringContaining('INSERT INTO schema_migrations'), params: [8, 'now'] },
     ]);
   });
 
@@ -61,7 +67,7 @@ describe('migrations', () => {
       }
     };
     const before = recorded();
-    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 8]);
     const again = new SqliteStore({ file });
     expect((await again.load('kept'))?.version).toBe(1);
     await again.close();

@@ -1,0 +1,119 @@
+/**
+ * An archive pass on PostgreSQL (retention.ts has the rules). Each batch is one transaction:
+ * `DELETE … RETURNING` takes the batch's events out of the log, and the same transaction stores
+ * them as one gzip NDJSON chunk in `event_archive` (export event lines, as SQLite's files), their
+ * compact rows and reach, and the raised horizon. So nothing is ever in neither place, and
+ * readers, whose page and horizon come from one statement (retention-sql.ts), see either the
+ * events or the horizon that says they are gone. The freed rows are left to autovacuum: plain
+ * DELETE, no VACUUM FULL (which would lock the table).
+ *
+ * With several instances one runs a pass at a time: the pass holds a session advisory lock on
+ * its own connection, and an instance that cannot take it skips its turn.
+ */
+import type pg from 'pg';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { archiveBatchRows, cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS } from './retention.js';
+import { retentionSql } from './retention-sql.js';
+import { toEvent, type EventRow } from './rows.js';
+import { EVENT_COLUMNS, POSTGRES } from './sql.js';
+import { eventLine } from './transfer-lines.js';
+import type { ArchiveOptions, ArchivePass } from './types.js';
+
+/** Arbitrary constant naming the pass's advisory lock (postgres.ts has the others). */
+export const RETENTION_LOCK = 7_421_003;
+
+const SQL = retentionSql(POSTGRES);
+const TAKE = `DELETE FROM events WHERE cursor IN (${SQL.candidates}) RETURNING ${EVENT_COLUMNS}`;
+const INSERT_COMPACT = `INSERT INTO compact_timeline (entity_id, cursor, version, type, at, actor, status, state_value)
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS x (entity_id text, cursor bigint, version int, type text, at text, actor text, status text, state_value jsonb)
+  ON CONFLICT (entity_id, cursor) DO NOTHING`;
+const UPSERT_ENTITIES = `INSERT INTO archived_entities (entity_id, entity_type, org, owner_id, private, upto)
+  SELECT * FROM jsonb_to_recordset($1::jsonb)
+    AS x (entity_id text, entity_type text, org text, owner_id text, private boolean, upto bigint)
+  ON CONFLICT (entity_id) DO UPDATE SET upto = greatest(archived_entities.upto, excluded.upto)`;
+const INSERT_CHUNK = `INSERT INTO event_archive (first_cursor, last_cursor, events, archived_at, data) VALUES ($1, $2, $3, now(), $4)`;
+const CHUNKS = `SELECT first_cursor, data FROM event_archive WHERE first_cursor > $1 ORDER BY first_cursor LIMIT 8`;
+
+const zip = promisify(gzip);
+const unzip = promisify(gunzip);
+
+export async function postgresArchivePass(pool: pg.Pool, options: ArchiveOptions): Promise<ArchivePass | null> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    const [{ locked }] = (await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [RETENTION_LOCK])).rows;
+    if (!locked) return null;
+    try {
+      return await run(client, options);
+    } finally {
+      await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_LOCK]).catch(() => (broken = true));
+    }
+  } catch (error) {
+    broken = true;
+    throw error;
+  } finally {
+    // A connection that failed is dropped, not pooled: its session (and any lock) ends with it.
+    client.release(broken);
+  }
+}
+
+async function run(client: pg.PoolClient, options: ArchiveOptions): Promise<ArchivePass> {
+  const batch = options.batchSize ?? DEFAULT_BATCH;
+  const max = options.maxEvents ?? DEFAULT_MAX_EVENTS;
+  const [bounds] = (await client.query<{ head: number; horizon: number }>(SQL.bounds)).rows;
+  const [first] = (await client.query<{ cursor: number }>(SQL.firstAtOrAfter, [options.before])).rows;
+  const upTo = cutoffCursor(first?.cursor ?? null, bounds.head);
+  const pass: ArchivePass = { archived: 0, tasks: 0, agents: 0, horizon: bounds.horizon, more: false, where: [] };
+  for (let from = 0; ; ) {
+    if (options.signal?.aborted || pass.archived >= max) {
+      pass.more = true;
+      break;
+    }
+    const limit = Math.min(batch, max - pass.archived);
+    await client.query('BEGIN');
+    let taken: number;
+    try {
+      const rows = (await client.query<EventRow>({ text: TAKE, values: [from, upTo, upTo, limit], rowMode: 'array' })).rows as unknown as EventRow[];
+      taken = rows.length;
+      if (taken > 0) {
+        const events = rows.map(toEvent).sort((a, b) => a.cursor - b.cursor);
+        const kept = archiveBatchRows(events);
+        const data = await zip(events.map((e) => `${JSON.stringify(eventLine(e))}\n`).join(''));
+        const timeline = kept.timeline.map(([entity_id, cursor, version, type, at, actor, status, state]) => ({ entity_id, cursor, version, type, at, actor, status, state_value: JSON.parse(state) as unknown }));
+        const entities = kept.entities.map(([entity_id, entity_type, org, owner_id, isPrivate, upto]) => ({ entity_id, entity_type, org, owner_id, private: isPrivate === 1, upto }));
+        if (timeline.length > 0) await client.query(INSERT_COMPACT, [JSON.stringify(timeline)]);
+        await client.query(UPSERT_ENTITIES, [JSON.stringify(entities)]);
+        await client.query(INSERT_CHUNK, [events[0].cursor, kept.horizon, events.length, data]);
+        await client.query(SQL.raiseHorizon, [kept.horizon]);
+        from = kept.horizon;
+        pass.archived += events.length;
+        pass.tasks += kept.tasks;
+        pass.agents += kept.agents;
+        pass.where.push(`event_archive ${events[0].cursor}–${kept.horizon}`);
+      }
+      await client.query('COMMIT');
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+    if (taken < limit) break;
+  }
+  const [after] = (await client.query<{ horizon: number }>(SQL.horizon)).rows;
+  pass.horizon = after.horizon;
+  return pass;
+}
+
+/** Every archived event's line, chunk by chunk in the order of their first cursor. */
+export async function* postgresArchivedLines(pool: pg.Pool): AsyncGenerator<string> {
+  let after = -1;
+  for (;;) {
+    const rows = (await pool.query<{ first_cursor: number; data: Buffer }>(CHUNKS, [after])).rows;
+    if (rows.length === 0) return;
+    for (const row of rows) {
+      for (const line of (await unzip(row.data)).toString('utf8').split('\n')) if (line.length > 0) yield line;
+      after = row.first_cursor;
+    }
+  }
+}
