@@ -13,7 +13,7 @@
 import type pg from 'pg';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { archiveBatchRows, cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS } from './retention.js';
+import { archiveBatchRows, cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS, PassTally } from './retention.js';
 import { retentionSql } from './retention-sql.js';
 import { toEvent, type EventRow } from './rows.js';
 import { EVENT_COLUMNS, POSTGRES } from './sql.js';
@@ -27,7 +27,7 @@ const SQL = retentionSql(POSTGRES);
 const TAKE = `DELETE FROM events WHERE cursor IN (${SQL.candidates}) RETURNING ${EVENT_COLUMNS}`;
 const INSERT_COMPACT = `INSERT INTO compact_timeline (entity_id, cursor, version, type, at, actor, status, state_value)
   SELECT * FROM jsonb_to_recordset($1::jsonb)
-    AS x (entity_id text, cursor bigint, version int, type text, at text, actor text, status text, state_value jsonb)
+    AS x (entity_id text, cursor bigint, version int, type text, at text, actor text, status text, state_value text)
   ON CONFLICT (entity_id, cursor) DO NOTHING`;
 const UPSERT_ENTITIES = `INSERT INTO archived_entities (entity_id, entity_type, org, owner_id, private, upto)
   SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -65,13 +65,15 @@ async function run(client: pg.PoolClient, options: ArchiveOptions): Promise<Arch
   const [bounds] = (await client.query<{ head: number; horizon: number }>(SQL.bounds)).rows;
   const [first] = (await client.query<{ cursor: number }>(SQL.firstAtOrAfter, [options.before])).rows;
   const upTo = cutoffCursor(first?.cursor ?? null, bounds.head);
-  const pass: ArchivePass = { archived: 0, tasks: 0, agents: 0, horizon: bounds.horizon, more: false, where: [] };
+  const tally = new PassTally();
+  const where: string[] = [];
+  let more = false;
   for (let from = 0; ; ) {
-    if (options.signal?.aborted || pass.archived >= max) {
-      pass.more = true;
+    if (options.signal?.aborted || tally.archived >= max) {
+      more = true;
       break;
     }
-    const limit = Math.min(batch, max - pass.archived);
+    const limit = Math.min(batch, max - tally.archived);
     await client.query('BEGIN');
     let taken: number;
     try {
@@ -81,17 +83,15 @@ async function run(client: pg.PoolClient, options: ArchiveOptions): Promise<Arch
         const events = rows.map(toEvent).sort((a, b) => a.cursor - b.cursor);
         const kept = archiveBatchRows(events);
         const data = await zip(events.map((e) => `${JSON.stringify(eventLine(e))}\n`).join(''));
-        const timeline = kept.timeline.map(([entity_id, cursor, version, type, at, actor, status, state]) => ({ entity_id, cursor, version, type, at, actor, status, state_value: JSON.parse(state) as unknown }));
+        const timeline = kept.timeline.map(([entity_id, cursor, version, type, at, actor, status, state]) => ({ entity_id, cursor, version, type, at, actor, status, state_value: state }));
         const entities = kept.entities.map(([entity_id, entity_type, org, owner_id, isPrivate, upto]) => ({ entity_id, entity_type, org, owner_id, private: isPrivate === 1, upto }));
         if (timeline.length > 0) await client.query(INSERT_COMPACT, [JSON.stringify(timeline)]);
         await client.query(UPSERT_ENTITIES, [JSON.stringify(entities)]);
         await client.query(INSERT_CHUNK, [events[0].cursor, kept.horizon, events.length, data]);
         await client.query(SQL.raiseHorizon, [kept.horizon]);
         from = kept.horizon;
-        pass.archived += events.length;
-        pass.tasks += kept.tasks;
-        pass.agents += kept.agents;
-        pass.where.push(`event_archive ${events[0].cursor}–${kept.horizon}`);
+        tally.add(events.length, kept.entities);
+        where.push(`event_archive ${events[0].cursor}–${kept.horizon}`);
       }
       await client.query('COMMIT');
     } catch (error) {
@@ -101,8 +101,7 @@ async function run(client: pg.PoolClient, options: ArchiveOptions): Promise<Arch
     if (taken < limit) break;
   }
   const [after] = (await client.query<{ horizon: number }>(SQL.horizon)).rows;
-  pass.horizon = after.horizon;
-  return pass;
+  return { ...tally.counts(), horizon: after.horizon, more, where };
 }
 
 /** Every archived event's line, chunk by chunk in the order of their first cursor. */

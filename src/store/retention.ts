@@ -18,7 +18,6 @@
  *   reading it from below fails (unless the read asked for what is kept: `fromKept`).
  */
 import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
-import { json } from './rows.js';
 import type { LogEvent, Scope } from './types.js';
 
 /** A finished task: nothing more happens to it unless it is retried (failed). */
@@ -47,8 +46,6 @@ export interface ArchiveBatchRows {
   entities: ArchivedEntityRow[];
   /** The highest cursor among the events: the horizon after them. */
   horizon: number;
-  tasks: number;
-  agents: number;
 }
 
 /**
@@ -67,21 +64,38 @@ export function archiveBatchRows(events: readonly LogEvent[]): ArchiveBatchRows 
     else entities.set(e.entityId, [e.entityId, e.entityType, e.scope.org, e.scope.ownerId, e.scope.private ? 1 : 0, e.cursor]);
     if (e.entityType !== 'task') continue;
     const state = e.state as TaskView;
+    // JSON text in both dialects: a state value may be a bare string, which no JSON column of
+    // PostgreSQL would give back as text to parse (rows.ts `json`).
     timeline.push([e.entityId, e.cursor, e.version, e.type, e.at, e.actor, state.status, JSON.stringify(state.stateValue)]);
   }
-  const rows = [...entities.values()];
-  return { timeline, entities: rows, horizon, tasks: rows.filter((r) => r[1] === 'task').length, agents: rows.filter((r) => r[1] !== 'task').length };
+  return { timeline, entities: [...entities.values()], horizon };
+}
+
+/** A pass's count of the tasks and agents whose history it archived (a batch may split one). */
+export class PassTally {
+  archived = 0;
+  private readonly tasks = new Set<string>();
+  private readonly agents = new Set<string>();
+
+  add(deleted: number, entities: readonly (readonly [id: string, type: string, ...rest: unknown[]])[]): void {
+    this.archived += deleted;
+    for (const [id, type] of entities) (type === 'task' ? this.tasks : this.agents).add(id);
+  }
+
+  counts(): { archived: number; tasks: number; agents: number } {
+    return { archived: this.archived, tasks: this.tasks.size, agents: this.agents.size };
+  }
 }
 
 /** A `compact_timeline` row as read back: cursor, version, type, at, actor, status, state value. */
-export type StoredCompactRow = [cursor: number, version: number, type: string, at: string, actor: string | null, status: string, stateValue: unknown];
+export type StoredCompactRow = [cursor: number, version: number, type: string, at: string, actor: string | null, status: string, stateValue: string];
 
 /**
  * An archived task event as the log's readers get it: no payload, no previous status, and a
  * state holding only `status` and `stateValue` (all a timeline shows of it).
  */
 export function compactEvent(entityId: string, scope: Scope, row: StoredCompactRow): LogEvent {
-  const state = { status: row[5], stateValue: json(row[6]) } as unknown as TaskView | AgentView;
+  const state = { status: row[5], stateValue: JSON.parse(row[6]) as unknown } as unknown as TaskView | AgentView;
   return {
     cursor: Number(row[0]),
     entityType: 'task',

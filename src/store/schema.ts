@@ -227,7 +227,7 @@ export const MIGRATIONS: readonly Migration[] = [
         at          TEXT    NOT NULL,
         actor       TEXT,
         status      TEXT    NOT NULL,
-        state_value ${t.json} NOT NULL,
+        state_value TEXT    NOT NULL, -- JSON text: a state value may be a bare string
         PRIMARY KEY (entity_id, cursor)
       )${name === 'sqlite' ? ' WITHOUT ROWID' : ''};
       ${

@@ -11,8 +11,8 @@ import { EVENT_COLUMNS, SQLITE } from './sql.js';
 
 export interface ArchiveBatchResult {
   deleted: number;
-  tasks: number;
-  agents: number;
+  /** The entities whose history moved: id and type. */
+  entities: [id: string, type: string][];
   horizon: number;
 }
 
@@ -41,13 +41,13 @@ export class SqliteArchiveWrites {
     return this.db.transaction((): ArchiveBatchResult => {
       const list = JSON.stringify(cursors);
       const events = (this.stmt.rows.all(list) as EventRow[]).map(toEvent);
-      if (events.length === 0) return { deleted: 0, tasks: 0, agents: 0, horizon: this.stmt.horizon.get() as number };
+      if (events.length === 0) return { deleted: 0, entities: [], horizon: this.stmt.horizon.get() as number };
       const rows = archiveBatchRows(events);
       for (const row of rows.timeline) this.stmt.insertCompact.run(...row);
       for (const row of rows.entities) this.stmt.upsertArchived.run(...row);
       this.stmt.raiseHorizon.run(rows.horizon);
       const deleted = this.stmt.delete.run(list).changes;
-      return { deleted, tasks: rows.tasks, agents: rows.agents, horizon: this.stmt.horizon.get() as number };
+      return { deleted, entities: rows.entities.map((r) => [r[0], r[1]]), horizon: this.stmt.horizon.get() as number };
     })();
   }
 

@@ -11,7 +11,7 @@
  */
 import { setImmediate as turn } from 'node:timers/promises';
 import { ArchiveFiles } from './archive-files.js';
-import { cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS } from './retention.js';
+import { cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS, PassTally } from './retention.js';
 import type { retentionSql } from './retention-sql.js';
 import { toEvent, type EventRow } from './rows.js';
 import type { ArchiveBatchResult } from './sqlite-archive-writes.js';
@@ -58,9 +58,7 @@ export class SqliteArchiver {
 }
 
 interface Tally {
-  archived: number;
-  tasks: number;
-  agents: number;
+  counts: PassTally;
   horizon: number;
 }
 
@@ -69,9 +67,7 @@ async function leaveLog(io: SqliteArchiveIo, cursors: number[], batch: number, t
   for (let from = 0; from < cursors.length; from += batch) {
     if (signal?.aborted) return false;
     const result = (await io.write({ op: 'archiveBatch', cursors: cursors.slice(from, from + batch) })) as ArchiveBatchResult;
-    tally.archived += result.deleted;
-    tally.tasks += result.tasks;
-    tally.agents += result.agents;
+    tally.counts.add(result.deleted, result.entities);
     tally.horizon = result.horizon;
     await turn();
   }
@@ -82,9 +78,9 @@ export async function sqliteArchivePass(io: SqliteArchiveIo, options: ArchiveOpt
   const batch = options.batchSize ?? DEFAULT_BATCH;
   const max = options.maxEvents ?? DEFAULT_MAX_EVENTS;
   const { signal } = options;
-  const tally: Tally = { archived: 0, tasks: 0, agents: 0, horizon: io.bounds().horizon };
+  const tally: Tally = { counts: new PassTally(), horizon: io.bounds().horizon };
   const where: string[] = [];
-  const done = (more: boolean, freedPages = 0): ArchivePass => ({ ...tally, more, where, freedPages });
+  const done = (more: boolean, freedPages = 0): ArchivePass => ({ ...tally.counts.counts(), horizon: tally.horizon, more, where, freedPages });
 
   const left = await io.files.pending();
   if (left) {

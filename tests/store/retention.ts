@@ -1,0 +1,234 @@
+/**
+ * Retention (issue 14) on every adapter, from the store's side: what an archive pass moves out of
+ * the log (finished tasks' old events, agents' old events) and what it keeps (active tasks'
+ * whole history, anything newer than the cutoff, the head); the archive holding exactly the
+ * events that left, as export event lines; the horizon; compact timelines; CURSOR_EXPIRED for a
+ * read from below the horizon, every remaining event once from at or above it; and a slow
+ * reader, paused between pages while a pass runs, failing rather than skipping.
+ */
+import { pino } from 'pino';
+import { expect, it } from 'vitest';
+import { MemoryBus } from '../../src/bus/memory.js';
+import { Feed } from '../../src/runtime/feed.js';
+import type { SqlStore } from '../../src/store/sql-store.js';
+import { eventLine } from '../../src/store/transfer-lines.js';
+import { CursorExpiredError, type Change, type LogEvent } from '../../src/store/types.js';
+
+export const OLD = '2026-01-01T00:00:00.000Z';
+export const CUTOFF = '2026-02-01T00:00:00.000Z';
+export const NEW = '2026-03-01T00:00:00.000Z';
+
+const owner = { id: 'acme/ada', org: 'acme' };
+
+/** A task moved to `status` at `at` (version `expected + 1`). */
+export function taskStep(id: string, expected: number, status: string, at: string, prev: string | null = null, type = 'STEP'): Change {
+  const version = expected + 1;
+  const view = {
+    id, title: `task ${id}`, description: null, creator: { id: owner.id, name: 'Ada' }, org: owner.org, private: false, createdAt: at,
+    clarifications: [], issue: null, branch: null, pr: null, mergeCommitSha: null, mergedAt: null, error: null, agentId: null,
+    status, stateValue: status === 'dispatched' ? { active: { dispatched: 'queued' } } : status, version, updatedAt: at,
+  } as never;
+  return {
+    entityType: 'task', entityId: id, expectedVersion: expected,
+    events: [{ entityType: 'task', entityId: id, version, type: expected === 0 ? 'CREATED' : type, at, actor: 'Ada', payload: { step: version },
+      scope: { org: owner.org, ownerId: owner.id, private: false }, prevStatus: prev, state: view }],
+    state: { value: status, context: { id } }, effects: [], view, deadlines: [],
+  };
+}
+
+/** An agent's heartbeat (or registration) at `at`. */
+export function agentBeat(id: string, expected: number, at: string): Change {
+  const version = expected + 1;
+  const view = {
+    id, name: `agent ${id}`, org: owner.org, ownerId: owner.id, registeredAt: OLD, lastHeartbeatAt: at, currentTaskId: null, lastAssignedAt: null,
+    lastActivity: null, lastProgressAt: null, status: 'idle', stateValue: { work: 'idle', health: 'healthy' }, health: 'healthy', version, updatedAt: at,
+  } as never;
+  return {
+    entityType: 'agent', entityId: id, expectedVersion: expected,
+    events: [{ entityType: 'agent', entityId: id, version, type: expected === 0 ? 'REGISTERED' : 'HEARTBEAT', at, actor: 'agent', payload: null,
+      scope: { org: owner.org, ownerId: owner.id, private: false }, prevStatus: null, state: view }],
+    state: { value: { work: 'idle' }, context: { id } }, effects: [], view, deadlines: [],
+  };
+}
+
+/**
+ * A log with every case, interleaved: `merged` and `failed` finished before the cutoff
+ * (archived), `active` (dispatched: kept whole), `late` (created before, merged after: kept
+ * whole), an agent heartbeating before and after, and events after the cutoff.
+ */
+export async function fillLog(store: SqlStore): Promise<LogEvent[]> {
+  const steps: Change[] = [
+    taskStep('merged', 0, 'received', OLD),
+    agentBeat('agent', 0, OLD),
+    taskStep('active', 0, 'received', OLD),
+    taskStep('merged', 1, 'dispatched', OLD, 'received', 'DISPATCHED'),
+    taskStep('failed', 0, 'received', OLD),
+    agentBeat('agent', 1, OLD),
+    taskStep('late', 0, 'received', OLD),
+    taskStep('active', 1, 'dispatched', OLD, 'received', 'DISPATCHED'),
+    taskStep('merged', 2, 'merged', OLD, 'dispatched', 'MERGED'),
+    taskStep('failed', 1, 'failed', OLD, 'received', 'FAILED'),
+    agentBeat('agent', 2, OLD),
+    taskStep('late', 1, 'merged', NEW, 'received', 'MERGED'),
+    agentBeat('agent', 3, NEW),
+    taskStep('fresh', 0, 'received', NEW),
+    agentBeat('agent', 4, NEW),
+  ];
+  const events: LogEvent[] = [];
+  for (const change of steps) events.push(...(await store.commit([change])));
+  return events;
+}
+
+/** What the pass over `fillLog`'s log archives. */
+export function expectedArchived(events: LogEvent[]): LogEvent[] {
+  return events.filter((e) => ['merged', 'failed'].includes(e.entityId) || (e.entityId === 'agent' && e.at === OLD));
+}
+
+async function expired(read: Promise<unknown>): Promise<CursorExpiredError> {
+  const error = await read.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(CursorExpiredError);
+  return error as CursorExpiredError;
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+
+/** Register the suite's tests; `open` gives a fresh, empty store for each. */
+export function retentionSuite(open: () => Promise<SqlStore>): void {
+  it('archives finished tasks’ and agents’ events from before the cutoff, exactly those, and keeps the rest', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    const head = await store.head();
+    const archived = expectedArchived(before);
+    const pass = await store.archive({ before: CUTOFF });
+    expect(pass).toMatchObject({ archived: archived.length, tasks: 2, agents: 1, more: false });
+    const horizon = Math.max(...archived.map((e) => e.cursor));
+    expect(pass!.horizon).toBe(horizon);
+    expect(await store.logBounds()).toEqual({ head, horizon });
+    expect(await store.head()).toBe(head);
+
+    // The archive holds exactly the events that left, as an export's event lines, in order.
+    const lines: unknown[] = [];
+    for await (const line of store.archivedLines()) lines.push(JSON.parse(line));
+    expect(lines).toEqual(archived.map((e) => json(eventLine(e))));
+
+    // What is kept: every other event, whole; active and late tasks' history from the start.
+    const kept = before.filter((e) => !archived.includes(e));
+    for (const id of ['active', 'late', 'fresh']) {
+      const { events } = await store.readAfter(0, { entityId: id, limit: 100 });
+      expect(json(events)).toEqual(json(kept.filter((e) => e.entityId === id)));
+    }
+    // Tasks and their final state are untouched.
+    expect((await store.getTask('merged'))?.status).toBe('merged');
+    expect((await store.load('merged'))?.version).toBe(3);
+
+    // A second pass finds nothing more.
+    expect(await store.archive({ before: CUTOFF })).toMatchObject({ archived: 0, horizon });
+    await store.close();
+  });
+
+  it('answers an archived task’s timeline compact; a retried one continues it with its new events', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    await store.archive({ before: CUTOFF });
+    const { events } = await store.readAfter(0, { entityId: 'merged', limit: 100 });
+    const original = before.filter((e) => e.entityId === 'merged');
+    expect(events.map((e) => ({ cursor: e.cursor, version: e.version, type: e.type, at: e.at, actor: e.actor, payload: e.payload, status: e.state.status, stateValue: e.state.stateValue }))).toEqual(
+      original.map((e) => ({ cursor: e.cursor, version: e.version, type: e.type, at: e.at, actor: e.actor, payload: null, status: e.state.status, stateValue: e.state.stateValue })),
+    );
+    expect(events[0].scope).toEqual(original[0].scope);
+    // After a cursor inside it, and in pages.
+    expect((await store.readAfter(original[0].cursor, { entityId: 'merged', limit: 1 })).events.map((e) => e.cursor)).toEqual([original[1].cursor]);
+
+    const [retry] = await store.commit([taskStep('failed', 2, 'analyzing', NEW, 'failed', 'RETRIED')]);
+    const timeline = await store.readAfter(0, { entityId: 'failed', limit: 100 });
+    expect(timeline.events.map((e) => [e.cursor, e.type, e.payload])).toEqual([
+      ...before.filter((e) => e.entityId === 'failed').map((e) => [e.cursor, e.type, null]),
+      [retry.cursor, 'RETRIED', { step: 3 }],
+    ]);
+    // Its archived part stays archived when it is finished and archived again.
+    await store.commit([taskStep('failed', 3, 'cancelled', NEW, 'analyzing', 'CANCELLED')]);
+    await store.commit([agentBeat('agent', 5, NEW)]);
+    await store.archive({ before: '2026-04-01T00:00:00.000Z' });
+    const again = await store.readAfter(0, { entityId: 'failed', limit: 100 });
+    expect(again.events.map((e) => e.type)).toEqual(['CREATED', 'FAILED', 'RETRIED', 'CANCELLED']);
+    expect(again.events.every((e) => e.payload === null)).toBe(true);
+    await store.close();
+  });
+
+  it('refuses a read from below the horizon with CURSOR_EXPIRED, and gives every remaining event once from at or above it', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    const pass = (await store.archive({ before: CUTOFF }))!;
+    const head = await store.head();
+    for (const cursor of [0, 1, pass.horizon - 1]) {
+      const error = await expired(store.readAfter(cursor, { limit: 100 }));
+      expect(error).toMatchObject({ cursor, horizon: pass.horizon, head });
+      await expired(store.readAfter(cursor, { limit: 100, entityType: 'task' }));
+    }
+    // From the horizon on: every event after it, in order, once, page by page.
+    const read: number[] = [];
+    for (let cursor = pass.horizon; ; ) {
+      const { events } = await store.readAfter(cursor, { limit: 2 });
+      if (events.length === 0) break;
+      read.push(...events.map((e) => e.cursor));
+      cursor = events.at(-1)!.cursor;
+    }
+    expect(read).toEqual(before.filter((e) => e.cursor > pass.horizon).map((e) => e.cursor));
+    // An agent's history from below what is kept of it: CURSOR_EXPIRED, or what is kept if asked so.
+    const agentUpto = Math.max(...before.filter((e) => e.entityId === 'agent' && e.at === OLD).map((e) => e.cursor));
+    expect(await expired(store.readAfter(0, { entityId: 'agent', limit: 100 }))).toMatchObject({ horizon: agentUpto, head });
+    const kept = await store.readAfter(0, { entityId: 'agent', limit: 100, fromKept: true });
+    expect(kept.events.map((e) => e.cursor)).toEqual(before.filter((e) => e.entityId === 'agent' && e.at === NEW).map((e) => e.cursor));
+    // Without retention nothing changes: a fresh store's horizon is 0.
+    const fresh = await open();
+    expect(await fresh.logBounds()).toEqual({ head: 0, horizon: 0 });
+    expect((await fresh.readAfter(0, { limit: 10 })).events).toEqual([]);
+    await fresh.close();
+    await store.close();
+  });
+
+  it('never lets a slow reader skip what a pass moved while it was between pages: CURSOR_EXPIRED', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    // A store reader paused after its first page…
+    const first = await store.readAfter(0, { limit: 2 });
+    expect(first.events.map((e) => e.cursor)).toEqual(before.slice(0, 2).map((e) => e.cursor));
+    await store.archive({ before: CUTOFF });
+    // …finds the horizon past its cursor on the next page: an error, never a page with a hole.
+    await expired(store.readAfter(first.events.at(-1)!.cursor, { limit: 2 }));
+    // So does a reader of one type.
+    await expired(store.readAfter(first.events.at(-1)!.cursor, { limit: 2, entityType: 'agent' }));
+    await store.close();
+  });
+
+  it('a feed subscriber catching up from the store gets CURSOR_EXPIRED at its next page, never a silent gap', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    const feed = new Feed({ store, bus: new MemoryBus(), logger: pino({ level: 'silent' }), pageSize: 2 });
+    await feed.start(); // its ring starts at the head: everything before is read from the store
+    const cursor = feed.subscribe({ after: 0 });
+    const got: number[] = [];
+    got.push((await cursor.next()).value!.cursor);
+    got.push((await cursor.next()).value!.cursor);
+    // Paused between pages while a pass runs.
+    await store.archive({ before: CUTOFF });
+    await expect(cursor.next()).rejects.toBeInstanceOf(CursorExpiredError);
+    expect(got).toEqual(before.slice(0, 2).map((e) => e.cursor));
+    // A subscriber at the head is not affected, and one from the horizon gets every later event.
+    const { horizon, head } = await store.logBounds();
+    const live = feed.subscribe({ after: horizon });
+    const seen: number[] = [];
+    for (let i = 0; i < head - horizon; i++) seen.push((await live.next()).value!.cursor);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen.at(-1)).toBe(head);
+    await live.return();
+    await cursor.return();
+    feed.stop();
+    await store.close();
+  });
+}
