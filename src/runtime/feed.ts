@@ -40,6 +40,11 @@ export class Feed {
    * contiguous range (binary search by cursor), and it drops the oldest, never the least read.
    */
   private ring: LogEvent[] = [];
+  /**
+   * Each entity's newest event in the ring: a store read of the next ones resolves their patches
+   * from it (store/view-patch.ts) instead of reading the view back from the log.
+   */
+  private readonly newest = new Map<string, LogEvent>();
   /** Cursor just before ring[0]: a subscriber at or past it can be served from the ring. */
   private base = 0;
   /** Newest cursor the feed has read. */
@@ -116,6 +121,7 @@ export class Feed {
       while (this.target > this.headCursor) {
         const { events } = await this.options.store.readAfter(this.headCursor, {
           limit: this.pageSize,
+          known: this.known,
         });
         if (events.length === 0) {
           this.target = this.headCursor; // a poke beyond the head, or a ring ahead of visibility
@@ -131,12 +137,20 @@ export class Feed {
     }
   }
 
+  /** @internal The ring's event of this entity at this version, if it is the entity's newest there. */
+  readonly known = (entityId: string, version: number): LogEvent | undefined => {
+    const event = this.newest.get(entityId);
+    return event?.version === version ? event : undefined;
+  };
+
   private append(events: LogEvent[]): void {
     this.ring.push(...events);
+    for (const event of events) this.newest.set(event.entityId, event);
     this.headCursor = events[events.length - 1].cursor;
     // Trim in chunks so trimming stays amortised O(1) per event.
     if (this.ring.length > this.ringSize + (this.ringSize >> 2)) {
       const drop = this.ring.length - this.ringSize;
+      for (let i = 0; i < drop; i++) if (this.newest.get(this.ring[i].entityId) === this.ring[i]) this.newest.delete(this.ring[i].entityId);
       this.base = this.ring[drop - 1].cursor;
       this.ring = this.ring.slice(drop);
     }
@@ -302,10 +316,17 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
 
   /** Read one page from the store: this subscriber is further behind than the ring reaches. */
   private async catchUp(): Promise<void> {
+    // The page before: the next page's patches resolve from its events (store/view-patch.ts).
+    const previous = new Map<string, LogEvent>();
+    for (const event of this.pending) previous.set(event.entityId, event);
     const { events, head } = await this.feed.store.readAfter(this.cursor, {
       limit: this.feed.pageSize,
       entityId: this.query.entityId,
       entityType: this.query.entityType,
+      known: (entityId, version) => {
+        const event = previous.get(entityId);
+        return event?.version === version ? event : undefined;
+      },
     });
     this.pending = events;
     this.pendingAt = 0;

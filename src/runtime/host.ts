@@ -317,6 +317,8 @@ export class ActorHost {
       let actions: { type: string; params?: unknown }[];
       let event: EventObject | null = null;
       let prevStatus: string | null = null;
+      // The view before this op, for the log to store the first event as a patch (view-patch.ts).
+      let base: TaskView | AgentView | undefined;
 
       if (op.kind === 'create') {
         [next, actions] = kind.pure.initial(op.input);
@@ -345,6 +347,7 @@ export class ActorHost {
         }
         event = op.event;
         [next, actions] = kind.pure.transition(current, op.event);
+        if (!earlier) base = kind.view(current, prev.version, at);
       }
 
       const version = (prev?.version ?? 0) + 1;
@@ -430,6 +433,7 @@ export class ActorHost {
         state,
         effects,
         view,
+        base,
         deadlines,
         consumes: op.kind === 'send' ? op.consumes : undefined,
         owner: this.instanceId,

@@ -75,6 +75,11 @@ export class PendingArchive {
 export class ArchiveFiles {
   constructor(readonly dir: string) {}
 
+  /** The pass's file while it is written and while its events leave the log. */
+  get pendingPath(): string {
+    return join(this.dir, PENDING);
+  }
+
   /** Start a pass's file. */
   async begin(): Promise<PendingArchive> {
     await mkdir(this.dir, { recursive: true });

@@ -292,7 +292,7 @@ export class PostgresStore extends SqlStore {
 
   /** One statement, one snapshot (postgres-log.ts). */
   async readAfter(cursor: number, options: ReadOptions): Promise<ReadResult> {
-    return postgresReadAfter((sql, values) => this.arrayRows(sql, values), cursor, options);
+    return postgresReadAfter({ arrays: (sql, values) => this.arrayRows(sql, values), rows: (sql, values) => this.rows(sql, values) }, cursor, options);
   }
 
   private async arrayRows(sql: string, values: unknown[]): Promise<unknown[][]> {

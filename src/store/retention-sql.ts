@@ -4,23 +4,27 @@
  * entities. tests/store/query-plans.test.ts and tests/production/query-plans.test.ts check that
  * each is served by an index.
  */
-import { ARCHIVED_STATUSES } from './retention.js';
+import { ARCHIVED_STATUSES, FINAL_STATUSES } from './retention.js';
 import { EVENT_COLUMNS, type Dialect } from './sql.js';
 
 export function retentionSql(d: Dialect) {
   const p = (n: number) => d.param(n);
   const greatest = d.name === 'postgres' ? 'greatest' : 'max';
   const finished = ARCHIVED_STATUSES.map((s) => `'${s}'`).join(', ');
+  const final = FINAL_STATUSES.map((s) => `'${s}'`).join(', ');
   /**
    * What a pass archives next, in cursor order: after `from`, up to the cutoff cursor
-   * (parameters: from, cutoff, cutoff, limit), agents' events and finished tasks' whose last
-   * event (the one with the task's version) is not after the cutoff either. The primary key's
-   * range, and per event a key lookup into `tasks` and one into (entity_id, version).
+   * (parameters: from, cutoff, cutoff, limit). Agents' events but each agent's newest; finished
+   * tasks' whose last event (the one with the task's version) is not after the cutoff either,
+   * but a failed task's newest (it may be retried). The primary key's range, and per event a
+   * key lookup into `agents` or `tasks` and one into (entity_id, version).
    */
   const candidates = (columns: string) => `SELECT ${columns} FROM events AS e
       WHERE e.cursor > ${p(1)} AND e.cursor <= ${p(2)}
-        AND (e.entity_type = 'agent' OR EXISTS (SELECT 1 FROM tasks AS t WHERE t.id = e.entity_id AND t.status IN (${finished})
-          AND coalesce((SELECT l.cursor FROM events AS l WHERE l.entity_id = t.id AND l.version = t.version), 0) <= ${p(3)}))
+        AND ((e.entity_type = 'agent' AND e.version < (SELECT a.version FROM agents AS a WHERE a.id = e.entity_id))
+          OR EXISTS (SELECT 1 FROM tasks AS t WHERE t.id = e.entity_id AND t.status IN (${finished})
+            AND (t.status IN (${final}) OR e.version < t.version)
+            AND coalesce((SELECT l.cursor FROM events AS l WHERE l.entity_id = t.id AND l.version = t.version), 0) <= ${p(3)}))
       ORDER BY e.cursor LIMIT ${p(4)}`;
   return {
     horizon: `SELECT horizon FROM log_horizon`,
@@ -47,6 +51,9 @@ export function retentionSql(d: Dialect) {
       VALUES (${[1, 2, 3, 4, 5, 6].map(p).join(', ')})
       ON CONFLICT (entity_id) DO UPDATE SET upto = ${greatest}(archived_entities.upto, excluded.upto)`,
     raiseHorizon: `UPDATE log_horizon SET horizon = ${greatest}(horizon, ${p(1)})`,
+    /** An entity's event at a version: the first one kept, made whole (`asKeyframe`). */
+    eventAt: `SELECT ${EVENT_COLUMNS} FROM events WHERE entity_id = ${p(1)} AND version = ${p(2)}`,
+    rewriteState: `UPDATE events SET state = ${p(1)} WHERE cursor = ${p(2)}`,
     /** What is kept of one entity's archived history (type, org, owner, private, upto). */
     archivedEntity: `SELECT entity_type, org, owner_id, private, upto FROM archived_entities WHERE entity_id = ${p(1)}`,
     /** A task's compact timeline after a cursor, up to where its archived history reaches. */

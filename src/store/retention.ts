@@ -2,11 +2,14 @@
  * Retention (issue 14), the rules both adapters follow, without I/O. docs/design.md ("Retention")
  * says why each is so.
  *
- * - **What is archived**: events from before the cutoff time of tasks that are finished (merged,
- *   failed or cancelled: `ARCHIVED_STATUSES`) and whose last event is before it too, and agents'
- *   events from before it. Active tasks keep their whole history. A failed task may be retried:
- *   its archived events stay archived (its timeline serves them compact) and its new ones are
- *   logged as usual, archived in turn once it is finished again.
+ * - **What is archived**: events from before the cutoff time of finished tasks whose last event
+ *   is before it too, and agents' events from before it. Active tasks keep their whole history.
+ *   A merged or cancelled task is final (`FINAL_STATUSES`): all its events go. A failed task can
+ *   still be retried, and an agent heartbeats on: they keep their newest event, so a later
+ *   event (stored as a patch from the one before it: view-patch.ts) still has its base.
+ * - **What stays readable**: the first event kept of an entity whose older events were archived
+ *   is rewritten as a whole view (rows.ts `asKeyframe`), in the transaction that deletes them,
+ *   so every patch after it resolves from what the log still has.
  * - **How far**: the pass archives up to `cutoffCursor`, never the log's newest event, so the
  *   head (`max(cursor)`) never moves back.
  * - **The horizon**: the highest cursor archived. A read of the log (or of one type) after a
@@ -22,6 +25,8 @@ import type { LogEvent, Scope } from './types.js';
 
 /** A finished task: nothing more happens to it unless it is retried (failed). */
 export const ARCHIVED_STATUSES: readonly TaskStatus[] = ['merged', 'failed', 'cancelled'];
+/** A task that never changes again: its whole history may go. */
+export const FINAL_STATUSES: readonly TaskStatus[] = ['merged', 'cancelled'];
 
 /** Events per archive transaction, and per pass. */
 export const DEFAULT_BATCH = 1000;
@@ -41,24 +46,31 @@ export type CompactRow = [entityId: string, cursor: number, version: number, typ
 /** An `archived_entities` row, in column order (the flag as 0/1). */
 export type ArchivedEntityRow = [entityId: string, entityType: string, org: string, ownerId: string, isPrivate: number, upto: number];
 
+/** Per entity of a batch, its last archived version and view: where its kept events start from. */
+export type ArchivedBase = [entityId: string, version: number, view: string];
+
 export interface ArchiveBatchRows {
   timeline: CompactRow[];
   entities: ArchivedEntityRow[];
+  bases: ArchivedBase[];
   /** The highest cursor among the events: the horizon after them. */
   horizon: number;
 }
 
 /**
- * What a batch of archived events leaves behind: each task event's compact row, and for every
- * entity the cursor its archived history now reaches. States are read as the store decodes
- * them (rows.ts), never from the column's text.
+ * What a batch of archived events leaves behind: each task event's compact row, for every entity
+ * the cursor its archived history now reaches, and its last archived view (the base its first
+ * kept event is made whole from). States are read as the store decodes them (rows.ts).
  */
 export function archiveBatchRows(events: readonly LogEvent[]): ArchiveBatchRows {
   const timeline: CompactRow[] = [];
   const entities = new Map<string, ArchivedEntityRow>();
+  const last = new Map<string, LogEvent>();
   let horizon = 0;
   for (const e of events) {
     if (e.cursor > horizon) horizon = e.cursor;
+    const before = last.get(e.entityId);
+    if (!before || before.version < e.version) last.set(e.entityId, e);
     const held = entities.get(e.entityId);
     if (held) held[5] = Math.max(held[5], e.cursor);
     else entities.set(e.entityId, [e.entityId, e.entityType, e.scope.org, e.scope.ownerId, e.scope.private ? 1 : 0, e.cursor]);
@@ -68,7 +80,8 @@ export function archiveBatchRows(events: readonly LogEvent[]): ArchiveBatchRows 
     // PostgreSQL would give back as text to parse (rows.ts `json`).
     timeline.push([e.entityId, e.cursor, e.version, e.type, e.at, e.actor, state.status, JSON.stringify(state.stateValue)]);
   }
-  return { timeline, entities: [...entities.values()], horizon };
+  const bases = [...last.values()].map((e): ArchivedBase => [e.entityId, e.version, JSON.stringify(e.state)]);
+  return { timeline, entities: [...entities.values()], bases, horizon };
 }
 
 /** A pass's count of the tasks and agents whose history it archived (a batch may split one). */

@@ -10,7 +10,19 @@
  */
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
 import { searchDoc } from './search.js';
-import type { Change, Deadline, EntityRecord, LogEvent, TaskCounts, TaskPage } from './types.js';
+import type { Change, Deadline, EntityRecord, LogEvent, ReadOptions, TaskCounts, TaskPage } from './types.js';
+import {
+  decodeEntityState,
+  decodeEventState,
+  encodeEntityState,
+  encodeEventState,
+  foldWindow,
+  isPatch,
+  isKeyframe,
+  isPatchText,
+  keyframeAtOrBefore,
+  type View,
+} from './view-patch.js';
 
 /**
  * A JSON column's value: parsed from text (SQLite) or already parsed (PostgreSQL). None of our
@@ -47,11 +59,12 @@ export type EventFields<J, F, S = J> = [
 export type EventRow = [cursor: number, ...EventFields<string | Record<string, unknown>, number | boolean, string | TaskView | AgentView>];
 
 /**
- * A log event as read back. Its `state` (the entity's whole view, most of the row) is parsed
- * when first read: a subscriber whose selection does not reach it — a replay of cursors, a
+ * A log event as read back. Its `state` (the entity's view, most of the row) is parsed when
+ * first read: a subscriber whose selection does not reach it — a replay of cursors, a
  * timeline's types — never pays for the parse, which was a fifth of the server's time replaying
- * a backlog (resume scenario). Everything else is a plain own property, as on the events the
- * host commits.
+ * a backlog (resume scenario). A state stored as a patch (view-patch.ts) is applied then to the
+ * view before it, which `linkBases` gave the event when the page was read. Everything else is a
+ * plain own property, as on the events the host commits.
  */
 class StoredEvent implements LogEvent {
   readonly cursor: number;
@@ -64,7 +77,10 @@ class StoredEvent implements LogEvent {
   readonly payload: Record<string, unknown> | null;
   readonly scope: LogEvent['scope'];
   readonly prevStatus: string | null;
-  #state: string | TaskView | AgentView;
+  #state: string | object;
+  #resolved: View | undefined;
+  /** The view before this event, for a patch; dropped once the state is resolved. */
+  base: (() => View) | undefined;
 
   constructor(row: EventRow) {
     this.cursor = row[0];
@@ -80,19 +96,142 @@ class StoredEvent implements LogEvent {
     this.#state = row[12];
   }
 
+  /** Does the stored state need the view before it? (Known without parsing on SQLite.) */
+  get isPatch(): boolean {
+    return typeof this.#state === 'string' ? isPatchText(this.#state) : this.#resolved === undefined && isPatch(this.#state);
+  }
+
   get state(): TaskView | AgentView {
-    if (typeof this.#state === 'string') this.#state = JSON.parse(this.#state) as TaskView | AgentView;
-    return this.#state;
+    if (this.#resolved === undefined) {
+      const stored = typeof this.#state === 'string' ? (JSON.parse(this.#state) as object) : this.#state;
+      const base = this.base;
+      this.#resolved = decodeEventState(stored, this.version, this.at, () => {
+        if (base === undefined) throw new Error(`event ${this.cursor} (${this.entityId} v${this.version}) is a patch read without the view before it`);
+        return base();
+      });
+      this.#state = '';
+      this.base = undefined;
+    }
+    return this.#resolved;
   }
 
   /** With the state, for anything that serialises an event whole (a getter is not an own property). */
   toJSON(): LogEvent {
-    return { ...this, state: this.state };
+    const { base: _base, ...fields } = this;
+    return { ...fields, state: this.state } as LogEvent;
   }
 }
 
 export function toEvent(row: EventRow): LogEvent {
   return new StoredEvent(row);
+}
+
+/** What a reader must fetch to resolve a page's patches: per entity, versions `from`..`to`. */
+export interface BaseWindow {
+  entityId: string;
+  from: number;
+  to: number;
+}
+
+/** The windows a page still needs (`planBases`), and the events waiting for them. */
+export interface BasePlan {
+  windows: BaseWindow[];
+  waiting: LogEvent[];
+}
+
+/**
+ * Give every patch of a page (one read, cursor order) the view before it when that is the event
+ * before it in the page or one the reader holds (`known`), and say which need a window of the entity's rows instead, back to the
+ * keyframe at or before it: the adapter reads them all at once (one round-trip, or within the
+ * page's own read transaction) and hands them to `attachBases`.
+ */
+export function planBases(events: LogEvent[], known?: ReadOptions['known']): BasePlan {
+  const last = new Map<string, StoredEvent>();
+  const windows: BaseWindow[] = [];
+  const waiting: StoredEvent[] = [];
+  for (const event of events as StoredEvent[]) {
+    const before = last.get(event.entityId);
+    last.set(event.entityId, event);
+    if (!event.isPatch) continue;
+    let held: LogEvent | undefined;
+    if (before !== undefined && before.version === event.version - 1) {
+      event.base = () => before.state;
+    } else if ((held = known?.(event.entityId, event.version - 1)) !== undefined) {
+      // Resolved now, not when this event's state is first read: a lazy link to an event of
+      // the caller's previous page would keep every page of a long replay alive through it.
+      const view = held.state;
+      event.base = () => view;
+    } else {
+      windows.push({ entityId: event.entityId, from: keyframeAtOrBefore(event.version - 1), to: event.version - 1 });
+      waiting.push(event);
+    }
+  }
+  return { windows, waiting };
+}
+
+/** A row of a window read: one event's entity, version, time and stored state. */
+export interface WindowRow {
+  entity_id: string;
+  version: number;
+  at: string;
+  state: unknown;
+}
+
+/** A window the log no longer has (see `wholeTail`): a reader may read again (postgres-log.ts). */
+export class MissingBaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingBaseError';
+  }
+}
+
+/**
+ * The rows of a window (versions in order) from the last whole view on, if they run without a
+ * gap to `to`; else null. Usually the window is complete from its keyframe; retention
+ * (retention.ts) archives an entity's older versions and rewrites the first one it keeps as a
+ * whole view, so the window's start may be gone while a whole view and what follows it are there.
+ */
+function wholeTail(rows: WindowRow[], to: number): WindowRow[] | null {
+  let start = rows.length - 1;
+  if (start < 0 || rows[start].version !== to) return null;
+  for (; start >= 0; start--) {
+    if (start < rows.length - 1 && rows[start].version !== rows[start + 1].version - 1) return null;
+    const stored = rows[start].state;
+    if (!(typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object))) return rows.slice(start);
+  }
+  return null;
+}
+
+/** The window rows of a plan (any order) given to its events. */
+export function attachBases(plan: BasePlan, rows: WindowRow[]): void {
+  const byEntity = new Map<string, WindowRow[]>();
+  for (const row of rows) {
+    const list = byEntity.get(row.entity_id);
+    if (list) list.push(row);
+    else byEntity.set(row.entity_id, [row]);
+  }
+  for (const list of byEntity.values()) list.sort((x, y) => x.version - y.version);
+  for (let i = 0; i < plan.waiting.length; i++) {
+    const event = plan.waiting[i] as StoredEvent;
+    const { entityId, from, to } = plan.windows[i];
+    const window = wholeTail((byEntity.get(entityId) ?? []).filter((r) => r.version >= from && r.version <= to), to);
+    if (window === null) throw new MissingBaseError(`the log lacks versions ${from}..${to} of ${entityId}, needed to read event ${event.cursor}`);
+    let view: View | undefined;
+    event.base = () => (view ??= foldWindow(window, (stored) => json<object>(stored)));
+  }
+}
+
+/**
+ * The state to store for `row` as a whole view (a keyframe), given the view of the version
+ * before it; null when it stores a whole view already. Retention (retention.ts) rewrites so the
+ * first event it keeps of an entity whose older events it archives: readers resolve every later
+ * patch from there (`wholeTail`).
+ */
+export function asKeyframe(row: EventRow, before: View): string | null {
+  const event = toEvent(row) as StoredEvent;
+  if (!event.isPatch) return null;
+  event.base = () => before;
+  return encodeEventState(event.state, undefined, event.version);
 }
 
 /** A row of `entities`, `ENTITY_COLUMNS` (sql.ts). */
@@ -102,6 +241,8 @@ export interface EntityRow {
   version: number;
   state: unknown;
   effects: unknown;
+  /** The read model's view committed with it (`tasks.view` or `agents.view`), for a snapshot stored as a patch. */
+  view: unknown;
 }
 
 export function toRecord(row: EntityRow): EntityRecord {
@@ -109,7 +250,7 @@ export function toRecord(row: EntityRow): EntityRecord {
     type: row.type as EntityType,
     id: row.id,
     version: row.version,
-    state: json<EntityRecord['state']>(row.state),
+    state: decodeEntityState(json<object>(row.state), row.view === null ? null : json<View>(row.view)) as EntityRecord['state'],
     effects: json<EntityRecord['effects']>(row.effects),
   };
 }
@@ -186,16 +327,21 @@ export interface WireChange {
 
 export function encodeChange(change: Change): WireChange {
   const viewJson = JSON.stringify(change.view);
+  let base = change.base;
   return {
     entityType: change.entityType,
     entityId: change.entityId,
     expectedVersion: change.expectedVersion,
-    state: JSON.stringify(change.state),
+    state: encodeEntityState(change.state, change.view),
     effects: JSON.stringify(change.effects),
     hasEffects: change.effects.length > 0 ? 1 : 0,
     owner: change.owner ?? null,
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
-    events: change.events.map((event) => [
+    events: change.events.map((event): WireEvent => {
+      const whole = base === undefined || isKeyframe(event.version);
+      const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : JSON.stringify(event.state);
+      base = event.state;
+      return [
       event.entityType,
       event.entityId,
       event.version,
@@ -207,10 +353,11 @@ export function encodeChange(change: Change): WireChange {
       event.scope.ownerId,
       event.scope.private ? 1 : 0,
       event.prevStatus,
-      // Usually the event's state is the change's view: null says "the view's", so the JSON is
-      // serialised once and copied to the writer once.
-      event.state === change.view ? null : JSON.stringify(event.state),
-    ]),
+      // The view before it, or a patch from it (view-patch.ts); null says "the change's view,
+      // whole" (a keyframe of the last event), so that JSON is serialised once and copied once.
+      state,
+    ];
+    }),
     view: encodeView(change, viewJson),
     deadlines: change.deadlines.map((op): WireDeadline =>
       op.op === 'clear'

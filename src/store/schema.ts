@@ -244,5 +244,17 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     `,
   },
+  {
+    // Issue 14, leaner log: the search index without a copy of what it indexes. Search reads
+    // only rowids and bm25 (sql.ts), so tasks_fts becomes contentless; `contentless_delete`
+    // (SQLite 3.43) keeps the INSERT OR REPLACE each commit makes. Filled from the old table,
+    // whose text already had the word rule applied.
+    version: { sqlite: 9 },
+    sql: () => `
+      CREATE VIRTUAL TABLE tasks_fts_lean USING fts5 (title, description, refs, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
+      INSERT INTO tasks_fts_lean (rowid, title, description, refs) SELECT rowid, title, description, refs FROM tasks_fts;
+      DROP TABLE tasks_fts;
+      ALTER TABLE tasks_fts_lean RENAME TO tasks_fts;
+    `,
+  },
 ];
-

@@ -60,8 +60,13 @@ function params(d: Dialect, n: number, from = 1): string {
 export const EVENT_FIELDS = `entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
 /** An event row's columns, in the order `EventRow` (rows.ts) reads them. */
 export const EVENT_COLUMNS = `cursor, ${EVENT_FIELDS}`;
-/** An `entities` row as `toRecord` (rows.ts) reads it. */
-export const ENTITY_COLUMNS = `type, id, version, state, effects`;
+/**
+ * An `entities` row as `toRecord` (rows.ts) reads it, with the read model's view committed with
+ * it: the snapshot's context is stored as a patch against that view (view-patch.ts). A scalar
+ * subquery, so that an UPDATE's RETURNING can give it too.
+ */
+export const ENTITY_COLUMNS = `type, id, version, state, effects,
+  coalesce((SELECT view FROM tasks WHERE tasks.id = entities.id), (SELECT view FROM agents WHERE agents.id = entities.id)) AS view`;
 
 /**
  * Visibility, the one place it is written in SQL: a viewer sees their own tasks and the public
@@ -203,6 +208,8 @@ export function readSql(d: Dialect) {
   const p = (n: number) => d.param(n);
   return {
     load: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ${p(1)}`,
+    /** One entity's events `from`..`to` by version: the window a patch is resolved from (view-patch.ts). */
+    window: `SELECT entity_id, version, at, state FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
     head: `SELECT coalesce(max(cursor), 0) AS head FROM events`,
     getTask: `SELECT view FROM tasks WHERE id = ${p(1)}`,
     getAgent: `SELECT view FROM agents WHERE id = ${p(1)}`,

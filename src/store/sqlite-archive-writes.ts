@@ -4,15 +4,19 @@
  * never write at the same time as a commit (sqlite-writes.ts says why that matters).
  */
 import type Database from 'better-sqlite3';
-import { archiveBatchRows } from './retention.js';
+import type { ArchiveBatchRows } from './retention.js';
 import { retentionSql } from './retention-sql.js';
-import { toEvent, type EventRow } from './rows.js';
-import { EVENT_COLUMNS, SQLITE } from './sql.js';
+import { asKeyframe, json, type EventRow } from './rows.js';
+import { SQLITE } from './sql.js';
+import type { View } from './view-patch.js';
+
+/** A batch as the writer gets it (strings and numbers): its cursors and what they leave behind. */
+export interface ArchiveBatch extends ArchiveBatchRows {
+  cursors: number[];
+}
 
 export interface ArchiveBatchResult {
   deleted: number;
-  /** The entities whose history moved: id and type. */
-  entities: [id: string, type: string][];
   horizon: number;
 }
 
@@ -21,33 +25,35 @@ export class SqliteArchiveWrites {
 
   constructor(private readonly db: Database.Database) {
     const sql = retentionSql(SQLITE);
-    const cursors = `SELECT value FROM json_each(?)`;
     this.stmt = {
-      rows: db.prepare(`SELECT ${EVENT_COLUMNS} FROM events WHERE cursor IN (${cursors}) ORDER BY cursor`).raw(),
-      delete: db.prepare(`DELETE FROM events WHERE cursor IN (${cursors})`),
+      delete: db.prepare(`DELETE FROM events WHERE cursor IN (SELECT value FROM json_each(?))`),
       insertCompact: db.prepare(sql.insertCompact),
       upsertArchived: db.prepare(sql.upsertArchived),
       raiseHorizon: db.prepare(sql.raiseHorizon),
       horizon: db.prepare(sql.horizon).pluck(),
+      eventAt: db.prepare(sql.eventAt).raw(),
+      rewriteState: db.prepare(sql.rewriteState),
     };
   }
 
   /**
    * Move these events (those of them still in the log: a pass finished after a crash may find
-   * some gone) out of the log: their compact rows and entities' reach written, the horizon
-   * raised, the rows deleted, in one transaction. Their archive file was written before.
+   * some gone) out of the log, in one transaction: their compact rows and entities' reach
+   * written, each entity's first kept event made a whole view, the horizon raised, the rows
+   * deleted. Their archive file was sealed before.
    */
-  batch(cursors: number[]): ArchiveBatchResult {
+  batch(batch: ArchiveBatch): ArchiveBatchResult {
     return this.db.transaction((): ArchiveBatchResult => {
-      const list = JSON.stringify(cursors);
-      const events = (this.stmt.rows.all(list) as EventRow[]).map(toEvent);
-      if (events.length === 0) return { deleted: 0, entities: [], horizon: this.stmt.horizon.get() as number };
-      const rows = archiveBatchRows(events);
-      for (const row of rows.timeline) this.stmt.insertCompact.run(...row);
-      for (const row of rows.entities) this.stmt.upsertArchived.run(...row);
-      this.stmt.raiseHorizon.run(rows.horizon);
-      const deleted = this.stmt.delete.run(list).changes;
-      return { deleted, entities: rows.entities.map((r) => [r[0], r[1]]), horizon: this.stmt.horizon.get() as number };
+      for (const row of batch.timeline) this.stmt.insertCompact.run(...row);
+      for (const row of batch.entities) this.stmt.upsertArchived.run(...row);
+      for (const [entityId, version, view] of batch.bases) {
+        const next = this.stmt.eventAt.get(entityId, version + 1) as EventRow | undefined;
+        const whole = next ? asKeyframe(next, json<View>(view)) : null;
+        if (whole !== null) this.stmt.rewriteState.run(whole, next![0]);
+      }
+      this.stmt.raiseHorizon.run(batch.horizon);
+      const deleted = this.stmt.delete.run(JSON.stringify(batch.cursors)).changes;
+      return { deleted, horizon: this.stmt.horizon.get() as number };
     })();
   }
 

@@ -8,7 +8,7 @@
 import type Database from 'better-sqlite3';
 import { archivedScope, compactEvent, type StoredArchivedEntity, type StoredCompactRow } from './retention.js';
 import { retentionSql } from './retention-sql.js';
-import { toEvent, type EventRow } from './rows.js';
+import { attachBases, planBases, toEvent, type EventRow, type WindowRow } from './rows.js';
 import { eventPageSql, readSql, SQLITE } from './sql.js';
 import { CursorExpiredError, type LogEvent, type ReadOptions, type ReadResult } from './types.js';
 
@@ -27,6 +27,7 @@ export class SqliteLog {
       horizon: db.prepare(this.retention.horizon).pluck(),
       archived: db.prepare(this.retention.archivedEntity).raw(),
       compact: db.prepare(this.retention.compactPage).raw(),
+      window: db.prepare(readSql(SQLITE).window),
     };
   }
 
@@ -46,6 +47,11 @@ export class SqliteLog {
     return statement.all(...params) as R[];
   }
 
+  /** Rows read elsewhere (the archive pass's) as events, their patches resolved like a page's. */
+  events(rows: EventRow[], known?: ReadOptions['known']): LogEvent[] {
+    return this.db.transaction(() => this.resolved(rows.map(toEvent), { limit: rows.length, known }))();
+  }
+
   readAfter(cursor: number, options: ReadOptions): ReadResult {
     return this.db.transaction((): ReadResult => {
       const { entityId, limit } = options;
@@ -53,7 +59,7 @@ export class SqliteLog {
         const horizon = this.stmt.horizon.get() as number;
         if (cursor < horizon) throw new CursorExpiredError(cursor, horizon, this.head());
         const rows = (options.entityType !== undefined ? this.stmt.type.all(options.entityType, cursor, limit) : this.stmt.all.all(cursor, limit)) as EventRow[];
-        return { events: rows.map(toEvent), head: this.head() };
+        return { events: this.resolved(rows.map(toEvent), options), head: this.head() };
       }
       let from = cursor;
       const events: LogEvent[] = [];
@@ -67,8 +73,15 @@ export class SqliteLog {
         }
         from = upto;
       }
-      if (events.length < limit) for (const row of this.stmt.entity.all(entityId, from, limit - events.length) as EventRow[]) events.push(toEvent(row));
+      if (events.length < limit) events.push(...this.resolved((this.stmt.entity.all(entityId, from, limit - events.length) as EventRow[]).map(toEvent), options));
       return { events, head: this.head() };
     })();
+  }
+
+  /** A page's patches given the views before them (rows.ts); windows read in the caller's transaction. */
+  private resolved(events: LogEvent[], options: ReadOptions): LogEvent[] {
+    const plan = planBases(events, options.known);
+    if (plan.windows.length > 0) attachBases(plan, plan.windows.flatMap((w) => this.stmt.window.all(w.entityId, w.from, w.to) as WindowRow[]));
+    return events;
   }
 }

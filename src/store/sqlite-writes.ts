@@ -11,10 +11,10 @@
 import type Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { JournalProbe } from './journal-probe.js';
-import { SqliteArchiveWrites } from './sqlite-archive-writes.js';
+import { SqliteArchiveWrites, type ArchiveBatch } from './sqlite-archive-writes.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
-import { SQLITE, writeSql } from './sql.js';
+import { ENTITY_COLUMNS, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
 
@@ -38,7 +38,7 @@ export type WriteCall =
   | { op: 'claimOrphanedEffects'; instanceId: string }
   | { op: 'recordWebhookDelivery'; id: string; at: string; outcome: string }
   | { op: 'allocateIssueNumber'; key: string }
-  | { op: 'archiveBatch'; cursors: number[] }
+  | { op: 'archiveBatch'; batch: ArchiveBatch }
   | { op: 'vacuumStep'; pages: number }
   | { op: 'probe' };
 
@@ -133,7 +133,7 @@ export class SqliteWrites {
       claimEffects: db.prepare(
         `UPDATE entities SET effects_owner = @me
          WHERE has_effects = 1 AND (effects_owner IS NULL OR effects_owner <> @me)
-         RETURNING type, id, version, state, effects`,
+         RETURNING ${ENTITY_COLUMNS}`,
       ),
       allocateIssue: db.prepare(`INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`).pluck(),
@@ -194,7 +194,7 @@ export class SqliteWrites {
           return this.stmt.issueNumber.get(call.key) as number;
         })();
       case 'archiveBatch':
-        return this.archive.batch(call.cursors);
+        return this.archive.batch(call.batch);
       case 'vacuumStep':
         return this.archive.vacuumStep(call.pages);
       case 'probe':

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { json } from './rows.js';
+import type { AgentView, EntityType, TaskView } from '../machines/index.js';
 import type { LogEvent } from './types.js';
 
 type ColumnType = 'int' | 'text' | 'json' | 'flag';
@@ -135,5 +136,22 @@ export function eventLine(event: LogEvent): Record<string, unknown> {
     private: event.scope.private,
     prevStatus: event.prevStatus,
     state: event.state,
+  };
+}
+
+/** An event line (an archive's, or an export's with a whole view) as the event it is. */
+export function lineEvent(line: Record<string, unknown>): LogEvent {
+  return {
+    cursor: line.cursor as number,
+    entityType: line.entityType as EntityType,
+    entityId: line.entityId as string,
+    version: line.version as number,
+    type: line.type as string,
+    at: line.at as string,
+    actor: line.actor as string | null,
+    payload: line.payload as Record<string, unknown> | null,
+    scope: { org: line.org as string, ownerId: line.ownerId as string, private: line.private as boolean },
+    prevStatus: line.prevStatus as string | null,
+    state: line.state as TaskView | AgentView,
   };
 }

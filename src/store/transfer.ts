@@ -3,13 +3,18 @@
  * rebuild cheaply, as NDJSON, from either adapter into an empty one of either (SQLite →
  * PostgreSQL too). The CLI (src/cli/transfer.ts) only opens the store and the file.
  *
- * The format (`conveyor-export`, version 1), one JSON object a line:
+ * The format (`conveyor-export`, version 2), one JSON object a line:
  * - a header: `{"format","version","dialect","schemaVersion","head","exportedAt"}`;
  * - every event in cursor order (`"kind":"event"`, every column, camelCased);
  * - the current rows of `entities` (state and pending effects), `tasks` and `agents` (the read
  *   models, with each task's `seq`: rebuilding them would mean replaying every event),
  *   `deadlines`, `local_issues` and `webhook_deliveries`, each in key order;
  * - a trailer `{"kind":"end","rows":{kind: count}}`, so a truncated file is refused.
+ *
+ * Rows go as stored: an event's `state` is its entity's whole view or a patch from the version
+ * before it, an entity's `state` a patch against its read-model view (view-patch.ts). Version 2
+ * says so; version 1 files (whole views everywhere, before the leaner log) import as they are,
+ * since a whole view reads as a keyframe.
  *
  * Not exported: the task counters (`task_counts`, `org_task_counts`), recounted from the
  * imported tasks as migration 5 fills them; `schema_migrations` (the target's own); PostgreSQL's
@@ -31,7 +36,9 @@ import type { SqlStore, TransferSession } from './sql-store.js';
 import { lineSchema, TABLES, toLine, toParams, type Table } from './transfer-lines.js';
 
 export const FORMAT = 'conveyor-export';
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/** The versions import reads: 1's rows are 2's without patches. */
+const READS_VERSIONS = [1, 2];
 /** Rows per page read. */
 const PAGE = 1000;
 
@@ -179,7 +186,9 @@ async function insertLines(session: TransferSession, lines: AsyncIterable<string
       const format = (value as { format?: unknown } | null)?.format;
       if (format !== FORMAT) fail(`not a ${FORMAT} header (format: ${JSON.stringify(format)})`);
       const version = (value as { version?: unknown }).version;
-      if (version !== FORMAT_VERSION) fail(`format version ${JSON.stringify(version)} is not supported (this conveyor reads version ${FORMAT_VERSION})`);
+      if (!READS_VERSIONS.includes(version as number)) {
+        fail(`format version ${JSON.stringify(version)} is not supported (this conveyor reads versions ${READS_VERSIONS.join(' and ')})`);
+      }
       const parsed = HEADER.safeParse(value);
       if (!parsed.success) fail(`bad header: ${zodReason(parsed.error)}`);
       header = parsed.data!;

@@ -81,6 +81,11 @@ export interface Change {
   state: PersistedState;
   effects: PendingEffect[];
   view: TaskView | AgentView;
+  /**
+   * The entity's view before this change's first event (none for a new entity), so the log can
+   * store that event as what changed (view-patch.ts). Without it the event stores a whole view.
+   */
+  base?: TaskView | AgentView;
   deadlines: DeadlineOp[];
   /** A deadline this change consumes; the commit fails with `StaleDeadlineError` if it is gone. */
   consumes?: { key: string; dueAt: number };
@@ -190,6 +195,12 @@ export interface ReadOptions {
    * instead of failing (a history asked for without a cursor: nothing was promised before it).
    */
   fromKept?: boolean;
+  /**
+   * An event the caller already holds (its previous page, the feed's ring), if it has this
+   * entity's `version`: a state stored as a patch is then applied to that event's view instead
+   * of one read from the log (view-patch.ts). Optional: without it the store reads the view.
+   */
+  known?: (entityId: string, version: number) => LogEvent | undefined;
 }
 
 export interface ReadResult {

@@ -36,7 +36,7 @@ describe('conveyor export / import', () => {
       expect(exported, exported.output).toMatchObject({ code: 0 });
       expect(exported.output).toMatch(/exported \d+ lines/);
       const lines = gunzipSync(readFileSync(file)).toString().trim().split('\n');
-      expect(JSON.parse(lines[0])).toMatchObject({ format: 'conveyor-export', version: 1, dialect: 'sqlite' });
+      expect(JSON.parse(lines[0])).toMatchObject({ format: 'conveyor-export', version: 2, dialect: 'sqlite' });
 
       const imported = await conveyor(['import', '--data-dir', target, '--in', file]);
       expect(imported, imported.output).toMatchObject({ code: 0 });

@@ -52,9 +52,26 @@ export function agentBeat(id: string, expected: number, at: string): Change {
 }
 
 /**
- * A log with every case, interleaved: `merged` and `failed` finished before the cutoff
- * (archived), `active` (dispatched: kept whole), `late` (created before, merged after: kept
- * whole), an agent heartbeating before and after, and events after the cutoff.
+ * Changes as the actor host makes them: each with the entity's view before it (`base`), so the
+ * log stores patches between keyframes (view-patch.ts), as it does in production.
+ */
+export function withBases(steps: Change[]): Change[] {
+  const views = new Map<string, Change['view']>();
+  return steps.map((change) => {
+    const base = views.get(change.entityId);
+    views.set(change.entityId, change.view);
+    return base ? { ...change, base } : change;
+  });
+}
+
+/** The agent's heartbeats before the cutoff: more than a keyframe's span (16 versions). */
+export const OLD_BEATS = 20;
+
+/**
+ * A log with every case, interleaved: `merged` finished before the cutoff (archived whole),
+ * `failed` too (archived but its newest event: it may be retried), `active` (dispatched: kept
+ * whole), `late` (created before, merged after: kept whole), an agent heartbeating before the
+ * cutoff (archived, its first kept event made whole) and after it, and events after the cutoff.
  */
 export async function fillLog(store: SqlStore): Promise<LogEvent[]> {
   const steps: Change[] = [
@@ -63,25 +80,25 @@ export async function fillLog(store: SqlStore): Promise<LogEvent[]> {
     taskStep('active', 0, 'received', OLD),
     taskStep('merged', 1, 'dispatched', OLD, 'received', 'DISPATCHED'),
     taskStep('failed', 0, 'received', OLD),
-    agentBeat('agent', 1, OLD),
+    ...Array.from({ length: OLD_BEATS - 1 }, (_, i) => agentBeat('agent', i + 1, OLD)),
     taskStep('late', 0, 'received', OLD),
     taskStep('active', 1, 'dispatched', OLD, 'received', 'DISPATCHED'),
     taskStep('merged', 2, 'merged', OLD, 'dispatched', 'MERGED'),
     taskStep('failed', 1, 'failed', OLD, 'received', 'FAILED'),
-    agentBeat('agent', 2, OLD),
     taskStep('late', 1, 'merged', NEW, 'received', 'MERGED'),
-    agentBeat('agent', 3, NEW),
+    agentBeat('agent', OLD_BEATS, NEW),
     taskStep('fresh', 0, 'received', NEW),
-    agentBeat('agent', 4, NEW),
+    agentBeat('agent', OLD_BEATS + 1, NEW),
+    agentBeat('agent', OLD_BEATS + 2, NEW),
   ];
   const events: LogEvent[] = [];
-  for (const change of steps) events.push(...(await store.commit([change])));
+  for (const change of withBases(steps)) events.push(...(await store.commit([change])));
   return events;
 }
 
 /** What the pass over `fillLog`'s log archives. */
 export function expectedArchived(events: LogEvent[]): LogEvent[] {
-  return events.filter((e) => ['merged', 'failed'].includes(e.entityId) || (e.entityId === 'agent' && e.at === OLD));
+  return events.filter((e) => e.entityId === 'merged' || (e.entityId === 'failed' && e.version === 1) || (e.entityId === 'agent' && e.at === OLD));
 }
 
 async function expired(read: Promise<unknown>): Promise<CursorExpiredError> {
@@ -91,6 +108,17 @@ async function expired(read: Promise<unknown>): Promise<CursorExpiredError> {
   );
   expect(error).toBeInstanceOf(CursorExpiredError);
   return error as CursorExpiredError;
+}
+
+/** Whether the log stores this event's state as a patch (view-patch.ts), read raw. */
+async function storedAsPatch(store: SqlStore, cursor: number): Promise<boolean> {
+  const session = await store.transfer('read');
+  try {
+    const [row] = await session.rows<{ state: unknown }>(`SELECT state FROM events WHERE cursor = ${session.dialect.param(1)}`, [cursor]);
+    return '$' in (typeof row.state === 'string' ? (JSON.parse(row.state) as object) : (row.state as object));
+  } finally {
+    await session.end(false);
+  }
 }
 
 const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
@@ -142,19 +170,52 @@ export function retentionSuite(open: () => Promise<SqlStore>): void {
     // After a cursor inside it, and in pages.
     expect((await store.readAfter(original[0].cursor, { entityId: 'merged', limit: 1 })).events.map((e) => e.cursor)).toEqual([original[1].cursor]);
 
-    const [retry] = await store.commit([taskStep('failed', 2, 'analyzing', NEW, 'failed', 'RETRIED')]);
+    // A failed task keeps its newest event (whole): a retry continues from it.
+    const failedBefore = before.filter((e) => e.entityId === 'failed');
+    const failedView = failedBefore[1].state;
+    const [retry] = await store.commit([{ ...taskStep('failed', 2, 'analyzing', NEW, 'failed', 'RETRIED'), base: failedView }]);
     const timeline = await store.readAfter(0, { entityId: 'failed', limit: 100 });
     expect(timeline.events.map((e) => [e.cursor, e.type, e.payload])).toEqual([
-      ...before.filter((e) => e.entityId === 'failed').map((e) => [e.cursor, e.type, null]),
+      [failedBefore[0].cursor, 'CREATED', null],
+      [failedBefore[1].cursor, 'FAILED', { step: 2 }],
       [retry.cursor, 'RETRIED', { step: 3 }],
     ]);
-    // Its archived part stays archived when it is finished and archived again.
-    await store.commit([taskStep('failed', 3, 'cancelled', NEW, 'analyzing', 'CANCELLED')]);
-    await store.commit([agentBeat('agent', 5, NEW)]);
+    expect(json(timeline.events[2].state)).toEqual(json(retry.state));
+    expect((await store.load('failed'))?.version).toBe(3);
+    // Finished again, its history goes in the next pass (all of it, once it is cancelled).
+    await store.commit([{ ...taskStep('failed', 3, 'cancelled', NEW, 'analyzing', 'CANCELLED'), base: retry.state }]);
+    await store.commit([{ ...agentBeat('agent', OLD_BEATS + 3, NEW), base: before.at(-1)!.state }]);
     await store.archive({ before: '2026-04-01T00:00:00.000Z' });
     const again = await store.readAfter(0, { entityId: 'failed', limit: 100 });
     expect(again.events.map((e) => e.type)).toEqual(['CREATED', 'FAILED', 'RETRIED', 'CANCELLED']);
     expect(again.events.every((e) => e.payload === null)).toBe(true);
+    await store.close();
+  });
+
+  it('keeps what it keeps readable from every cursor and page size: an entity’s first kept event is made whole', async () => {
+    const store = await open();
+    const before = await fillLog(store);
+    const firstKept = before.find((e) => e.entityId === 'agent' && e.at === NEW)!;
+    expect(await storedAsPatch(store, firstKept.cursor)).toBe(true);
+    const { horizon } = (await store.archive({ before: CUTOFF }))!;
+    expect(await storedAsPatch(store, firstKept.cursor)).toBe(false);
+    const kept = before.filter((e) => !expectedArchived(before).includes(e));
+    // The agent's first kept event was a patch on an archived one: it reads as it was.
+    for (const limit of [1, 2, 3, 100]) {
+      for (const start of kept.filter((e) => e.cursor >= horizon).map((e) => e.cursor - 1)) {
+        const { events } = await store.readAfter(Math.max(start, horizon), { limit });
+        expect(json(events)).toEqual(json(kept.filter((e) => e.cursor > Math.max(start, horizon)).slice(0, limit)));
+      }
+      for (const id of ['agent', 'failed', 'active', 'late']) {
+        const mine = kept.filter((e) => e.entityId === id);
+        for (const from of [0, ...mine.map((e) => e.cursor)]) {
+          const { events } = await store.readAfter(from, { entityId: id, limit, fromKept: true });
+          const archivedOfIt = expectedArchived(before).filter((e) => e.entityId === id && e.cursor > from);
+          const whole = events.slice(id === 'failed' ? archivedOfIt.length : 0);
+          expect(json(whole)).toEqual(json(mine.filter((e) => e.cursor > from).slice(0, limit - (events.length - whole.length))));
+        }
+      }
+    }
     await store.close();
   });
 

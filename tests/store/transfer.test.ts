@@ -59,7 +59,7 @@ beforeAll(async () => {
 describe('export', () => {
   it('writes a header, every event in cursor order, the rows, and an end line', async () => {
     const header = JSON.parse(lines[0]);
-    expect(header).toMatchObject({ format: 'conveyor-export', version: 1, dialect: 'sqlite', schemaVersion: LATEST_SQLITE, head: await source.head() });
+    expect(header).toMatchObject({ format: 'conveyor-export', version: 2, dialect: 'sqlite', schemaVersion: LATEST_SQLITE, head: await source.head() });
     const parsed = lines.slice(1).map((line) => JSON.parse(line));
     const events = parsed.filter((l) => l.kind === 'event');
     expect(events.map((e) => e.cursor)).toEqual(Array.from({ length: header.head }, (_, i) => i + 1));
@@ -74,6 +74,29 @@ describe('export', () => {
     const again: string[] = [];
     for await (const line of exportLines(source, '2026-01-01T00:00:00.000Z')) again.push(line);
     expect(again).toEqual(lines);
+  });
+});
+
+describe('import of a version 1 file (before the leaner log: whole views everywhere)', () => {
+  it('answers exactly as the source does', async () => {
+    // The same data as version 1 wrote it: every event's whole view, every snapshot whole.
+    const all = (await source.readAfter(0, { limit: 100_000 })).events;
+    const views = new Map(all.map((e) => [e.cursor, e.state]));
+    const v1 = lines.map((line, i) => {
+      const l = JSON.parse(line);
+      if (i === 0) return JSON.stringify({ ...l, version: 1 });
+      if (l.kind === 'event') return JSON.stringify({ ...l, state: views.get(l.cursor) });
+      return line;
+    });
+    const entityLines = lines.map((line) => JSON.parse(line)).filter((l) => l.kind === 'entity');
+    expect(entityLines.length).toBeGreaterThan(0);
+    const v1Entities = await Promise.all(entityLines.map(async (l) => JSON.stringify({ ...l, state: (await source.load(l.id))!.state })));
+    const withWholeEntities = v1.map((line) => (line.includes('"kind":"entity"') ? v1Entities.shift()! : line));
+    expect(withWholeEntities.some((line) => line.includes('"$"') || line.includes('"$ctx"'))).toBe(false);
+
+    const target = await open(freshDir());
+    await importLines(target, withWholeEntities);
+    expect(await storeSnapshot(target)).toEqual(await storeSnapshot(source));
   });
 });
 
@@ -156,7 +179,7 @@ describe('import refuses, and leaves the target as it was', () => {
 
   it('another format or format version', async () => {
     const header = JSON.parse(lines[0]);
-    expect(await refused([JSON.stringify({ ...header, version: 2 }), ...lines.slice(1)])).toMatch(/^line 1: format version 2 is not supported/);
+    expect(await refused([JSON.stringify({ ...header, version: 3 }), ...lines.slice(1)])).toMatch(/^line 1: format version 3 is not supported \(this conveyor reads versions 1 and 2\)/);
     expect(await refused([JSON.stringify({ ...header, format: 'other' }), ...lines.slice(1)])).toMatch(/^line 1: not a conveyor-export header/);
   });
 });

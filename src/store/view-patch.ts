@@ -1,0 +1,139 @@
+/**
+ * How the log stores an entity's view after each event, and an entity's snapshot, without
+ * repeating what the row beside it already holds (issue 14, "leaner log").
+ *
+ * - **An event's state** is its entity's whole view only at a *keyframe*: version 1 and every
+ *   `KEYFRAME_EVERY`-th version after it (1, 17, 33, …), or when the writer did not know the view
+ *   before. Every other event stores a *patch*: the top-level keys whose values changed since the
+ *   version before (`{"$": {changed}, "-": [removed]}`), without `version` and `updatedAt`, which
+ *   are the row's own `version` and `at`. A task's five events stored the title and the
+ *   description five times; now once.
+ *   A reader resolves a patch from the event before it: in the same page, or from a *window* of
+ *   the entity's rows back to the keyframe at or before it (`baseWindow`: at most
+ *   `KEYFRAME_EVERY` rows by the unique (entity_id, version) index). Because keyframes sit at
+ *   fixed versions, the window always starts at a whole view; an extra keyframe written where
+ *   the base was unknown just ends the fold early. Rows written before this codec (whole views
+ *   everywhere) read as keyframes.
+ * - **An entity's snapshot** (`{value, context}`) stores its context as a patch against the read
+ *   model's view committed with it (`tasks.view`, `agents.view`, same transaction, same version):
+ *   a view is the context plus a few derived keys, so what remains is those keys' names and the
+ *   context's own fields the view leaves out (a task's `attempts`, an agent's timeouts).
+ *
+ * Why not a JSON-patch library (RFC 6902/7396): the views are flat records whose nested values
+ * are replaced, never edited in place, so a top-level diff is the whole need; and merge patch
+ * (7396) cannot say "this key is now null" apart from "removed", which views depend on.
+ */
+import type { AgentView, TaskView } from '../machines/index.js';
+
+export type View = TaskView | AgentView;
+type Fields = Record<string, unknown>;
+
+/** A keyframe every 16 versions: a task (~5–10 events) has one; a busy agent one per 16 heartbeats. */
+export const KEYFRAME_EVERY = 16;
+
+/** Keys every view has that its event row holds anyway. */
+const FROM_ROW = new Set(['version', 'updatedAt']);
+
+export const isKeyframe = (version: number) => (version - 1) % KEYFRAME_EVERY === 0;
+
+/** The keyframe version at or before `version`: where a window to resolve `version` starts. */
+export const keyframeAtOrBefore = (version: number) => version - ((version - 1) % KEYFRAME_EVERY);
+
+interface EventPatch {
+  $: Fields;
+  '-'?: string[];
+}
+
+/** Is a stored event state (parsed) a patch rather than a whole view? */
+export const isPatch = (stored: object): stored is EventPatch => '$' in stored;
+
+/** Text of a stored state that is a patch (a whole view starts with `{"id"`): no parse needed. */
+export const isPatchText = (stored: string) => stored.startsWith('{"$"');
+
+function same(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  // Nested values (stateValue, clarifications, issue…) are new objects whenever a machine
+  // assigns them; equal content is still unchanged.
+  return typeof a === 'object' && typeof b === 'object' && a !== null && b !== null && JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** The top-level difference from `base` to `next`, `skip` keys left out. */
+function diff(base: Fields, next: Fields, skip: Set<string>): { changed: Fields; removed: string[] } {
+  const changed: Fields = {};
+  const removed: string[] = [];
+  for (const key in next) if (!skip.has(key) && !same(base[key], next[key])) changed[key] = next[key];
+  for (const key in base) if (!skip.has(key) && !(key in next)) removed.push(key);
+  return { changed, removed };
+}
+
+function patched(base: Fields, changed: Fields, removed: string[] | undefined): Fields {
+  const out: Fields = {};
+  for (const key in base) if (removed === undefined || !removed.includes(key)) out[key] = base[key];
+  for (const key in changed) out[key] = changed[key];
+  return out;
+}
+
+/**
+ * The JSON an event row stores for `state` at `version`: the whole view at a keyframe or without
+ * a `base` (the view at `version - 1`), else the patch from `base`.
+ */
+export function encodeEventState(state: View, base: View | undefined, version: number): string {
+  if (base === undefined || isKeyframe(version)) return JSON.stringify(state);
+  const { changed, removed } = diff(base as unknown as Fields, state as unknown as Fields, FROM_ROW);
+  return JSON.stringify(removed.length > 0 ? { $: changed, '-': removed } : { $: changed });
+}
+
+/** An event's view from what its row stores (parsed), its version and time, and the view before it. */
+export function decodeEventState(stored: object, version: number, at: string, base: () => View): View {
+  if (!isPatch(stored)) return stored as View;
+  const view = patched(base() as unknown as Fields, stored.$, stored['-']);
+  view.version = version;
+  view.updatedAt = at;
+  return view as unknown as View;
+}
+
+/** A row of an entity's window (`baseWindow`), oldest first. */
+export interface WindowRow {
+  version: number;
+  at: string;
+  state: unknown;
+}
+
+/**
+ * The view at the last row of `rows` (one entity's consecutive versions, oldest first, starting
+ * at a keyframe): the last whole view among them with the patches after it applied.
+ */
+export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
+  const parsed = rows.map((row) => parse(row.state));
+  let start = parsed.length - 1;
+  while (start > 0 && isPatch(parsed[start])) start--;
+  if (isPatch(parsed[start])) throw new Error(`log window at version ${rows[0]?.version} does not start with a whole view`);
+  let view = parsed[start] as View;
+  for (let i = start + 1; i < rows.length; i++) {
+    const base = view;
+    view = decodeEventState(parsed[i], rows[i].version, rows[i].at, () => base);
+  }
+  return view;
+}
+
+interface StatePatch {
+  value: unknown;
+  $ctx: Fields;
+  '-ctx'?: string[];
+}
+
+/** What `entities.state` stores for a snapshot committed with `view`: its context as a patch. */
+export function encodeEntityState(state: { value: unknown; context: Fields }, view: View): string {
+  const { changed, removed } = diff(view as unknown as Fields, state.context, new Set());
+  const stored: StatePatch = { value: state.value, $ctx: changed };
+  if (removed.length > 0) stored['-ctx'] = removed;
+  return JSON.stringify(stored);
+}
+
+/** A snapshot from what `entities.state` stores (parsed) and the view committed with it. */
+export function decodeEntityState(stored: object, view: View | null): { value: unknown; context: Fields } {
+  if (!('$ctx' in stored)) return stored as { value: unknown; context: Fields };
+  if (view === null) throw new Error('an entity snapshot stored as a patch has no read-model view to apply it to');
+  const patch = stored as StatePatch;
+  return { value: patch.value, context: patched(view as unknown as Fields, patch.$ctx, patch['-ctx']) };
+}
