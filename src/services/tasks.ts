@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
-import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
+import { badInput, cursorExpired, forbidden, invalidTransition, notFound } from '../errors.js';
 import { taskMachine, type TaskCommand, type TaskStatus, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
@@ -276,7 +276,8 @@ export class TaskService {
 
   async timelineStream(viewer: Viewer, taskId: string, after: string | null | undefined) {
     await this.require(viewer, taskId);
-    const start = after === null || after === undefined ? 0 : await this.startCursor(after);
+    // One task's history is never expired: what retention archived of it is served compact.
+    const start = after === null || after === undefined ? 0 : await this.startCursor(after, { horizon: false });
     const cursor = this.feed.subscribe({
       after: start,
       entityId: taskId,
@@ -316,9 +317,13 @@ export class TaskService {
     return { mine: filter?.scope === 'MINE', creatorId: filter?.creatorId ?? undefined };
   }
 
-  /** Resolve `after` to a start cursor; without it, live from the current head. */
-  private async startCursor(after: string | null | undefined): Promise<number> {
-    const head = await this.store.head();
+  /**
+   * Resolve `after` to a start cursor; without it, live from the current head. Below the log's
+   * horizon (retention archived events after it) CURSOR_EXPIRED, whether or not the events are
+   * still in this process's ring: the same cursor gets the same answer from every instance.
+   */
+  private async startCursor(after: string | null | undefined, check = { horizon: true }): Promise<number> {
+    const { head, horizon } = await this.store.logBounds();
     const cursor = parseCursor(after);
     if (cursor === undefined) return head;
     if (cursor > head) {
@@ -326,6 +331,7 @@ export class TaskService {
         head,
       });
     }
+    if (check.horizon && cursor < horizon) throw cursorExpired({ cursor, horizon, head });
     return cursor;
   }
 
