@@ -20,6 +20,8 @@ import { createGunzip, createGzip, type Gzip } from 'node:zlib';
 import { archiveFileFirst, archiveFileName } from './retention.js';
 
 const PENDING = 'pending.ndjson.gz';
+/** An import's archived events, until the import commits (then named like a pass's file). */
+const IMPORTING = 'import.ndjson.gz';
 
 /** fsync a file or directory: its data, or its entries, are on disk. */
 async function sync(path: string, flags: 'r' | 'r+'): Promise<void> {
@@ -39,8 +41,11 @@ export class PendingArchive {
   first = 0;
   last = 0;
 
-  constructor(private readonly dir: string) {
-    this.file = createWriteStream(join(dir, PENDING));
+  constructor(
+    private readonly dir: string,
+    private readonly name = PENDING,
+  ) {
+    this.file = createWriteStream(join(dir, name));
     this.gzip = createGzip();
     this.gzip.pipe(this.file);
   }
@@ -60,7 +65,7 @@ export class PendingArchive {
   async seal(): Promise<void> {
     this.gzip.end();
     await finished(this.file);
-    await sync(join(this.dir, PENDING), 'r+');
+    await sync(join(this.dir, this.name), 'r+');
     await sync(this.dir, 'r');
   }
 
@@ -68,7 +73,7 @@ export class PendingArchive {
   async discard(): Promise<void> {
     this.gzip.end();
     await finished(this.file).catch(() => undefined);
-    await rm(join(this.dir, PENDING), { force: true });
+    await rm(join(this.dir, this.name), { force: true });
   }
 }
 
@@ -80,10 +85,36 @@ export class ArchiveFiles {
     return join(this.dir, PENDING);
   }
 
-  /** Start a pass's file. */
-  async begin(): Promise<PendingArchive> {
+  /** Start a pass's file (or an import's). */
+  async begin(name = PENDING): Promise<PendingArchive> {
     await mkdir(this.dir, { recursive: true });
-    return new PendingArchive(this.dir);
+    return new PendingArchive(this.dir, name);
+  }
+
+  /**
+   * An import's archived events (transfer.ts): one file, written and sealed before the import
+   * commits and named after it; removed if it does not. (In any order of cursors: readers take
+   * the archive file by file.)
+   */
+  importer(): { add(cursor: number, line: string): Promise<void>; seal(): Promise<void>; committed(): Promise<void>; aborted(): Promise<void> } {
+    let file: PendingArchive | null = null;
+    let first = Infinity;
+    let last = 0;
+    return {
+      add: async (cursor, line) => {
+        file ??= await this.begin(IMPORTING);
+        first = Math.min(first, cursor);
+        last = Math.max(last, cursor);
+        await file.write(cursor, line);
+      },
+      seal: async () => file?.seal(),
+      committed: async () => {
+        if (!file) return;
+        await rename(join(this.dir, IMPORTING), join(this.dir, archiveFileName(first, last)));
+        await sync(this.dir, 'r');
+      },
+      aborted: async () => file?.discard(),
+    };
   }
 
   /**

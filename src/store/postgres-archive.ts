@@ -19,6 +19,7 @@ import { retentionSql } from './retention-sql.js';
 import { asKeyframe, attachBases, planBases, toEvent, type EventRow, type WindowRow } from './rows.js';
 import { EVENT_COLUMNS, POSTGRES } from './sql.js';
 import { eventLine } from './transfer-lines.js';
+import type { ArchiveImport, TransferSession } from './sql-store.js';
 import type { ArchiveOptions, ArchivePass } from './types.js';
 import type { View } from './view-patch.js';
 
@@ -131,14 +132,37 @@ async function makeWhole(client: pg.PoolClient, bases: ArchivedBase[]): Promise<
 }
 
 /** Every archived event's line, chunk by chunk in the order of their first cursor. */
-export async function* postgresArchivedLines(pool: pg.Pool): AsyncGenerator<string> {
+export async function* postgresArchivedLines(rows: <R>(sql: string, values: unknown[]) => Promise<R[]>): AsyncGenerator<string> {
   let after = -1;
   for (;;) {
-    const rows = (await pool.query<{ first_cursor: number; data: Buffer }>(CHUNKS, [after])).rows;
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      for (const line of (await unzip(row.data)).toString('utf8').split('\n')) if (line.length > 0) yield line;
-      after = row.first_cursor;
+    const chunks = await rows<{ first_cursor: number | string; data: Buffer }>(CHUNKS, [after]);
+    if (chunks.length === 0) return;
+    for (const chunk of chunks) {
+      for (const line of (await unzip(chunk.data)).toString('utf8').split('\n')) if (line.length > 0) yield line;
+      after = Number(chunk.first_cursor);
     }
   }
+}
+
+/** An import's archived events (transfer.ts) as chunks of `event_archive`, in the import's transaction. */
+export function postgresArchiveImport(session: TransferSession): ArchiveImport {
+  let lines: string[] = [];
+  let cursors: number[] = [];
+  const flush = async () => {
+    if (lines.length === 0) return;
+    const data = await zip(lines.map((line) => `${line}\n`).join(''));
+    await session.run(INSERT_CHUNK, [Math.min(...cursors), Math.max(...cursors), lines.length, data]);
+    lines = [];
+    cursors = [];
+  };
+  return {
+    add: async (cursor, line) => {
+      lines.push(line);
+      cursors.push(cursor);
+      if (lines.length >= DEFAULT_BATCH) await flush();
+    },
+    seal: flush,
+    committed: async () => {},
+    aborted: async () => {},
+  };
 }

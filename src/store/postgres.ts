@@ -10,11 +10,11 @@
 import pg from 'pg';
 import { migrateAsync } from './migrate.js';
 import { encodeChange, toRecord, withCursors, type EntityRow, type WireChange } from './rows.js';
-import { postgresArchivedLines, postgresArchivePass } from './postgres-archive.js';
+import { postgresArchivedLines, postgresArchiveImport, postgresArchivePass } from './postgres-archive.js';
 import { postgresReadAfter } from './postgres-log.js';
 import { retentionSql } from './retention-sql.js';
 import { ENTITY_COLUMNS, POSTGRES, writeSql } from './sql.js';
-import { SqlStore, type TransferSession } from './sql-store.js';
+import { SqlStore, type ArchiveImport, type TransferSession } from './sql-store.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import {
   StaleDeadlineError,
@@ -316,8 +316,12 @@ export class PostgresStore extends SqlStore {
     }
   }
 
-  archivedLines(): AsyncGenerator<string> {
-    return postgresArchivedLines(this.pool);
+  archivedLines(session?: TransferSession): AsyncGenerator<string> {
+    return postgresArchivedLines((sql, values) => (session ? session.rows(sql, values) : this.rows(sql, values)));
+  }
+
+  archiveImport(session: TransferSession): ArchiveImport {
+    return postgresArchiveImport(session);
   }
 
   async recordWebhookDelivery(id: string, outcome: string): Promise<void> {

@@ -17,7 +17,7 @@ import { ArchiveFiles, readLines } from './archive-files.js';
 import { migrateSync } from './migrate.js';
 import { encodeChange, toRecord, withCursors, type EntityRow } from './rows.js';
 import { SQLITE } from './sql.js';
-import { SqlStore, type TransferSession } from './sql-store.js';
+import { SqlStore, type ArchiveImport, type TransferSession } from './sql-store.js';
 import { SqliteArchiver } from './sqlite-archive.js';
 import { SqliteLog } from './sqlite-log.js';
 import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
@@ -299,6 +299,11 @@ export class SqliteStore extends SqlStore {
 
   async *archivedLines(): AsyncGenerator<string> {
     for (const file of await this.archivedFiles()) yield* readLines(file);
+  }
+
+  archiveImport(): ArchiveImport {
+    if (!this.archiver) throw new Error('an SQLite store in memory has no archive');
+    return this.archiver.files.importer();
   }
 
   async dropDeadline(entityId: string, key: string, dueAt: number): Promise<void> {
