@@ -24,12 +24,14 @@ const expired = (after: string): Result => ({
   errors: [{ message: `Cursor ${after} is older than the history this server keeps`, extensions: { code: 'CURSOR_EXPIRED', horizon: '40', cursor: '90' } }],
 });
 const update = (cursor: string): Result => ({ data: { taskUpdated: { cursor } } });
+/** A request as urql hands it to the forwarder. */
+const request = (query: string, variables: Record<string, unknown>) => ({ query, variables, operationName: undefined, extensions: undefined });
 
 describe('the resume forwarder', () => {
   it('resumes a stream from the last cursor it saw', () => {
     const { live, streams } = fakeTransport();
     const { sink } = sinkOf();
-    resumingForwarder(live)({ query: 'subscription { taskUpdated { cursor } }', variables: { after: '10' } }, {} as never).subscribe(sink as never);
+    resumingForwarder(live)(request('subscription { taskUpdated { cursor } }', { after: '10' }), {} as never).subscribe(sink as never);
     expect(streams[0].payload().variables).toEqual({ after: '10' });
     streams[0].next(update('11'));
     expect(streams[0].payload().variables).toEqual({ after: '11' });
@@ -38,7 +40,7 @@ describe('the resume forwarder', () => {
   it('stops a stream whose cursor expired instead of retrying it, and hands its owner the error', () => {
     const { live, streams } = fakeTransport();
     const { got, sink } = sinkOf();
-    resumingForwarder(live)({ query: 'subscription { taskUpdated { cursor } }', variables: { after: '10' } }, {} as never).subscribe(sink as never);
+    resumingForwarder(live)(request('subscription { taskUpdated { cursor } }', { after: '10' }), {} as never).subscribe(sink as never);
     streams[0].next(update('11'));
     streams[0].next(expired('11'));
     expect(streams[0].stopped).toBe(true); // a reconnect will not send cursor 11 again
@@ -51,7 +53,7 @@ describe('the resume forwarder', () => {
   it('starts a stream that began without a cursor again, from its first variables: it reads its own state again', () => {
     const { live, streams } = fakeTransport();
     const { got, sink } = sinkOf();
-    resumingForwarder(live)({ query: 'subscription { timeline(taskId: "t") { cursor } }', variables: { taskId: 't', after: null } }, {} as never).subscribe(sink as never);
+    resumingForwarder(live)(request('subscription { timeline(taskId: "t") { cursor } }', { taskId: 't', after: null }), {} as never).subscribe(sink as never);
     streams[0].next({ data: { timeline: { cursor: '5' } } });
     streams[0].next(expired('5'));
     expect(streams[0].stopped).toBe(true);
@@ -67,7 +69,7 @@ describe('the resume forwarder', () => {
   it('starts counts (no cursor at all) again when their stream expires mid-way', () => {
     const { live, streams } = fakeTransport();
     const { sink } = sinkOf();
-    resumingForwarder(live)({ query: 'subscription { dashboardCounts { cursor } }', variables: {} }, {} as never).subscribe(sink as never);
+    resumingForwarder(live)(request('subscription { dashboardCounts { cursor } }', {}), {} as never).subscribe(sink as never);
     streams[0].next({ data: { dashboardCounts: { cursor: '7' } } });
     streams[0].next(expired('7'));
     expect(streams).toHaveLength(2);
