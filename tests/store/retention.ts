@@ -294,6 +294,30 @@ export function retentionSuite(open: () => Promise<SqlStore>): void {
     await store.close();
   });
 
+  it('restarts a feed that fell behind the horizon there: its subscribers behind it get CURSOR_EXPIRED, readers that may skip go on', async () => {
+    const store = await open();
+    const bus = new MemoryBus();
+    const feed = new Feed({ store, bus, logger: pino({ level: 'silent' }), pageSize: 4 });
+    await feed.start(); // at the head of an empty log
+    const behind = feed.subscribe({ after: 0 });
+    const skipping = feed.subscribe({ after: 0, skipExpired: true });
+    // Another instance's commits, which this feed reads only when the doorbell rings…
+    const before = await fillLog(store);
+    const { horizon } = (await store.archive({ before: CUTOFF }))!;
+    const head = await store.head();
+    bus.notify(head); // …after a pass archived past where it stood
+    await expect(behind.next()).rejects.toBeInstanceOf(CursorExpiredError);
+    const after = before.filter((e) => e.cursor > horizon).map((e) => e.cursor);
+    const got: number[] = [];
+    for (let i = 0; i < after.length; i++) got.push((await skipping.next()).value!.cursor);
+    expect(got).toEqual(after);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(feed.head).toBe(head);
+    await skipping.return();
+    feed.stop();
+    await store.close();
+  });
+
   it('round-trips through export and import: the horizon, every kept event, the compact timelines; the archive with --archived', async () => {
     const source = await open();
     await fillLog(source);
