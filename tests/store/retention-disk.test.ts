@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import type { Change } from '../../src/store/types.js';
-import { agentBeat, taskStep } from './retention.js';
+import { agentBeat, taskStep } from './retention-log.js';
 
 const ROUNDS = 10;
 const AGENTS = 40;
