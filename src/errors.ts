@@ -54,3 +54,17 @@ export const conflict = (kind: string, id: string, attempts: number) =>
     `${kind} ${id} was changed by another writer ${attempts} times while this operation was applied; nothing was stored: retry`,
     { id, retryable: true, retryAfterMs: CONFLICT_RETRY_AFTER_MS },
   );
+
+/**
+ * A read of the log from a cursor older than what retention keeps (store/types.ts
+ * `CursorExpiredError`): never a silent gap. The client re-reads the state the stream follows
+ * (the query it started from) and subscribes again with `after` = that read's cursor.
+ * `horizon`: reading after it works again; `cursor`: the log's head now.
+ */
+export const cursorExpired = (what: { cursor: number; horizon: number; head: number }) =>
+  new DomainError(
+    ErrorCode.CURSOR_EXPIRED,
+    `Cursor ${what.cursor} is older than the history this server keeps (horizon ${what.horizon}): events after it were archived. ` +
+      'Re-read the state with the query the stream follows (tasks, agentList or agentTimeline without after), then subscribe again with after = its cursor',
+    { horizon: String(what.horizon), cursor: String(what.head) },
+  );

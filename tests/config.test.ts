@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/server/env.js';
+import { userEnv } from './utils/process.js';
 
 describe('config', () => {
   it('defaults to the embedded setup on loopback with dev sign-in', () => {
@@ -83,5 +85,27 @@ describe('config', () => {
       'http://localhost:5173',
     ]);
     expect(() => loadConfig({ AGENT_STALE_AFTER_MS: '5000', AGENT_CRASH_AFTER_MS: '5000' })).toThrow(/AGENT_CRASH_AFTER_MS/);
+  });
+
+  it('turns retention on with RETENTION_DAYS (fractions too) and refuses a bad value', () => {
+    expect(loadConfig({}).retention).toBeNull();
+    expect(loadConfig({ RETENTION_DAYS: '30' }).retention).toEqual({ days: 30, maxAgeMs: 30 * 86_400_000, intervalMs: 3_600_000 });
+    expect(loadConfig({ RETENTION_DAYS: '0.5', RETENTION_INTERVAL_MS: '60000' }).retention).toEqual({ days: 0.5, maxAgeMs: 43_200_000, intervalMs: 60_000 });
+    const message = 'RETENTION_DAYS: must be a positive number of days, such as 30 or 0.5 (unset it to keep every event)';
+    for (const bad of ['-1', '0', 'thirty', '1e3', 'NaN']) {
+      expect(() => loadConfig({ RETENTION_DAYS: bad }), bad).toThrow(message);
+    }
+    expect(() => loadConfig({ RETENTION_DAYS: '1', RETENTION_INTERVAL_MS: '10' })).toThrow(/RETENTION_INTERVAL_MS/);
+  });
+
+  it('fails boot with the message for a bad RETENTION_DAYS: the server exits 1 saying why', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'src/server/index.ts'], {
+      cwd: new URL('..', import.meta.url).pathname,
+      env: userEnv({ RETENTION_DAYS: '-3', DATA_DIR: '/nonexistent/never-created' }),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('Invalid configuration:\n  - RETENTION_DAYS: must be a positive number of days');
   });
 });

@@ -19,10 +19,11 @@ import { parseCommandLine } from './command-line.js';
 const WHERE = `  --data-dir <dir>  the embedded SQLite store of this data dir (default: DATA_DIR, ./data)
                     without it, DATABASE_URL (and DATABASE_SCHEMA) selects PostgreSQL`;
 
-const EXPORT_USAGE = `Usage: conveyor export [--data-dir ./data] [--out FILE|-]
+const EXPORT_USAGE = `Usage: conveyor export [--data-dir ./data] [--out FILE|-] [--archived]
 
 ${WHERE}
   --out <file>      where to write (default -, stdout); gzipped when it ends in .gz
+  --archived        also the events retention archived (RETENTION_DAYS), as archivedEvent lines
 
 Writes the store's log and current rows as NDJSON (README: Export and import).`;
 
@@ -51,7 +52,7 @@ async function failed(error: unknown): Promise<never> {
 }
 
 export async function runExport(argv: string[]): Promise<void> {
-  const options = parseCommandLine(argv, ['data-dir', 'out'] as const);
+  const options = parseCommandLine(argv, ['data-dir', 'out'] as const, ['archived'] as const);
   if (options.help) return void console.log(EXPORT_USAGE);
   const { store, name } = await openTarget(options['data-dir']);
   const path = options.out ?? '-';
@@ -61,7 +62,7 @@ export async function runExport(argv: string[]): Promise<void> {
   const out: Writable = gzip ?? file ?? process.stdout;
   let lines = 0;
   try {
-    for await (const line of exportLines(store)) {
+    for await (const line of exportLines(store, undefined, { archived: options.archived === true })) {
       lines++;
       if (!out.write(`${line}\n`)) await once(out, 'drain');
     }

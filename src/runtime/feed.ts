@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { Bus } from '../bus/types.js';
 import type { EntityType } from '../machines/index.js';
-import type { EventStore, LogEvent } from '../store/types.js';
+import { CursorExpiredError, type EventStore, type LogEvent } from '../store/types.js';
 
 export interface FeedOptions {
   store: EventStore;
@@ -32,6 +32,11 @@ export interface FeedQuery {
   entityId?: string;
   entityType?: EntityType;
   filter?: (event: LogEvent) => boolean;
+  /**
+   * A reader that re-reads what it needs anyway (the orchestrator) may, when retention archived
+   * events it was behind on, go on from the horizon instead of failing with CURSOR_EXPIRED.
+   */
+  skipExpired?: boolean;
 }
 
 export class Feed {
@@ -119,10 +124,14 @@ export class Feed {
     this.reading = true;
     try {
       while (this.target > this.headCursor) {
-        const { events } = await this.options.store.readAfter(this.headCursor, {
-          limit: this.pageSize,
-          known: this.known,
-        });
+        let events: LogEvent[];
+        try {
+          ({ events } = await this.options.store.readAfter(this.headCursor, { limit: this.pageSize, known: this.known }));
+        } catch (error) {
+          if (!(error instanceof CursorExpiredError)) throw error;
+          this.restartAt(error);
+          continue;
+        }
         if (events.length === 0) {
           this.target = this.headCursor; // a poke beyond the head, or a ring ahead of visibility
           break;
@@ -135,6 +144,19 @@ export class Feed {
     } finally {
       this.reading = false;
     }
+  }
+
+  /**
+   * The feed fell further behind than retention keeps (only another instance's events come
+   * through the doorbell's read): start again at the horizon. Subscribers behind it leave the
+   * ring for the store, which answers them CURSOR_EXPIRED; none is handed a gap.
+   */
+  private restartAt(error: CursorExpiredError): void {
+    this.options.logger.warn({ cursor: error.cursor, horizon: error.horizon }, 'feed was behind the log horizon: restarting at it');
+    this.ring = [];
+    this.newest.clear();
+    this.base = this.headCursor = error.horizon;
+    if (this.target < this.headCursor) this.target = this.headCursor;
   }
 
   /** @internal The ring's event of this entity at this version, if it is the entity's newest there. */
@@ -314,20 +336,34 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
     return { value: undefined, done: true };
   }
 
-  /** Read one page from the store: this subscriber is further behind than the ring reaches. */
+  /**
+   * Read one page from the store: this subscriber is further behind than the ring reaches. The
+   * store checks the log horizon in the same read as the page (CursorExpiredError when retention
+   * archived events after this cursor), so a pass between two pages can never leave a hole.
+   */
   private async catchUp(): Promise<void> {
     // The page before: the next page's patches resolve from its events (store/view-patch.ts).
     const previous = new Map<string, LogEvent>();
     for (const event of this.pending) previous.set(event.entityId, event);
-    const { events, head } = await this.feed.store.readAfter(this.cursor, {
-      limit: this.feed.pageSize,
-      entityId: this.query.entityId,
-      entityType: this.query.entityType,
-      known: (entityId, version) => {
-        const event = previous.get(entityId);
-        return event?.version === version ? event : undefined;
-      },
-    });
+    const read = () =>
+      this.feed.store.readAfter(this.cursor, {
+        limit: this.feed.pageSize,
+        entityId: this.query.entityId,
+        entityType: this.query.entityType,
+        known: (entityId, version) => {
+          const event = previous.get(entityId);
+          return event?.version === version ? event : undefined;
+        },
+      });
+    let page;
+    try {
+      page = await read();
+    } catch (error) {
+      if (!(error instanceof CursorExpiredError) || !this.query.skipExpired) throw error;
+      this.cursor = error.horizon;
+      page = await read();
+    }
+    const { events, head } = page;
     this.pending = events;
     this.pendingAt = 0;
     // A short page means nothing more matched up to `head`, so once the page is consumed the

@@ -177,6 +177,8 @@ export class Orchestrator {
     // Re-plan (coalesced) when an agent changes or a task enters or leaves `dispatched`.
     this.cursor = this.options.feed.subscribe({
       after: this.options.feed.head,
+      // Each round reads the agents and the queue itself: a gap only delays a kick.
+      skipExpired: true,
       filter: (e) => (e.entityType === 'agent' ? this.agentChanged(e.entityId, e.state as AgentView) : this.taskChanged(e.state as TaskView, e.prevStatus)),
     });
     void (async () => {

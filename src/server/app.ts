@@ -21,6 +21,7 @@ import type { AnalyzeInput, OpenIssueInput } from '../machines/index.js';
 import { Feed } from '../runtime/feed.js';
 import { ActorHost } from '../runtime/host.js';
 import { Orchestrator } from '../runtime/orchestrator.js';
+import { Retention } from '../runtime/retention.js';
 import { Scheduler } from '../runtime/scheduler.js';
 import { createServices, type Services } from '../services/index.js';
 import { PostgresStore } from '../store/postgres.js';
@@ -63,6 +64,8 @@ export interface App {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly fanout: FanoutEngine;
+  /** Archive passes (RETENTION_DAYS); null when retention is off. */
+  readonly retention: Retention | null;
 }
 
 export function createLogger(level: Config['logLevel']): Logger {
@@ -120,6 +123,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   });
   scheduler = new Scheduler({ store, logger, clock: overrides.clock, fire: (d) => host.fireDeadline(d) });
   const orchestrator = new Orchestrator({ store, host, feed, logger, clock: overrides.clock });
+  const retention = config.retention
+    ? new Retention({ store, logger, maxAgeMs: config.retention.maxAgeMs, intervalMs: config.retention.intervalMs, clock: overrides.clock })
+    : null;
   const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
   const auth = Auth.fromConfig(config);
   const fanout = new FanoutEngine({
@@ -142,6 +148,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const ws = attachWebSockets({
     yoga,
     fanout,
+    mask: (error) => toClientError(error, logger, metrics, config.production),
     auth,
     metrics,
     logger,
@@ -188,11 +195,13 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
     metrics,
     logger,
     fanout,
+    retention,
     async start(port = config.port) {
       await feed.start();
       await host.start();
       scheduler?.start();
       orchestrator.start();
+      retention?.start();
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, config.host, () => resolve());
@@ -213,6 +222,7 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2000).unref())]);
       server.closeAllConnections();
       await closed;
+      await retention?.stop();
       await orchestrator.stop();
       await scheduler?.stop();
       await host.stop(); // waits for in-flight commits

@@ -4,9 +4,9 @@
  */
 import { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
-import { DomainError } from '../errors.js';
+import { cursorExpired, DomainError } from '../errors.js';
 import { ERROR_CODES, ErrorCode } from '../shared/codes.js';
-import { StorageFaultError, StoreUnavailableError, type StorageFault } from '../store/types.js';
+import { CursorExpiredError, StorageFaultError, StoreUnavailableError, type StorageFault } from '../store/types.js';
 import type { Metrics } from './metrics.js';
 
 /** GraphQLError by shape: graphql can be loaded twice (CJS and ESM), so `instanceof` may lie. */
@@ -33,7 +33,9 @@ export const STORAGE_MESSAGES: Record<StorageFault, string> = {
 
 /** Turn an operation-tier error into what clients see; mask everything unexpected. */
 export function toClientError(error: unknown, logger: Logger, metrics: Metrics, production: boolean): GraphQLError {
-  const original = rootCause(error);
+  const cause = rootCause(error);
+  // A read from below the log's horizon (retention) is the client's to act on, with its code.
+  const original = cause instanceof CursorExpiredError ? cursorExpired(cause) : cause;
   const located = isGraphQLError(error) ? error : undefined;
   if (original instanceof DomainError) {
     metrics.error(original.code);

@@ -48,6 +48,16 @@ const EnvSchema = z.object({
   ANALYZER_MODEL: z.string().optional(),
   ANALYZER_API_KEY: z.string().optional(),
   ANALYZER_TIMEOUT_MS: int(20_000, 100),
+  // Retention (issue 14): finished tasks' and agents' events older than this many days leave the
+  // log for the archive. Fractions allowed (0.5 = 12 h; tests use seconds). Unset: off.
+  RETENTION_DAYS: z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'must be a positive number of days, such as 30 or 0.5 (unset it to keep every event)')
+    .transform(Number)
+    .pipe(z.number().positive('must be a positive number of days, such as 30 or 0.5 (unset it to keep every event)'))
+    .optional(),
+  // How often an archive pass runs (with RETENTION_DAYS).
+  RETENTION_INTERVAL_MS: int(3_600_000, 100),
 });
 
 export interface Config {
@@ -79,6 +89,8 @@ export interface Config {
   github: { token: string; repo: string; apiUrl: string } | null;
   /** An OpenAI-compatible analyzer; the rule-based one when absent. */
   analyzer: { url: string; model: string; apiKey: string | undefined; timeoutMs: number } | null;
+  /** Retention (runtime/retention.ts): archive what is older than `maxAgeMs`, every `intervalMs`; off when null. */
+  retention: { days: number; maxAgeMs: number; intervalMs: number } | null;
 }
 
 export class ConfigError extends Error {
@@ -200,5 +212,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.ANALYZER_URL && e.ANALYZER_MODEL
         ? { url: e.ANALYZER_URL, model: e.ANALYZER_MODEL, apiKey: e.ANALYZER_API_KEY, timeoutMs: e.ANALYZER_TIMEOUT_MS }
         : null,
+    retention:
+      e.RETENTION_DAYS === undefined ? null : { days: e.RETENTION_DAYS, maxAgeMs: Math.round(e.RETENTION_DAYS * 86_400_000), intervalMs: e.RETENTION_INTERVAL_MS },
   };
 }

@@ -1,6 +1,6 @@
 /** Agent use cases: registration, heartbeats, reads and the agent feed. */
 import { randomUUID } from 'node:crypto';
-import { forbidden, notFound } from '../errors.js';
+import { cursorExpired, forbidden, notFound } from '../errors.js';
 import type { AgentView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
@@ -97,11 +97,18 @@ export class AgentService {
     return agent;
   }
 
+  /**
+   * The agent's history after `after`; without it, from the oldest event retention kept (an
+   * agent has no compact timeline: its heartbeats are most of a busy log). With an `after`
+   * older than that, CURSOR_EXPIRED: read again without it.
+   */
   async timeline(viewer: Viewer, agentId: string, after: string | null | undefined, first: number) {
     await this.require(viewer, agentId);
-    const { events } = await this.store.readAfter(parseCursor(after) ?? 0, {
+    const cursor = parseCursor(after);
+    const { events } = await this.store.readAfter(cursor ?? 0, {
       entityId: agentId,
       limit: parse(schemas.pageSize, first, 'first'),
+      fromKept: cursor === undefined,
     });
     return events;
   }
@@ -115,8 +122,10 @@ export class AgentService {
   }
 
   async updates(viewer: Viewer, after: string | null | undefined, agentId?: string | null) {
-    const head = await this.store.head();
+    const { head, horizon } = await this.store.logBounds();
     const start = parseCursor(after) ?? head;
+    // Below the horizon (retention): CURSOR_EXPIRED, as for taskUpdated (services/tasks.ts).
+    if (start < horizon) throw cursorExpired({ cursor: start, horizon, head });
     const cursor = this.feed.subscribe({
       after: Math.min(start, head),
       entityType: 'agent',

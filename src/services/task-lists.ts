@@ -3,7 +3,7 @@
  * filter's rules (scope, creator, statuses, search, sort) are parsed here once, then the store
  * answers the query (src/store/task-queries.ts) and the feed the stream.
  */
-import { badInput } from '../errors.js';
+import { badInput, cursorExpired } from '../errors.js';
 import type { TaskStatus, TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
@@ -138,9 +138,13 @@ export class TaskLists {
     return { mine: filter?.scope === 'MINE', creatorId: filter?.creatorId ?? undefined, ...(search.length > 0 ? { search } : {}) };
   }
 
-  /** Resolve `after` to a start cursor; without it, live from the current head. */
-  protected async startCursor(after: string | null | undefined): Promise<number> {
-    const head = await this.store.head();
+  /**
+   * Resolve `after` to a start cursor; without it, live from the current head. Below the log's
+   * horizon (retention archived events after it) CURSOR_EXPIRED, whether or not the events are
+   * still in this process's ring: the same cursor gets the same answer from every instance.
+   */
+  protected async startCursor(after: string | null | undefined, check = { horizon: true }): Promise<number> {
+    const { head, horizon } = await this.store.logBounds();
     const cursor = parseCursor(after);
     if (cursor === undefined) return head;
     if (cursor > head) {
@@ -148,6 +152,7 @@ export class TaskLists {
         head,
       });
     }
+    if (check.horizon && cursor < horizon) throw cursorExpired({ cursor, horizon, head });
     return cursor;
   }
 }

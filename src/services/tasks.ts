@@ -213,7 +213,8 @@ export class TaskService extends TaskLists {
 
   async timelineStream(viewer: Viewer, taskId: string, after: string | null | undefined) {
     await this.require(viewer, taskId);
-    const start = after === null || after === undefined ? 0 : await this.startCursor(after);
+    // One task's history is never expired: what retention archived of it is served compact.
+    const start = after === null || after === undefined ? 0 : await this.startCursor(after, { horizon: false });
     const cursor = this.feed.subscribe({
       after: start,
       entityId: taskId,

@@ -22,6 +22,8 @@ export const ErrorCode = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   QUERY_LIMIT_EXCEEDED: 'QUERY_LIMIT_EXCEEDED',
   SUBSCRIPTION_LIMIT_EXCEEDED: 'SUBSCRIPTION_LIMIT_EXCEEDED',
+  // Retention archived what a read from this cursor needs: re-read the state, then continue.
+  CURSOR_EXPIRED: 'CURSOR_EXPIRED',
   GRAPHQL_PARSE_FAILED: 'GRAPHQL_PARSE_FAILED',
   GRAPHQL_VALIDATION_FAILED: 'GRAPHQL_VALIDATION_FAILED',
   OPERATION_RESOLUTION_FAILURE: 'OPERATION_RESOLUTION_FAILURE',
@@ -57,6 +59,7 @@ export const ERROR_CODES: Record<ErrorCode, { tier: ErrorTier; status?: number }
   UNAUTHENTICATED: { tier: 'operation', status: 401 },
   QUERY_LIMIT_EXCEEDED: { tier: 'operation' },
   SUBSCRIPTION_LIMIT_EXCEEDED: { tier: 'operation' },
+  CURSOR_EXPIRED: { tier: 'operation' },
   GRAPHQL_PARSE_FAILED: { tier: 'operation' },
   GRAPHQL_VALIDATION_FAILED: { tier: 'operation' },
   OPERATION_RESOLUTION_FAILURE: { tier: 'operation', status: 400 },

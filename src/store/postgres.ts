@@ -9,13 +9,18 @@
  */
 import pg from 'pg';
 import { migrateAsync } from './migrate.js';
-import { attachBases, encodeChange, planBases, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WindowRow, type WireChange } from './rows.js';
-import { ENTITY_COLUMNS, eventPageSql, POSTGRES, writeSql } from './sql.js';
-import { SqlStore, type TransferSession } from './sql-store.js';
+import { encodeChange, toRecord, withCursors, type EntityRow, type WireChange } from './rows.js';
+import { postgresArchivedLines, postgresArchiveImport, postgresArchivePass } from './postgres-archive.js';
+import { postgresReadAfter } from './postgres-log.js';
+import { retentionSql } from './retention-sql.js';
+import { ENTITY_COLUMNS, POSTGRES, writeSql } from './sql.js';
+import { SqlStore, type ArchiveImport, type TransferSession } from './sql-store.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import {
   StaleDeadlineError,
   StoreUnavailableError,
+  type ArchiveOptions,
+  type ArchivePass,
   VersionConflictError,
   type Change,
   type EntityRecord,
@@ -46,6 +51,7 @@ const types = {
 };
 
 const WRITE = writeSql(POSTGRES);
+
 /**
  * The task's row written, with its counter key before and after (task-counts.ts) in the same
  * round trip: every part of a statement sees the snapshot it began with, so `before` is the row
@@ -90,6 +96,7 @@ export class PostgresStore extends SqlStore {
   private readonly pool: pg.Pool;
   private pending: { changes: Change[]; resolve: (e: LogEvent[]) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
+  private readonly retention = retentionSql(POSTGRES);
 
   private constructor(
     pool: pg.Pool,
@@ -284,32 +291,38 @@ export class PostgresStore extends SqlStore {
     }
   }
 
+  /** One statement, one snapshot (postgres-log.ts). */
   async readAfter(cursor: number, options: ReadOptions): Promise<ReadResult> {
-    // Head first, then the page: every event up to `head` is committed (cursor order is commit
-    // order), so "nothing more matched up to head" is true for the page read afterwards.
-    const head = await this.head();
-    const filter = options.entityId ?? options.entityType;
-    const sql = eventPageSql(POSTGRES, options.entityId !== undefined ? 'entity' : options.entityType !== undefined ? 'type' : 'all');
-    const params = filter === undefined ? [cursor, options.limit] : [filter, cursor, options.limit];
-    let rows: EventRow[];
+    return postgresReadAfter({ arrays: (sql, values) => this.arrayRows(sql, values), rows: (sql, values) => this.rows(sql, values) }, cursor, options);
+  }
+
+  private async arrayRows(sql: string, values: unknown[]): Promise<unknown[][]> {
     try {
-      rows = (await this.pool.query<EventRow>({ text: sql, values: params, rowMode: 'array' })).rows;
+      return (await this.pool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows as unknown as unknown[][];
     } catch (error) {
       throw reported(error);
     }
-    const events = rows.map(toEvent);
-    // Patches whose view before is not in the page: every window in one round-trip. (Rows of
-    // the past never change, so a separate statement reads the same rows as the page's snapshot.)
-    const plan = planBases(events, options.known);
-    if (plan.windows.length > 0) {
-      const windows = await this.query<WindowRow>(
-        `SELECT e.entity_id, e.version, e.at, e.state FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
-         JOIN events e ON e.entity_id = w.id AND e.version BETWEEN w.lo AND w.hi`,
-        [plan.windows.map((w) => w.entityId), plan.windows.map((w) => w.from), plan.windows.map((w) => w.to)],
-      );
-      attachBases(plan, windows);
+  }
+
+  async logBounds(): Promise<{ head: number; horizon: number }> {
+    return (await this.query<{ head: number; horizon: number }>(this.retention.bounds))[0];
+  }
+
+  /** An archive pass (postgres-archive.ts); null when another instance holds the pass's lock. */
+  async archive(options: ArchiveOptions): Promise<ArchivePass | null> {
+    try {
+      return await postgresArchivePass(this.pool, options);
+    } catch (error) {
+      throw reported(error);
     }
-    return { events, head: Math.max(head, events.at(-1)?.cursor ?? 0) };
+  }
+
+  archivedLines(session?: TransferSession): AsyncGenerator<string> {
+    return postgresArchivedLines((sql, values) => (session ? session.rows(sql, values) : this.rows(sql, values)));
+  }
+
+  archiveImport(session: TransferSession): ArchiveImport {
+    return postgresArchiveImport(session);
   }
 
   async recordWebhookDelivery(id: string, outcome: string): Promise<void> {

@@ -21,7 +21,6 @@ import {
   isPatch,
   isKeyframe,
   isPatchText,
-  leavesFinished,
   keyframeAtOrBefore,
   type View,
 } from './view-patch.js';
@@ -171,15 +170,37 @@ export function planBases(events: LogEvent[], known?: ReadOptions['known']): Bas
   return { windows, waiting };
 }
 
-/** Is a stored state (text on SQLite, parsed on PostgreSQL) a patch? */
-const storedIsPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
-
 /** A row of a window read: one event's entity, version, time and stored state. */
 export interface WindowRow {
   entity_id: string;
   version: number;
   at: string;
   state: unknown;
+}
+
+/** A window the log no longer has (see `wholeTail`): a reader may read again (postgres-log.ts). */
+export class MissingBaseError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MissingBaseError';
+  }
+}
+
+/**
+ * The rows of a window (versions in order) from the last whole view on, if they run without a
+ * gap to `to`; else null. Usually the window is complete from its keyframe; retention
+ * (retention.ts) archives an entity's older versions and rewrites the first one it keeps as a
+ * whole view, so the window's start may be gone while a whole view and what follows it are there.
+ */
+function wholeTail(rows: WindowRow[], to: number): WindowRow[] | null {
+  let start = rows.length - 1;
+  if (start < 0 || rows[start].version !== to) return null;
+  for (; start >= 0; start--) {
+    if (start < rows.length - 1 && rows[start].version !== rows[start + 1].version - 1) return null;
+    const stored = rows[start].state;
+    if (!(typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object))) return rows.slice(start);
+  }
+  return null;
 }
 
 /** The window rows of a plan (any order) given to its events. */
@@ -194,18 +215,24 @@ export function attachBases(plan: BasePlan, rows: WindowRow[]): void {
   for (let i = 0; i < plan.waiting.length; i++) {
     const event = plan.waiting[i] as StoredEvent;
     const { entityId, from, to } = plan.windows[i];
-    const rowsOf = (byEntity.get(entityId) ?? []).filter((r) => r.version >= from && r.version <= to);
-    // From the last whole view to `to`, every version: the keyframe at `from`, or a later whole
-    // view where the versions before it are gone (retention archives a history up to one).
-    let start = rowsOf.length - 1;
-    while (start >= 0 && rowsOf[start].version === to - (rowsOf.length - 1 - start) && storedIsPatch(rowsOf[start].state)) start--;
-    if (start < 0 || rowsOf.at(-1)?.version !== to || rowsOf[start].version !== to - (rowsOf.length - 1 - start)) {
-      throw new Error(`the log lacks versions ${from}..${to} of ${entityId}, needed to read event ${event.cursor}`);
-    }
-    const window = rowsOf.slice(start);
+    const window = wholeTail((byEntity.get(entityId) ?? []).filter((r) => r.version >= from && r.version <= to), to);
+    if (window === null) throw new MissingBaseError(`the log lacks versions ${from}..${to} of ${entityId}, needed to read event ${event.cursor}`);
     let view: View | undefined;
     event.base = () => (view ??= foldWindow(window, (stored) => json<object>(stored)));
   }
+}
+
+/**
+ * The state to store for `row` as a whole view (a keyframe), given the view of the version
+ * before it; null when it stores a whole view already. Retention (retention.ts) rewrites so the
+ * first event it keeps of an entity whose older events it archives: readers resolve every later
+ * patch from there (`wholeTail`).
+ */
+export function asKeyframe(row: EventRow, before: View): string | null {
+  const event = toEvent(row) as StoredEvent;
+  if (!event.isPatch) return null;
+  event.base = () => before;
+  return encodeEventState(event.state, undefined, event.version);
 }
 
 /** A row of `entities`, `ENTITY_COLUMNS` (sql.ts). */
@@ -330,7 +357,7 @@ export function encodeChange(change: Change): WireChange {
     owner: change.owner ?? null,
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
     events: change.events.map((event): WireEvent => {
-      const whole = base === undefined || isKeyframe(event.version) || leavesFinished(event.prevStatus);
+      const whole = base === undefined || isKeyframe(event.version);
       const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : JSON.stringify(event.state);
       base = event.state;
       return [

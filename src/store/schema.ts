@@ -6,7 +6,7 @@
  * migration names the version it is recorded under in each dialect's `schema_migrations`
  * (a dialect it does not name never runs it). The two histories differ where they began: the
  * PostgreSQL adapter came after SQLite's versions 2 and 3, and its version 1 took them in. A new
- * migration takes the next version of each: `{ sqlite: 8, postgres: 5 }`.
+ * migration takes the next version of each: `{ sqlite: 10, postgres: 6 }`.
  */
 import type { Dialect } from './sql.js';
 
@@ -218,6 +218,58 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_public_updated ON tasks (org, private, status, updated_seq);
       CREATE INDEX tasks_creator_updated ON tasks (creator_id, status, updated_seq);
       CREATE INDEX tasks_creator_public_updated ON tasks (creator_id, org, private, status, updated_seq);
+    `,
+  },
+  {
+    // Issue 14: retention (docs/design.md, "Retention"; src/store/retention.ts). An archive pass
+    // moves finished tasks' and agents' old events out of `events` and records, in the same
+    // transaction: the log horizon (one row: a read of the log after a cursor below it fails
+    // with CURSOR_EXPIRED), per archived entity the cursor its archived history reaches (a read
+    // of that entity starting below it is served from the compact timeline, or fails for an
+    // agent, which has none), and per archived task event its compact timeline row (type, time,
+    // actor, status and machine state value: what `timeline` still answers). SQLite writes the
+    // archived events to gzip NDJSON files under DATA_DIR/archive; PostgreSQL to
+    // `event_archive`, one gzip NDJSON chunk per batch (the same lines as an export's events).
+    version: { sqlite: 8, postgres: 5 },
+    sql: ({ name, types: t }) => `
+      CREATE TABLE log_horizon (
+        id      INTEGER PRIMARY KEY CHECK (id = 1),
+        horizon ${t.bigint} NOT NULL
+      );
+      INSERT INTO log_horizon (id, horizon) VALUES (1, 0);
+
+      CREATE TABLE archived_entities (
+        entity_id   TEXT    PRIMARY KEY,
+        entity_type TEXT    NOT NULL,
+        org         TEXT    NOT NULL,
+        owner_id    TEXT    NOT NULL,
+        private     ${t.flag} NOT NULL,
+        upto        ${t.bigint} NOT NULL
+      );
+
+      CREATE TABLE compact_timeline (
+        entity_id   TEXT    NOT NULL,
+        cursor      ${t.bigint} NOT NULL,
+        version     INTEGER NOT NULL,
+        type        TEXT    NOT NULL,
+        at          TEXT    NOT NULL,
+        actor       TEXT,
+        status      TEXT    NOT NULL,
+        state_value TEXT    NOT NULL, -- JSON text: a state value may be a bare string
+        PRIMARY KEY (entity_id, cursor)
+      )${name === 'sqlite' ? ' WITHOUT ROWID' : ''};
+      ${
+        name === 'postgres'
+          ? `
+      CREATE TABLE event_archive (
+        first_cursor BIGINT      PRIMARY KEY,
+        last_cursor  BIGINT      NOT NULL,
+        events       INTEGER     NOT NULL,
+        archived_at  TIMESTAMPTZ NOT NULL,
+        data         BYTEA       NOT NULL
+      );`
+          : ''
+      }
     `,
   },
   {

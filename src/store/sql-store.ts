@@ -11,6 +11,8 @@ import { readSql, type Dialect } from './sql.js';
 import { searchPage } from './search-window.js';
 import { searchRowsQuery, searchWindowQuery, taskCountQuery, taskPageQuery, taskSearchCountQuery } from './task-queries.js';
 import type {
+  ArchiveOptions,
+  ArchivePass,
   Change,
   Deadline,
   EntityRecord,
@@ -39,6 +41,17 @@ export interface TransferSession {
   end(commit: boolean): Promise<void>;
 }
 
+/**
+ * An import's archived events on their way into the store's archive: `add` each (its export
+ * line), `seal` before the import commits, then `committed` or `aborted` after.
+ */
+export interface ArchiveImport {
+  add(cursor: number, line: string): Promise<void>;
+  seal(): Promise<void>;
+  committed(): Promise<void>;
+  aborted(): Promise<void>;
+}
+
 export abstract class SqlStore implements EventStore {
   protected readonly sql: ReturnType<typeof readSql>;
 
@@ -56,6 +69,15 @@ export abstract class SqlStore implements EventStore {
 
   abstract commit(changes: Change[]): Promise<LogEvent[]>;
   abstract readAfter(cursor: number, options: ReadOptions): Promise<ReadResult>;
+  abstract logBounds(): Promise<{ head: number; horizon: number }>;
+  abstract archive(options: ArchiveOptions): Promise<ArchivePass | null>;
+  /**
+   * Every archived event as its export line (transfer-lines.ts), in the order the archive holds
+   * them: SQLite's files by their first cursor, PostgreSQL's chunks likewise (each in cursor order).
+   */
+  abstract archivedLines(session?: TransferSession): AsyncIterable<string>;
+  /** Where an import puts the archived events of an export made with them (transfer.ts). */
+  abstract archiveImport(session: TransferSession): ArchiveImport;
   abstract dropDeadline(entityId: string, key: string, dueAt: number): Promise<void>;
   abstract claimOrphanedEffects(instanceId: string, deadAfterMs: number): Promise<EntityRecord[]>;
   abstract heartbeatInstance(instanceId: string): Promise<void>;

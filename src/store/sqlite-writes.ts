@@ -11,6 +11,7 @@
 import type Database from 'better-sqlite3';
 import { closeSync, openSync } from 'node:fs';
 import { JournalProbe } from './journal-probe.js';
+import { SqliteArchiveWrites, type ArchiveBatch } from './sqlite-archive-writes.js';
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
 import { scopeWords, statusWord } from './search.js';
@@ -38,6 +39,8 @@ export type WriteCall =
   | { op: 'claimOrphanedEffects'; instanceId: string }
   | { op: 'recordWebhookDelivery'; id: string; at: string; outcome: string }
   | { op: 'allocateIssueNumber'; key: string }
+  | { op: 'archiveBatch'; batch: ArchiveBatch }
+  | { op: 'vacuumStep'; pages: number }
   | { op: 'probe' };
 
 function isUniqueViolation(error: unknown): boolean {
@@ -98,6 +101,8 @@ export class SqliteWrites {
    * file system still takes changes (see `run`); null otherwise.
    */
   private readonly probe: JournalProbe | null;
+  /** Retention's writes (issue 14). */
+  private readonly archive: SqliteArchiveWrites;
 
   constructor(
     private readonly db: Database.Database,
@@ -106,6 +111,7 @@ export class SqliteWrites {
     synchronous: 'NORMAL' | 'FULL' = 'NORMAL',
   ) {
     this.probe = file !== null && synchronous === 'FULL' ? new JournalProbe(`${file}-sync-probe`) : null;
+    this.archive = new SqliteArchiveWrites(db);
     // Writes bind positionally: named parameters cost ~2 µs more per 12-column row in
     // better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
     const sql = writeSql(SQLITE);
@@ -188,6 +194,10 @@ export class SqliteWrites {
           this.stmt.allocateIssue.run(call.key);
           return this.stmt.issueNumber.get(call.key) as number;
         })();
+      case 'archiveBatch':
+        return this.archive.batch(call.batch);
+      case 'vacuumStep':
+        return this.archive.vacuumStep(call.pages);
       case 'probe':
         // A real committed write that leaves nothing behind: a row into schema_migrations and out.
         this.db.transaction(() => {

@@ -12,15 +12,27 @@
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { ArchiveFiles, readLines } from './archive-files.js';
 import { migrateSync } from './migrate.js';
-import { attachBases, encodeChange, planBases, toEvent, toRecord, withCursors, type EntityRow, type EventRow, type WindowRow } from './rows.js';
-import { eventPageSql, SQLITE } from './sql.js';
-import { SqlStore, type TransferSession } from './sql-store.js';
+import { encodeChange, toRecord, withCursors, type EntityRow } from './rows.js';
+import { SQLITE } from './sql.js';
+import { SqlStore, type ArchiveImport, type TransferSession } from './sql-store.js';
+import { SqliteArchiver } from './sqlite-archive.js';
+import { SqliteLog } from './sqlite-log.js';
 import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
 import { InlineWriter, ThreadWriter, type Writer } from './sqlite-writer.js';
 import { configure, SqliteWrites, storageFault, type WriteCall } from './sqlite-writes.js';
-import { StorageFaultError, type Change, type EntityRecord, type LogEvent, type ReadOptions, type ReadResult } from './types.js';
+import {
+  StorageFaultError,
+  type ArchiveOptions,
+  type ArchivePass,
+  type Change,
+  type EntityRecord,
+  type LogEvent,
+  type ReadOptions,
+  type ReadResult,
+} from './types.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for tests that need no file. */
@@ -39,6 +51,11 @@ export interface SqliteStoreOptions {
    * @default 'auto'
    */
   writer?: 'auto' | 'thread' | 'inline';
+  /**
+   * Where archive passes (retention) write the events they move out of the log.
+   * @default `archive/` beside the database file
+   */
+  archiveDir?: string;
 }
 
 /** Most commit requests one group commit takes; the rest go in the next. */
@@ -50,8 +67,8 @@ const OFFLOAD_AT = 128;
 
 export class SqliteStore extends SqlStore {
   private readonly db: Database.Database;
-  /** The log reads, prepared once (the other reads are prepared on first use: `prepared`). */
-  private readonly log;
+  /** The log reads (the other reads are prepared on first use: `prepared`). */
+  private readonly log: SqliteLog;
   /** Statements by their SQL, prepared on first use. */
   private readonly statements = new Map<string, Database.Statement>();
   /** Writes on this thread's connection: small groups, when the writer thread is idle. */
@@ -66,6 +83,8 @@ export class SqliteStore extends SqlStore {
   private readonly file: string | null;
   /** Why the last write was refused, until a write succeeds again (for ping and /readyz). */
   private fault: StorageFaultError | null = null;
+  /** Retention's archive passes (null in memory without `archiveDir`). */
+  private readonly archiver: SqliteArchiver | null;
 
   /**
    * Open the store, proving with a real write that the data directory takes writes: a
@@ -92,18 +111,19 @@ export class SqliteStore extends SqlStore {
     this.file = options.file === ':memory:' ? null : options.file;
     if (this.file) mkdirSync(dirname(this.file), { recursive: true });
     this.db = new Database(options.file);
+    // Retention frees pages that incremental vacuum gives back to the file system. Only a new
+    // database takes this before its first table; an older one keeps auto_vacuum = NONE (its
+    // freed pages are reused, the file does not shrink) until a VACUUM (docs/design.md).
+    this.db.pragma('auto_vacuum = INCREMENTAL');
     const synchronous = options.synchronous ?? 'NORMAL';
     configure(this.db, synchronous);
     this.migrate(); // before the writer opens its connection
     this.inline = new InlineWriter(new SqliteWrites(this.db, this.file, synchronous));
     this.thread = this.file && options.writer !== 'inline' ? new ThreadWriter({ file: this.file, synchronous }) : null;
     this.offloadAt = options.writer === 'thread' ? 0 : OFFLOAD_AT;
-    this.log = {
-      all: this.db.prepare(eventPageSql(SQLITE, 'all')).raw(),
-      entity: this.db.prepare(eventPageSql(SQLITE, 'entity')).raw(),
-      type: this.db.prepare(eventPageSql(SQLITE, 'type')).raw(),
-      window: this.db.prepare(this.sql.window),
-    };
+    this.log = new SqliteLog(this.db);
+    const archiveDir = options.archiveDir ?? (this.file ? join(dirname(this.file), 'archive') : null);
+    this.archiver = archiveDir ? new SqliteArchiver(new ArchiveFiles(archiveDir), this.log, (call) => this.write(call)) : null;
   }
 
   private prepared(sql: string): Database.Statement {
@@ -122,7 +142,7 @@ export class SqliteStore extends SqlStore {
 
   /** The log's head, read on this thread's connection (in the caller's transaction, if any). */
   private headNow(): number {
-    return this.rows<{ head: number }>(this.sql.head)[0].head;
+    return this.log.head();
   }
 
   /** Every migration not applied yet (migrate.ts), in one transaction. */
@@ -259,20 +279,31 @@ export class SqliteStore extends SqlStore {
   }
 
   async readAfter(cursor: number, options: ReadOptions): Promise<ReadResult> {
-    return this.db.transaction((): ReadResult => {
-      const rows = (
-        options.entityId !== undefined
-          ? this.log.entity.all(options.entityId, cursor, options.limit)
-          : options.entityType !== undefined
-            ? this.log.type.all(options.entityType, cursor, options.limit)
-            : this.log.all.all(cursor, options.limit)
-      ) as EventRow[];
-      const events = rows.map(toEvent);
-      // Patches whose view before is not in the page: their windows, in the same read transaction.
-      const plan = planBases(events, options.known);
-      if (plan.windows.length > 0) attachBases(plan, plan.windows.flatMap((w) => this.log.window.all(w.entityId, w.from, w.to) as WindowRow[]));
-      return { events, head: this.headNow() };
-    })();
+    return this.log.readAfter(cursor, options);
+  }
+
+  async logBounds(): Promise<{ head: number; horizon: number }> {
+    return this.log.bounds();
+  }
+
+  /** An archive pass (sqlite-archive.ts): one at a time. */
+  async archive(options: ArchiveOptions): Promise<ArchivePass> {
+    if (!this.archiver) throw new Error('an SQLite store in memory archives only with `archiveDir`');
+    return this.archiver.pass(options);
+  }
+
+  /** The archive files, oldest first (archive-files.ts). */
+  async archivedFiles(): Promise<string[]> {
+    return this.archiver ? this.archiver.files.list() : [];
+  }
+
+  async *archivedLines(): AsyncGenerator<string> {
+    for (const file of await this.archivedFiles()) yield* readLines(file);
+  }
+
+  archiveImport(): ArchiveImport {
+    if (!this.archiver) throw new Error('an SQLite store in memory has no archive');
+    return this.archiver.files.importer();
   }
 
   async dropDeadline(entityId: string, key: string, dueAt: number): Promise<void> {

@@ -4,11 +4,15 @@
  * PostgreSQL too). The CLI (src/cli/transfer.ts) only opens the store and the file.
  *
  * The format (`conveyor-export`, version 2), one JSON object a line:
- * - a header: `{"format","version","dialect","schemaVersion","head","exportedAt"}`;
+ * - a header: `{"format","version","dialect","schemaVersion","head","horizon","exportedAt"}`
+ *   (`horizon`: retention's log horizon, 0 or absent when nothing was archived);
  * - every event in cursor order (`"kind":"event"`, every column, camelCased);
+ * - with `archived` (`conveyor export --archived`), every archived event (retention, retention.ts)
+ *   as `"kind":"archivedEvent"`, the same fields with a whole view, in the archive's order;
  * - the current rows of `entities` (state and pending effects), `tasks` and `agents` (the read
  *   models, with each task's `seq`: rebuilding them would mean replaying every event),
- *   `deadlines`, `local_issues` and `webhook_deliveries`, each in key order;
+ *   `deadlines`, `local_issues` and `webhook_deliveries`, and what retention keeps of archived
+ *   entities (`archived_entities`, `compact_timeline`), each in key order;
  * - a trailer `{"kind":"end","rows":{kind: count}}`, so a truncated file is refused.
  *
  * Rows go as stored: an event's `state` is its entity's whole view or a patch from the version
@@ -27,6 +31,11 @@
  * versions, task sequences and issue numbers are inserted as they were, and the target's
  * sequences set past them (SQLite's AUTOINCREMENT follows explicit ids by itself).
  *
+ * With retention, what round-trips is the log as kept: every remaining event with its cursor,
+ * the horizon (so a cursor that expired before the export expires after the import too), and
+ * the compact timelines. The archive itself (SQLite's files, PostgreSQL's `event_archive`) comes
+ * along only with `--archived`, and import puts those events into the target's archive.
+ *
  * Both read in pages by key: memory does not grow with the store.
  */
 import { z } from 'zod';
@@ -34,7 +43,8 @@ import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
 import { FILL_UPDATED_SEQ } from './schema.js';
 import { scopeWords, searchDoc, statusWord } from './search.js';
-import type { SqlStore, TransferSession } from './sql-store.js';
+import type { ArchiveImport, SqlStore, TransferSession } from './sql-store.js';
+import { EVENTS_TABLE, lineSchema, TABLES, toLine, toParams, type Table } from './transfer-lines.js';
 
 export const FORMAT = 'conveyor-export';
 export const FORMAT_VERSION = 2;
@@ -51,108 +61,23 @@ export class TransferError extends Error {
   }
 }
 
-type ColumnType = 'int' | 'text' | 'json' | 'flag';
-/** A column: its type, `?` suffix for nullable. */
-type Column = `${ColumnType}` | `${ColumnType}?`;
-
-interface Table {
-  kind: string;
-  table: string;
-  /** The key the pages are read by (one or two columns, unique together). */
-  key: [string] | [string, string];
-  columns: Record<string, Column>;
-}
-
-/** Every table exported, in the order written and read. */
-const TABLES: Table[] = [
-  {
-    kind: 'event',
-    table: 'events',
-    key: ['cursor'],
-    columns: {
-      cursor: 'int', entity_type: 'text', entity_id: 'text', version: 'int', type: 'text', at: 'text', actor: 'text?', payload: 'json?',
-      org: 'text', owner_id: 'text', private: 'flag', prev_status: 'text?', state: 'json',
-    },
-  },
-  {
-    kind: 'entity',
-    table: 'entities',
-    key: ['id'],
-    columns: { id: 'text', type: 'text', version: 'int', state: 'json', effects: 'json', has_effects: 'flag', effects_owner: 'text?' },
-  },
-  {
-    kind: 'task',
-    table: 'tasks',
-    key: ['seq'],
-    columns: {
-      id: 'text', seq: 'int', org: 'text', creator_id: 'text', private: 'flag', status: 'text', version: 'int', view: 'json',
-      branch: 'text?', issue_number: 'int?',
-    },
-  },
-  { kind: 'agent', table: 'agents', key: ['id'], columns: { id: 'text', org: 'text', name: 'text', version: 'int', view: 'json' } },
-  {
-    kind: 'deadline',
-    table: 'deadlines',
-    key: ['entity_id', 'key'],
-    columns: { entity_id: 'text', key: 'text', entity_type: 'text', due_at: 'int', event: 'json' },
-  },
-  { kind: 'localIssue', table: 'local_issues', key: ['number'], columns: { number: 'int', key: 'text' } },
-  { kind: 'webhookDelivery', table: 'webhook_deliveries', key: ['id'], columns: { id: 'text', received_at: 'text', outcome: 'text' } },
-];
-
-const camel = (column: string) => column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-
-const jsonValue = z.custom<unknown>((value) => value !== undefined, 'expected a JSON value');
-const fieldSchema: Record<ColumnType, z.ZodType> = {
-  int: z.number().int(),
-  text: z.string(),
-  json: jsonValue,
-  flag: z.boolean(),
-};
-
-function lineSchema(table: Table) {
-  const shape: Record<string, z.ZodType> = { kind: z.literal(table.kind) };
-  for (const [column, spec] of Object.entries(table.columns)) {
-    const base = fieldSchema[spec.replace('?', '') as ColumnType];
-    shape[camel(column)] = spec.endsWith('?') ? base.nullable() : base;
-  }
-  return z.strictObject(shape);
-}
-
 const HEADER = z.strictObject({
   format: z.literal(FORMAT),
   version: z.number().int(),
   dialect: z.enum(['sqlite', 'postgres']),
   schemaVersion: z.number().int(),
   head: z.number().int().nonnegative(),
+  horizon: z.number().int().nonnegative().optional(),
   exportedAt: z.string(),
 });
 export type ExportHeader = z.infer<typeof HEADER>;
 
-const END = z.strictObject({ kind: z.literal('end'), rows: z.record(z.string(), z.number().int().nonnegative()) });
-
 const LINES = new Map(TABLES.map((table) => [table.kind, { table, schema: lineSchema(table) }]));
+/** An archived event's line (`--archived`): an event line of another kind. */
+const ARCHIVED = 'archivedEvent';
+const ARCHIVED_LINE = lineSchema({ ...EVENTS_TABLE, kind: ARCHIVED });
 
-/** A stored row as its line: JSON parsed, flags as booleans, columns camelCased, in column order. */
-function toLine(table: Table, row: Record<string, unknown>): Record<string, unknown> {
-  const line: Record<string, unknown> = { kind: table.kind };
-  for (const [column, spec] of Object.entries(table.columns)) {
-    const value = row[column];
-    const type = spec.replace('?', '') as ColumnType;
-    line[camel(column)] = value === null || value === undefined ? null : type === 'json' ? json(value) : type === 'flag' ? value === true || value === 1 : value;
-  }
-  return line;
-}
-
-/** A line's values as the writers bind them: JSON as text, flags as 0/1. */
-function toParams(table: Table, line: Record<string, unknown>): unknown[] {
-  return Object.entries(table.columns).map(([column, spec]) => {
-    const value = line[camel(column)];
-    if (value === null) return null;
-    const type = spec.replace('?', '') as ColumnType;
-    return type === 'json' ? JSON.stringify(value) : type === 'flag' ? (value ? 1 : 0) : value;
-  });
-}
+const END = z.strictObject({ kind: z.literal('end'), rows: z.record(z.string(), z.number().int().nonnegative()) });
 
 /** The rows of `table` after `last` (its key's values), in key order. */
 function pageSql(session: TransferSession, table: Table, last: unknown[] | null): { sql: string; params: unknown[] } {
@@ -191,12 +116,15 @@ async function* tableRows(session: TransferSession, table: Table): AsyncGenerato
  * The store as NDJSON lines (each without its newline), from one snapshot: the header, every
  * table, the trailer. `exportedAt` is the header's time (a parameter, for tests).
  */
-export async function* exportLines(store: SqlStore, exportedAt = new Date().toISOString()): AsyncGenerator<string> {
+export async function* exportLines(store: SqlStore, exportedAt = new Date().toISOString(), options: { archived?: boolean } = {}): AsyncGenerator<string> {
   const session = await store.transfer('read');
   try {
     const [{ head }] = await session.rows<{ head: number }>(`SELECT coalesce(max(cursor), 0) AS head FROM events`);
     const [{ v }] = await session.rows<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`);
-    const header: ExportHeader = { format: FORMAT, version: FORMAT_VERSION, dialect: session.dialect.name, schemaVersion: Number(v ?? 0), head: Number(head), exportedAt };
+    const [{ horizon }] = await session.rows<{ horizon: number }>(`SELECT horizon FROM log_horizon`);
+    const header: ExportHeader = {
+      format: FORMAT, version: FORMAT_VERSION, dialect: session.dialect.name, schemaVersion: Number(v ?? 0), head: Number(head), horizon: Number(horizon), exportedAt,
+    };
     yield JSON.stringify(header);
     const counts: Record<string, number> = {};
     for (const table of TABLES) {
@@ -204,6 +132,15 @@ export async function* exportLines(store: SqlStore, exportedAt = new Date().toIS
       for await (const row of tableRows(session, table)) {
         counts[table.kind]++;
         yield JSON.stringify(toLine(table, row));
+      }
+      if (table === EVENTS_TABLE && options.archived) {
+        // After the snapshot began: a pass that ends meanwhile may put an event in both; the
+        // import keeps the log's (never one in neither: a pass seals its file before deleting).
+        counts[ARCHIVED] = 0;
+        for await (const line of store.archivedLines(session)) {
+          counts[ARCHIVED]++;
+          yield JSON.stringify({ ...(JSON.parse(line) as object), kind: ARCHIVED });
+        }
       }
     }
     yield JSON.stringify({ kind: 'end', rows: counts });
@@ -235,20 +172,29 @@ export async function importLines(store: SqlStore, lines: AsyncIterable<string> 
       const n = Number(row.n);
       if (n > 0) throw new TransferError(`the target store is not empty (${n} rows in ${table.table}): import only into a new data dir or database`);
     }
-    const summary = await insertLines(session, lines);
-    await recount(session);
-    await reindex(session);
-    // Each task's latest change, from the imported log (derived, as the counters are).
-    await session.run(FILL_UPDATED_SEQ);
-    await session.end(true);
-    committed = true;
-    return summary;
+    for await (const _line of store.archivedLines(session)) throw new TransferError(`the target store's archive is not empty: import only into a new data dir or database`);
+    const archive = store.archiveImport(session);
+    try {
+      const summary = await insertLines(session, lines, archive);
+      await archive.seal();
+      await session.run(`UPDATE log_horizon SET horizon = ${session.dialect.param(1)}`, [summary.header.horizon ?? 0]);
+      await recount(session);
+      await reindex(session);
+      // Each task's latest change, from the imported log (derived, as the counters are).
+      await session.run(FILL_UPDATED_SEQ);
+      await session.end(true);
+      committed = true;
+      await archive.committed();
+      return summary;
+    } finally {
+      if (!committed) await archive.aborted();
+    }
   } finally {
     if (!committed) await session.end(false);
   }
 }
 
-async function insertLines(session: TransferSession, lines: AsyncIterable<string> | Iterable<string>): Promise<ImportSummary> {
+async function insertLines(session: TransferSession, lines: AsyncIterable<string> | Iterable<string>, archive: ArchiveImport): Promise<ImportSummary> {
   const inserts = new Map(
     TABLES.map((table) => {
       const columns = Object.keys(table.columns);
@@ -258,7 +204,7 @@ async function insertLines(session: TransferSession, lines: AsyncIterable<string
   );
   let header: ExportHeader | null = null;
   let end: z.infer<typeof END> | null = null;
-  const rows: Record<string, number> = Object.fromEntries(TABLES.map((table) => [table.kind, 0]));
+  const rows: Record<string, number> = Object.fromEntries([...TABLES.map((table) => table.kind), ARCHIVED].map((kind) => [kind, 0]));
   let lastCursor = 0;
   let n = 0;
   const fail = (reason: string): never => {
@@ -291,9 +237,20 @@ async function insertLines(session: TransferSession, lines: AsyncIterable<string
       const parsed = END.safeParse(value);
       if (!parsed.success) fail(`bad end line: ${zodReason(parsed.error)}`);
       end = parsed.data!;
-      for (const table of TABLES) {
-        if ((end.rows[table.kind] ?? 0) !== rows[table.kind]) fail(`the end line counts ${end.rows[table.kind] ?? 0} ${table.kind} lines, the file has ${rows[table.kind]}`);
+      for (const kind of Object.keys(rows)) {
+        if ((end.rows[kind] ?? 0) !== rows[kind]) fail(`the end line counts ${end.rows[kind] ?? 0} ${kind} lines, the file has ${rows[kind]}`);
       }
+      continue;
+    }
+    if (kind === ARCHIVED) {
+      const parsed = ARCHIVED_LINE.safeParse(value);
+      if (!parsed.success) fail(`bad ${kind}: ${zodReason(parsed.error)}`);
+      const cursor = parsed.data!.cursor as number;
+      if (cursor > (header.horizon ?? 0)) fail(`archived event cursor ${cursor} is past the header's horizon ${header.horizon ?? 0}`);
+      rows[ARCHIVED]++;
+      // One still in the log too (a pass ended while the export ran): the log's is kept.
+      const [held] = await session.rows(`SELECT cursor FROM events WHERE cursor = ${session.dialect.param(1)}`, [cursor]);
+      if (held === undefined) await archive.add(cursor, JSON.stringify({ ...parsed.data, kind: EVENTS_TABLE.kind }));
       continue;
     }
     const line = typeof kind === 'string' ? LINES.get(kind) : undefined;

@@ -133,6 +133,22 @@ export class StorageFaultError extends StoreUnavailableError {
   }
 }
 
+/**
+ * A read of the log started below what is kept (retention archived events it would have
+ * returned): `horizon` is where reading can start again, `head` the log's head at the read.
+ * Never a silent gap: the reader re-reads the state it follows and continues from its cursor.
+ */
+export class CursorExpiredError extends Error {
+  constructor(
+    readonly cursor: number,
+    readonly horizon: number,
+    readonly head: number,
+  ) {
+    super(`cursor ${cursor} is older than the kept log (horizon ${horizon})`);
+    this.name = 'CursorExpiredError';
+  }
+}
+
 export interface Viewer {
   id: string;
   name: string;
@@ -201,6 +217,11 @@ export interface ReadOptions {
   entityId?: string;
   entityType?: EntityType;
   /**
+   * With `entityId`: a cursor below what is kept of an agent's history starts where it is kept
+   * instead of failing (a history asked for without a cursor: nothing was promised before it).
+   */
+  fromKept?: boolean;
+  /**
    * An event the caller already holds (its previous page, the feed's ring), if it has this
    * entity's `version`: a state stored as a patch is then applied to that event's view instead
    * of one read from the log (view-patch.ts). Optional: without it the store reads the view.
@@ -214,12 +235,52 @@ export interface ReadResult {
   head: number;
 }
 
+/** One archive pass (retention, src/store/retention.ts): what it may move out of the log. */
+export interface ArchiveOptions {
+  /** Events before this time (ISO-8601) may be archived. */
+  before: string;
+  /** Events per transaction. @default 1000 */
+  batchSize?: number;
+  /** Events per pass; the pass says `more` when it stopped there. @default 50000 */
+  maxEvents?: number;
+  /** Checked between batches: a stopping server ends the pass early. */
+  signal?: AbortSignal;
+}
+
+export interface ArchivePass {
+  /** Events moved out of the log. */
+  archived: number;
+  tasks: number;
+  agents: number;
+  /** The log horizon after the pass. */
+  horizon: number;
+  /** Stopped at `maxEvents` (or by the signal) with more to archive. */
+  more: boolean;
+  /** Where the events went: a file (SQLite) or `event_archive` chunks (PostgreSQL). */
+  where: string[];
+  /** SQLite: pages the incremental vacuum gave back to the file system. */
+  freedPages?: number;
+}
+
 export interface EventStore {
   /** Commit all changes in one transaction. Returns the stored events with their cursors. */
   commit(changes: Change[]): Promise<LogEvent[]>;
   load(entityId: string): Promise<EntityRecord | null>;
+  /**
+   * Events after `cursor`, in order. Throws `CursorExpiredError` when retention archived events
+   * the read would have returned: a read of the whole log or of one type from below the horizon,
+   * or of an agent from below what is kept of its history. A task's archived events are served
+   * from its compact timeline (no payload; the state has `status` and `stateValue` only).
+   */
   readAfter(cursor: number, options: ReadOptions): Promise<ReadResult>;
   head(): Promise<number>;
+  /** The log's head and horizon, read together (0: nothing archived). */
+  logBounds(): Promise<{ head: number; horizon: number }>;
+  /**
+   * Move what retention allows out of the log (finished tasks' events and agents' events from
+   * before `options.before`), in batches. Null when another instance runs a pass.
+   */
+  archive(options: ArchiveOptions): Promise<ArchivePass | null>;
 
   getTask(id: string): Promise<TaskView | null>;
   listTasks(query: TaskQuery): Promise<TaskPage>;

@@ -36,12 +36,6 @@ const FROM_ROW = new Set(['version', 'updatedAt']);
 
 export const isKeyframe = (version: number) => (version - 1) % KEYFRAME_EVERY === 0;
 
-/**
- * Statuses a task's history may be archived in whole (retention): the event that leaves one (a
- * failed task retried) stores a whole view, since the versions before it may be gone.
- */
-const FINISHED = new Set(['merged', 'failed', 'cancelled']);
-export const leavesFinished = (prevStatus: string | null) => prevStatus !== null && FINISHED.has(prevStatus);
 
 /** The keyframe version at or before `version`: where a window to resolve `version` starts. */
 export const keyframeAtOrBefore = (version: number) => version - ((version - 1) % KEYFRAME_EVERY);

@@ -31,9 +31,9 @@ async function readmeServer(run: RunningProcess, up: RegExp, timeoutMs: number):
 }
 
 /** `npm start` on a fixed port and data directory (so a restart comes back at the same URL). */
-export async function startReadmeServer(port: number, dataDir: string): Promise<ReadmeServer> {
+export async function startReadmeServer(port: number, dataDir: string, env: Record<string, string> = {}): Promise<ReadmeServer> {
   // The environment a user has (tests/utils/process.ts): the README's run line is the embedded default.
-  const run = runProcess('npm', ['start'], { env: userEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), detached: true });
+  const run = runProcess('npm', ['start'], { env: userEnv({ PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env }), detached: true });
   return readmeServer(run, RUNNING, 120_000);
 }
 

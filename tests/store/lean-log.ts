@@ -159,23 +159,6 @@ export function leanLogContract(name: string, open: () => Promise<EventStore & S
       await store.close();
     });
 
-    it('stores a whole view for an event that leaves a finished status (a retried task)', async () => {
-      const store = await open();
-      const { entities } = histories(6);
-      const e = entities[0];
-      for (let from = 0; from < 4; from++) {
-        const change = changeOf(e, from, 1, true);
-        if (from === 3) change.events[0].prevStatus = 'failed';
-        await store.commit([change]);
-      }
-      const session = await store.transfer('read');
-      const rows = await session.rows<{ version: number; state: unknown }>(`SELECT version, state FROM events WHERE entity_id = '${e.id}' ORDER BY version`);
-      await session.end(false);
-      const whole = rows.map((row) => !('$' in ((typeof row.state === 'string' ? JSON.parse(row.state) : row.state) as object)));
-      expect(whole).toEqual([true, false, false, true]);
-      await store.close();
-    });
-
     it('reads a history whose versions before a whole view are gone (archived), from that view on', async () => {
       const store = await open();
       const { entities } = histories(5);

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SQLITE } from '../../src/store/sql.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 import { fillTasks, queryShapes, type Shape } from './query-plans.js';
+import { fillArchiveSql, retentionShapes } from './retention-plans.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'plans-'));
 let db: Database.Database;
@@ -27,6 +28,7 @@ beforeAll(async () => {
   afterUpdated = (await store.listTasks({ viewer, first: 500, sort: 'updated' })).endCursor!;
   await store.close();
   db = new Database(file);
+  for (const sql of fillArchiveSql(SQLITE)) db.exec(sql);
   db.exec('ANALYZE');
 }, 120_000);
 
@@ -62,6 +64,22 @@ describe('SQLite query plans (4,000 tasks, ANALYZE)', () => {
       if (found.length > 0) bad[shape.name] = plan;
     }
     expect(shapes.length).toBeGreaterThan(80);
+    expect(bad).toEqual({});
+  });
+
+  it('serve retention’s statements by key or index (issue 14); the cutoff’s walk goes in key order', () => {
+    const bad: Record<string, string[]> = {};
+    for (const shape of retentionShapes(SQLITE)) {
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${shape.statement.sql}`).all(...shape.statement.params) as { detail: string }[]).map((r) => r.detail);
+      const found = plan.filter(
+        (line) =>
+          /USE TEMP B-TREE/.test(line) ||
+          (/^SCAN /.test(line) && !(shape.walk && /^SCAN events$/.test(line))) ||
+          // The pass's range of the log is a range of its key, never a walk of all of it.
+          (shape.name.startsWith('candidate') && /^(SEARCH|SCAN) e\b/.test(line) && !/INTEGER PRIMARY KEY \(rowid>\? AND rowid<\?\)/.test(line)),
+      );
+      if (found.length > 0) bad[shape.name] = plan;
+    }
     expect(bad).toEqual({});
   });
 });

@@ -2,9 +2,13 @@
  * Keeps the task store live for the whole app: reads where the log is (the cursor of a one-task
  * read), then follows `taskUpdated` from there (lib/live-list.ts), for every task the viewer may
  * see. What is listed is read page by page by the dashboard (lib/dashboard-view.ts), only once
- * this stream's start is known (`tasks.loaded`), so no change after a page's read is missed.
+ * this stream's start is known (`tasks.loaded`), so no change after a page's read is missed; if
+ * the server no longer keeps the events after the stream's cursor (CURSOR_EXPIRED), the stream
+ * restarts from a new read and the lists are read again.
  */
+import { useClient } from 'urql';
 import { graphql } from '../gql';
+import { restartViews } from '../lib/dashboard-view';
 import { useLiveList } from '../lib/live-list';
 import { taskRef, tasks, updateKeys } from '../stores';
 
@@ -29,6 +33,7 @@ const LiveTaskUpdates = graphql(`
 `);
 
 export function LiveTasks() {
+  const client = useClient();
   const error = useLiveList(
     LiveStart,
     LiveTaskUpdates,
@@ -42,6 +47,8 @@ export function LiveTasks() {
       updateKeys.note(task.id, task.version, taskUpdated.cursor);
       tasks.apply(taskUpdated.task, { isNew: taskUpdated.event === 'CREATED' });
     },
+    // The stream's cursor expired and it restarted from a newer one: the lists read again.
+    () => restartViews(client),
   );
 
   if (error) {

@@ -150,6 +150,21 @@ export class DashboardView {
     this.stopSearch = unsubscribe;
   }
 
+  /**
+   * Read every list again from its first page: the task stream missed changes (its cursor
+   * expired, lib/live-list.ts) and restarted from a newer one, so pages read before may be
+   * stale. Tasks stay in the store meanwhile (newer versions replace them), so nothing blinks.
+   */
+  restart(): void {
+    for (const group of GROUPS) if (this.lists[group.key]) (this.lists as Record<StatusGroup, PagedList | null>)[group.key] = new PagedList(undefined, this.order);
+    // A search's live matches follow again from the new first pages' cursors.
+    this.stopSearch?.();
+    this.stopSearch = null;
+    this.firstCursors = [];
+    this.emit();
+    this.start();
+  }
+
   /** True while any list has more pages on the server. */
   get partial(): boolean {
     return GROUPS.some((g) => this.lists[g.key]?.hasNextPage ?? false);
@@ -185,6 +200,11 @@ export function viewFor(client: Client, filters: DashboardFilters): DashboardVie
   const view = new DashboardView(key, filters, client);
   current.set(client, view);
   return view;
+}
+
+/** The lists of this client read again from their first pages (see `DashboardView.restart`). */
+export function restartViews(client: Client): void {
+  current.get(client)?.restart();
 }
 
 /** The dashboard's lists for `filters`, re-rendering on every page read; pages start once the stream is live. */

@@ -6,6 +6,7 @@ import { StateDiagram } from '../diagram/StateDiagram';
 import { graphql, useFragment, type FragmentType } from '../gql';
 import type { AgentHealth, AgentsPage_AgentFragment } from '../gql/graphql';
 import { useLiveList } from '../lib/live-list';
+import { cursorExpired } from '../lib/resume';
 import { useMachineDefinition } from '../lib/machines';
 import { relativeTime, useNow } from '../lib/time';
 import { useStore, useStoreItem, VersionedStore } from '../lib/versioned-store';
@@ -160,6 +161,12 @@ function AgentActivity({ agent, now }: { agent: AgentsPage_AgentFragment; now: n
           again.current = false;
           for (;;) {
             const result = await client.query(AgentTimeline, { agentId, after: after.current }, { requestPolicy: 'network-only' }).toPromise();
+            if (after.current !== null && cursorExpired(result.error?.graphQLErrors)) {
+              // The server archived what came after the last cursor seen: read what it keeps.
+              after.current = null;
+              setItems([]);
+              continue;
+            }
             const page = result.data?.agentTimeline ?? [];
             if (!alive.current || page.length === 0) break;
             after.current = page[page.length - 1].cursor;

@@ -43,6 +43,12 @@ export interface WsDeps {
   maxSubscriptions: number;
   /** @default 12000 */
   keepAliveMs?: number;
+  /**
+   * What a client is told for an error graphql-ws reports itself: one thrown while a stream was
+   * read (a store read failing mid-stream: CURSOR_EXPIRED, SERVICE_UNAVAILABLE), which graphql-ws
+   * would send with the raw message and no code. client-errors.ts `toClientError`.
+   */
+  mask: (error: unknown) => GraphQLError;
 }
 
 interface ConnectionExtra {
@@ -201,6 +207,8 @@ export function attachWebSockets(deps: WsDeps) {
       onNext: () => {
         deps.metrics.messageSent();
       },
+      // Errors refused before execution already carry their code; the rest are masked in tiers.
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => (e.extensions?.code ? e : deps.mask(e)).toJSON()),
       onOperation: (ctx, id, _payload, args) => {
         const op = getOperationAST(args.document, args.operationName);
         if (op?.operation !== 'subscription') return;
