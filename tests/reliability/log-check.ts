@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
+import { decodeEntityState, foldWindow, isPatchText, keyframeAtOrBefore, type View, type WindowRow } from '../../src/store/view-patch.js';
 
 export interface LogReport {
   problems: string[];
@@ -21,11 +22,20 @@ export interface LogReport {
   pendingEffects: number;
 }
 
-interface EventRow {
-  entity_id: string;
-  entity_type: string;
-  version: number;
-  state: string;
+/**
+ * The view the log holds for an entity at `version`: a whole view, or the patches after the last
+ * whole one at or after its keyframe applied to it (src/store/view-patch.ts); null if the rows
+ * are not there to tell.
+ */
+function loggedView(db: Database.Database, entityId: string, version: number): View | null {
+  const rows = db
+    .prepare(`SELECT version, at, state FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
+    .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: string })[];
+  if (rows.at(-1)?.version !== version) return null;
+  let start = rows.length - 1;
+  while (start > 0 && isPatchText(rows[start].state)) start--;
+  if (isPatchText(rows[start].state)) return null;
+  return foldWindow(rows.slice(start), (stored) => JSON.parse(stored as string) as object);
 }
 
 export function openLog(dataDir: string): Database.Database {
@@ -76,7 +86,6 @@ function audit(db: Database.Database): LogReport {
     .all() as string[];
   for (const id of outOfOrder) problems.push(`${id}: a later version has an earlier cursor`);
 
-  const last = db.prepare(`SELECT entity_id, entity_type, version, state FROM events WHERE entity_id = ? AND version = ?`);
   const entities = db.prepare(`SELECT id, type, version, state, has_effects FROM entities`).all() as {
     id: string;
     type: string;
@@ -109,15 +118,19 @@ function audit(db: Database.Database): LogReport {
       problems.push(`${entity.id}: snapshot at version ${entity.version}, log at ${version ?? 'none'}`);
       continue;
     }
-    const event = last.get(entity.id, version) as EventRow;
-    const logged = JSON.parse(event.state) as { stateValue: unknown; status: string; version: number };
-    const snapshot = JSON.parse(entity.state) as { value: unknown };
-    if (!isDeepStrictEqual(snapshot.value, logged.stateValue)) {
-      problems.push(`${entity.id}: snapshot state ${JSON.stringify(snapshot.value)} but its last event says ${JSON.stringify(logged.stateValue)}`);
+    const logged = loggedView(db, entity.id, version) as unknown as { stateValue: unknown; status: string; version: number } | null;
+    if (logged === null) {
+      problems.push(`${entity.id}: the log's rows do not give its view at version ${version}`);
+      continue;
     }
     if (!row) {
       problems.push(`${entity.id}: no read-model row`);
       continue;
+    }
+    // The snapshot's context is stored as a patch against the read model's view (view-patch.ts).
+    const snapshot = decodeEntityState(JSON.parse(entity.state) as object, JSON.parse(row.view) as View);
+    if (!isDeepStrictEqual(snapshot.value, logged.stateValue)) {
+      problems.push(`${entity.id}: snapshot state ${JSON.stringify(snapshot.value)} but its last event says ${JSON.stringify(logged.stateValue)}`);
     }
     if (row.version !== version) problems.push(`${entity.id}: read model at version ${row.version}, log at ${version}`);
     if (!isDeepStrictEqual(JSON.parse(row.view), logged)) problems.push(`${entity.id}: read-model view differs from its last event`);
@@ -140,8 +153,5 @@ export function isInFlight(stateValue: unknown): boolean {
 
 /** The entity's view as the log has it at `version`, or null. */
 export function viewAt(db: Database.Database, entityId: string, version: number): Record<string, unknown> | null {
-  const state = db.prepare(`SELECT state FROM events WHERE entity_id = ? AND version = ?`).pluck().get(entityId, version) as
-    | string
-    | undefined;
-  return state === undefined ? null : (JSON.parse(state) as Record<string, unknown>);
+  return loggedView(db, entityId, version) as Record<string, unknown> | null;
 }
