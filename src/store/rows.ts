@@ -18,10 +18,11 @@ import {
   encodeEntityState,
   encodeEventState,
   foldWindow,
-  isPatch,
   isKeyframe,
+  isPatch,
   isPatchText,
   keyframeAtOrBefore,
+  wholeTail,
   type View,
 } from './view-patch.js';
 
@@ -64,7 +65,7 @@ export type EventRow = [cursor: number, ...EventFields<string | Record<string, u
  * first read: a subscriber whose selection does not reach it — a replay of cursors, a
  * timeline's types — never pays for the parse, which was a fifth of the server's time replaying
  * a backlog (resume scenario). A state stored as a patch (view-patch.ts) is applied then to the
- * view before it, which `linkBases` gave the event when the page was read. Everything else is a
+ * view before it, which `planBases` / `attachBases` gave the event when the page was read. Everything else is a
  * plain own property, as on the events the host commits.
  */
 class StoredEvent implements LogEvent {
@@ -142,9 +143,10 @@ export interface BasePlan {
 
 /**
  * Give every patch of a page (one read, cursor order) the view before it when that is the event
- * before it in the page or one the reader holds (`known`), and say which need a window of the entity's rows instead, back to the
- * keyframe at or before it: the adapter reads them all at once (one round-trip, or within the
- * page's own read transaction) and hands them to `attachBases`.
+ * before it in the page or one the reader holds (`known`), and say which need a window of the
+ * entity's rows instead, back to the keyframe at or before it: the adapter reads them all at
+ * once (one round-trip, or within the page's own read transaction) and hands them to
+ * `attachBases`.
  */
 export function planBases(events: LogEvent[], known?: ReadOptions['known']): BasePlan {
   const last = new Map<string, StoredEvent>();
@@ -178,29 +180,12 @@ export interface WindowRow {
   state: unknown;
 }
 
-/** A window the log no longer has (see `wholeTail`): a reader may read again (postgres-log.ts). */
+/** A window the log no longer has (view-patch.ts `wholeTail`): a reader may read again (postgres-log.ts). */
 export class MissingBaseError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'MissingBaseError';
   }
-}
-
-/**
- * The rows of a window (versions in order) from the last whole view on, if they run without a
- * gap to `to`; else null. Usually the window is complete from its keyframe; retention
- * (retention.ts) archives an entity's older versions and rewrites the first one it keeps as a
- * whole view, so the window's start may be gone while a whole view and what follows it are there.
- */
-function wholeTail(rows: WindowRow[], to: number): WindowRow[] | null {
-  let start = rows.length - 1;
-  if (start < 0 || rows[start].version !== to) return null;
-  for (; start >= 0; start--) {
-    if (start < rows.length - 1 && rows[start].version !== rows[start + 1].version - 1) return null;
-    const stored = rows[start].state;
-    if (!(typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object))) return rows.slice(start);
-  }
-  return null;
 }
 
 /** The window rows of a plan (any order) given to its events. */
@@ -226,7 +211,7 @@ export function attachBases(plan: BasePlan, rows: WindowRow[]): void {
  * The state to store for `row` as a whole view (a keyframe), given the view of the version
  * before it; null when it stores a whole view already. Retention (retention.ts) rewrites so the
  * first event it keeps of an entity whose older events it archives: readers resolve every later
- * patch from there (`wholeTail`).
+ * patch from there (view-patch.ts `wholeTail`).
  */
 export function asKeyframe(row: EventRow, before: View): string | null {
   const event = toEvent(row) as StoredEvent;
@@ -358,24 +343,24 @@ export function encodeChange(change: Change): WireChange {
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
     events: change.events.map((event): WireEvent => {
       const whole = base === undefined || isKeyframe(event.version);
+      // A patch from the view before it (view-patch.ts), or the whole view; null says "the
+      // change's view, whole" (the last event), so that JSON is serialised once and copied once.
       const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : JSON.stringify(event.state);
       base = event.state;
       return [
-      event.entityType,
-      event.entityId,
-      event.version,
-      event.type,
-      event.at,
-      event.actor,
-      event.payload === null ? null : JSON.stringify(event.payload),
-      event.scope.org,
-      event.scope.ownerId,
-      event.scope.private ? 1 : 0,
-      event.prevStatus,
-      // The view before it, or a patch from it (view-patch.ts); null says "the change's view,
-      // whole" (a keyframe of the last event), so that JSON is serialised once and copied once.
-      state,
-    ];
+        event.entityType,
+        event.entityId,
+        event.version,
+        event.type,
+        event.at,
+        event.actor,
+        event.payload === null ? null : JSON.stringify(event.payload),
+        event.scope.org,
+        event.scope.ownerId,
+        event.scope.private ? 1 : 0,
+        event.prevStatus,
+        state,
+      ];
     }),
     view: encodeView(change, viewJson),
     deadlines: change.deadlines.map((op): WireDeadline =>

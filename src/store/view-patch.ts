@@ -100,21 +100,35 @@ export interface WindowRow {
   state: unknown;
 }
 
+/** Is a stored state a patch: text (SQLite, no parse needed) or parsed (PostgreSQL)? */
+export const isStoredPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
+
 /**
- * The view at the last row of `rows` (one entity's consecutive versions, oldest first, starting
- * at a keyframe): the last whole view among them with the patches after it applied.
+ * The rows of an entity's window (consecutive versions, oldest first) from the last whole view
+ * on, if they run without a gap to `to`; else null. Usually the window is complete from its
+ * keyframe; retention (retention.ts) archives an entity's older versions and rewrites the first
+ * one it keeps as a whole view, so the window's start may be gone while a whole view and what
+ * follows it are there.
  */
-export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
-  const parsed = rows.map((row) => parse(row.state));
-  let start = parsed.length - 1;
-  while (start > 0 && isPatch(parsed[start])) start--;
-  if (isPatch(parsed[start])) throw new Error(`log window at version ${rows[0]?.version} does not start with a whole view`);
-  let view = parsed[start] as View;
-  for (let i = start + 1; i < rows.length; i++) {
-    const base = view;
-    view = decodeEventState(parsed[i], rows[i].version, rows[i].at, () => base);
+export function wholeTail<R extends WindowRow>(rows: R[], to: number): R[] | null {
+  let start = rows.length - 1;
+  if (start < 0 || rows[start].version !== to) return null;
+  for (; start >= 0; start--) {
+    if (start < rows.length - 1 && rows[start].version !== rows[start + 1].version - 1) return null;
+    if (!isStoredPatch(rows[start].state)) return rows.slice(start);
   }
-  return view;
+  return null;
+}
+
+/** The view at the last row of `rows` (`wholeTail`'s: a whole view, then the patches after it). */
+export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
+  let view = parse(rows[0].state);
+  if (isPatch(view)) throw new Error(`log window at version ${rows[0].version} does not start with a whole view`);
+  for (let i = 1; i < rows.length; i++) {
+    const base = view as View;
+    view = decodeEventState(parse(rows[i].state), rows[i].version, rows[i].at, () => base);
+  }
+  return view as View;
 }
 
 interface StatePatch {

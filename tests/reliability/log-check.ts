@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { decodeEntityState, foldWindow, isPatchText, keyframeAtOrBefore, type View, type WindowRow } from '../../src/store/view-patch.js';
+import { decodeEntityState, foldWindow, keyframeAtOrBefore, wholeTail, type View, type WindowRow } from '../../src/store/view-patch.js';
 
 export interface LogReport {
   problems: string[];
@@ -31,11 +31,8 @@ function loggedView(db: Database.Database, entityId: string, version: number): V
   const rows = db
     .prepare(`SELECT version, at, state FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
     .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: string })[];
-  if (rows.at(-1)?.version !== version) return null;
-  let start = rows.length - 1;
-  while (start > 0 && isPatchText(rows[start].state)) start--;
-  if (isPatchText(rows[start].state)) return null;
-  return foldWindow(rows.slice(start), (stored) => JSON.parse(stored as string) as object);
+  const tail = wholeTail(rows, version);
+  return tail === null ? null : foldWindow(tail, (stored) => JSON.parse(stored as string) as object);
 }
 
 export function openLog(dataDir: string): Database.Database {
