@@ -39,6 +39,14 @@ export interface FeedQuery {
   skipExpired?: boolean;
 }
 
+/** `ReadOptions.known` over events held by entity: the one of that entity, if it is at that version. */
+function knownIn(byEntity: Map<string, LogEvent>) {
+  return (entityId: string, version: number): LogEvent | undefined => {
+    const event = byEntity.get(entityId);
+    return event?.version === version ? event : undefined;
+  };
+}
+
 export class Feed {
   /**
    * The newest events in cursor order, an array and not an LRU cache: cursors read it as a
@@ -160,10 +168,7 @@ export class Feed {
   }
 
   /** @internal The ring's event of this entity at this version, if it is the entity's newest there. */
-  readonly known = (entityId: string, version: number): LogEvent | undefined => {
-    const event = this.newest.get(entityId);
-    return event?.version === version ? event : undefined;
-  };
+  readonly known = knownIn(this.newest);
 
   private append(events: LogEvent[]): void {
     this.ring.push(...events);
@@ -350,10 +355,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
         limit: this.feed.pageSize,
         entityId: this.query.entityId,
         entityType: this.query.entityType,
-        known: (entityId, version) => {
-          const event = previous.get(entityId);
-          return event?.version === version ? event : undefined;
-        },
+        known: knownIn(previous),
       });
     let page;
     try {

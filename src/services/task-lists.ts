@@ -7,7 +7,7 @@ import { badInput, cursorExpired } from '../errors.js';
 import type { TaskStatus, TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
-import type { CountScope, EventStore, TaskPage, TaskSort, Viewer } from '../store/types.js';
+import type { CountScope, EventStore, LogEvent, TaskPage, TaskSort, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
 import { parseCursor, parseSearchCursor } from './cursor.js';
 import { EventStream, LatestPerTick, RecountPerTick } from './stream.js';
@@ -39,6 +39,15 @@ export function parseSearch(search: string | null | undefined): string[] {
     });
   }
   return searchTerms(search);
+}
+
+/** A task event the viewer may see, of the filter's scope (`MINE`) and creator. */
+function scopeFilter(viewer: Viewer, scope: { mine: boolean; creatorId?: string }) {
+  return (e: LogEvent): boolean =>
+    e.entityType === 'task' &&
+    canSeeTask(viewer, e.scope) &&
+    (!scope.mine || e.scope.ownerId === viewer.id) &&
+    (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId);
 }
 
 export class TaskLists {
@@ -84,14 +93,12 @@ export class TaskLists {
     const mine = filter?.scope === 'MINE';
     const creatorId = filter?.creatorId ?? null;
     const search = parseSearch(filter?.search);
+    const inScope = scopeFilter(viewer, { mine, creatorId: creatorId ?? undefined });
     const cursor = this.feed.subscribe({
       after: start,
       entityType: 'task',
       filter: (e) =>
-        e.entityType === 'task' &&
-        canSeeTask(viewer, e.scope) &&
-        (!mine || e.scope.ownerId === viewer.id) &&
-        (creatorId === null || e.scope.ownerId === creatorId) &&
+        inScope(e) &&
         // Entering, moving within, or leaving the filtered statuses: a client showing a filtered
         // list needs the update that removes a task as much as the one that adds it.
         (statuses === null || statuses.has((e.state as TaskView).status) || statuses.has(e.prevStatus ?? '')) &&
@@ -107,11 +114,7 @@ export class TaskLists {
     const cursor = this.feed.subscribe({
       after: model.cursor,
       entityType: 'task',
-      filter: (e) =>
-        e.entityType === 'task' &&
-        canSeeTask(viewer, e.scope) &&
-        (!scope.mine || e.scope.ownerId === viewer.id) &&
-        (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId),
+      filter: scopeFilter(viewer, scope),
     });
     if (scope.search !== undefined) {
       // Whether a task matched before an event is not in the event (only the task after it): a
