@@ -291,4 +291,19 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks_fts_lean RENAME TO tasks_fts;
     `,
   },
+  {
+    // Issue 14: the search index in partitions of consecutive seqs (search-partitions.ts says
+    // why and how). What `tasks_fts` holds becomes partition 0, from seq 0, however many tasks
+    // it has; the next new task opens partition 1 once it has PARTITION_TASKS.
+    version: { sqlite: 10 },
+    sql: () => `
+      CREATE TABLE search_partitions (
+        id        INTEGER PRIMARY KEY,
+        first_seq INTEGER NOT NULL UNIQUE,
+        n         INTEGER NOT NULL
+      );
+      ALTER TABLE tasks_fts RENAME TO tasks_fts_p0;
+      INSERT INTO search_partitions (id, first_seq, n) VALUES (0, 0, (SELECT count(*) FROM tasks));
+    `,
+  },
 ];

@@ -15,8 +15,14 @@
  * newest), and the last task's score and seq within it. Scores are lower-is-better.
  */
 
-/** Matches per window. */
-export const SEARCH_WINDOW = 1000;
+/**
+ * Matches per window: four pages of 50 to choose the first from. What a window costs is what the
+ * index reads to find it; on SQLite that is the newest partitions until they hold as many
+ * matches (search-partitions.ts): for a word in one task of twelve, about as many tasks as a
+ * 10,000-task history has, whatever the history. (It was 1,000: at a million tasks, five times
+ * the tasks read for a first page at 10,000.)
+ */
+export const SEARCH_WINDOW = 200;
 
 /** Where a search page ended: which window, and where in its ranking. */
 export interface SearchPosition {
@@ -30,6 +36,14 @@ export interface Candidate {
   seq: number;
   score: number;
 }
+
+/** A window's row as the drivers return it (PostgreSQL's seq is a bigint string). */
+export interface CandidateRow {
+  seq: number | string;
+  score: number;
+}
+
+export const toCandidates = (rows: readonly CandidateRow[]): Candidate[] => rows.map((row) => ({ seq: Number(row.seq), score: Number(row.score) }));
 
 /** Best first: lower score, then newest. */
 const byRank = (a: Candidate, b: Candidate) => a.score - b.score || b.seq - a.seq;

@@ -8,7 +8,7 @@
 import type { AgentView, TaskStatus, TaskView } from '../machines/index.js';
 import { toAgent, toDeadline, toRecord, toSearchPage, toTask, toTaskCounts, toTaskPage, type DeadlineRow, type ViewRow } from './rows.js';
 import { readSql, type Dialect } from './sql.js';
-import { searchPage } from './search-window.js';
+import { searchPage, toCandidates, type Candidate, type CandidateRow } from './search-window.js';
 import { searchRowsQuery, searchWindowQuery, taskCountQuery, taskPageQuery, taskSearchCountQuery } from './task-queries.js';
 import type {
   ArchiveOptions,
@@ -115,10 +115,7 @@ export abstract class SqlStore implements EventStore {
       // The head first: the rows read after it are as new or newer, and a subscription from it
       // brings every change after it (the client keeps the newest version of each task).
       const head = await this.head();
-      const { page, hasNextPage } = await searchPage(query.first, query.searchAfter, async (below) => {
-        const { sql, params } = searchWindowQuery(this.dialect, query, below);
-        return (await this.rows<{ seq: number | string; score: number }>(sql, params)).map((row) => ({ seq: Number(row.seq), score: Number(row.score) }));
-      });
+      const { page, hasNextPage } = await searchPage(query.first, query.searchAfter, (below) => this.searchWindow(query, below));
       const { sql, params } = searchRowsQuery(this.dialect, query.viewer, page.map((c) => c.seq));
       const rows = page.length === 0 ? [] : await this.rows<ViewRow & { seq: number | string }>(sql, params);
       return toSearchPage(page, rows, hasNextPage, head);
@@ -129,12 +126,25 @@ export abstract class SqlStore implements EventStore {
   }
 
   async countTasks(viewer: Viewer, scope: CountScope): Promise<TaskCounts> {
-    const { sql, params } =
-      scope.search !== undefined && scope.search.length > 0
-        ? taskSearchCountQuery(this.dialect, viewer, scope, scope.search)
-        : taskCountQuery(this.dialect, viewer, scope);
+    if (scope.search !== undefined && scope.search.length > 0) {
+      const { rows, head } = await this.searchCounts(viewer, scope, scope.search);
+      return toTaskCounts(rows, head);
+    }
+    const { sql, params } = taskCountQuery(this.dialect, viewer, scope);
     const { rows, head } = await this.rowsAtHead<{ status: TaskStatus; n: number }>(sql, params);
     return toTaskCounts(rows, head);
+  }
+
+  /** One window of a search (search-window.ts): the newest `SEARCH_WINDOW` matches below `below`. */
+  protected async searchWindow(query: TaskQuery, below: number | null): Promise<Candidate[]> {
+    const { sql, params } = searchWindowQuery(this.dialect, query, below);
+    return toCandidates(await this.rows<CandidateRow>(sql, params));
+  }
+
+  /** How many tasks a search matches per status, and the log's head as of that count. */
+  protected searchCounts(viewer: Viewer, scope: CountScope, terms: readonly string[]): Promise<{ rows: { status: TaskStatus; n: number }[]; head: number }> {
+    const { sql, params } = taskSearchCountQuery(this.dialect, viewer, scope, terms);
+    return this.rowsAtHead<{ status: TaskStatus; n: number }>(sql, params);
   }
 
   async getAgent(id: string): Promise<AgentView | null> {

@@ -130,7 +130,7 @@ export function writeSql(d: Dialect) {
      * A task's row: `seq` the cursor of the commit's first event (kept by later commits),
      * `updated_seq` of its last (rewritten by every commit: the `updated` order). PostgreSQL's
      * also takes its search words (search.ts: the title's, then the description's and refs',
-     * space-joined) for the tsvector; SQLite's go to tasks_fts (`indexTask`).
+     * space-joined) for the tsvector; SQLite's go to its search partitions (search-partitions.ts).
      */
     upsertTask:
       d.name === 'postgres'
@@ -142,11 +142,6 @@ export function writeSql(d: Dialect) {
       VALUES (${params(d, 11)})
       ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, view = excluded.view,
         branch = excluded.branch, issue_number = excluded.issue_number, updated_seq = excluded.updated_seq`,
-    /**
-     * SQLite: a task's search words (rowid = its seq), and its scope and status words
-     * (search.ts), replacing what the commit before wrote.
-     */
-    indexTask: `INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs, scope, status) VALUES (${params(d, 6)})`,
     upsertAgent: `INSERT INTO agents (id, org, name, version, view) VALUES (${params(d, 5)})
       ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`,
     setDeadline: `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event) VALUES (${params(d, 5)})

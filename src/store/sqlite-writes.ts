@@ -15,6 +15,7 @@ import { SqliteArchiveWrites, type ArchiveBatch } from './sqlite-archive-writes.
 import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './types.js';
 import type { EntityRow, WireChange } from './rows.js';
 import { scopeWords, statusWord } from './search.js';
+import { SearchPartitionWrites } from './search-partitions.js';
 import { ENTITY_COLUMNS, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
@@ -103,6 +104,8 @@ export class SqliteWrites {
   private readonly probe: JournalProbe | null;
   /** Retention's writes (issue 14). */
   private readonly archive: SqliteArchiveWrites;
+  /** The search index's partitions (issue 14). */
+  private readonly search: SearchPartitionWrites;
 
   constructor(
     private readonly db: Database.Database,
@@ -112,6 +115,7 @@ export class SqliteWrites {
   ) {
     this.probe = file !== null && synchronous === 'FULL' ? new JournalProbe(`${file}-sync-probe`) : null;
     this.archive = new SqliteArchiveWrites(db);
+    this.search = new SearchPartitionWrites(db);
     // Writes bind positionally: named parameters cost ~2 µs more per 12-column row in
     // better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
     const sql = writeSql(SQLITE);
@@ -120,7 +124,6 @@ export class SqliteWrites {
       updateEntity: db.prepare(sql.updateEntity),
       insertEvent: db.prepare(sql.insertEvent),
       upsertTask: db.prepare(sql.upsertTask),
-      indexTask: db.prepare(sql.indexTask),
       upsertAgent: db.prepare(sql.upsertAgent),
       setDeadline: db.prepare(sql.setDeadline),
       clearDeadline: db.prepare(sql.clearDeadline),
@@ -317,7 +320,7 @@ export class SqliteWrites {
         const before = (this.stmt.taskCounted.get(taskId) as [...TaskCountKey, seq: number] | undefined) ?? null;
         this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, lastCursor);
         // Its search words, in the same transaction (issue 14: search; rowid = the task's seq).
-        this.stmt.indexTask.run(before === null ? firstCursor : before[4], title, description, refs, scopeWords(org, creatorId, isPrivate), statusWord(status));
+        this.search.index(before === null ? firstCursor : before[4], before === null, [title, description, refs, scopeWords(org, creatorId, isPrivate), statusWord(status)]);
         counts.task(before === null ? null : [before[0], before[1], before[2], before[3]], [creatorId, org, isPrivate, status]);
       } else {
         const [, agentId, org, name, agentVersion, json] = view;

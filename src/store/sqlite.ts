@@ -18,6 +18,9 @@ import { migrateSync } from './migrate.js';
 import { encodeChange, toRecord, withCursors, type EntityRow } from './rows.js';
 import { SQLITE } from './sql.js';
 import { SqlStore, type ArchiveImport, type TransferSession } from './sql-store.js';
+import { searchWindowQuery, taskSearchCountQuery } from './task-queries.js';
+import { partitionsBelow, partitionTable, PARTITIONS_NEWEST_FIRST, type Partition } from './search-partitions.js';
+import { SEARCH_WINDOW, toCandidates, type Candidate, type CandidateRow } from './search-window.js';
 import { SqliteArchiver } from './sqlite-archive.js';
 import { SqliteLog } from './sqlite-log.js';
 import { decodeError, type WireGroupResult, type WireRequest } from './sqlite-wire.js';
@@ -28,11 +31,15 @@ import {
   type ArchiveOptions,
   type ArchivePass,
   type Change,
+  type CountScope,
   type EntityRecord,
   type LogEvent,
   type ReadOptions,
   type ReadResult,
+  type TaskQuery,
+  type Viewer,
 } from './types.js';
+import type { TaskStatus } from '../machines/index.js';
 
 export interface SqliteStoreOptions {
   /** Path of the database file; `:memory:` for tests that need no file. */
@@ -138,6 +145,38 @@ export class SqliteStore extends SqlStore {
 
   protected async rowsAtHead<R>(sql: string, params: unknown[]): Promise<{ rows: R[]; head: number }> {
     return this.db.transaction(() => ({ rows: this.rows<R>(sql, params), head: this.headNow() }))();
+  }
+
+  /** A window from the search partitions newest first, until it has its matches (search-partitions.ts). */
+  protected override async searchWindow(query: TaskQuery, below: number | null): Promise<Candidate[]> {
+    return this.db.transaction(() => {
+      const out: Candidate[] = [];
+      for (const partition of partitionsBelow(this.rows<Partition>(PARTITIONS_NEWEST_FIRST), below)) {
+        const { sql, params } = searchWindowQuery(SQLITE, query, below, partitionTable(partition.id), SEARCH_WINDOW - out.length);
+        out.push(...toCandidates(this.rows<CandidateRow>(sql, params)));
+        if (out.length === SEARCH_WINDOW) break;
+      }
+      return out;
+    })();
+  }
+
+  /**
+   * Every partition's counts added up. They cost what the terms match in the whole history (a
+   * count per status and partition, ~2 ms a partition for a common word), so the event loop is
+   * let go between partitions rather than held for all of them. Hence the head is read first
+   * and each partition in its own snapshot: a task is in one partition, so it is counted once,
+   * as it was at some moment after the head, and the counts subscription's next recount
+   * (task-lists.ts) brings what changed meanwhile.
+   */
+  protected override async searchCounts(viewer: Viewer, scope: CountScope, terms: readonly string[]): Promise<{ rows: { status: TaskStatus; n: number }[]; head: number }> {
+    const head = this.headNow();
+    const sums = new Map<TaskStatus, number>();
+    for (const partition of this.rows<Partition>(PARTITIONS_NEWEST_FIRST)) {
+      const { sql, params } = taskSearchCountQuery(SQLITE, viewer, scope, terms, partitionTable(partition.id));
+      for (const row of this.rows<{ status: TaskStatus; n: number }>(sql, params)) sums.set(row.status, (sums.get(row.status) ?? 0) + row.n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    return { rows: [...sums].map(([status, n]) => ({ status, n })), head };
   }
 
   /** The log's head, read on this thread's connection (in the caller's transaction, if any). */

@@ -7,6 +7,7 @@
  */
 import { TASK_STATUSES } from '../machines/index.js';
 import { fts5Match, tsQuery } from './search.js';
+import { partitionTable } from './search-partitions.js';
 import { SEARCH_WINDOW } from './search-window.js';
 import { visible, type Dialect, type Statement } from './sql.js';
 import type { TaskQuery, TaskSort, Viewer } from './types.js';
@@ -104,20 +105,21 @@ const creatorsOf = (viewer: Viewer, scope: { mine?: boolean; creatorId?: string 
  * that the cursor's copy compares equal).
  *
  * SQLite: FTS5 alone, visibility, creator and statuses being words of the index (search.ts
- * `fts5Match`), its doclists walked from the newest rowid (= seq) down: the window reads what it
- * returns, whatever the history or the match count. PostgreSQL: the GIN index's matches, kept by
- * the same conditions as every list, the newest taken (a top-N sort of the bitmap's rows).
+ * `fts5Match`), its doclists walked from the newest rowid (= seq) down, in one partition of the
+ * index (`table`, search-partitions.ts: the store reads them newest first until the window has
+ * `limit` matches). PostgreSQL: the GIN index's matches, kept by the same conditions as every
+ * list, the newest taken (a top-N sort of the bitmap's rows).
  */
-export function searchWindowQuery(d: Dialect, query: TaskQuery, below: number | null): Statement {
+export function searchWindowQuery(d: Dialect, query: TaskQuery, below: number | null, table = partitionTable(0), limit = SEARCH_WINDOW): Statement {
   const values: unknown[] = [];
   const param = (value: unknown) => d.param(values.push(value));
   const terms = query.search ?? [];
   if (d.name === 'sqlite') {
     const match = fts5Match(terms, { viewer: query.viewer, creators: creatorsOf(query.viewer, query), statuses: query.statuses });
-    const where = [`tasks_fts MATCH ${param(match)}`];
+    const where = [`${table} MATCH ${param(match)}`];
     if (below !== null) where.push(`rowid < ${param(below)}`);
     return {
-      sql: `SELECT rowid AS seq, bm25(tasks_fts, 4.0, 1.0, 2.0, 0.0, 0.0) AS score FROM tasks_fts WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ${param(SEARCH_WINDOW)}`,
+      sql: `SELECT rowid AS seq, bm25(${table}, 4.0, 1.0, 2.0, 0.0, 0.0) AS score FROM ${table} WHERE ${where.join(' AND ')} ORDER BY rowid DESC LIMIT ${param(limit)}`,
       params: values,
     };
   }
@@ -125,7 +127,7 @@ export function searchWindowQuery(d: Dialect, query: TaskQuery, below: number | 
   const where = [`search @@ q.query`, ...searchWhere(d, param, query.viewer, query)];
   if (below !== null) where.push(`seq < ${param(below)}`);
   return {
-    sql: `SELECT seq, -(ts_rank(search, q.query)::float8) AS score FROM tasks, ${q} AS q (query) WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${param(SEARCH_WINDOW)}`,
+    sql: `SELECT seq, -(ts_rank(search, q.query)::float8) AS score FROM tasks, ${q} AS q (query) WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT ${param(limit)}`,
     params: values,
   };
 }
@@ -146,17 +148,17 @@ export function searchRowsQuery(d: Dialect, viewer: Viewer, seqs: readonly numbe
  * `countTasks` with a search: how many tasks match per status, of those the viewer may see in
  * the scope, the same matches the search pages through (so a count is what one can page to).
  * It costs what the terms match, not the history. SQLite: one FTS5 count per status, the status
- * and visibility being words of the index (no row is read); PostgreSQL: a grouped count of the
- * GIN index's matches.
+ * and visibility being words of the index (no row is read), in one partition (`table`: the
+ * store adds up the partitions); PostgreSQL: a grouped count of the GIN index's matches.
  */
-export function taskSearchCountQuery(d: Dialect, viewer: Viewer, scope: { mine: boolean; creatorId?: string }, terms: readonly string[]): Statement {
+export function taskSearchCountQuery(d: Dialect, viewer: Viewer, scope: { mine: boolean; creatorId?: string }, terms: readonly string[], table = partitionTable(0)): Statement {
   const values: unknown[] = [];
   const param = (value: unknown) => d.param(values.push(value));
   if (d.name === 'sqlite') {
     const creators = creatorsOf(viewer, scope);
     const counts = TASK_STATUSES.map(
       (status) =>
-        `SELECT ${param(status)} AS status, count(*) AS n FROM tasks_fts WHERE tasks_fts MATCH ${param(fts5Match(terms, { viewer, creators, statuses: [status] }))}`,
+        `SELECT ${param(status)} AS status, count(*) AS n FROM ${table} WHERE ${table} MATCH ${param(fts5Match(terms, { viewer, creators, statuses: [status] }))}`,
     );
     return { sql: `SELECT status, n FROM (${counts.join(' UNION ALL ')}) WHERE n > 0`, params: values };
   }

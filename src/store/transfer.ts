@@ -43,6 +43,7 @@ import type { TaskView } from '../machines/index.js';
 import { json } from './rows.js';
 import { FILL_UPDATED_SEQ } from './schema.js';
 import { scopeWords, searchDoc, statusWord } from './search.js';
+import { createPartitionSql, indexRowSql, PARTITION_TASKS } from './search-partitions.js';
 import type { ArchiveImport, SqlStore, TransferSession } from './sql-store.js';
 import { EVENTS_TABLE, lineSchema, TABLES, toLine, toParams, type Table } from './transfer-lines.js';
 
@@ -290,19 +291,24 @@ async function setSequences(session: TransferSession): Promise<void> {
 
 /**
  * The search index, from the imported tasks' views with the words the commits write (search.ts):
- * SQLite's tasks_fts rows, PostgreSQL's `search` column. Neither is exported: both are derived,
- * and the rule that derives them is this version's, not the exporter's.
+ * SQLite's search partitions, PostgreSQL's `search` column. Neither is exported: both are
+ * derived, and the rule that derives them is this version's, not the exporter's. SQLite's
+ * partitions are cut afresh, `PARTITION_TASKS` tasks each in seq order, whatever the source had
+ * (search-partitions.ts): an import is how a database whose tasks predate the partitions gets
+ * them. The target is empty, so it has partition 0 alone, and no task.
  */
 async function reindex(session: TransferSession): Promise<void> {
   const d = session.dialect;
   const p = (n: number) => d.param(n);
   let after = -1;
+  let indexed = 0;
+  const partitions: { id: number; firstSeq: number; n: number }[] = [{ id: 0, firstSeq: 0, n: 0 }];
   for (;;) {
     const rows = await session.rows<{ seq: number | string; view: string | TaskView; status: string }>(
       `SELECT seq, view, status FROM tasks WHERE seq > ${p(1)} ORDER BY seq LIMIT ${p(2)}`,
       [after, PAGE],
     );
-    if (rows.length === 0) return;
+    if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
       const view = json<TaskView>(row.view);
@@ -311,17 +317,20 @@ async function reindex(session: TransferSession): Promise<void> {
         const rest = [doc.description, doc.refs].filter((w) => w.length > 0).join(' ');
         await session.run(`UPDATE tasks SET search = setweight(to_tsvector('simple', ${p(1)}), 'A') || to_tsvector('simple', ${p(2)}) WHERE seq = ${p(3)}`, [doc.title, rest, seq]);
       } else {
-        await session.run(`INSERT OR REPLACE INTO tasks_fts (rowid, title, description, refs, scope, status) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)})`, [
-          seq,
-          doc.title,
-          doc.description,
-          doc.refs,
-          scopeWords(view.org, view.creator.id, view.private),
-          statusWord(row.status),
-        ]);
+        const id = Math.floor(indexed++ / PARTITION_TASKS);
+        if (id === partitions.length) {
+          await session.run(createPartitionSql(id));
+          partitions.push({ id, firstSeq: seq, n: 0 });
+        }
+        partitions[id].n++;
+        await session.run(indexRowSql(id), [seq, doc.title, doc.description, doc.refs, scopeWords(view.org, view.creator.id, view.private), statusWord(row.status)]);
       }
       after = seq;
     }
+  }
+  if (d.name === 'sqlite') {
+    await session.run(`DELETE FROM search_partitions`);
+    for (const part of partitions) await session.run(`INSERT INTO search_partitions (id, first_seq, n) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [part.id, part.firstSeq, part.n]);
   }
 }
 

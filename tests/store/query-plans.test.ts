@@ -60,7 +60,7 @@ describe('SQLite query plans (4,000 tasks, ANALYZE)', () => {
     for (const shape of shapes) {
       const plan = (db.prepare(`EXPLAIN QUERY PLAN ${shape.statement.sql}`).all(...shape.statement.params) as { detail: string }[]).map((r) => r.detail);
       const found = faults(shape, plan);
-      if (shape.kind === 'search' && !plan.some((line) => /^SCAN tasks_fts VIRTUAL TABLE INDEX \d+:M/.test(line))) found.push('no FTS5 index');
+      if (shape.kind === 'search' && !plan.some((line) => /^SCAN tasks_fts_p0 VIRTUAL TABLE INDEX \d+:M/.test(line))) found.push('no FTS5 index');
       if (found.length > 0) bad[shape.name] = plan;
     }
     expect(shapes.length).toBeGreaterThan(80);

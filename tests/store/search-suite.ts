@@ -133,7 +133,7 @@ export function searchSuite(open: () => Promise<EventStore>): void {
     await store.close();
   });
 
-  it('past a window of matches: the best of the newest 1,000, then of the next older ones, every match once', async () => {
+  it('past a window of matches: the best of the newest SEARCH_WINDOW, then of the next older ones, every match once', async () => {
     const store = await open();
     const n = SEARCH_WINDOW + 350;
     // Matches, with a private one of Bob's and some non-matches between: a window counts only
@@ -151,7 +151,7 @@ export function searchSuite(open: () => Promise<EventStore>): void {
     for (const first of [50, 333]) {
       const paged = await allPages(store, ada, ['common'], first);
       expect(paged.map((t) => t.id).sort(), `pages of ${first}`).toEqual(visible.map((j) => `w${j}`).sort());
-      // The first window is the newest 1,000 matches Ada may see, ranked (the doubled word first).
+      // The first window is the newest SEARCH_WINDOW matches Ada may see, ranked (the doubled word first).
       const newest = new Set(visible.slice(-SEARCH_WINDOW).map((j) => `w${j}`));
       const firstWindow = paged.slice(0, SEARCH_WINDOW);
       expect(firstWindow.every((t) => newest.has(t.id))).toBe(true);

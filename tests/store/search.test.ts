@@ -46,7 +46,7 @@ describe('SQLite search migration', () => {
     await first.commit([searchChange({ id: 'old', title: 'Legacy importer', description: 'slow', branch: 'fix/importer', pr: 77, creator: { id: 'acme/ada', org: 'acme' } })]);
     await first.close();
     const db = new Database(file);
-    db.exec(`DROP TABLE tasks_fts; DELETE FROM schema_migrations WHERE version IN (6, 9)`);
+    db.exec(`DROP TABLE tasks_fts_p0; DROP TABLE search_partitions; DELETE FROM schema_migrations WHERE version IN (6, 9, 10)`);
     db.close();
     const store = new SqliteStore({ file, writer: 'inline' });
     const viewer = { id: 'acme/bob', name: 'Bob', org: 'acme' };

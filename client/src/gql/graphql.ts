@@ -43,8 +43,8 @@ export type TaskFilter = {
   /**
    * Tasks whose title, description, branch, issue number or PR number has, for every word of this
    * text, a word starting with it (case-insensitive; words are runs of letters and digits, so
-   * punctuation is ignored). Ranked: best match first, ties newest first, among the newest 1,000
-   * matches, then among the next older 1,000, and so on (a page costs the same however many tasks
+   * punctuation is ignored). Ranked: best match first, ties newest first, among the newest 200
+   * matches, then among the next older 200, and so on (a page costs the same however many tasks
    * match). Blank or only punctuation: no search. At most 200 characters. In `taskUpdated`, changes
    * to tasks that match.
    */
