@@ -22,6 +22,7 @@
  * and `ts_rank` needs no corpus statistics; its windows stay as search-window.ts says.
  */
 import type Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 
 /** Tasks per partition: a common word fills a window from the newest one or two. */
 export const PARTITION_TASKS = 8192;
@@ -55,7 +56,8 @@ export class SearchPartitionWrites {
   private readonly holding: Database.Statement<[number], { id: number }>;
   private readonly grow: Database.Statement<[number]>;
   private readonly open: Database.Statement<[number, number]>;
-  private readonly inserts = new Map<number, Database.Statement>();
+  /** By partition: the newest is written most; older ones when their tasks change. */
+  private readonly inserts = new LRUCache<number, Database.Statement>({ max: 32 });
 
   constructor(private readonly db: Database.Database) {
     this.newest = db.prepare(`SELECT id, n FROM search_partitions ORDER BY first_seq DESC LIMIT 1`);

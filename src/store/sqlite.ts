@@ -11,6 +11,7 @@
  * care; see docs/design.md.)
  */
 import Database from 'better-sqlite3';
+import { LRUCache } from 'lru-cache';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ArchiveFiles, readLines } from './archive-files.js';
@@ -76,8 +77,11 @@ export class SqliteStore extends SqlStore {
   private readonly db: Database.Database;
   /** The log reads (the other reads are prepared on first use: `prepared`). */
   private readonly log: SqliteLog;
-  /** Statements by their SQL, prepared on first use. */
-  private readonly statements = new Map<string, Database.Statement>();
+  /**
+   * Statements by their SQL, prepared on first use. Bounded: a search's SQL names its partition
+   * (search-partitions.ts), so the shapes grow with the history; the few the reads use most stay.
+   */
+  private readonly statements = new LRUCache<string, Database.Statement>({ max: 512 });
   /** Writes on this thread's connection: small groups, when the writer thread is idle. */
   private readonly inline: Writer;
   /** The writer thread, for big groups (null in memory, or with `writer: 'inline'`). */
