@@ -220,7 +220,7 @@ export class PostgresStore extends SqlStore {
     const version = change.expectedVersion + change.events.length;
     const written =
       change.expectedVersion === 0
-        ? await client.query(`${WRITE.insertEntity} ON CONFLICT (id) DO NOTHING`, [
+        ? await client.query(WRITE.insertEntity, [
             id,
             change.entityType,
             version,
@@ -340,11 +340,14 @@ export class PostgresStore extends SqlStore {
   async claimOrphanedEffects(instanceId: string, deadAfterMs: number): Promise<EntityRecord[]> {
     // Row locks make concurrent claims safe: a second claimant re-checks the owner after the
     // first commits and finds a live one.
+    // The entity's columns are read in the statement's snapshot, before the claim: it changes
+    // only the owner, which they do not include.
     const rows = await this.query<EntityRow>(
-      `UPDATE entities SET effects_owner = $1
-       WHERE has_effects AND (effects_owner IS NULL OR (effects_owner <> $1 AND effects_owner NOT IN
-         (SELECT id FROM instances WHERE seen_at > now() - make_interval(secs => $2::float / 1000))))
-       RETURNING ${ENTITY_COLUMNS}`,
+      `WITH claimed AS (UPDATE entity_effects SET owner = $1
+         WHERE owner IS NULL OR (owner <> $1 AND owner NOT IN
+           (SELECT id FROM instances WHERE seen_at > now() - make_interval(secs => $2::float / 1000)))
+         RETURNING entity_id)
+       SELECT ${ENTITY_COLUMNS} FROM entities WHERE id IN (SELECT entity_id FROM claimed)`,
       [instanceId, deadAfterMs],
     );
     return rows.map(toRecord);

@@ -306,4 +306,25 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT INTO search_partitions (id, first_seq, n) VALUES (0, 0, (SELECT count(*) FROM tasks));
     `,
   },
+  {
+    // Issue 14 (disk): pending effects in a table of their own, a row while an entity has some.
+    // In `entities` a row grew with an effect's input (a task's title and description, while it
+    // is analysed and its issue opened) and shrank once it ran, leaving its page two-thirds
+    // empty: 380 of a task's 580 bytes there were free space. `owner` is the instance running
+    // them (migration 3's `effects_owner`).
+    version: { sqlite: 11, postgres: 6 },
+    sql: ({ name, types: t, isSet }) => `
+      CREATE TABLE entity_effects (
+        entity_id TEXT    PRIMARY KEY,
+        effects   ${t.json} NOT NULL,
+        owner     TEXT
+      )${name === 'sqlite' ? ' WITHOUT ROWID' : ''};
+      INSERT INTO entity_effects (entity_id, effects, owner)
+        SELECT id, effects, effects_owner FROM entities WHERE ${isSet('has_effects')};
+      DROP INDEX entities_effects;
+      ALTER TABLE entities DROP COLUMN effects;
+      ALTER TABLE entities DROP COLUMN has_effects;
+      ALTER TABLE entities DROP COLUMN effects_owner;
+    `,
+  },
 ];

@@ -63,7 +63,8 @@ export const EVENT_COLUMNS = `cursor, ${EVENT_FIELDS}`;
  * it: the snapshot's context is stored as a patch against that view (view-patch.ts). A scalar
  * subquery, so that an UPDATE's RETURNING can give it too.
  */
-export const ENTITY_COLUMNS = `type, id, version, state, effects,
+export const ENTITY_COLUMNS = `type, id, version, state,
+  coalesce((SELECT effects FROM entity_effects WHERE entity_id = entities.id), '[]') AS effects,
   coalesce((SELECT view FROM tasks WHERE tasks.id = entities.id), (SELECT view FROM agents WHERE agents.id = entities.id)) AS view`;
 
 /**
@@ -122,9 +123,31 @@ export function readSql(d: Dialect) {
 export function writeSql(d: Dialect) {
   const p = (n: number) => d.param(n);
   return {
-    insertEntity: `INSERT INTO entities (id, type, version, state, effects, has_effects, effects_owner) VALUES (${params(d, 7)})`,
-    updateEntity: `UPDATE entities SET version = ${p(1)}, state = ${p(2)}, effects = ${p(3)}, has_effects = ${p(4)}, effects_owner = ${p(5)}
-      WHERE id = ${p(6)} AND version = ${p(7)}`,
+    /**
+     * An entity's snapshot, and its pending effects in `entity_effects` (schema.ts migration 11):
+     * SQLite runs `putEffects` or `dropEffects` after it (sqlite-writes.ts); PostgreSQL does all
+     * in the one statement, its parameters those of SQLite's two: (id, type, version, state,
+     * effects, has effects, owner) to insert, (version, state, effects, has effects, owner, id,
+     * expected version) to update. Either returns a row if the entity was written (a new id, or
+     * the expected version), none on a conflict.
+     */
+    insertEntity:
+      d.name === 'postgres'
+        ? `WITH e AS (INSERT INTO entities (id, type, version, state) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO NOTHING RETURNING id),
+        x AS (INSERT INTO entity_effects (entity_id, effects, owner) SELECT id, $5::jsonb, $7 FROM e WHERE $6::boolean)
+      SELECT id FROM e`
+        : `INSERT INTO entities (id, type, version, state) VALUES (?, ?, ?, ?)`,
+    updateEntity:
+      d.name === 'postgres'
+        ? `WITH e AS (UPDATE entities SET version = $1, state = $2 WHERE id = $6 AND version = $7 RETURNING id),
+        x AS (DELETE FROM entity_effects WHERE NOT $4::boolean AND entity_id IN (SELECT id FROM e)),
+        y AS (INSERT INTO entity_effects (entity_id, effects, owner) SELECT id, $3::jsonb, $5 FROM e WHERE $4::boolean
+          ON CONFLICT (entity_id) DO UPDATE SET effects = excluded.effects, owner = excluded.owner)
+      SELECT id FROM e`
+        : `UPDATE entities SET version = ?, state = ? WHERE id = ? AND version = ?`,
+    putEffects: `INSERT INTO entity_effects (entity_id, effects, owner) VALUES (${params(d, 3)})
+      ON CONFLICT (entity_id) DO UPDATE SET effects = excluded.effects, owner = excluded.owner`,
+    dropEffects: `DELETE FROM entity_effects WHERE entity_id = ${p(1)}`,
     insertEvent: `INSERT INTO events (${EVENT_FIELDS}) VALUES (${params(d, 12)})`,
     /**
      * A task's row: `seq` the cursor of the commit's first event (kept by later commits),

@@ -122,6 +122,8 @@ export class SqliteWrites {
     this.stmt = {
       insertEntity: db.prepare(sql.insertEntity),
       updateEntity: db.prepare(sql.updateEntity),
+      putEffects: db.prepare(sql.putEffects),
+      dropEffects: db.prepare(sql.dropEffects),
       insertEvent: db.prepare(sql.insertEvent),
       upsertTask: db.prepare(sql.upsertTask),
       upsertAgent: db.prepare(sql.upsertAgent),
@@ -134,11 +136,8 @@ export class SqliteWrites {
       version: db.prepare(`SELECT version FROM entities WHERE id = ?`).pluck(),
       hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       // One process owns an SQLite file, so every effect not started by this process is orphaned.
-      claimEffects: db.prepare(
-        `UPDATE entities SET effects_owner = @me
-         WHERE has_effects = 1 AND (effects_owner IS NULL OR effects_owner <> @me)
-         RETURNING ${ENTITY_COLUMNS}`,
-      ),
+      claimEffects: db.prepare(`UPDATE entity_effects SET owner = ? WHERE owner IS NULL OR owner <> ? RETURNING entity_id`).pluck(),
+      entity: db.prepare(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ?`),
       allocateIssue: db.prepare(`INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`).pluck(),
       recordDelivery: db.prepare(sql.recordDelivery),
@@ -188,7 +187,9 @@ export class SqliteWrites {
         this.stmt.consumeDeadline.run(call.entityId, call.key, call.dueAt);
         return null;
       case 'claimOrphanedEffects':
-        return this.stmt.claimEffects.all({ me: call.instanceId }) as EntityRow[];
+        return this.db.transaction(() =>
+          (this.stmt.claimEffects.all(call.instanceId, call.instanceId) as string[]).map((id) => this.stmt.entity.get(id) as EntityRow),
+        )();
       case 'recordWebhookDelivery':
         this.stmt.recordDelivery.run(call.id, call.at, call.outcome);
         return null;
@@ -289,17 +290,20 @@ export class SqliteWrites {
       const version = change.expectedVersion + change.events.length;
       if (change.expectedVersion === 0) {
         try {
-          insertEntity.run(id, change.entityType, version, change.state, change.effects, change.hasEffects, change.owner);
+          insertEntity.run(id, change.entityType, version, change.state);
         } catch (error) {
           if (isUniqueViolation(error)) throw new VersionConflictError(id);
           throw error;
         }
       } else if (
-        updateEntity.run(version, change.state, change.effects, change.hasEffects, change.owner, id, change.expectedVersion)
-          .changes === 0
+        updateEntity.run(version, change.state, id, change.expectedVersion).changes === 0
       ) {
         throw new VersionConflictError(id);
       }
+      // Pending effects live in their own table while there are any (schema.ts migration 11); a
+      // new entity without them has no row to drop.
+      if (change.hasEffects) this.stmt.putEffects.run(id, change.effects, change.owner);
+      else if (change.expectedVersion > 0) this.stmt.dropEffects.run(id);
       if (change.consumes) {
         const [key, dueAt] = change.consumes;
         if (consumeDeadline.run(id, key, dueAt).changes === 0) throw new StaleDeadlineError(id, key);

@@ -20,6 +20,11 @@ export interface Table {
   /** The key the pages are read by (one or two columns, unique together). */
   key: [string] | [string, string];
   columns: Record<string, Column>;
+  /**
+   * What an export reads the lines from, when not `table` alone: a line may keep together what
+   * the schema keeps in two tables (transfer.ts `rowsOf` splits it again on import).
+   */
+  source?: string;
 }
 
 /** The log's table: first of TABLES, and what every archived event's line is. */
@@ -37,10 +42,14 @@ export const EVENTS_TABLE: Table = {
 export const TABLES: Table[] = [
   EVENTS_TABLE,
   {
+    // An entity's line keeps its pending effects, as in the `entities` rows before migration 11
+    // moved them to `entity_effects`: version 1 and 2 files read as they did.
     kind: 'entity',
     table: 'entities',
     key: ['id'],
     columns: { id: 'text', type: 'text', version: 'int', state: 'json', effects: 'json', has_effects: 'flag', effects_owner: 'text?' },
+    source: `(SELECT id, type, version, state, coalesce(x.effects, '[]') AS effects, x.entity_id IS NOT NULL AS has_effects, x.owner AS effects_owner
+      FROM entities LEFT JOIN entity_effects AS x ON x.entity_id = entities.id) AS entities`,
   },
   {
     kind: 'task',

@@ -96,7 +96,7 @@ function pageSql(session: TransferSession, table: Table, last: unknown[] | null)
     }
   }
   params.push(PAGE);
-  const sql = `SELECT ${Object.keys(table.columns).join(', ')} FROM ${table.table} ${where} ORDER BY ${table.key.join(', ')} LIMIT ${p(params.length)}`;
+  const sql = `SELECT ${Object.keys(table.columns).join(', ')} FROM ${table.source ?? table.table} ${where} ORDER BY ${table.key.join(', ')} LIMIT ${p(params.length)}`;
   return { sql, params };
 }
 
@@ -266,7 +266,7 @@ async function insertLines(session: TransferSession, lines: AsyncIterable<string
       lastCursor = cursor;
     }
     try {
-      await session.run(inserts.get(kind as string)!, toParams(line!.table, data));
+      for (const [sql, params] of rowsOf(session, line!.table, data, inserts.get(kind as string)!)) await session.run(sql, params);
     } catch (error) {
       fail(`${kind} refused by the database (${(error as Error).message})`);
     }
@@ -277,6 +277,20 @@ async function insertLines(session: TransferSession, lines: AsyncIterable<string
   if (lastCursor !== header.head) throw new TransferError(`the header's head is ${header.head}, the last event's cursor ${lastCursor}`);
   await setSequences(session);
   return { header, rows };
+}
+
+/**
+ * The rows a line is written as: its table's row, every column; an entity's line as its
+ * `entities` row and, if it has pending effects, their `entity_effects` row (schema.ts
+ * migration 11; the line keeps the columns of before, see transfer-lines.ts).
+ */
+function rowsOf(session: TransferSession, table: Table, line: Record<string, unknown>, insert: string): [string, unknown[]][] {
+  if (table.kind !== 'entity') return [[insert, toParams(table, line)]];
+  const p = (n: number) => session.dialect.param(n);
+  const [id, type, version, state, effects, hasEffects, owner] = toParams(table, line);
+  const rows: [string, unknown[]][] = [[`INSERT INTO entities (id, type, version, state) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [id, type, version, state]]];
+  if (hasEffects === 1) rows.push([`INSERT INTO entity_effects (entity_id, effects, owner) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [id, effects, owner]]);
+  return rows;
 }
 
 /** PostgreSQL's sequences past the imported ids (SQLite's AUTOINCREMENT follows explicit ids). */

@@ -83,7 +83,7 @@ function audit(db: Database.Database): LogReport {
     .all() as string[];
   for (const id of outOfOrder) problems.push(`${id}: a later version has an earlier cursor`);
 
-  const entities = db.prepare(`SELECT id, type, version, state, has_effects FROM entities`).all() as {
+  const entities = db.prepare(`SELECT id, type, version, state, EXISTS (SELECT 1 FROM entity_effects WHERE entity_effects.entity_id = entities.id) AS has_effects FROM entities`).all() as {
     id: string;
     type: string;
     version: number;

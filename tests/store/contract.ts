@@ -25,6 +25,25 @@ export function change(id: string, expectedVersion: number, extra: Partial<Chang
 
 export function storeContract(name: string, open: () => Promise<EventStore>) {
   describe(`EventStore contract: ${name}`, () => {
+    it('keeps pending effects beside the snapshot until a commit has none; an orphan is claimed once', async () => {
+      const store = await open();
+      const effect = { id: 'e1', src: 'analyze', input: { title: 'x'.repeat(300) }, epoch: 1 };
+      await store.commit([change('fx', 0, { effects: [effect], owner: 'gone' }), change('calm', 0)]);
+      expect((await store.load('fx'))?.effects).toEqual([effect]);
+      expect((await store.load('calm'))?.effects).toEqual([]);
+      const mine = async (instance: string) => (await store.claimOrphanedEffects(instance, 60_000)).filter((r) => r.id === 'fx' || r.id === 'calm');
+      expect((await mine('me')).map((r) => [r.id, r.version, r.effects])).toEqual([['fx', 1, [effect]]]);
+      expect(await mine('me')).toEqual([]);
+      // Still pending at the next version, then done.
+      const next = { ...effect, id: 'e2', epoch: 2 };
+      await store.commit([change('fx', 1, { effects: [next], owner: 'me' })]);
+      expect((await store.load('fx'))?.effects).toEqual([next]);
+      await store.commit([change('fx', 2)]);
+      expect((await store.load('fx'))?.effects).toEqual([]);
+      expect(await mine('other')).toEqual([]);
+      await store.close();
+    });
+
     it('assigns strictly increasing cursors and per-entity versions without gaps', async () => {
       const store = await open();
       const a = await store.commit([change('a', 0)]);

@@ -13,10 +13,10 @@ import { change } from './contract.js';
 
 describe('migrations', () => {
   it('keep the versions each dialect has recorded since its first release', () => {
-    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table; its 2 is SQLite's 5, its 3 SQLite's 6, its 4 SQLite's 7,
     // its 5 SQLite's 8 (retention; PostgreSQL's has the event_archive table besides).
-    expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3, 4, 5]);
+    expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3, 4, 5, 6]);
     expect(migrationsOf(SQLITE).get(7)).toContain('updated_seq');
     expect(migrationsOf(POSTGRES).get(4)).toEqual(migrationsOf(SQLITE).get(7)!.replace(/INTEGER/g, 'BIGINT'));
     expect(migrationsOf(SQLITE).get(8)).toContain('CREATE TABLE log_horizon');
@@ -41,7 +41,7 @@ describe('migrations', () => {
       next = steps.next([]);
     }
     const later = [...migrationsOf(SQLITE).keys()].filter((v) => v > 2);
-    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
     expect(next.value).toEqual(later);
     expect(ran).toEqual(
       later.flatMap((v) => [
@@ -65,7 +65,7 @@ describe('migrations', () => {
       }
     };
     const before = recorded();
-    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     const again = new SqliteStore({ file });
     expect((await again.load('kept'))?.version).toBe(1);
     await again.close();
@@ -74,5 +74,31 @@ describe('migrations', () => {
     const db = new Database(file);
     expect(migrateSync(SQLITE, (step) => ('exec' in step ? [] : db.prepare(step.query).all(...step.params)))).toEqual([]);
     db.close();
+  });
+
+  it('move an SQLite file\'s pending effects out of `entities` (version 11), still pending and claimable', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
+    const first = new SqliteStore({ file, writer: 'inline' });
+    await first.commit([change('busy', 0), change('idle', 0)]);
+    await first.close();
+    // The file as version 10 left it: effects in the entity's row.
+    const effect = { id: 'e1', src: 'openIssue', input: { title: 'Export' }, epoch: 1 };
+    const db = new Database(file);
+    db.exec(`DROP TABLE entity_effects; DELETE FROM schema_migrations WHERE version = 11;
+      ALTER TABLE entities ADD COLUMN effects TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE entities ADD COLUMN has_effects INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE entities ADD COLUMN effects_owner TEXT;
+      CREATE INDEX entities_effects ON entities (has_effects) WHERE has_effects = 1;`);
+    db.prepare(`UPDATE entities SET effects = ?, has_effects = 1, effects_owner = 'gone' WHERE id = 'busy'`).run(JSON.stringify([effect]));
+    db.close();
+    const store = new SqliteStore({ file, writer: 'inline' });
+    expect((await store.load('busy'))?.effects).toEqual([effect]);
+    expect((await store.load('idle'))?.effects).toEqual([]);
+    expect((await store.claimOrphanedEffects('me', 60_000)).map((r) => [r.id, r.effects])).toEqual([['busy', [effect]]]);
+    await store.close();
+    const after = new Database(file, { readonly: true });
+    const columns = (after.prepare(`SELECT name FROM pragma_table_info('entities')`).pluck().all() as string[]).sort();
+    after.close();
+    expect(columns).toEqual(['id', 'state', 'type', 'version']);
   });
 });
