@@ -21,7 +21,7 @@ import { EVENT_COLUMNS, POSTGRES } from './sql.js';
 import { eventLine } from './transfer-lines.js';
 import type { ArchiveImport, TransferSession } from './sql-store.js';
 import type { ArchiveOptions, ArchivePass } from './types.js';
-import type { View } from './view-patch.js';
+import { restoreView, type View } from './view-patch.js';
 
 /** Arbitrary constant naming the pass's advisory lock (postgres.ts has the others). */
 export const RETENTION_LOCK = 7_421_003;
@@ -126,7 +126,7 @@ async function makeWhole(client: pg.PoolClient, bases: ArchivedBase[]): Promise<
   const next = (await client.query<EventRow>({ text: NEXT, values: [bases.map((b) => b[0]), bases.map((b) => b[1] + 1)], rowMode: 'array' })).rows as unknown as EventRow[];
   const views = new Map(bases.map(([entityId, , view]) => [entityId, view]));
   for (const row of next) {
-    const whole = asKeyframe(row, JSON.parse(views.get(row[2])!) as View);
+    const whole = asKeyframe(row, restoreView(JSON.parse(views.get(row[2])!) as View));
     if (whole !== null) await client.query(SQL.rewriteState, [whole, row[0]]);
   }
 }

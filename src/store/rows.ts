@@ -22,6 +22,8 @@ import {
   isPatch,
   isPatchText,
   keyframeAtOrBefore,
+  restoreView,
+  storedView,
   wholeTail,
   type View,
 } from './view-patch.js';
@@ -236,7 +238,7 @@ export function toRecord(row: EntityRow): EntityRecord {
     type: row.type as EntityType,
     id: row.id,
     version: row.version,
-    state: decodeEntityState(json<object>(row.state), row.view === null ? null : json<View>(row.view)) as EntityRecord['state'],
+    state: decodeEntityState(json<object>(row.state), row.view === null ? null : restoreView(json<View>(row.view))) as EntityRecord['state'],
     effects: json<EntityRecord['effects']>(row.effects),
   };
 }
@@ -246,8 +248,8 @@ export interface ViewRow {
   view: unknown;
 }
 
-export const toTask = (row: ViewRow): TaskView => json<TaskView>(row.view);
-export const toAgent = (row: ViewRow): AgentView => json<AgentView>(row.view);
+export const toTask = (row: ViewRow): TaskView => restoreView(json<TaskView>(row.view));
+export const toAgent = (row: ViewRow): AgentView => restoreView(json<AgentView>(row.view));
 
 export interface DeadlineRow {
   entity_type: EntityType;
@@ -330,7 +332,7 @@ export interface WireChange {
 }
 
 export function encodeChange(change: Change): WireChange {
-  const viewJson = JSON.stringify(change.view);
+  const viewJson = storedView(change.view);
   let base = change.base;
   return {
     entityType: change.entityType,
@@ -345,7 +347,7 @@ export function encodeChange(change: Change): WireChange {
       const whole = base === undefined || isKeyframe(event.version);
       // A patch from the view before it (view-patch.ts), or the whole view; null says "the
       // change's view, whole" (the last event), so that JSON is serialised once and copied once.
-      const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : JSON.stringify(event.state);
+      const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : storedView(event.state);
       base = event.state;
       return [
         event.entityType,

@@ -8,7 +8,7 @@ import type { ArchiveBatchRows } from './retention.js';
 import { retentionSql } from './retention-sql.js';
 import { asKeyframe, json, type EventRow } from './rows.js';
 import { SQLITE } from './sql.js';
-import type { View } from './view-patch.js';
+import { restoreView, type View } from './view-patch.js';
 
 /** A batch as the writer gets it (strings and numbers): its cursors and what they leave behind. */
 export interface ArchiveBatch extends ArchiveBatchRows {
@@ -48,7 +48,7 @@ export class SqliteArchiveWrites {
       for (const row of batch.entities) this.stmt.upsertArchived.run(...row);
       for (const [entityId, version, view] of batch.bases) {
         const next = this.stmt.eventAt.get(entityId, version + 1) as EventRow | undefined;
-        const whole = next ? asKeyframe(next, json<View>(view)) : null;
+        const whole = next ? asKeyframe(next, restoreView(json<View>(view))) : null;
         if (whole !== null) this.stmt.rewriteState.run(whole, next![0]);
       }
       this.stmt.raiseHorizon.run(batch.horizon);

@@ -36,6 +36,45 @@ const FROM_ROW = new Set(['version', 'updatedAt']);
 
 export const isKeyframe = (version: number) => (version - 1) % KEYFRAME_EVERY === 0;
 
+/**
+ * Keys a stored whole view (a keyframe, `tasks.view`, `agents.view`) leaves out while they are
+ * null, and a reader puts back (`restoreView`): most of a task's life has no branch, PR, error
+ * or agent yet, ~130 bytes of each whole view. Which ones were left out is a bitmask in the
+ * view's `~` key (bit i: `NULL_KEYS[i]`), so a view that never had a key does not get it. The
+ * list is append-only: stored masks name keys by position.
+ */
+const NULL_KEYS = [
+  'description', 'issue', 'branch', 'pr', 'mergeCommitSha', 'mergedAt', 'error', 'agentId', 'progress', 'heldReason', 'grant', 'waiting',
+  'previousAgentId', 'currentTaskId', 'lastAssignedAt', 'lastActivity', 'lastProgressAt',
+] as const;
+const NULL_BIT = new Map<string, number>(NULL_KEYS.map((key, i) => [key, 1 << i]));
+const MASK = '~';
+
+/** The JSON a whole view is stored as: its null `NULL_KEYS` left out, named by the mask. */
+export function storedView(view: View): string {
+  const fields = view as unknown as Fields;
+  const out: Fields = {};
+  let mask = 0;
+  for (const key in fields) {
+    const bit = fields[key] === null ? NULL_BIT.get(key) : undefined;
+    if (bit === undefined) out[key] = fields[key];
+    else mask |= bit;
+  }
+  if (mask === 0) return JSON.stringify(view);
+  out[MASK] = mask;
+  return JSON.stringify(out);
+}
+
+/** A stored whole view (parsed) as it was committed: the keys its mask names put back as null. */
+export function restoreView<V extends object>(view: V): V {
+  const fields = view as unknown as Fields;
+  const mask = fields[MASK];
+  if (typeof mask !== 'number') return view;
+  delete fields[MASK];
+  for (let i = 0; i < NULL_KEYS.length; i++) if (mask & (1 << i)) fields[NULL_KEYS[i]] = null;
+  return view;
+}
+
 
 /** The keyframe version at or before `version`: where a window to resolve `version` starts. */
 export const keyframeAtOrBefore = (version: number) => version - ((version - 1) % KEYFRAME_EVERY);
@@ -79,14 +118,14 @@ function patched(base: Fields, changed: Fields, removed: string[] | undefined): 
  * a `base` (the view at `version - 1`), else the patch from `base`.
  */
 export function encodeEventState(state: View, base: View | undefined, version: number): string {
-  if (base === undefined || isKeyframe(version)) return JSON.stringify(state);
+  if (base === undefined || isKeyframe(version)) return storedView(state);
   const { changed, removed } = diff(base as unknown as Fields, state as unknown as Fields, FROM_ROW);
   return JSON.stringify(removed.length > 0 ? { $: changed, '-': removed } : { $: changed });
 }
 
 /** An event's view from what its row stores (parsed), its version and time, and the view before it. */
 export function decodeEventState(stored: object, version: number, at: string, base: () => View): View {
-  if (!isPatch(stored)) return stored as View;
+  if (!isPatch(stored)) return restoreView(stored) as View;
   const view = patched(base() as unknown as Fields, stored.$, stored['-']);
   view.version = version;
   view.updatedAt = at;
@@ -124,6 +163,7 @@ export function wholeTail<R extends WindowRow>(rows: R[], to: number): R[] | nul
 export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
   let view = parse(rows[0].state);
   if (isPatch(view)) throw new Error(`log window at version ${rows[0].version} does not start with a whole view`);
+  restoreView(view);
   for (let i = 1; i < rows.length; i++) {
     const base = view as View;
     view = decodeEventState(parse(rows[i].state), rows[i].version, rows[i].at, () => base);

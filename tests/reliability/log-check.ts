@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
-import { decodeEntityState, foldWindow, keyframeAtOrBefore, wholeTail, type View, type WindowRow } from '../../src/store/view-patch.js';
+import { decodeEntityState, foldWindow, keyframeAtOrBefore, restoreView, wholeTail, type View, type WindowRow } from '../../src/store/view-patch.js';
 
 export interface LogReport {
   problems: string[];
@@ -125,12 +125,12 @@ function audit(db: Database.Database): LogReport {
       continue;
     }
     // The snapshot's context is stored as a patch against the read model's view (view-patch.ts).
-    const snapshot = decodeEntityState(JSON.parse(entity.state) as object, JSON.parse(row.view) as View);
+    const snapshot = decodeEntityState(JSON.parse(entity.state) as object, restoreView(JSON.parse(row.view) as View));
     if (!isDeepStrictEqual(snapshot.value, logged.stateValue)) {
       problems.push(`${entity.id}: snapshot state ${JSON.stringify(snapshot.value)} but its last event says ${JSON.stringify(logged.stateValue)}`);
     }
     if (row.version !== version) problems.push(`${entity.id}: read model at version ${row.version}, log at ${version}`);
-    if (!isDeepStrictEqual(JSON.parse(row.view), logged)) problems.push(`${entity.id}: read-model view differs from its last event`);
+    if (!isDeepStrictEqual(restoreView(JSON.parse(row.view) as object), logged)) problems.push(`${entity.id}: read-model view differs from its last event`);
     if (row.status !== undefined && row.status !== logged.status) problems.push(`${entity.id}: read-model status ${row.status}, log ${logged.status}`);
     if (entity.type === 'task' && isInFlight(logged.stateValue)) inFlight++;
   }

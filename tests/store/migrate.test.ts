@@ -94,7 +94,7 @@ describe('migrations', () => {
     const store = new SqliteStore({ file, writer: 'inline' });
     expect((await store.load('busy'))?.effects).toEqual([effect]);
     expect((await store.load('idle'))?.effects).toEqual([]);
-    expect((await store.claimOrphanedEffects('me', 60_000)).map((r) => [r.id, r.effects])).toEqual([['busy', [effect]]]);
+    expect((await store.claimOrphanedEffects('me')).map((r) => [r.id, r.effects])).toEqual([['busy', [effect]]]);
     await store.close();
     const after = new Database(file, { readonly: true });
     const columns = (after.prepare(`SELECT name FROM pragma_table_info('entities')`).pluck().all() as string[]).sort();
