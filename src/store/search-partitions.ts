@@ -71,18 +71,21 @@ export class SearchPartitionWrites {
     this.insert(created ? this.place(seq) : (this.holding.get(seq)?.id ?? 0)).run(seq, ...row);
   }
 
-  /** The partition a new task (the highest seq yet) goes to: the newest, or a new one if it is full. */
+  /**
+   * The partition a new task (the highest seq yet) goes to: the newest, or a new one if it is
+   * full. There is always a newest: migration 10 (and an import) writes partition 0.
+   */
   private place(seq: number): number {
-    const newest = this.newest.get();
-    if (newest !== undefined && newest.n < PARTITION_TASKS) {
+    const newest = this.newest.get()!;
+    if (newest.n < PARTITION_TASKS) {
       this.grow.run(newest.id);
       return newest.id;
     }
-    const id = newest === undefined ? 0 : newest.id + 1;
+    const id = newest.id + 1;
     // DDL inside the commit: rolled back with it if the commit fails, and then opened again
     // by the next (the cached statement re-prepares once the table exists).
     this.db.exec(createPartitionSql(id));
-    this.open.run(id, id === 0 ? 0 : seq);
+    this.open.run(id, seq);
     return id;
   }
 

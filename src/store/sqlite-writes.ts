@@ -16,7 +16,7 @@ import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './t
 import type { EntityRow, WireChange } from './rows.js';
 import { scopeWords, statusWord } from './search.js';
 import { SearchPartitionWrites } from './search-partitions.js';
-import { ENTITY_COLUMNS, SQLITE, writeSql } from './sql.js';
+import { readSql, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
 
@@ -137,7 +137,7 @@ export class SqliteWrites {
       hasDeadline: db.prepare(`SELECT 1 FROM deadlines WHERE entity_id = ? AND key = ? AND due_at = ?`).pluck(),
       // One process owns an SQLite file, so every effect not started by this process is orphaned.
       claimEffects: db.prepare(`UPDATE entity_effects SET owner = ? WHERE owner IS NULL OR owner <> ? RETURNING entity_id`).pluck(),
-      entity: db.prepare(`SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ?`),
+      entity: db.prepare(readSql(SQLITE).load),
       allocateIssue: db.prepare(`INSERT INTO local_issues (key) VALUES (?) ON CONFLICT (key) DO NOTHING`),
       issueNumber: db.prepare(`SELECT number FROM local_issues WHERE key = ?`).pluck(),
       recordDelivery: db.prepare(sql.recordDelivery),

@@ -44,6 +44,7 @@ import { json } from './rows.js';
 import { FILL_UPDATED_SEQ } from './schema.js';
 import { scopeWords, searchDoc, statusWord } from './search.js';
 import { createPartitionSql, indexRowSql, PARTITION_TASKS } from './search-partitions.js';
+import { writeSql } from './sql.js';
 import type { ArchiveImport, SqlStore, TransferSession } from './sql-store.js';
 import { EVENTS_TABLE, lineSchema, TABLES, toLine, toParams, type Table } from './transfer-lines.js';
 
@@ -289,7 +290,7 @@ function rowsOf(session: TransferSession, table: Table, line: Record<string, unk
   const p = (n: number) => session.dialect.param(n);
   const [id, type, version, state, effects, hasEffects, owner] = toParams(table, line);
   const rows: [string, unknown[]][] = [[`INSERT INTO entities (id, type, version, state) VALUES (${p(1)}, ${p(2)}, ${p(3)}, ${p(4)})`, [id, type, version, state]]];
-  if (hasEffects === 1) rows.push([`INSERT INTO entity_effects (entity_id, effects, owner) VALUES (${p(1)}, ${p(2)}, ${p(3)})`, [id, effects, owner]]);
+  if (hasEffects === 1) rows.push([writeSql(session.dialect).putEffects, [id, effects, owner]]);
   return rows;
 }
 
