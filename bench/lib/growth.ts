@@ -4,7 +4,7 @@
  *
  * 1. fill the difference with growth-fill.ts (the server's own write path without HTTP, every
  *    task its real ~5 events; alone on the machine, so not pinned) and note its rate;
- * 2. disk bytes per task (the data dir's files / tasks);
+ * 2. disk bytes per task (the data dir's files / tasks), and the SQLite file's by part (disk-profile.ts);
  * 3. start conveyor on it (pinned to core 0) and run growth-probe.ts (pinned to core 1): list
  *    first pages (unfiltered, by status, `mine`, a ranked search), `dashboardCounts` query and
  *    first subscription message, commit throughput;
@@ -15,6 +15,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DISK_PARTS, diskProfile, type DiskPart } from './disk-profile.js';
 import { spawnServer } from './spawn-server.js';
 
 export interface GrowthOptions {
@@ -59,6 +60,8 @@ export interface GrowthSize extends Probe {
   fill: { tasks: number; events: number; seconds: number; tasksPerSecond: number; eventsPerSecond: number; stalls: number; failures: number } | null;
   diskBytes: number;
   diskBytesPerTask: number;
+  /** The SQLite file's bytes per task by what they hold (disk-profile.ts); null without one. */
+  diskPartsPerTask: Record<DiskPart, number> | null;
   /** Spawn of the server on the existing dir until `/readyz` answered 200. */
   restartMs: number;
   /** Of the restarted server, after `settleMs` with nothing asked of it. */
@@ -171,6 +174,8 @@ export async function growth(options: GrowthOptions): Promise<GrowthResult> {
         tasks = size;
       }
       const diskBytes = dirBytes(dataDir);
+      const parts = diskProfile(dataDir);
+      const diskPartsPerTask = parts && (Object.fromEntries(DISK_PARTS.map((p) => [p, Math.round(parts[p] / size)])) as Record<DiskPart, number>);
       const first = await startServer(options, dataDir, server);
       let probe: Probe;
       try {
@@ -190,7 +195,7 @@ export async function growth(options: GrowthOptions): Promise<GrowthResult> {
       } finally {
         await stopServer(again);
       }
-      const row: GrowthSize = { tasks: size, fill, diskBytes, diskBytesPerTask: Math.round(diskBytes / size), ...probe, restartMs: Math.round(again.readyMs), rssMb: Number(rss.toFixed(1)) };
+      const row: GrowthSize = { tasks: size, fill, diskBytes, diskBytesPerTask: Math.round(diskBytes / size), diskPartsPerTask, ...probe, restartMs: Math.round(again.readyMs), rssMb: Number(rss.toFixed(1)) };
       results.push(row);
       if (options.progressFile) writeFileSync(options.progressFile, JSON.stringify({ dataDir, pinned: pin !== null, sizes: results }, null, 2));
       options.log(
@@ -203,6 +208,15 @@ export async function growth(options: GrowthOptions): Promise<GrowthResult> {
   }
   return { dataDir, pinned: pin !== null, sizes: results };
 }
+
+/** The disk rows' names: each part with its indexes. */
+const PART_NAMES: Record<DiskPart, string> = {
+  log: 'the log (events)',
+  tasks: 'the task list (tasks)',
+  search: 'the search index',
+  snapshots: 'actor snapshots',
+  other: 'the rest',
+};
 
 /** The table: one row per figure, one column per size, and the ratio largest ÷ smallest. */
 export function growthTable(result: GrowthResult): string {
@@ -227,6 +241,7 @@ export function growthTable(result: GrowthResult): string {
     ['restart until /readyz 200, ms', (s) => s.restartMs, (n) => String(n)],
     ['RSS after restart, MB', (s) => s.rssMb, (n) => (n === undefined ? '—' : n.toFixed(0))],
     ['disk bytes per task', (s) => s.diskBytesPerTask, (n) => String(n)],
+    ...DISK_PARTS.map((part): Row => [`  of which ${PART_NAMES[part]}`, (s) => s.diskPartsPerTask?.[part], (n) => (n === undefined ? '—' : String(n))]),
     ['commit, transitions/s', (s) => s.commit?.transitionsPerSecond, (n) => (n === undefined ? '—' : String(n))],
     ['fill, tasks/s (to reach this size)', (s) => s.fill?.tasksPerSecond, (n) => (n === undefined ? '—' : String(n))],
   ];
