@@ -49,8 +49,17 @@ describe('npm run bench -- --quick', () => {
       expect(size.restartMs).toBeGreaterThan(0);
       expect(size.rssMb).toBeGreaterThan(0);
       expect(size.diskBytesPerTask).toBeGreaterThan(0);
+      // The profile is the SQLite file's pages, every one in a part: together at most the whole
+      // dir, and most of it (the rest is the WAL and a few-page header).
+      const parts = Object.values(size.diskPartsPerTask as Record<string, number>);
+      expect(parts).toHaveLength(5);
+      const sum = parts.reduce((a, b) => a + b, 0);
+      expect(sum).toBeLessThanOrEqual(size.diskBytesPerTask + 5);
+      expect(sum).toBeGreaterThan(size.diskBytesPerTask * 0.8);
+      expect(size.diskPartsPerTask.log).toBeGreaterThan(size.diskPartsPerTask.other);
     }
     expect(out).toContain('search first page p50 ms');
+    expect(out).toContain('of which the log (events)');
     expect(existsSync(growth.dataDir)).toBe(false); // cleaned up
   }, 300_000);
 });
