@@ -236,11 +236,9 @@ export class PostgresStore extends SqlStore {
       if ((await client.query(WRITE.consumeDeadline, [id, key, dueAt])).rowCount === 0) throw new StaleDeadlineError(id, key);
     }
     const view = change.view;
-    const viewJson = view[0] === 'task' ? view[7] : view[5];
     const cursors: number[] = [];
     for (const e of change.events) {
-      const values = [...e.slice(0, 11), e[11] ?? viewJson];
-      cursors.push((await client.query<{ cursor: number }>(`${WRITE.insertEvent} RETURNING cursor`, values)).rows[0].cursor);
+      cursors.push((await client.query<{ cursor: number }>(`${WRITE.insertEvent} RETURNING cursor`, e)).rows[0].cursor);
     }
     if (view[0] === 'task') {
       // The row's columns, then its search words: the title's, and the description's and refs'.

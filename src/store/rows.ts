@@ -18,7 +18,6 @@ import {
   encodeEntityState,
   encodeEventState,
   foldWindow,
-  isKeyframe,
   isPatch,
   isPatchText,
   keyframeAtOrBefore,
@@ -109,7 +108,7 @@ class StoredEvent implements LogEvent {
     if (this.#resolved === undefined) {
       const stored = typeof this.#state === 'string' ? (JSON.parse(this.#state) as object) : this.#state;
       const base = this.base;
-      this.#resolved = decodeEventState(stored, this.version, this.at, () => {
+      this.#resolved = decodeEventState(stored, { entityId: this.entityId, version: this.version, at: this.at }, () => {
         if (base === undefined) throw new Error(`event ${this.cursor} (${this.entityId} v${this.version}) is a patch read without the view before it`);
         return base();
       });
@@ -219,7 +218,7 @@ export function asKeyframe(row: EventRow, before: View): string | null {
   const event = toEvent(row) as StoredEvent;
   if (!event.isPatch) return null;
   event.base = () => before;
-  return encodeEventState(event.state, undefined, event.version);
+  return encodeEventState(event.state, undefined, event);
 }
 
 /** A row of `entities`, `ENTITY_COLUMNS` (sql.ts). */
@@ -306,7 +305,7 @@ export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCurso
  * The event row's values, in `insertEvent` order: JSON as text, flags as 0/1, and a null state
  * for "the same as the change's view".
  */
-export type WireEvent = EventFields<string, number, string | null>;
+export type WireEvent = EventFields<string, number, string>;
 
 /** The read-model row: a task's (upsertTask order, seq filled in by the writer) or an agent's. */
 export type WireView =
@@ -344,10 +343,8 @@ export function encodeChange(change: Change): WireChange {
     owner: change.owner ?? null,
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
     events: change.events.map((event): WireEvent => {
-      const whole = base === undefined || isKeyframe(event.version);
-      // A patch from the view before it (view-patch.ts), or the whole view; null says "the
-      // change's view, whole" (the last event), so that JSON is serialised once and copied once.
-      const state = !whole ? encodeEventState(event.state, base, event.version) : event.state === change.view ? null : storedView(event.state);
+      // A patch from the view before it, or a keyframe: the whole view but what its row holds (view-patch.ts).
+      const state = encodeEventState(event.state, base, event);
       base = event.state;
       return [
         event.entityType,

@@ -311,9 +311,8 @@ export class SqliteWrites {
       let firstCursor = 0;
       let lastCursor = 0;
       const view = change.view;
-      const viewJson = view[0] === 'task' ? view[7] : view[5];
       for (const e of change.events) {
-        const cursor = Number(insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11] ?? viewJson).lastInsertRowid);
+        const cursor = Number(insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11]).lastInsertRowid);
         if (firstCursor === 0) firstCursor = cursor;
         lastCursor = cursor;
         cursors.push(cursor);

@@ -13,7 +13,9 @@
  *   `KEYFRAME_EVERY` rows by the unique (entity_id, version) index). Because keyframes sit at
  *   fixed versions, the window always starts at a whole view; an extra keyframe written where
  *   the base was unknown just ends the fold early. Rows written before this codec (whole views
- *   everywhere) read as keyframes.
+ *   everywhere) read as keyframes. A keyframe leaves out what its row holds too: the view's `id`
+ *   (the row's `entity_id`), `version` and `updatedAt` (`at`), ~95 bytes of each, when they are
+ *   the row's (`storedKeyframe`); keyframes stored before keep them and read as they are.
  * - **An entity's snapshot** (`{value, context}`) stores its context as a patch against the read
  *   model's view committed with it (`tasks.view`, `agents.view`, same transaction, same version):
  *   a view is the context plus a few derived keys, so what remains is those keys' names and the
@@ -50,19 +52,48 @@ const NULL_KEYS = [
 const NULL_BIT = new Map<string, number>(NULL_KEYS.map((key, i) => [key, 1 << i]));
 const MASK = '~';
 
-/** The JSON a whole view is stored as: its null `NULL_KEYS` left out, named by the mask. */
-export function storedView(view: View): string {
+/** The JSON a whole view is stored as: its null `NULL_KEYS` left out, named by the mask; and `omit`'s keys. */
+export function storedView(view: View, omit?: (key: string, value: unknown) => boolean): string {
   const fields = view as unknown as Fields;
   const out: Fields = {};
   let mask = 0;
+  let left = false;
   for (const key in fields) {
+    if (omit?.(key, fields[key])) {
+      left = true;
+      continue;
+    }
     const bit = fields[key] === null ? NULL_BIT.get(key) : undefined;
     if (bit === undefined) out[key] = fields[key];
     else mask |= bit;
   }
-  if (mask === 0) return JSON.stringify(view);
-  out[MASK] = mask;
+  if (mask === 0 && !left) return JSON.stringify(view);
+  if (mask !== 0) out[MASK] = mask;
   return JSON.stringify(out);
+}
+
+/** What an event row holds of its entity's view: the keys a keyframe need not repeat. */
+export interface RowKeys {
+  entityId: string;
+  version: number;
+  at: string;
+}
+
+/** A keyframe's JSON: `storedView`, leaving out `id`, `version` and `updatedAt` where they are its row's. */
+export function storedKeyframe(view: View, row: RowKeys): string {
+  return storedView(
+    view,
+    (key, value) => (key === 'id' && value === row.entityId) || (key === 'version' && value === row.version) || (key === 'updatedAt' && value === row.at),
+  );
+}
+
+/** A stored keyframe (parsed) as it was committed: `restoreView`, and what its row holds put back. */
+export function restoreKeyframe(view: object, row: RowKeys): View {
+  const fields = restoreView(view) as Fields;
+  if (!('id' in fields)) fields.id = row.entityId;
+  if (!('version' in fields)) fields.version = row.version;
+  if (!('updatedAt' in fields)) fields.updatedAt = row.at;
+  return fields as unknown as View;
 }
 
 /** A stored whole view (parsed) as it was committed: the keys its mask names put back as null. */
@@ -114,30 +145,33 @@ function patched(base: Fields, changed: Fields, removed: string[] | undefined): 
 }
 
 /**
- * The JSON an event row stores for `state` at `version`: the whole view at a keyframe or without
- * a `base` (the view at `version - 1`), else the patch from `base`.
+ * The JSON an event row (`row`) stores for `state`: the whole view at a keyframe or without a
+ * `base` (the view at the version before), else the patch from `base`.
  */
-export function encodeEventState(state: View, base: View | undefined, version: number): string {
-  if (base === undefined || isKeyframe(version)) return storedView(state);
+export function encodeEventState(state: View, base: View | undefined, row: RowKeys): string {
+  if (base === undefined || isKeyframe(row.version)) return storedKeyframe(state, row);
   const { changed, removed } = diff(base as unknown as Fields, state as unknown as Fields, FROM_ROW);
   return JSON.stringify(removed.length > 0 ? { $: changed, '-': removed } : { $: changed });
 }
 
-/** An event's view from what its row stores (parsed), its version and time, and the view before it. */
-export function decodeEventState(stored: object, version: number, at: string, base: () => View): View {
-  if (!isPatch(stored)) return restoreView(stored) as View;
+/** An event's view from what its row (`row`) stores (parsed), and the view before it. */
+export function decodeEventState(stored: object, row: RowKeys, base: () => View): View {
+  if (!isPatch(stored)) return restoreKeyframe(stored, row);
   const view = patched(base() as unknown as Fields, stored.$, stored['-']);
-  view.version = version;
-  view.updatedAt = at;
+  view.version = row.version;
+  view.updatedAt = row.at;
   return view as unknown as View;
 }
 
 /** A row of an entity's window (`baseWindow`), oldest first. */
 export interface WindowRow {
+  entity_id: string;
   version: number;
   at: string;
   state: unknown;
 }
+
+const keysOf = (row: WindowRow): RowKeys => ({ entityId: row.entity_id, version: row.version, at: row.at });
 
 /** Is a stored state a patch: text (SQLite, no parse needed) or parsed (PostgreSQL)? */
 export const isStoredPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
@@ -161,14 +195,14 @@ export function wholeTail<R extends WindowRow>(rows: R[], to: number): R[] | nul
 
 /** The view at the last row of `rows` (`wholeTail`'s: a whole view, then the patches after it). */
 export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
-  let view = parse(rows[0].state);
-  if (isPatch(view)) throw new Error(`log window at version ${rows[0].version} does not start with a whole view`);
-  restoreView(view);
+  const first = parse(rows[0].state);
+  if (isPatch(first)) throw new Error(`log window at version ${rows[0].version} does not start with a whole view`);
+  let view = restoreKeyframe(first, keysOf(rows[0]));
   for (let i = 1; i < rows.length; i++) {
-    const base = view as View;
-    view = decodeEventState(parse(rows[i].state), rows[i].version, rows[i].at, () => base);
+    const base = view;
+    view = decodeEventState(parse(rows[i].state), keysOf(rows[i]), () => base);
   }
-  return view as View;
+  return view;
 }
 
 interface StatePatch {

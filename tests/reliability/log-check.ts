@@ -29,7 +29,7 @@ export interface LogReport {
  */
 function loggedView(db: Database.Database, entityId: string, version: number): View | null {
   const rows = db
-    .prepare(`SELECT version, at, state FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
+    .prepare(`SELECT entity_id, version, at, state FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
     .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: string })[];
   const tail = wholeTail(rows, version);
   return tail === null ? null : foldWindow(tail, (stored) => JSON.parse(stored as string) as object);

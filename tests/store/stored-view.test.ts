@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { View } from '../../src/store/view-patch.js';
-import { restoreView, storedView } from '../../src/store/view-patch.js';
+import { restoreKeyframe, restoreView, storedKeyframe, storedView } from '../../src/store/view-patch.js';
 import { searchView } from './search-suite.js';
 
 const roundTrip = (view: object) => restoreView(JSON.parse(storedView(view as View)) as object);
@@ -37,5 +37,25 @@ describe('stored whole views', () => {
   it('read a view stored whole before (no mask) as it is', () => {
     const old = { id: 'o', clarifications: [], branch: null, pr: null };
     expect(restoreView(JSON.parse(JSON.stringify(old)) as object)).toEqual(old);
+  });
+
+  it('store a keyframe without what its row holds (id, version, updatedAt) and read it back whole', () => {
+    const task = searchView({ id: 't1', title: 'Export', creator: { id: 'acme/ada', org: 'acme' } }, 3);
+    const row = { entityId: 't1', version: task.version, at: task.updatedAt };
+    const stored = storedKeyframe(task, row);
+    for (const key of ['id', 'version', 'updatedAt']) expect(JSON.parse(stored)).not.toHaveProperty(key);
+    expect(stored.length).toBeLessThan(storedView(task).length - 40);
+    expect(restoreKeyframe(JSON.parse(stored) as object, row)).toEqual(task);
+  });
+
+  it('keep in a keyframe a key whose value is not its row’s, and read a keyframe stored whole before as it is', () => {
+    const task = searchView({ id: 't1', title: 'Export', creator: { id: 'acme/ada', org: 'acme' } }, 3);
+    const other = { entityId: 't1', version: task.version + 1, at: '2020-01-01T00:00:00.000Z' };
+    const kept = JSON.parse(storedKeyframe(task, other)) as Record<string, unknown>;
+    expect(kept).toMatchObject({ version: task.version, updatedAt: task.updatedAt });
+    expect(kept).not.toHaveProperty('id');
+    expect(restoreKeyframe(kept, other)).toEqual(task);
+    // Written before this codec: every key there; the row's values do not overwrite them.
+    expect(restoreKeyframe(JSON.parse(storedView(task)) as object, other)).toEqual(task);
   });
 });
