@@ -302,8 +302,8 @@ export function toTaskCounts(rows: { status: TaskStatus; n: number }[], logCurso
 }
 
 /**
- * The event row's values, in `insertEvent` order: JSON as text, flags as 0/1, and a null state
- * for "the same as the change's view".
+ * The event row's values, in `insertEvent` order: JSON as text, flags as 0/1, the state as
+ * stored (a patch or a keyframe, view-patch.ts).
  */
 export type WireEvent = EventFields<string, number, string>;
 

@@ -79,20 +79,26 @@ export interface RowKeys {
   at: string;
 }
 
+/** The view's keys an event row holds, each with the row's value for it: one list for both ways. */
+const ROW_VALUES: [key: string, of: (row: RowKeys) => unknown][] = [
+  ['id', (row) => row.entityId],
+  ['version', (row) => row.version],
+  ['updatedAt', (row) => row.at],
+];
+const ROW_VALUE = new Map(ROW_VALUES);
+
 /** A keyframe's JSON: `storedView`, leaving out `id`, `version` and `updatedAt` where they are its row's. */
 export function storedKeyframe(view: View, row: RowKeys): string {
-  return storedView(
-    view,
-    (key, value) => (key === 'id' && value === row.entityId) || (key === 'version' && value === row.version) || (key === 'updatedAt' && value === row.at),
-  );
+  return storedView(view, (key, value) => {
+    const of = ROW_VALUE.get(key);
+    return of !== undefined && value === of(row);
+  });
 }
 
 /** A stored keyframe (parsed) as it was committed: `restoreView`, and what its row holds put back. */
 export function restoreKeyframe(view: object, row: RowKeys): View {
   const fields = restoreView(view) as Fields;
-  if (!('id' in fields)) fields.id = row.entityId;
-  if (!('version' in fields)) fields.version = row.version;
-  if (!('updatedAt' in fields)) fields.updatedAt = row.at;
+  for (const [key, of] of ROW_VALUES) if (!(key in fields)) fields[key] = of(row);
   return fields as unknown as View;
 }
 
