@@ -13,7 +13,9 @@ export const DISK_PARTS: readonly DiskPart[] = ['log', 'tasks', 'search', 'snaps
 
 /** The part a table (or an index of it) belongs to. */
 function partOf(table: string): DiskPart {
-  if (table === 'events') return 'log';
+  // SQLite's log is `log` and `log_entities` behind the `events` view from schema version 12;
+  // a file before it has the `events` table.
+  if (table === 'events' || table === 'log' || table === 'log_entities') return 'log';
   if (table === 'tasks') return 'tasks';
   if (table.startsWith('tasks_fts')) return 'search';
   if (table === 'entities' || table === 'entity_effects') return 'snapshots';

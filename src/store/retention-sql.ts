@@ -29,7 +29,7 @@ export function retentionSql(d: Dialect) {
   return {
     horizon: `SELECT horizon FROM log_horizon`,
     /** Head and horizon in one statement (one snapshot). */
-    bounds: `SELECT (SELECT coalesce(max(cursor), 0) FROM events) AS head, (SELECT horizon FROM log_horizon) AS horizon`,
+    bounds: `SELECT (SELECT coalesce(max(cursor), 0) FROM ${d.log}) AS head, (SELECT horizon FROM log_horizon) AS horizon`,
     /**
      * The first event at or after the cutoff time: every event before it is older. The log has
      * no index on `at`: this walks the primary key from the oldest event still in the log, which
@@ -53,7 +53,7 @@ export function retentionSql(d: Dialect) {
     raiseHorizon: `UPDATE log_horizon SET horizon = ${greatest}(horizon, ${p(1)})`,
     /** An entity's event at a version: the first one kept, made whole (`asKeyframe`). */
     eventAt: `SELECT ${EVENT_COLUMNS} FROM events WHERE entity_id = ${p(1)} AND version = ${p(2)}`,
-    rewriteState: `UPDATE events SET state = ${p(1)} WHERE cursor = ${p(2)}`,
+    rewriteState: `UPDATE ${d.log} SET state = ${p(1)} WHERE cursor = ${p(2)}`,
     /** What is kept of one entity's archived history (type, org, owner, private, upto). */
     archivedEntity: `SELECT entity_type, org, owner_id, private, upto FROM archived_entities WHERE entity_id = ${p(1)}`,
     /** A task's compact timeline after a cursor, up to where its archived history reaches. */

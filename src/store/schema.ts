@@ -18,6 +18,73 @@ import type { Dialect } from './sql.js';
 export const FILL_UPDATED_SEQ = `UPDATE tasks SET updated_seq = coalesce(
   (SELECT cursor FROM events WHERE events.entity_id = tasks.id AND events.version = tasks.version), seq)`;
 
+/**
+ * SQLite's log from migration 12 on (issue 14, disk): `events` is a view over two tables, so that
+ * every statement written for both dialects reads and writes the log as before, while a row
+ * holds only what is its own.
+ *
+ * - `log_entities`: each entity the log has an event of, once, with an integer `key`, its org,
+ *   owner and private flag (a task's or an agent's scope, fixed when it is created).
+ * - `log_words`: each event type, actor and status the log has, once, with an integer `code`:
+ *   a few dozen words (the machines' event types and statuses, the org's users and agents).
+ * - `log`: per event its cursor, the entity's `key` and `kind` (0 task, 1 agent), version, type,
+ *   time as integer milliseconds, actor, payload, previous status and state, with type, actor
+ *   and previous status as their words' codes (declared BLOB: a column of no affinity keeps an
+ *   integer an integer, 1 byte, where TEXT would store its digits). `org`, `owner_id`
+ *   and `private` are null where they are the entity's (all of them today): an event whose scope
+ *   differs still says so. A time that `toISOString` would not spell back (no milliseconds, an
+ *   offset) is kept as its text.
+ *
+ * A row so lost its 36-character entity id, its org and owner text, 18 of its time's 24 bytes
+ * and ~25 bytes of words; the unique (entity, version) key is integers. The view spells each back; its
+ * INSTEAD OF triggers store an INSERT (the writer's, an import's) in the tables and carry out a
+ * DELETE (a repair, a test's damage). Statements that need only cursors and `state` use `log`
+ * itself (`Dialect.log`): an archive pass's DELETE, retention's rewrite of the first row it
+ * keeps, `max(cursor)`, which SQLite reads off the primary key only on a table.
+ */
+const word = (column: string) => `(SELECT word FROM log_words WHERE code = ${column})`;
+const code = (value: string) => `(SELECT code FROM log_words WHERE word = ${value})`;
+/** An ISO time as integer milliseconds where `toISOString` spells them back so, else its text. */
+const encodedAt = (value: string) =>
+  `CASE WHEN strftime('%Y-%m-%dT%H:%M:%fZ', ${value}) = ${value} THEN CAST(round(unixepoch(${value}, 'subsec') * 1000) AS INTEGER) ELSE ${value} END`;
+
+export const SQLITE_EVENTS_VIEW = `
+  CREATE VIEW events AS SELECT
+    l.cursor AS cursor,
+    CASE l.kind WHEN 0 THEN 'task' ELSE 'agent' END AS entity_type,
+    k.id AS entity_id,
+    l.version AS version,
+    ${word('l.type')} AS type,
+    CASE WHEN typeof(l.at) = 'integer' THEN strftime('%Y-%m-%dT%H:%M:%fZ', l.at / 1000.0, 'unixepoch') ELSE l.at END AS at,
+    ${word('l.actor')} AS actor,
+    l.payload AS payload,
+    coalesce(l.org, k.org) AS org,
+    coalesce(l.owner_id, k.owner_id) AS owner_id,
+    coalesce(l.private, k.private) AS private,
+    ${word('l.prev_status')} AS prev_status,
+    l.state AS state,
+    l.kind AS kind
+  FROM log AS l JOIN log_entities AS k ON k.key = l.entity;
+
+  CREATE TRIGGER events_insert INSTEAD OF INSERT ON events BEGIN
+    INSERT INTO log_entities (id, org, owner_id, private) VALUES (NEW.entity_id, NEW.org, NEW.owner_id, NEW.private)
+      ON CONFLICT (id) DO NOTHING;
+    INSERT OR IGNORE INTO log_words (word) VALUES (NEW.type);
+    INSERT OR IGNORE INTO log_words (word) SELECT NEW.actor WHERE NEW.actor IS NOT NULL;
+    INSERT OR IGNORE INTO log_words (word) SELECT NEW.prev_status WHERE NEW.prev_status IS NOT NULL;
+    INSERT INTO log (cursor, kind, entity, version, type, at, actor, payload, prev_status, org, owner_id, private, state)
+      SELECT NEW.cursor, CASE NEW.entity_type WHEN 'task' THEN 0 WHEN 'agent' THEN 1 END, k.key, NEW.version, ${code('NEW.type')},
+        ${encodedAt('NEW.at')},
+        ${code('NEW.actor')}, NEW.payload, ${code('NEW.prev_status')},
+        nullif(NEW.org, k.org), nullif(NEW.owner_id, k.owner_id), nullif(NEW.private, k.private), NEW.state
+      FROM log_entities AS k WHERE k.id = NEW.entity_id;
+  END;
+
+  CREATE TRIGGER events_delete INSTEAD OF DELETE ON events BEGIN
+    DELETE FROM log WHERE cursor = OLD.cursor;
+  END;
+`;
+
 export interface Migration {
   version: { sqlite?: number; postgres?: number };
   sql(d: Dialect): string;
@@ -325,6 +392,59 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entities DROP COLUMN effects;
       ALTER TABLE entities DROP COLUMN has_effects;
       ALTER TABLE entities DROP COLUMN effects_owner;
+    `,
+  },
+  {
+    // Issue 14 (disk): SQLite's log as `log` and `log_entities` behind an `events` view
+    // (SQLITE_EVENTS_VIEW says what each holds). Entity keys follow the entities' first events,
+    // so one entity's rows and its neighbours' stay near. The cursor sequence carries over:
+    // AUTOINCREMENT never hands out a cursor again, even one whose row an archive pass moved.
+    version: { sqlite: 12 },
+    sql: () => `
+      CREATE TABLE log_entities (
+        key      INTEGER PRIMARY KEY,
+        id       TEXT    NOT NULL UNIQUE,
+        org      TEXT    NOT NULL,
+        owner_id TEXT    NOT NULL,
+        private  INTEGER NOT NULL
+      );
+      CREATE TABLE log_words (
+        code INTEGER PRIMARY KEY,
+        word TEXT    NOT NULL UNIQUE
+      );
+      CREATE TABLE log (
+        cursor      INTEGER PRIMARY KEY AUTOINCREMENT,
+        kind        INTEGER NOT NULL,
+        entity      INTEGER NOT NULL,
+        version     INTEGER NOT NULL,
+        type        BLOB    NOT NULL,
+        at          INTEGER NOT NULL,
+        actor       BLOB,
+        payload     TEXT,
+        prev_status BLOB,
+        org         TEXT,
+        owner_id    TEXT,
+        private     INTEGER,
+        state       TEXT    NOT NULL,
+        UNIQUE (entity, version)
+      );
+      INSERT INTO log_entities (id, org, owner_id, private)
+        SELECT entity_id, org, owner_id, private FROM (
+          SELECT entity_id, org, owner_id, private, min(cursor) AS first FROM events GROUP BY entity_id
+        ) ORDER BY first;
+      INSERT INTO log_words (word)
+        SELECT type FROM events UNION SELECT actor FROM events WHERE actor IS NOT NULL
+        UNION SELECT prev_status FROM events WHERE prev_status IS NOT NULL;
+      INSERT INTO log (cursor, kind, entity, version, type, at, actor, payload, prev_status, org, owner_id, private, state)
+        SELECT e.cursor, CASE e.entity_type WHEN 'task' THEN 0 WHEN 'agent' THEN 1 END, k.key, e.version, ${code('e.type')},
+          ${encodedAt('e.at')}, ${code('e.actor')}, e.payload, ${code('e.prev_status')},
+          nullif(e.org, k.org), nullif(e.owner_id, k.owner_id), nullif(e.private, k.private), e.state
+        FROM events AS e JOIN log_entities AS k ON k.id = e.entity_id ORDER BY e.cursor;
+      INSERT INTO sqlite_sequence (name, seq) SELECT 'log', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'log');
+      UPDATE sqlite_sequence SET seq = max(seq, coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'events'), 0)) WHERE name = 'log';
+      DROP TABLE events;
+      CREATE INDEX log_kind ON log (kind, cursor);
+      ${SQLITE_EVENTS_VIEW}
     `,
   },
 ];

@@ -28,6 +28,17 @@ export interface Dialect {
    * statement written for both uses each parameter once, in order.
    */
   param(n: number): string;
+  /**
+   * The table holding the log's cursors: PostgreSQL's `events`; SQLite's `log`, behind its
+   * `events` view (schema.ts, SQLITE_EVENTS_VIEW), where `max(cursor)` is read off the primary
+   * key only on a table.
+   */
+  readonly log: string;
+  /**
+   * A condition: the log row's entity type is the parameter `param`'s, by an index (SQLite's
+   * view spells the type from the row's `kind`, which `log_kind` indexes).
+   */
+  entityTypeIs(param: string): string;
 }
 
 export const SQLITE: Dialect = {
@@ -38,6 +49,8 @@ export const SQLITE: Dialect = {
   isSet: (column) => `${column} = 1`,
   isNotSet: (column) => `${column} = 0`,
   param: () => '?',
+  log: 'log',
+  entityTypeIs: (param) => `kind = CASE ${param} WHEN 'task' THEN 0 ELSE 1 END`,
 };
 
 export const POSTGRES: Dialect = {
@@ -47,6 +60,8 @@ export const POSTGRES: Dialect = {
   isSet: (column) => column,
   isNotSet: (column) => `NOT ${column}`,
   param: (n) => `$${n}`,
+  log: 'events',
+  entityTypeIs: (param) => `entity_type = ${param}`,
 };
 
 /** `n` parameters from the `from`-th, comma-separated: a VALUES list. */
@@ -87,7 +102,7 @@ export interface Statement {
  * order is cursor order, and (entity_id, version) is the unique index both dialects have.
  */
 export function eventPageSql(d: Dialect, filter: 'all' | 'entity' | 'type'): string {
-  const where = filter === 'entity' ? `entity_id = ${d.param(1)} AND ` : filter === 'type' ? `entity_type = ${d.param(1)} AND ` : '';
+  const where = filter === 'entity' ? `entity_id = ${d.param(1)} AND ` : filter === 'type' ? `${d.entityTypeIs(d.param(1))} AND ` : '';
   const next = filter === 'all' ? 1 : 2;
   const order = filter === 'entity' ? 'version' : 'cursor';
   return `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where}cursor > ${d.param(next)} ORDER BY ${order} LIMIT ${d.param(next + 1)}`;
@@ -100,7 +115,7 @@ export function readSql(d: Dialect) {
     load: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ${p(1)}`,
     /** One entity's events `from`..`to` by version: the window a patch is resolved from (view-patch.ts). */
     window: `SELECT entity_id, version, at, state FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
-    head: `SELECT coalesce(max(cursor), 0) AS head FROM events`,
+    head: `SELECT coalesce(max(cursor), 0) AS head FROM ${d.log}`,
     getTask: `SELECT view FROM tasks WHERE id = ${p(1)}`,
     getAgent: `SELECT view FROM agents WHERE id = ${p(1)}`,
     agentByName: `SELECT view FROM agents WHERE org = ${p(1)} AND name = ${p(2)}`,

@@ -26,7 +26,7 @@ export class SqliteArchiveWrites {
   constructor(private readonly db: Database.Database) {
     const sql = retentionSql(SQLITE);
     this.stmt = {
-      delete: db.prepare(`DELETE FROM events WHERE cursor IN (SELECT value FROM json_each(?))`),
+      delete: db.prepare(`DELETE FROM log WHERE cursor IN (SELECT value FROM json_each(?))`),
       insertCompact: db.prepare(sql.insertCompact),
       upsertArchived: db.prepare(sql.upsertArchived),
       raiseHorizon: db.prepare(sql.raiseHorizon),

@@ -125,6 +125,10 @@ export class SqliteWrites {
       putEffects: db.prepare(sql.putEffects),
       dropEffects: db.prepare(sql.dropEffects),
       insertEvent: db.prepare(sql.insertEvent),
+      // The cursor `insertEvent` was given: it inserts into the `events` view, whose trigger's
+      // INSERT into `log` (schema.ts, SQLITE_EVENTS_VIEW) last_insert_rowid does not report.
+      // AUTOINCREMENT records every cursor it hands out here, in the same transaction.
+      lastCursor: db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck(),
       upsertTask: db.prepare(sql.upsertTask),
       upsertAgent: db.prepare(sql.upsertAgent),
       setDeadline: db.prepare(sql.setDeadline),
@@ -312,7 +316,8 @@ export class SqliteWrites {
       let lastCursor = 0;
       const view = change.view;
       for (const e of change.events) {
-        const cursor = Number(insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11]).lastInsertRowid);
+        insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11]);
+        const cursor = this.stmt.lastCursor.get() as number;
         if (firstCursor === 0) firstCursor = cursor;
         lastCursor = cursor;
         cursors.push(cursor);

@@ -121,7 +121,7 @@ async function* tableRows(session: TransferSession, table: Table): AsyncGenerato
 export async function* exportLines(store: SqlStore, exportedAt = new Date().toISOString(), options: { archived?: boolean } = {}): AsyncGenerator<string> {
   const session = await store.transfer('read');
   try {
-    const [{ head }] = await session.rows<{ head: number }>(`SELECT coalesce(max(cursor), 0) AS head FROM events`);
+    const [{ head }] = await session.rows<{ head: number }>(`SELECT coalesce(max(cursor), 0) AS head FROM ${session.dialect.log}`);
     const [{ v }] = await session.rows<{ v: number | null }>(`SELECT max(version) AS v FROM schema_migrations`);
     const [{ horizon }] = await session.rows<{ horizon: number }>(`SELECT horizon FROM log_horizon`);
     const header: ExportHeader = {

@@ -13,7 +13,7 @@ import { change } from './contract.js';
 
 describe('migrations', () => {
   it('keep the versions each dialect has recorded since its first release', () => {
-    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table; its 2 is SQLite's 5, its 3 SQLite's 6, its 4 SQLite's 7,
     // its 5 SQLite's 8 (retention; PostgreSQL's has the event_archive table besides).
     expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3, 4, 5, 6]);
@@ -41,7 +41,7 @@ describe('migrations', () => {
       next = steps.next([]);
     }
     const later = [...migrationsOf(SQLITE).keys()].filter((v) => v > 2);
-    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     expect(next.value).toEqual(later);
     expect(ran).toEqual(
       later.flatMap((v) => [
@@ -65,7 +65,7 @@ describe('migrations', () => {
       }
     };
     const before = recorded();
-    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     const again = new SqliteStore({ file });
     expect((await again.load('kept'))?.version).toBe(1);
     await again.close();
@@ -100,5 +100,62 @@ describe('migrations', () => {
     const columns = (after.prepare(`SELECT name FROM pragma_table_info('entities')`).pluck().all() as string[]).sort();
     after.close();
     expect(columns).toEqual(['id', 'state', 'type', 'version']);
+  });
+
+  it('move an SQLite file\'s log into `log` and `log_entities` behind the `events` view (version 12), every row read back as it was', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
+    // A file at version 11, with rows as that version's writers left them.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
+    for (const [version, sql] of migrationsOf(SQLITE)) {
+      if (version > 11) break;
+      old.exec(sql);
+      old.prepare(`INSERT INTO schema_migrations (version, applied_at) VALUES (?, 'then')`).run(version);
+    }
+    const insert = old.prepare(`INSERT INTO events (cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const rows: unknown[][] = [
+      [1, 'task', 't-1', 1, 'CREATED', '2026-12-03T13:53:57.248Z', 'ann', null, 'org-a', 'org-a/ann', 1, null, '{"title":"one"}'],
+      [2, 'agent', 'a-1', 1, 'REGISTERED', '2026-12-03T13:53:58.000Z', null, '{"name":"bot"}', 'org-a', 'org-a/bob', 0, null, '{"name":"bot"}'],
+      [3, 'task', 't-1', 2, 'ANALYSIS_STARTED', '2026-12-03T13:53:59.001Z', 'scheduler', null, 'org-a', 'org-a/ann', 1, 'received', '{"$":{"status":"analyzing"}}'],
+      // Times `toISOString` would not spell so, kept as text; and a scope unlike the entity's first.
+      [4, 'task', 't-1', 3, 'DISPATCHED', '2026-12-03T13:54:00Z', 'analyzer', null, 'org-b', 'org-b/cy', 0, 'analyzing', '{"$":{}}'],
+      [5, 'task', 't-2', 1, 'CREATED', '2026-12-03T13:54:01.123456+00:00', 'cy', null, 'org-b', 'org-b/cy', 0, null, '{"title":"two"}'],
+      [7, 'agent', 'a-1', 2, 'HEARTBEAT', '1970-01-01T00:00:00.000Z', null, null, 'org-a', 'org-a/bob', 0, null, '{"$":{}}'],
+    ];
+    for (const row of rows) insert.run(...row);
+    // Cursor 8 was handed out and its row moved away (an archive pass): never handed out again.
+    insert.run(8, 'task', 't-2', 2, 'CANCELLED', '2026-12-03T13:55:00.000Z', 'cy', null, 'org-b', 'org-b/cy', 0, 'received', '{"$":{}}');
+    old.exec(`DELETE FROM events WHERE cursor = 8`);
+    old.close();
+
+    const store = new SqliteStore({ file, writer: 'inline' });
+    await store.commit([change('next', 0)]);
+    await store.close();
+    const db = new Database(file);
+    const columns = `cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
+    const read = () => db.prepare(`SELECT ${columns} FROM events WHERE cursor < 8 ORDER BY cursor`).raw().all();
+    expect(read()).toEqual(rows);
+    expect(db.prepare(`SELECT min(cursor) FROM events WHERE entity_id = 'next'`).pluck().get()).toBe(9);
+    expect(db.prepare(`SELECT type FROM sqlite_master WHERE name = 'events'`).pluck().get()).toBe('view');
+    // What the migration stored: times as integers where they spell back, scope once per entity.
+    expect(db.prepare(`SELECT cursor, typeof(at), org, owner_id, private FROM log WHERE cursor < 8 ORDER BY cursor`).raw().all()).toEqual([
+      [1, 'integer', null, null, null],
+      [2, 'integer', null, null, null],
+      [3, 'integer', null, null, null],
+      [4, 'text', 'org-b', 'org-b/cy', 0],
+      [5, 'text', null, null, null],
+      [7, 'integer', null, null, null],
+    ]);
+    // The view's INSERT trigger (the writer's path) stores the same rows as the migration did.
+    const stored = () => db.prepare(`SELECT * FROM log WHERE cursor < 8 ORDER BY cursor`).raw().all();
+    const migrated = stored();
+    db.exec(`DELETE FROM events WHERE cursor < 8`);
+    expect(read()).toEqual([]);
+    const again = db.prepare(`INSERT INTO events (${columns}) VALUES (${columns.split(',').map(() => '?').join(', ')})`);
+    for (const row of rows) again.run(...row);
+    expect(stored()).toEqual(migrated);
+    expect(read()).toEqual(rows);
+    db.close();
   });
 });

@@ -4,7 +4,7 @@
  * database's planner (tests/store/query-plans.test.ts, tests/production/query-plans.test.ts).
  */
 import { TASK_STATUSES, type TaskStatus } from '../../src/machines/index.js';
-import { readSql, type Dialect, type Statement } from '../../src/store/sql.js';
+import { eventPageSql, readSql, type Dialect, type Statement } from '../../src/store/sql.js';
 import { searchRowsQuery, searchWindowQuery, taskCountQuery, taskPageQuery, taskSearchCountQuery } from '../../src/store/task-queries.js';
 import type { Change, EventStore, Viewer } from '../../src/store/types.js';
 import { taskChange } from './task-counts.js';
@@ -86,4 +86,21 @@ export function queryShapes(d: Dialect, viewer: Viewer, other: string, after: nu
   shapes.push({ name: 'agentList', kind: 'read', statement: { sql: sql.listAgents, params: [viewer.org] } });
   shapes.push({ name: 'dispatched tasks', kind: 'read', statement: { sql: sql.dispatched, params: [100] } });
   return shapes;
+}
+
+/**
+ * The log's reads (a page after a cursor: all of it, one entity's, one type's; a patch's window;
+ * the head): on SQLite the `events` view over `log` and `log_entities` (schema.ts), each a
+ * range of a key or an index, in order.
+ */
+export function logShapes(d: Dialect, entityId: string, cursor: number): { name: string; statement: Statement }[] {
+  const read = readSql(d);
+  return [
+    { name: 'log page', statement: { sql: eventPageSql(d, 'all'), params: [cursor, 100] } },
+    { name: 'log page of an entity', statement: { sql: eventPageSql(d, 'entity'), params: [entityId, cursor, 100] } },
+    { name: 'log page of tasks', statement: { sql: eventPageSql(d, 'type'), params: ['task', cursor, 100] } },
+    { name: 'log page of agents', statement: { sql: eventPageSql(d, 'type'), params: ['agent', cursor, 100] } },
+    { name: 'window', statement: { sql: read.window, params: [entityId, 1, 16] } },
+    { name: 'head', statement: { sql: read.head, params: [] } },
+  ];
 }
