@@ -43,8 +43,8 @@ export function retentionSql(d: Dialect) {
      * range, and per event a key lookup into `tasks` and one into (entity_id, version).
      */
     candidates: candidates('e.cursor'),
-    /** The same, whole rows (`EVENT_COLUMNS`, as rows.ts reads them): what goes to an archive file. */
-    candidateRows: candidates(EVENT_COLUMNS),
+    /** The same, whole rows (`Dialect.eventColumns`, as the log's reads take them): what goes to an archive file. */
+    candidateRows: candidates(d.eventColumns),
     insertCompact: `INSERT INTO compact_timeline (entity_id, cursor, version, type, at, actor, status, state_value)
       VALUES (${[1, 2, 3, 4, 5, 6, 7, 8].map(p).join(', ')}) ON CONFLICT (entity_id, cursor) DO NOTHING`,
     upsertArchived: `INSERT INTO archived_entities (entity_id, entity_type, org, owner_id, private, upto)

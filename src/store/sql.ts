@@ -39,7 +39,23 @@ export interface Dialect {
    * view spells the type from the row's `kind`, which `log_kind` indexes).
    */
   entityTypeIs(param: string): string;
+  /**
+   * What the log's reads (pages, windows) select for an event's time: `at` (text), or SQLite's
+   * `at_stored`, integer milliseconds where they spell back (schema.ts, SQLITE_EVENTS_VIEW;
+   * view-patch.ts `isoTime`).
+   */
+  readonly eventAt: string;
+  /**
+   * The columns of a page of the log, in `EventRow` order (rows.ts): `EVENT_COLUMNS`, or on
+   * SQLite the stored values, which sqlite-log.ts spells (`SqliteWords`).
+   */
+  readonly eventColumns: string;
 }
+
+/** An event row's columns but the cursor, in the order the writers bind them (see rows.ts). */
+export const EVENT_FIELDS = `entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
+/** An event row's columns, in the order `EventRow` (rows.ts) reads them. */
+export const EVENT_COLUMNS = `cursor, ${EVENT_FIELDS}`;
 
 export const SQLITE: Dialect = {
   name: 'sqlite',
@@ -51,6 +67,8 @@ export const SQLITE: Dialect = {
   param: () => '?',
   log: 'log',
   entityTypeIs: (param) => `kind = CASE ${param} WHEN 'task' THEN 0 ELSE 1 END`,
+  eventAt: 'at_stored',
+  eventColumns: 'cursor, kind, entity_id, version, type_code, at_stored, actor_code, payload, org, owner_id, private, prev_status_code, state',
 };
 
 export const POSTGRES: Dialect = {
@@ -62,6 +80,8 @@ export const POSTGRES: Dialect = {
   param: (n) => `$${n}`,
   log: 'events',
   entityTypeIs: (param) => `entity_type = ${param}`,
+  eventAt: 'at',
+  eventColumns: EVENT_COLUMNS,
 };
 
 /** `n` parameters from the `from`-th, comma-separated: a VALUES list. */
@@ -69,10 +89,6 @@ function params(d: Dialect, n: number, from = 1): string {
   return Array.from({ length: n }, (_, i) => d.param(from + i)).join(', ');
 }
 
-/** An event row's columns but the cursor, in the order the writers bind them (see rows.ts). */
-export const EVENT_FIELDS = `entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
-/** An event row's columns, in the order `EventRow` (rows.ts) reads them. */
-export const EVENT_COLUMNS = `cursor, ${EVENT_FIELDS}`;
 /**
  * An `entities` row as `toRecord` (rows.ts) reads it, with the read model's view committed with
  * it: the snapshot's context is stored as a patch against that view (view-patch.ts). A scalar
@@ -105,7 +121,7 @@ export function eventPageSql(d: Dialect, filter: 'all' | 'entity' | 'type'): str
   const where = filter === 'entity' ? `entity_id = ${d.param(1)} AND ` : filter === 'type' ? `${d.entityTypeIs(d.param(1))} AND ` : '';
   const next = filter === 'all' ? 1 : 2;
   const order = filter === 'entity' ? 'version' : 'cursor';
-  return `SELECT ${EVENT_COLUMNS} FROM events WHERE ${where}cursor > ${d.param(next)} ORDER BY ${order} LIMIT ${d.param(next + 1)}`;
+  return `SELECT ${d.eventColumns} FROM events WHERE ${where}cursor > ${d.param(next)} ORDER BY ${order} LIMIT ${d.param(next + 1)}`;
 }
 
 /** The reads both adapters make as they are, by name; the parameters are the method's, in order. */
@@ -114,7 +130,7 @@ export function readSql(d: Dialect) {
   return {
     load: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ${p(1)}`,
     /** One entity's events `from`..`to` by version: the window a patch is resolved from (view-patch.ts). */
-    window: `SELECT entity_id, version, at, state FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
+    window: `SELECT entity_id, version, ${d.eventAt} AS at, state FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
     head: `SELECT coalesce(max(cursor), 0) AS head FROM ${d.log}`,
     getTask: `SELECT view FROM tasks WHERE id = ${p(1)}`,
     getAgent: `SELECT view FROM agents WHERE id = ${p(1)}`,

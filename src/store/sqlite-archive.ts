@@ -14,7 +14,6 @@
 import { setImmediate as turn } from 'node:timers/promises';
 import { readLines, type ArchiveFiles } from './archive-files.js';
 import { archiveBatchRows, cutoffCursor, DEFAULT_BATCH, DEFAULT_MAX_EVENTS, PassTally } from './retention.js';
-import type { EventRow } from './rows.js';
 import type { ArchiveBatchResult } from './sqlite-archive-writes.js';
 import type { SqliteLog } from './sqlite-log.js';
 import type { WriteCall } from './sqlite-writes.js';
@@ -107,7 +106,7 @@ export class SqliteArchiver {
     for (let from = 0; ; ) {
       if (options.signal?.aborted) return true;
       const limit = Math.min(batch, max - file.events);
-      const events = this.log.events(this.log.raw<EventRow>(sql.candidateRows, [from, upTo, upTo, limit]), known);
+      const events = this.log.events(this.log.raw<unknown[]>(sql.candidateRows, [from, upTo, upTo, limit]), known);
       for (const event of events) {
         await file.write(event.cursor, JSON.stringify(eventLine(event)));
         last.set(event.entityId, event);

@@ -8,8 +8,9 @@
 import type Database from 'better-sqlite3';
 import { archivedScope, compactEvent, type StoredArchivedEntity, type StoredCompactRow } from './retention.js';
 import { retentionSql } from './retention-sql.js';
-import { attachBases, planBases, toEvent, type EventRow, type WindowRow } from './rows.js';
+import { attachBases, planBases, toEvent, type WindowRow } from './rows.js';
 import { eventPageSql, readSql, SQLITE } from './sql.js';
+import { SqliteWords } from './sqlite-words.js';
 import { CursorExpiredError, type LogEvent, type ReadOptions, type ReadResult } from './types.js';
 
 export class SqliteLog {
@@ -17,8 +18,11 @@ export class SqliteLog {
   readonly retention = retentionSql(SQLITE);
   /** Raw (array-row) statements by their SQL, for the archive pass's reads. */
   private readonly rawStatements = new Map<string, Database.Statement>();
+  /** What the log's rows store as codes, spelt (pages are read with `SQLITE.eventColumns`). */
+  private readonly words: SqliteWords;
 
   constructor(private readonly db: Database.Database) {
+    this.words = new SqliteWords(db);
     this.stmt = {
       all: db.prepare(eventPageSql(SQLITE, 'all')).raw(),
       entity: db.prepare(eventPageSql(SQLITE, 'entity')).raw(),
@@ -47,9 +51,12 @@ export class SqliteLog {
     return statement.all(...params) as R[];
   }
 
-  /** Rows read elsewhere (the archive pass's) as events, their patches resolved like a page's. */
-  events(rows: EventRow[], known?: ReadOptions['known']): LogEvent[] {
-    return this.db.transaction(() => this.resolved(rows.map(toEvent), { limit: rows.length, known }))();
+  /**
+   * Rows read elsewhere (the archive pass's, with `SQLITE.eventColumns`) as events, their patches
+   * resolved like a page's.
+   */
+  events(rows: unknown[][], known?: ReadOptions['known']): LogEvent[] {
+    return this.db.transaction(() => this.resolved(this.words.spell(rows).map(toEvent), { limit: rows.length, known }))();
   }
 
   readAfter(cursor: number, options: ReadOptions): ReadResult {
@@ -58,8 +65,8 @@ export class SqliteLog {
       if (entityId === undefined) {
         const horizon = this.stmt.horizon.get() as number;
         if (cursor < horizon) throw new CursorExpiredError(cursor, horizon, this.head());
-        const rows = (options.entityType !== undefined ? this.stmt.type.all(options.entityType, cursor, limit) : this.stmt.all.all(cursor, limit)) as EventRow[];
-        return { events: this.resolved(rows.map(toEvent), options), head: this.head() };
+        const rows = (options.entityType !== undefined ? this.stmt.type.all(options.entityType, cursor, limit) : this.stmt.all.all(cursor, limit)) as unknown[][];
+        return { events: this.resolved(this.words.spell(rows).map(toEvent), options), head: this.head() };
       }
       let from = cursor;
       const events: LogEvent[] = [];
@@ -73,7 +80,7 @@ export class SqliteLog {
         }
         from = upto;
       }
-      if (events.length < limit) events.push(...this.resolved((this.stmt.entity.all(entityId, from, limit - events.length) as EventRow[]).map(toEvent), options));
+      if (events.length < limit) events.push(...this.resolved(this.words.spell(this.stmt.entity.all(entityId, from, limit - events.length) as unknown[][]).map(toEvent), options));
       return { events, head: this.head() };
     })();
   }

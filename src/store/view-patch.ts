@@ -169,15 +169,22 @@ export function decodeEventState(stored: object, row: RowKeys, base: () => View)
   return view as unknown as View;
 }
 
+/**
+ * An event's time as read: SQLite's log stores it as integer milliseconds where `toISOString`
+ * spells them back (schema.ts, SQLITE_EVENTS_VIEW), else as the text it was given.
+ */
+export const isoTime = (at: string | number): string => (typeof at === 'number' ? new Date(at).toISOString() : at);
+
 /** A row of an entity's window (`baseWindow`), oldest first. */
 export interface WindowRow {
   entity_id: string;
   version: number;
-  at: string;
+  /** As stored (`isoTime`). */
+  at: string | number;
   state: unknown;
 }
 
-const keysOf = (row: WindowRow): RowKeys => ({ entityId: row.entity_id, version: row.version, at: row.at });
+const keysOf = (row: WindowRow): RowKeys => ({ entityId: row.entity_id, version: row.version, at: isoTime(row.at) });
 
 /** Is a stored state a patch: text (SQLite, no parse needed) or parsed (PostgreSQL)? */
 export const isStoredPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
