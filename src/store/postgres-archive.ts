@@ -33,7 +33,7 @@ const DELETE = `DELETE FROM events WHERE cursor = ANY($1::bigint[])`;
 /** Each entity's next event after the batch (entity ids and versions), to make it whole. */
 const NEXT = `SELECT ${EVENT_COLUMNS} FROM events WHERE (entity_id, version) IN (SELECT * FROM unnest($1::text[], $2::int[]))`;
 /** Windows for patches whose base is not in the batch (none, while every entity's kept events start whole). */
-const WINDOWS = `SELECT e.entity_id, e.version, e.at, e.state FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
+const WINDOWS = `SELECT e.entity_id, e.version, e.at, e.state, ${POSTGRES.fixedOf('e.')} FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
   JOIN events e ON e.entity_id = w.id AND e.version BETWEEN w.lo AND w.hi`;
 const INSERT_COMPACT = `INSERT INTO compact_timeline (entity_id, cursor, version, type, at, actor, status, state_value)
   SELECT * FROM jsonb_to_recordset($1::jsonb)

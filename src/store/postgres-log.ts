@@ -15,7 +15,7 @@ const PAGE = { all: boundedEventPageSql('all'), entity: boundedEventPageSql('ent
 const SQL = retentionSql(POSTGRES);
 
 /** A page's patches whose view before is not in it: every window in one round trip. */
-const WINDOWS = `SELECT e.entity_id, e.version, e.at, e.state FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
+const WINDOWS = `SELECT e.entity_id, e.version, e.at, e.state, ${POSTGRES.fixedOf('e.')} FROM unnest($1::text[], $2::int[], $3::int[]) AS w(id, lo, hi)
   JOIN events e ON e.entity_id = w.id AND e.version BETWEEN w.lo AND w.hi`;
 
 /** The pool's reads: rows as arrays, and as objects. */

@@ -5,7 +5,7 @@
  * each is served by an index.
  */
 import { ARCHIVED_STATUSES, FINAL_STATUSES } from './retention.js';
-import { EVENT_COLUMNS, type Dialect } from './sql.js';
+import { EVENT_COLUMNS, POSTGRES, type Dialect } from './sql.js';
 
 export function retentionSql(d: Dialect) {
   const p = (n: number) => d.param(n);
@@ -77,7 +77,7 @@ export function boundedEventPageSql(filter: 'all' | 'entity' | 'type'): string {
     // immutable, so reading it up to this `upto` is as of this snapshot too.
     return `SELECT b.head, b.horizon, a.entity_type, a.upto, e.* FROM ${bounds}
       LEFT JOIN archived_entities AS a ON a.entity_id = $1
-      LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM events WHERE entity_id = $1 AND cursor > greatest($2, coalesce(a.upto, 0))
+      LEFT JOIN LATERAL (SELECT ${POSTGRES.eventColumns} FROM events WHERE entity_id = $1 AND cursor > greatest($2, coalesce(a.upto, 0))
         ORDER BY version LIMIT $3) AS e ON true
       ORDER BY e.version`;
   }
@@ -85,7 +85,7 @@ export function boundedEventPageSql(filter: 'all' | 'entity' | 'type'): string {
   const [cursor, limit] = filter === 'type' ? ['$2', '$3'] : ['$1', '$2'];
   // Below the horizon the page is not read at all (the caller throws CURSOR_EXPIRED).
   return `SELECT b.head, b.horizon, e.* FROM ${bounds}
-    LEFT JOIN LATERAL (SELECT ${EVENT_COLUMNS} FROM events WHERE ${where}cursor > ${cursor} AND b.horizon <= ${cursor}
+    LEFT JOIN LATERAL (SELECT ${POSTGRES.eventColumns} FROM events WHERE ${where}cursor > ${cursor} AND b.horizon <= ${cursor}
       ORDER BY cursor LIMIT ${limit}) AS e ON true
     ORDER BY e.cursor`;
 }

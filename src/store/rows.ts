@@ -17,6 +17,7 @@ import {
   decodeEventState,
   encodeEntityState,
   encodeEventState,
+  fixedChange,
   foldWindow,
   isPatch,
   isoTime,
@@ -26,6 +27,7 @@ import {
   storedView,
   wholeTail,
   type View,
+  type WindowRow,
 } from './view-patch.js';
 
 /**
@@ -60,7 +62,12 @@ export type EventFields<J, F, S = J, T = string> = [
  * pg `rowMode: 'array'`): replaying a backlog reads every row of it, and an object per row with a
  * property per column cost more than the JSON parse of its state (resume scenario).
  */
-export type EventRow = [cursor: number, ...EventFields<string | Record<string, unknown>, number | boolean, string | TaskView | AgentView, string | number>];
+export type EventRow = [
+  cursor: number,
+  ...EventFields<string | Record<string, unknown>, number | boolean, string | TaskView | AgentView, string | number>,
+  /** The task row's view, beside a keyframe that leaves out its fixed keys (`Dialect.fixedOf`); else null. */
+  fixed: unknown,
+];
 
 /**
  * A log event as read back. Its `state` (the entity's view, most of the row) is parsed when
@@ -82,6 +89,7 @@ class StoredEvent implements LogEvent {
   readonly scope: LogEvent['scope'];
   readonly prevStatus: string | null;
   #state: string | object;
+  #fixed: unknown;
   #resolved: View | undefined;
   /** The view before this event, for a patch; dropped once the state is resolved. */
   base: (() => View) | undefined;
@@ -98,6 +106,7 @@ class StoredEvent implements LogEvent {
     this.scope = { org: row[8], ownerId: row[9], private: row[10] === 1 || row[10] === true };
     this.prevStatus = row[11];
     this.#state = row[12];
+    this.#fixed = row[13];
   }
 
   /** Spelt when first read: SQLite stores integer milliseconds (view-patch.ts `isoTime`), ~0.3 µs to spell. */
@@ -115,11 +124,18 @@ class StoredEvent implements LogEvent {
     if (this.#resolved === undefined) {
       const stored = typeof this.#state === 'string' ? (JSON.parse(this.#state) as object) : this.#state;
       const base = this.base;
-      this.#resolved = decodeEventState(stored, { entityId: this.entityId, version: this.version, at: this.at }, () => {
-        if (base === undefined) throw new Error(`event ${this.cursor} (${this.entityId} v${this.version}) is a patch read without the view before it`);
-        return base();
-      });
+      const fixed = this.#fixed;
+      this.#resolved = decodeEventState(
+        stored,
+        { entityId: this.entityId, version: this.version, at: this.at },
+        () => {
+          if (base === undefined) throw new Error(`event ${this.cursor} (${this.entityId} v${this.version}) is a patch read without the view before it`);
+          return base();
+        },
+        () => fixed,
+      );
       this.#state = '';
+      this.#fixed = null;
       this.base = undefined;
     }
     return this.#resolved;
@@ -180,14 +196,8 @@ export function planBases(events: LogEvent[], known?: ReadOptions['known']): Bas
   return { windows, waiting };
 }
 
-/** A row of a window read: one event's entity, version, time and stored state. */
-export interface WindowRow {
-  entity_id: string;
-  version: number;
-  /** As stored (view-patch.ts `isoTime`). */
-  at: string | number;
-  state: unknown;
-}
+/** A row of a window read: one event's entity, version, time and stored state (view-patch.ts). */
+export type { WindowRow } from './view-patch.js';
 
 /** A window the log no longer has (view-patch.ts `wholeTail`): a reader may read again (postgres-log.ts). */
 export class MissingBaseError extends Error {
@@ -226,7 +236,7 @@ export function asKeyframe(row: EventRow, before: View): string | null {
   const event = toEvent(row) as StoredEvent;
   if (!event.isPatch) return null;
   event.base = () => before;
-  return encodeEventState(event.state, undefined, event);
+  return encodeEventState(event.state, undefined, event, event.entityType === 'task' ? before : undefined);
 }
 
 /** A row of `entities`, `ENTITY_COLUMNS` (sql.ts). */
@@ -341,6 +351,12 @@ export interface WireChange {
 export function encodeChange(change: Change): WireChange {
   const viewJson = storedView(change.view);
   let base = change.base;
+  if (change.entityType === 'task' && base !== undefined) {
+    // Keyframes leave a task's fixed keys to its row (view-patch.ts `FIXED_KEYS`): a change
+    // that rewrote them would rewrite what every earlier keyframe reads.
+    const key = fixedChange(base, change.view);
+    if (key !== null) throw new Error(`task ${change.entityId}: its ${key} is fixed at creation, and this change would change it`);
+  }
   return {
     entityType: change.entityType,
     entityId: change.entityId,
@@ -352,7 +368,8 @@ export function encodeChange(change: Change): WireChange {
     consumes: change.consumes ? [change.consumes.key, change.consumes.dueAt] : null,
     events: change.events.map((event): WireEvent => {
       // A patch from the view before it, or a keyframe: the whole view but what its row holds (view-patch.ts).
-      const state = encodeEventState(event.state, base, event);
+      // A task's keyframe leaves out its fixed keys, which the task's row, written with it, holds.
+      const state = encodeEventState(event.state, base, event, change.entityType === 'task' ? change.view : undefined);
       base = event.state;
       return [
         event.entityType,

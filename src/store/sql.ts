@@ -47,9 +47,15 @@ export interface Dialect {
   readonly eventAt: string;
   /**
    * The columns of a page of the log, in `EventRow` order (rows.ts): `EVENT_COLUMNS`, or on
-   * SQLite the stored values, which sqlite-log.ts spells (`SqliteWords`).
+   * SQLite the stored values, which sqlite-log.ts spells (`SqliteWords`); then `fixedOf`'s.
    */
   readonly eventColumns: string;
+  /**
+   * The task row's view beside a task keyframe that leaves out the task's fixed keys
+   * (view-patch.ts `storedKeyframe`), else null: a key lookup, for one event in five or so.
+   * `e` is the log row's alias, with its dot ('' for none).
+   */
+  fixedOf(e: string): string;
 }
 
 /** An event row's columns but the cursor, in the order the writers bind them (see rows.ts). */
@@ -68,7 +74,14 @@ export const SQLITE: Dialect = {
   log: 'log',
   entityTypeIs: (param) => `kind = CASE ${param} WHEN 'task' THEN 0 ELSE 1 END`,
   eventAt: 'at_stored',
-  eventColumns: 'cursor, kind, entity_id, version, type_code, at_stored, actor_code, payload, org, owner_id, private, prev_status_code, state',
+  get eventColumns() {
+    return `cursor, kind, entity_id, version, type_code, at_stored, actor_code, payload, org, owner_id, private, prev_status_code, state, ${this.fixedOf('')}`;
+  },
+  // A patch is told by its first bytes (view-patch.ts `isPatchText`) without parsing it; a
+  // keyframe is parsed for its `^` (an import may have put its keys in any order).
+  fixedOf: (e) =>
+    `CASE WHEN ${e}kind = 0 AND substr(${e}state, 1, 4) <> '{"$"' THEN CASE WHEN json_extract(${e}state, '$."^"') IS NOT NULL
+      THEN (SELECT ft.view FROM tasks AS ft WHERE ft.id = ${e}entity_id) END END AS fixed`,
 };
 
 export const POSTGRES: Dialect = {
@@ -81,7 +94,10 @@ export const POSTGRES: Dialect = {
   log: 'events',
   entityTypeIs: (param) => `entity_type = ${param}`,
   eventAt: 'at',
-  eventColumns: EVENT_COLUMNS,
+  get eventColumns() {
+    return `${EVENT_COLUMNS}, ${this.fixedOf('')}`;
+  },
+  fixedOf: (e) => `CASE WHEN ${e}entity_type = 'task' AND ${e}state ? '^' THEN (SELECT ft.view FROM tasks AS ft WHERE ft.id = ${e}entity_id) END AS fixed`,
 };
 
 /** `n` parameters from the `from`-th, comma-separated: a VALUES list. */
@@ -130,7 +146,7 @@ export function readSql(d: Dialect) {
   return {
     load: `SELECT ${ENTITY_COLUMNS} FROM entities WHERE id = ${p(1)}`,
     /** One entity's events `from`..`to` by version: the window a patch is resolved from (view-patch.ts). */
-    window: `SELECT entity_id, version, ${d.eventAt} AS at, state FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
+    window: `SELECT entity_id, version, ${d.eventAt} AS at, state, ${d.fixedOf('')} FROM events WHERE entity_id = ${p(1)} AND version BETWEEN ${p(2)} AND ${p(3)}`,
     head: `SELECT coalesce(max(cursor), 0) AS head FROM ${d.log}`,
     getTask: `SELECT view FROM tasks WHERE id = ${p(1)}`,
     getAgent: `SELECT view FROM agents WHERE id = ${p(1)}`,

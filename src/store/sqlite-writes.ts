@@ -16,6 +16,7 @@ import { StaleDeadlineError, StorageFaultError, VersionConflictError } from './t
 import type { EntityRow, WireChange } from './rows.js';
 import { scopeWords, statusWord } from './search.js';
 import { SearchPartitionWrites } from './search-partitions.js';
+import { SqliteLogWrites } from './sqlite-log-writes.js';
 import { readSql, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
@@ -106,6 +107,8 @@ export class SqliteWrites {
   private readonly archive: SqliteArchiveWrites;
   /** The search index's partitions (issue 14). */
   private readonly search: SearchPartitionWrites;
+  /** Appends to the log's tables (schema.ts, SQLITE_EVENTS_VIEW). */
+  private readonly log: SqliteLogWrites;
 
   constructor(
     private readonly db: Database.Database,
@@ -116,6 +119,7 @@ export class SqliteWrites {
     this.probe = file !== null && synchronous === 'FULL' ? new JournalProbe(`${file}-sync-probe`) : null;
     this.archive = new SqliteArchiveWrites(db);
     this.search = new SearchPartitionWrites(db);
+    this.log = new SqliteLogWrites(db);
     // Writes bind positionally: named parameters cost ~2 µs more per 12-column row in
     // better-sqlite3 (an object read per parameter), and every transition writes 4–5 rows.
     const sql = writeSql(SQLITE);
@@ -124,11 +128,6 @@ export class SqliteWrites {
       updateEntity: db.prepare(sql.updateEntity),
       putEffects: db.prepare(sql.putEffects),
       dropEffects: db.prepare(sql.dropEffects),
-      insertEvent: db.prepare(sql.insertEvent),
-      // The cursor `insertEvent` was given: it inserts into the `events` view, whose trigger's
-      // INSERT into `log` (schema.ts, SQLITE_EVENTS_VIEW) last_insert_rowid does not report.
-      // AUTOINCREMENT records every cursor it hands out here, in the same transaction.
-      lastCursor: db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck(),
       upsertTask: db.prepare(sql.upsertTask),
       upsertAgent: db.prepare(sql.upsertAgent),
       setDeadline: db.prepare(sql.setDeadline),
@@ -288,7 +287,7 @@ export class SqliteWrites {
   /** The request's writes, its counter changes added to `counts`; the cursors of its events, in order. */
   private write(changes: WireChange[], counts: CountDeltas): number[] {
     const cursors: number[] = [];
-    const { insertEntity, updateEntity, consumeDeadline, insertEvent, clearDeadline, setDeadline } = this.stmt;
+    const { insertEntity, updateEntity, consumeDeadline, clearDeadline, setDeadline } = this.stmt;
     for (const change of changes) {
       const id = change.entityId;
       const version = change.expectedVersion + change.events.length;
@@ -316,8 +315,7 @@ export class SqliteWrites {
       let lastCursor = 0;
       const view = change.view;
       for (const e of change.events) {
-        insertEvent.run(e[0], e[1], e[2], e[3], e[4], e[5], e[6], e[7], e[8], e[9], e[10], e[11]);
-        const cursor = this.stmt.lastCursor.get() as number;
+        const cursor = this.log.append(e);
         if (firstCursor === 0) firstCursor = cursor;
         lastCursor = cursor;
         cursors.push(cursor);

@@ -18,8 +18,10 @@
  *   the row's (`storedKeyframe`); keyframes stored before keep them and read as they are.
  * - **An entity's snapshot** (`{value, context}`) stores its context as a patch against the read
  *   model's view committed with it (`tasks.view`, `agents.view`, same transaction, same version):
- *   a view is the context plus a few derived keys, so what remains is those keys' names and the
- *   context's own fields the view leaves out (a task's `attempts`, an agent's timeouts).
+ *   a view is the context plus a few derived keys (`VIEW_ONLY`) and its value is the view's
+ *   `stateValue`, so what remains is the context's own fields the view leaves out (a task's
+ *   `attempts`, an agent's timeouts): `{"$c": {...}}`. A snapshot that is not so (or stored
+ *   before) names the value and the keys to take away (`StatePatch`).
  *
  * Why not a JSON-patch library (RFC 6902/7396): the views are flat records whose nested values
  * are replaced, never edited in place, so a top-level diff is the whole need; and merge patch
@@ -87,17 +89,67 @@ const ROW_VALUES: [key: string, of: (row: RowKeys) => unknown][] = [
 ];
 const ROW_VALUE = new Map(ROW_VALUES);
 
-/** A keyframe's JSON: `storedView`, leaving out `id`, `version` and `updatedAt` where they are its row's. */
-export function storedKeyframe(view: View, row: RowKeys): string {
-  return storedView(view, (key, value) => {
+/**
+ * A task's keys that no event changes (the task machine assigns none of them after creation;
+ * tests/machines/task.test.ts holds it to that, and `fixedChange` refuses a commit that would):
+ * its title and description, creator, org and privacy, ~380 bytes of a task's first keyframe
+ * and all of its text. A task keyframe leaves them out where they are what the task's row
+ * (`tasks.view`, committed in the same transaction) has, and a reader takes them from there:
+ * the log reads that row beside a keyframe that needs it (`Dialect.fixedOf`). Which ones were
+ * left out is a bitmask under `^`. The list is append-only: stored masks name keys by position.
+ */
+const FIXED_KEYS = ['title', 'description', 'creator', 'org', 'private'] as const;
+
+/** The first of a task's fixed keys (`FIXED_KEYS`) whose value differs from `base` to `next`, if any. */
+export function fixedChange(base: View, next: View): string | null {
+  const from = base as unknown as Fields;
+  const to = next as unknown as Fields;
+  return FIXED_KEYS.find((key) => !same(from[key], to[key])) ?? null;
+}
+const FIXED = '^';
+
+/**
+ * A keyframe's JSON: `storedView`, leaving out `id`, `version` and `updatedAt` where they are its
+ * row's, and for a task (`fixed`: the view its row is given) the fixed keys where they are that
+ * view's.
+ */
+export function storedKeyframe(view: View, row: RowKeys, fixed?: View): string {
+  const fields = view as unknown as Fields;
+  let mask = 0;
+  if (fixed !== undefined) {
+    const from = fixed as unknown as Fields;
+    FIXED_KEYS.forEach((key, i) => {
+      if (key in fields && key in from && same(fields[key], from[key])) mask |= 1 << i;
+    });
+  }
+  const json = storedView(view, (key, value) => {
+    const bit = FIXED_BIT.get(key);
+    if (bit !== undefined && (mask & bit) !== 0) return true;
     const of = ROW_VALUE.get(key);
     return of !== undefined && value === of(row);
   });
+  if (mask === 0) return json;
+  return json === '{}' ? `{"${FIXED}":${mask}}` : `{"${FIXED}":${mask},${json.slice(1)}`;
 }
+const FIXED_BIT = new Map<string, number>(FIXED_KEYS.map((key, i) => [key, 1 << i]));
 
-/** A stored keyframe (parsed) as it was committed: `restoreView`, and what its row holds put back. */
-export function restoreKeyframe(view: object, row: RowKeys): View {
+
+/**
+ * A stored keyframe (parsed) as it was committed: `restoreView`, what its row holds put back,
+ * and the fixed keys it left out from `fixed` (the task row's stored view, as read beside it).
+ */
+export function restoreKeyframe(view: object, row: RowKeys, fixed?: () => unknown): View {
   const fields = restoreView(view) as Fields;
+  const mask = fields[FIXED];
+  if (typeof mask === 'number') {
+    delete fields[FIXED];
+    const stored = fixed?.();
+    if (stored === undefined || stored === null) throw new Error(`the keyframe of ${row.entityId} v${row.version} leaves out what its task's row holds, and no row was read beside it`);
+    const from = restoreView(typeof stored === 'string' ? (JSON.parse(stored) as Fields) : { ...(stored as Fields) });
+    FIXED_KEYS.forEach((key, i) => {
+      if ((mask & (1 << i)) !== 0) fields[key] = from[key];
+    });
+  }
   for (const [key, of] of ROW_VALUES) if (!(key in fields)) fields[key] = of(row);
   return fields as unknown as View;
 }
@@ -154,15 +206,18 @@ function patched(base: Fields, changed: Fields, removed: string[] | undefined): 
  * The JSON an event row (`row`) stores for `state`: the whole view at a keyframe or without a
  * `base` (the view at the version before), else the patch from `base`.
  */
-export function encodeEventState(state: View, base: View | undefined, row: RowKeys): string {
-  if (base === undefined || isKeyframe(row.version)) return storedKeyframe(state, row);
+export function encodeEventState(state: View, base: View | undefined, row: RowKeys, fixed?: View): string {
+  if (base === undefined || isKeyframe(row.version)) return storedKeyframe(state, row, fixed);
   const { changed, removed } = diff(base as unknown as Fields, state as unknown as Fields, FROM_ROW);
   return JSON.stringify(removed.length > 0 ? { $: changed, '-': removed } : { $: changed });
 }
 
-/** An event's view from what its row (`row`) stores (parsed), and the view before it. */
-export function decodeEventState(stored: object, row: RowKeys, base: () => View): View {
-  if (!isPatch(stored)) return restoreKeyframe(stored, row);
+/**
+ * An event's view from what its row (`row`) stores (parsed), the view before it, and for a task
+ * keyframe the task row's view read beside it (`restoreKeyframe`).
+ */
+export function decodeEventState(stored: object, row: RowKeys, base: () => View, fixed?: () => unknown): View {
+  if (!isPatch(stored)) return restoreKeyframe(stored, row, fixed);
   const view = patched(base() as unknown as Fields, stored.$, stored['-']);
   view.version = row.version;
   view.updatedAt = row.at;
@@ -182,6 +237,8 @@ export interface WindowRow {
   /** As stored (`isoTime`). */
   at: string | number;
   state: unknown;
+  /** The task row's view, read beside a keyframe that leaves out its fixed keys (`Dialect.fixedOf`); else null. */
+  fixed: unknown;
 }
 
 const keysOf = (row: WindowRow): RowKeys => ({ entityId: row.entity_id, version: row.version, at: isoTime(row.at) });
@@ -210,10 +267,11 @@ export function wholeTail<R extends WindowRow>(rows: R[], to: number): R[] | nul
 export function foldWindow(rows: WindowRow[], parse: (stored: unknown) => object): View {
   const first = parse(rows[0].state);
   if (isPatch(first)) throw new Error(`log window at version ${rows[0].version} does not start with a whole view`);
-  let view = restoreKeyframe(first, keysOf(rows[0]));
+  let view = restoreKeyframe(first, keysOf(rows[0]), () => rows[0].fixed);
   for (let i = 1; i < rows.length; i++) {
     const base = view;
-    view = decodeEventState(parse(rows[i].state), keysOf(rows[i]), () => base);
+    const row = rows[i];
+    view = decodeEventState(parse(row.state), keysOf(row), () => base, () => row.fixed);
   }
   return view;
 }
@@ -224,9 +282,31 @@ interface StatePatch {
   '-ctx'?: string[];
 }
 
+/**
+ * What a view adds to its machine's context (describe.ts `taskView`, `agentView`): derived from
+ * the state value, and the row's version and time. A snapshot whose context lacks exactly these
+ * of its view's keys, and whose value is the view's `stateValue`, is stored as `DerivedSnapshot`.
+ */
+const VIEW_ONLY = ['status', 'health', 'stateValue', 'version', 'updatedAt'];
+
+/**
+ * A snapshot stored as what its context has beyond the view (a task's `attempts`, an agent's
+ * timeouts): its value is the view's `stateValue`, its context the view without `VIEW_ONLY` and
+ * with `$c`. Where `StatePatch` named the same derived keys and the value in every row (~90 of
+ * a task's ~110 bytes), this names neither.
+ */
+interface DerivedSnapshot {
+  $c: Fields;
+}
+
 /** What `entities.state` stores for a snapshot committed with `view`: its context as a patch. */
 export function encodeEntityState(state: { value: unknown; context: Fields }, view: View): string {
-  const { changed, removed } = diff(view as unknown as Fields, state.context, new Set());
+  const fields = view as unknown as Fields;
+  const { changed, removed } = diff(fields, state.context, new Set());
+  const derived = VIEW_ONLY.filter((key) => key in fields);
+  if (removed.length === derived.length && derived.every((key) => removed.includes(key)) && same(state.value, fields.stateValue)) {
+    return JSON.stringify({ $c: changed } satisfies DerivedSnapshot);
+  }
   const stored: StatePatch = { value: state.value, $ctx: changed };
   if (removed.length > 0) stored['-ctx'] = removed;
   return JSON.stringify(stored);
@@ -234,8 +314,11 @@ export function encodeEntityState(state: { value: unknown; context: Fields }, vi
 
 /** A snapshot from what `entities.state` stores (parsed) and the view committed with it. */
 export function decodeEntityState(stored: object, view: View | null): { value: unknown; context: Fields } {
-  if (!('$ctx' in stored)) return stored as { value: unknown; context: Fields };
+  const isDerived = '$c' in stored;
+  if (!isDerived && !('$ctx' in stored)) return stored as { value: unknown; context: Fields };
   if (view === null) throw new Error('an entity snapshot stored as a patch has no read-model view to apply it to');
+  const fields = view as unknown as Fields;
+  if (isDerived) return { value: fields.stateValue, context: patched(fields, (stored as DerivedSnapshot).$c, VIEW_ONLY) };
   const patch = stored as StatePatch;
-  return { value: patch.value, context: patched(view as unknown as Fields, patch.$ctx, patch['-ctx']) };
+  return { value: patch.value, context: patched(fields, patch.$ctx, patch['-ctx']) };
 }

@@ -49,10 +49,12 @@ it('passes what the server wrote', () => {
 it.each([
   ['a cursor gap', `DELETE FROM events WHERE cursor = 2`, /cursors are not 1\.\.\d+ without gaps/],
   ['a lost newest event', `DELETE FROM events WHERE cursor = (SELECT max(cursor) FROM events)`, /snapshot at version \d+, log at \d+/],
-  ['a read model ahead of the log', `UPDATE tasks SET view = json_set(view, '$.title', 'x') WHERE rowid = 1`, /read-model view differs/],
+  // Not its title: a task keyframe takes its fixed keys from the read model (view-patch.ts FIXED_KEYS).
+  ['a read model ahead of the log', `UPDATE tasks SET view = json_set(view, '$.stateValue', 'x') WHERE rowid = 1`, /read-model view differs/],
   ['a stale read-model version', `UPDATE tasks SET version = version - 1 WHERE rowid = 1`, /read model at version/],
   ['a missing read-model row', `DELETE FROM agents`, /no read-model row/],
-  ['a snapshot that disagrees with the log', `UPDATE entities SET state = json_set(state, '$.value', 'cancelled') WHERE type = 'task'`, /snapshot state/],
+  // Stored as its value and a patch (a snapshot stored as `$c` takes its value from the read model).
+  ['a snapshot that disagrees with the log', `UPDATE entities SET state = json_object('value', 'cancelled', '$ctx', json('{}')) WHERE type = 'task'`, /snapshot state/],
   ['events without their entity', `DELETE FROM entities WHERE type = 'agent'`, /events without an entity snapshot/],
 ])('reports %s', (_name, sql, expected) => {
   const problems = damaged(sql);

@@ -24,12 +24,14 @@ export interface LogReport {
 
 /**
  * The view the log holds for an entity at `version`: a whole view, or the patches after the last
- * whole one at or after its keyframe applied to it (src/store/view-patch.ts); null if the rows
- * are not there to tell.
+ * whole one at or after its keyframe applied to it (src/store/view-patch.ts), a task keyframe's
+ * fixed keys from the task's row; null if the rows are not there to tell.
  */
 function loggedView(db: Database.Database, entityId: string, version: number): View | null {
   const rows = db
-    .prepare(`SELECT entity_id, version, at, state FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
+    // With the task's row: a task keyframe leaves its fixed keys to it (view-patch.ts FIXED_KEYS).
+    .prepare(`SELECT entity_id, version, at, state, (SELECT t.view FROM tasks AS t WHERE t.id = entity_id) AS fixed
+      FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
     .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: string })[];
   const tail = wholeTail(rows, version);
   return tail === null ? null : foldWindow(tail, (stored) => JSON.parse(stored as string) as object);
@@ -58,7 +60,7 @@ function audit(db: Database.Database): LogReport {
     .prepare(`SELECT count(*) AS n, coalesce(min(cursor), 1) AS lo, coalesce(max(cursor), 0) AS hi FROM events`)
     .get() as { n: number; lo: number; hi: number };
   if (n !== hi || (n > 0 && lo !== 1)) problems.push(`cursors are not 1..${hi} without gaps: ${n} events, min ${lo}`);
-  const seq = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'events'`).pluck().get() as number | undefined) ?? 0;
+  const seq = (db.prepare(`SELECT seq FROM sqlite_sequence WHERE name = 'log'`).pluck().get() as number | undefined) ?? 0;
   if (seq !== hi) problems.push(`sqlite_sequence says ${seq} but the newest cursor is ${hi}`);
 
   // Per entity: versions 1..n, in cursor order.

@@ -8,7 +8,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrateSync, migrationsOf, migrationSteps } from '../../src/store/migrate.js';
 import { POSTGRES, SQLITE } from '../../src/store/sql.js';
+import { SqliteLogWrites } from '../../src/store/sqlite-log-writes.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import type { WireEvent } from '../../src/store/rows.js';
 import { change } from './contract.js';
 
 describe('migrations', () => {
@@ -156,6 +158,13 @@ describe('migrations', () => {
     for (const row of rows) again.run(...row);
     expect(stored()).toEqual(migrated);
     expect(read()).toEqual(rows);
+    // The writer's appends (sqlite-log-writes.ts) store them alike too, cursors their own.
+    db.exec(`DELETE FROM events WHERE cursor < 8`);
+    const writes = new SqliteLogWrites(db);
+    const cursors = rows.map((row) => writes.append(row.slice(1) as WireEvent));
+    const appended = db.prepare(`SELECT * FROM log WHERE cursor >= ${cursors[0]} ORDER BY cursor`).raw().all() as unknown[][];
+    expect(appended.map((row) => row.slice(1))).toEqual(migrated.map((row) => (row as unknown[]).slice(1)));
+    expect(appended.map((row) => row[0])).toEqual(cursors);
     db.close();
   });
 });

@@ -3,8 +3,11 @@
  * round trip gives back exactly the view committed, null keys in, absent keys still absent.
  */
 import { describe, expect, it } from 'vitest';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
+import { agentMachine, agentView, taskMachine, taskView } from '../../src/machines/index.js';
 import type { View } from '../../src/store/view-patch.js';
-import { restoreKeyframe, restoreView, storedKeyframe, storedView } from '../../src/store/view-patch.js';
+import { decodeEntityState, encodeEntityState, restoreKeyframe, restoreView, storedKeyframe, storedView } from '../../src/store/view-patch.js';
+import { agentInput, AT, taskInput } from '../machines/fixtures.js';
 import { searchView } from './search-suite.js';
 
 const roundTrip = (view: object) => restoreView(JSON.parse(storedView(view as View)) as object);
@@ -57,5 +60,68 @@ describe('stored whole views', () => {
     expect(restoreKeyframe(kept, other)).toEqual(task);
     // Written before this codec: every key there; the row's values do not overwrite them.
     expect(restoreKeyframe(JSON.parse(storedView(task)) as object, other)).toEqual(task);
+  });
+
+  it('store a task keyframe without its fixed keys where the task’s row has them, and read them back from that row', () => {
+    const task = searchView({ id: 't1', title: 'Export', creator: { id: 'acme/ada', org: 'acme' } }, 3);
+    const withText = { ...task, description: 'Export the list as CSV, with the filters applied.' };
+    const row = { entityId: 't1', version: withText.version, at: withText.updatedAt };
+    const stored = storedKeyframe(withText, row, withText);
+    const parsed = JSON.parse(stored) as Record<string, unknown>;
+    expect(Object.keys(parsed)[0]).toBe('^');
+    for (const key of ['title', 'description', 'creator', 'org', 'private']) expect(parsed).not.toHaveProperty(key);
+    expect(stored.length).toBeLessThan(storedKeyframe(withText, row).length - 100);
+    // The task's row as stored (null keys masked), as text (SQLite) or parsed (PostgreSQL).
+    const taskRow = storedView(withText);
+    expect(restoreKeyframe(JSON.parse(stored) as object, row, () => taskRow)).toEqual(withText);
+    expect(restoreKeyframe(JSON.parse(stored) as object, row, () => JSON.parse(taskRow))).toEqual(withText);
+    // A null description (masked in the row by `~`) comes back null.
+    const bare = { ...withText, description: null };
+    expect(restoreKeyframe(JSON.parse(storedKeyframe(bare, row, bare)) as object, row, () => storedView(bare))).toEqual(bare);
+    // Without the row beside it, it is not read as something else.
+    expect(() => restoreKeyframe(JSON.parse(stored) as object, row, () => null)).toThrow(/leaves out what its task's row holds/);
+    // A key whose value is not the row's stays in the keyframe.
+    const renamed = JSON.parse(storedKeyframe(withText, row, { ...withText, title: 'Other' })) as Record<string, unknown>;
+    expect(renamed).toMatchObject({ title: 'Export' });
+    expect(restoreKeyframe(renamed, row, () => storedView({ ...withText, title: 'Other' }))).toEqual(withText);
+  });
+
+  it('store a snapshot as what its context has beyond its view (`$c`), and read it back as it was', () => {
+    const [task0] = initialTransition(taskMachine, taskInput()) as [AnyMachineSnapshot, unknown];
+    const [task1] = transition(taskMachine, task0 as never, { type: 'CANCEL', reason: 'no' } as never) as [AnyMachineSnapshot, unknown];
+    const [agent] = initialTransition(agentMachine, agentInput()) as [AnyMachineSnapshot, unknown];
+    const cases: [{ value: unknown; context: Record<string, unknown> }, View][] = [
+      [{ value: task0.value, context: task0.context }, taskView(task0 as never, 1, AT)],
+      [{ value: task1.value, context: task1.context }, taskView(task1 as never, 2, AT)],
+      [{ value: agent.value, context: agent.context }, agentView(agent as never, 1, AT)],
+    ];
+    for (const [state, view] of cases) {
+      const stored = encodeEntityState(state, view);
+      expect(Object.keys(JSON.parse(stored) as object)).toEqual(['$c']);
+      expect(stored.length).toBeLessThan(80);
+      // Through JSON as a store reads it: the view restored, the snapshot decoded against it.
+      expect(decodeEntityState(JSON.parse(stored) as object, JSON.parse(JSON.stringify(view)) as View)).toEqual(JSON.parse(JSON.stringify(state)));
+    }
+  });
+
+  it('store a snapshot that is not its view plus the derived keys with its value and the keys to take away', () => {
+    const [task] = initialTransition(taskMachine, taskInput()) as [AnyMachineSnapshot, unknown];
+    const view = taskView(task as never, 1, AT);
+    const odd: { value: unknown; context: Record<string, unknown> }[] = [
+      // A value that is not the view's state value.
+      { value: 'analyzing', context: task.context },
+      // A context with a key the view derives, of the same value: not one to take away.
+      { value: task.value, context: { ...task.context, status: view.status } },
+      // A context without a key the view has from it.
+      { value: task.value, context: Object.fromEntries(Object.entries(task.context).filter(([key]) => key !== 'title')) },
+    ];
+    for (const state of odd) {
+      const stored = JSON.parse(encodeEntityState(state, view)) as object;
+      expect(stored).toHaveProperty('$ctx');
+      expect(decodeEntityState(stored, JSON.parse(JSON.stringify(view)) as View)).toEqual(JSON.parse(JSON.stringify(state)));
+    }
+    // Stored whole before either form: read as it is.
+    const whole = { value: task.value, context: task.context };
+    expect(decodeEntityState(JSON.parse(JSON.stringify(whole)) as object, null)).toEqual(JSON.parse(JSON.stringify(whole)));
   });
 });

@@ -92,7 +92,7 @@ describe('import of a version 1 file (before the leaner log: whole views everywh
     expect(entityLines.length).toBeGreaterThan(0);
     const v1Entities = await Promise.all(entityLines.map(async (l) => JSON.stringify({ ...l, state: (await source.load(l.id))!.state })));
     const withWholeEntities = v1.map((line) => (line.includes('"kind":"entity"') ? v1Entities.shift()! : line));
-    expect(withWholeEntities.some((line) => line.includes('"$"') || line.includes('"$ctx"'))).toBe(false);
+    expect(withWholeEntities.some((line) => line.includes('"$"') || line.includes('"$ctx"') || line.includes('"$c"'))).toBe(false);
 
     const target = await open(freshDir());
     await importLines(target, withWholeEntities);
