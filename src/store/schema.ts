@@ -458,16 +458,4 @@ export const MIGRATIONS: readonly Migration[] = [
       ${SQLITE_EVENTS_VIEW}
     `,
   },
-  {
-    // Issue 14 (disk): the task list in creation order without an index per arm for "every
-    // status". A list of every status reads one range per status of the status indexes, as the
-    // `updated` order does since migration 7 (task-queries.ts `taskPageQuery`), so the three
-    // indexes without the status (migration 5) only cost their ~80 bytes a task and a write.
-    version: { sqlite: 13, postgres: 7 },
-    sql: () => `
-      DROP INDEX tasks_public;
-      DROP INDEX tasks_creator;
-      DROP INDEX tasks_creator_public;
-    `,
-  },
 ];

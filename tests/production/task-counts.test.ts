@@ -43,7 +43,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL task counters equal a recount of task
     await store.commit([taskChange('old-1', 1, { id: 'acme/ada', org: 'acme' }, false, 'merged', 'received')]);
     await store.commit([taskChange('old-3', 0, { id: 'roamer', org: 'globex' }, false, 'failed', null)]);
     // As a database of version 1 had them: no counters, version 2 not recorded.
-    await raw(`DROP TABLE task_counts; DROP TABLE org_task_counts; DROP INDEX IF EXISTS tasks_public, tasks_public_status, tasks_creator_status, tasks_creator_public, tasks_creator_public_status;
+    await raw(`DROP TABLE task_counts; DROP TABLE org_task_counts; DROP INDEX tasks_public, tasks_public_status, tasks_creator_status, tasks_creator_public, tasks_creator_public_status;
       CREATE INDEX tasks_org ON tasks (org, seq); DELETE FROM schema_migrations WHERE version = 2`);
     expect(await store.migrate()).toEqual([2]);
     await expectCountsMatchRecount(store, raw);
