@@ -141,7 +141,10 @@ export function searchRowsQuery(d: Dialect, viewer: Viewer, seqs: readonly numbe
   const values: unknown[] = [];
   const param = (value: unknown) => d.param(values.push(value));
   const list = seqs.map((seq) => param(seq)).join(', ');
-  return { sql: `SELECT seq, view FROM tasks WHERE seq IN (${list}) AND ${visible(d, param(viewer.id), param(viewer.org))}`, params: values };
+  // The rows by their seqs, always, the rule checked on each: SQLite would otherwise weigh serving
+  // the rule's OR from the creator and org indexes, every task the viewer may see (seen at 1M
+  // tasks, 950 ms for a page, with fewer indexes than there are now).
+  return { sql: `SELECT seq, view FROM tasks WHERE seq IN (${list}) AND ${visible(d, param(viewer.id), param(viewer.org), { unindexed: true })}`, params: values };
 }
 
 /**

@@ -66,6 +66,10 @@ describe('SQLite query plans (4,000 tasks, ANALYZE)', () => {
     }
     expect(shapes.length).toBeGreaterThan(80);
     expect(bad).toEqual({});
+    // A search page's rows are fetched by their seqs, the visibility rule checked on each row.
+    const rows = shapes.find((shape) => shape.name === 'search page rows')!;
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${rows.statement.sql}`).all(...rows.statement.params) as { detail: string }[]).map((r) => r.detail);
+    expect(plan).toEqual([expect.stringMatching(/^SEARCH tasks USING INDEX sqlite_autoindex_tasks_2 \(seq=\?\)$/)]);
   });
 
   it('serve the log’s reads through the `events` view by key or index, in order (issue 14, disk)', () => {
