@@ -191,7 +191,7 @@ export class SqliteStore extends SqlStore {
   /** Every migration not applied yet (migrate.ts), in one transaction. */
   private migrate(): void {
     const db = this.db;
-    db.transaction(() =>
+    const applied = db.transaction(() =>
       migrateSync(SQLITE, (step) => {
         if ('exec' in step) {
           db.exec(step.exec);
@@ -203,6 +203,10 @@ export class SqliteStore extends SqlStore {
         return [];
       }),
     )();
+    // Migration 12 rewrites the log into new tables and drops the old one: ~40 % of a grown
+    // file's pages come free at once (200 MB of 540 at 100,000 tasks). Where incremental vacuum
+    // is on, give them back now rather than leave the file at its old size until the log regrows.
+    if (applied.includes(12) && db.pragma('auto_vacuum', { simple: true }) === 2) db.pragma('incremental_vacuum');
   }
 
   /**

@@ -108,6 +108,7 @@ describe('migrations', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
     // A file at version 11, with rows as that version's writers left them.
     const old = new Database(file);
+    old.pragma('auto_vacuum = INCREMENTAL'); // as SqliteStore creates a file
     old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
     for (const [version, sql] of migrationsOf(SQLITE)) {
       if (version > 11) break;
@@ -127,8 +128,11 @@ describe('migrations', () => {
     ];
     for (const row of rows) insert.run(...row);
     // Cursor 8 was handed out and its row moved away (an archive pass): never handed out again.
-    insert.run(8, 'task', 't-2', 2, 'CANCELLED', '2026-12-03T13:55:00.000Z', 'cy', null, 'org-b', 'org-b/cy', 0, 'received', '{"$":{}}');
-    old.exec(`DELETE FROM events WHERE cursor = 8`);
+    // And a long history of another entity, archived as well, whose pages the old table kept.
+    const filler = JSON.stringify({ note: 'x'.repeat(2000) });
+    for (let v = 1; v <= 200; v++) insert.run(8 + v, 'agent', 'a-old', v, 'HEARTBEAT', '2026-12-03T13:55:00.000Z', null, null, 'org-a', 'org-a/bob', 0, null, filler);
+    insert.run(209, 'task', 't-2', 2, 'CANCELLED', '2026-12-03T13:55:00.000Z', 'cy', null, 'org-b', 'org-b/cy', 0, 'received', '{"$":{}}');
+    old.exec(`DELETE FROM events WHERE cursor >= 8`);
     old.close();
 
     const store = new SqliteStore({ file, writer: 'inline' });
@@ -138,7 +142,9 @@ describe('migrations', () => {
     const columns = `cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state`;
     const read = () => db.prepare(`SELECT ${columns} FROM events WHERE cursor < 8 ORDER BY cursor`).raw().all();
     expect(read()).toEqual(rows);
-    expect(db.prepare(`SELECT min(cursor) FROM events WHERE entity_id = 'next'`).pluck().get()).toBe(9);
+    expect(db.prepare(`SELECT min(cursor) FROM events WHERE entity_id = 'next'`).pluck().get()).toBe(210);
+    // The old table's pages went back to the file system (incremental vacuum after migration 12).
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
     expect(db.prepare(`SELECT type FROM sqlite_master WHERE name = 'events'`).pluck().get()).toBe('view');
     // What the migration stored: times as integers where they spell back, scope once per entity.
     expect(db.prepare(`SELECT cursor, typeof(at), org, owner_id, private FROM log WHERE cursor < 8 ORDER BY cursor`).raw().all()).toEqual([
