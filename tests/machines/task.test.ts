@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { describeTaskEvent, taskMachine, taskStatus } from '../../src/machines/index.js';
-import { taskInput } from './fixtures.js';
+import { TASK_EVENTS, taskInput } from './fixtures.js';
 
 const input = taskInput();
 
@@ -209,27 +209,7 @@ describe('task machine (pure transitions)', () => {
   });
 
   it('never changes a task’s fixed keys, whatever it is sent (the log leaves them to the task’s row: view-patch.ts FIXED_KEYS)', () => {
-    const events = [
-      { type: 'xstate.done.actor.analyze', output: { verdict: 'clarify', questions: ['Which?'] } },
-      { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } },
-      { type: 'xstate.error.actor.analyze', error: new Error('down') },
-      { type: 'xstate.done.actor.openIssue', output: { number: 7, url: 'https://x/issues/7' } },
-      { type: 'xstate.error.actor.openIssue', error: 'no tracker' },
-      { type: 'ANSWER', answers: ['That'] },
-      { type: 'CANCEL', reason: 'not needed' },
-      { type: 'RETRY' },
-      { type: 'ASSIGN', agentId: 'a1', agentName: 'bot', agentOwnerId: 'acme/bob' },
-      { type: 'WAIT', code: 'no_agent_online', reason: 'none online', since: '2026-01-01T00:00:00.000Z' },
-      { type: 'START_CODING', agentId: 'a1', branch: 'task/7' },
-      { type: 'PROGRESS', message: 'half', percent: 50 },
-      { type: 'REQUEUE', reason: 'agent crashed' },
-      { type: 'HOLD', reason: 'agent stale' },
-      { type: 'RESUME' },
-      { type: 'PR_OPENED', number: 12, url: 'https://x/pull/12', title: 'A different title' },
-      { type: 'PR_MERGED', sha: 'abc', mergedAt: '2026-01-02T00:00:00.000Z' },
-      { type: 'PR_CLOSED' },
-      { type: 'FAIL', error: 'broke' },
-    ];
+    const events = TASK_EVENTS;
     const fixed = (s: AnyMachineSnapshot) => {
       const { title, description, creator, org, private: isPrivate } = s.context as Record<string, unknown>;
       return { title, description, creator, org, private: isPrivate };

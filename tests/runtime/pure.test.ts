@@ -23,7 +23,7 @@ import {
 } from 'xstate';
 import { agentMachine, taskMachine } from '../../src/machines/index.js';
 import { PureMachine, type ActionObject } from '../../src/runtime/pure.js';
-import { agentInput, AT, taskInput } from '../machines/fixtures.js';
+import { agentInput, AT, TASK_EVENTS, taskInput } from '../machines/fixtures.js';
 
 /** An event with its payload. */
 type Event = EventObject & Record<string, unknown>;
@@ -34,33 +34,6 @@ const RUNS = 300;
 const TASK_INPUT = taskInput({ private: true });
 const AGENT_INPUT = agentInput({ stuckAfterMs: 5000 });
 
-/** Commands and effect results, valid or not in whatever state the actor is in. */
-const TASK_EVENTS: Event[] = [
-  { type: 'ANSWER', answers: ['yes'] },
-  { type: 'ANSWER', answers: ['yes', 'no'] },
-  { type: 'ANSWER', answers: [' '] },
-  { type: 'CANCEL', reason: 'not needed' },
-  { type: 'RETRY' },
-  { type: 'ASSIGN', agentId: 'a1', agentName: 'worker-1', agentOwnerId: 'acme/bob' },
-  { type: 'ASSIGN', agentId: 'a2' },
-  { type: 'WAIT', code: 'no_agent_online', reason: 'nobody', since: AT },
-  { type: 'WAIT', code: 'all_agents_busy', reason: 'busy', since: AT },
-  { type: 'START_CODING', agentId: 'a1', branch: 'conveyor/1' },
-  { type: 'START_CODING', agentId: 'a2', branch: 'conveyor/2' },
-  { type: 'PROGRESS', message: 'tests', percent: 40 },
-  { type: 'REQUEUE', reason: 'agent crashed' },
-  { type: 'HOLD', reason: 'agent stale' },
-  { type: 'RESUME' },
-  { type: 'PR_OPENED', number: 7, url: 'https://example.test/pr/7', title: 'Dark theme' },
-  { type: 'PR_MERGED', sha: 'abc123', mergedAt: AT },
-  { type: 'PR_CLOSED' },
-  { type: 'FAIL', error: 'boom' },
-  { type: 'xstate.done.actor.analyze', output: { verdict: 'dispatch' } },
-  { type: 'xstate.done.actor.analyze', output: { verdict: 'clarify', questions: ['Which pages?'] } },
-  { type: 'xstate.error.actor.analyze', error: { message: 'model down' } },
-  { type: 'xstate.done.actor.openIssue', output: { number: 12, url: 'https://example.test/issues/12' } },
-  { type: 'xstate.error.actor.openIssue', error: 'tracker down' },
-];
 
 const AGENT_EVENTS: Event[] = [
   { type: 'HEARTBEAT', at: '2026-01-01T00:00:05.000Z' },
