@@ -56,7 +56,7 @@ export class SqliteLog {
    * resolved like a page's.
    */
   events(rows: unknown[][], known?: ReadOptions['known']): LogEvent[] {
-    return this.db.transaction(() => this.resolved(this.words.spell(rows).map(toEvent), { limit: rows.length, known }))();
+    return this.db.transaction(() => this.resolved(this.toEvents(rows), { limit: rows.length, known }))();
   }
 
   readAfter(cursor: number, options: ReadOptions): ReadResult {
@@ -66,7 +66,7 @@ export class SqliteLog {
         const horizon = this.stmt.horizon.get() as number;
         if (cursor < horizon) throw new CursorExpiredError(cursor, horizon, this.head());
         const rows = (options.entityType !== undefined ? this.stmt.type.all(options.entityType, cursor, limit) : this.stmt.all.all(cursor, limit)) as unknown[][];
-        return { events: this.resolved(this.words.spell(rows).map(toEvent), options), head: this.head() };
+        return { events: this.resolved(this.toEvents(rows), options), head: this.head() };
       }
       let from = cursor;
       const events: LogEvent[] = [];
@@ -80,9 +80,14 @@ export class SqliteLog {
         }
         from = upto;
       }
-      if (events.length < limit) events.push(...this.resolved(this.words.spell(this.stmt.entity.all(entityId, from, limit - events.length) as unknown[][]).map(toEvent), options));
+      if (events.length < limit) events.push(...this.resolved(this.toEvents(this.stmt.entity.all(entityId, from, limit - events.length) as unknown[][]), options));
       return { events, head: this.head() };
     })();
+  }
+
+  /** Rows read with `SQLITE.eventColumns` as events: their words spelt (`SqliteWords`), then rows.ts `toEvent`. */
+  private toEvents(rows: unknown[][]): LogEvent[] {
+    return this.words.spell(rows).map(toEvent);
   }
 
   /** A page's patches given the views before them (rows.ts); windows read in the caller's transaction. */

@@ -99,6 +99,8 @@ const ROW_VALUE = new Map(ROW_VALUES);
  * left out is a bitmask under `^`. The list is append-only: stored masks name keys by position.
  */
 const FIXED_KEYS = ['title', 'description', 'creator', 'org', 'private'] as const;
+const FIXED_BIT = new Map<string, number>(FIXED_KEYS.map((key, i) => [key, 1 << i]));
+const FIXED = '^';
 
 /** The first of a task's fixed keys (`FIXED_KEYS`) whose value differs from `base` to `next`, if any. */
 export function fixedChange(base: View, next: View): string | null {
@@ -106,7 +108,6 @@ export function fixedChange(base: View, next: View): string | null {
   const to = next as unknown as Fields;
   return FIXED_KEYS.find((key) => !same(from[key], to[key])) ?? null;
 }
-const FIXED = '^';
 
 /**
  * A keyframe's JSON: `storedView`, leaving out `id`, `version` and `updatedAt` where they are its
@@ -118,9 +119,7 @@ export function storedKeyframe(view: View, row: RowKeys, fixed?: View): string {
   let mask = 0;
   if (fixed !== undefined) {
     const from = fixed as unknown as Fields;
-    FIXED_KEYS.forEach((key, i) => {
-      if (key in fields && key in from && same(fields[key], from[key])) mask |= 1 << i;
-    });
+    for (const [key, bit] of FIXED_BIT) if (key in fields && key in from && same(fields[key], from[key])) mask |= bit;
   }
   const json = storedView(view, (key, value) => {
     const bit = FIXED_BIT.get(key);
@@ -131,8 +130,6 @@ export function storedKeyframe(view: View, row: RowKeys, fixed?: View): string {
   if (mask === 0) return json;
   return json === '{}' ? `{"${FIXED}":${mask}}` : `{"${FIXED}":${mask},${json.slice(1)}`;
 }
-const FIXED_BIT = new Map<string, number>(FIXED_KEYS.map((key, i) => [key, 1 << i]));
-
 
 /**
  * A stored keyframe (parsed) as it was committed: `restoreView`, what its row holds put back,
@@ -146,9 +143,7 @@ export function restoreKeyframe(view: object, row: RowKeys, fixed?: () => unknow
     const stored = fixed?.();
     if (stored === undefined || stored === null) throw new Error(`the keyframe of ${row.entityId} v${row.version} leaves out what its task's row holds, and no row was read beside it`);
     const from = restoreView(typeof stored === 'string' ? (JSON.parse(stored) as Fields) : { ...(stored as Fields) });
-    FIXED_KEYS.forEach((key, i) => {
-      if ((mask & (1 << i)) !== 0) fields[key] = from[key];
-    });
+    for (const [key, bit] of FIXED_BIT) if ((mask & bit) !== 0) fields[key] = from[key];
   }
   for (const [key, of] of ROW_VALUES) if (!(key in fields)) fields[key] = of(row);
   return fields as unknown as View;
