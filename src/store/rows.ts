@@ -9,6 +9,7 @@
  * strings and numbers only.
  */
 import type { AgentView, EntityType, TaskStatus, TaskView } from '../machines/index.js';
+import { isPacked, isPackedPatch, parseStored } from './packed-json.js';
 import { searchDoc } from './search.js';
 import type { Candidate } from './search-window.js';
 import type { Change, Deadline, EntityRecord, LogEvent, ReadOptions, TaskCounts, TaskPage } from './types.js';
@@ -35,7 +36,7 @@ import {
  * JSON columns holds a bare string, so a string is always text still to parse.
  */
 export function json<T>(value: unknown): T {
-  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+  return parseStored<T>(value);
 }
 
 /**
@@ -85,7 +86,7 @@ class StoredEvent implements LogEvent {
   readonly type: string;
   #at: string | number;
   readonly actor: string | null;
-  readonly payload: Record<string, unknown> | null;
+  #payload: unknown;
   readonly scope: LogEvent['scope'];
   readonly prevStatus: string | null;
   #state: string | object;
@@ -102,7 +103,7 @@ class StoredEvent implements LogEvent {
     this.type = row[4];
     this.#at = row[5];
     this.actor = row[6];
-    this.payload = row[7] === null ? null : json<Record<string, unknown>>(row[7]);
+    this.#payload = row[7];
     this.scope = { org: row[8], ownerId: row[9], private: row[10] === 1 || row[10] === true };
     this.prevStatus = row[11];
     this.#state = row[12];
@@ -115,14 +116,22 @@ class StoredEvent implements LogEvent {
     return this.#at;
   }
 
-  /** Does the stored state need the view before it? (Known without parsing on SQLite.) */
+  /** Parsed when first read: a replay of cursors alone never inflates a packed one (packed-json.ts). */
+  get payload(): Record<string, unknown> | null {
+    if (this.#payload !== null && (typeof this.#payload === 'string' || isPacked(this.#payload))) this.#payload = json<Record<string, unknown>>(this.#payload);
+    return this.#payload as Record<string, unknown> | null;
+  }
+
+  /** Does the stored state need the view before it? (Known without parsing on SQLite, packed or not.) */
   get isPatch(): boolean {
-    return typeof this.#state === 'string' ? isPatchText(this.#state) : this.#resolved === undefined && isPatch(this.#state);
+    if (typeof this.#state === 'string') return isPatchText(this.#state);
+    if (isPacked(this.#state)) return isPackedPatch(this.#state);
+    return this.#resolved === undefined && isPatch(this.#state);
   }
 
   get state(): TaskView | AgentView {
     if (this.#resolved === undefined) {
-      const stored = typeof this.#state === 'string' ? (JSON.parse(this.#state) as object) : this.#state;
+      const stored = json<object>(this.#state);
       const base = this.base;
       const fixed = this.#fixed;
       this.#resolved = decodeEventState(
@@ -141,10 +150,10 @@ class StoredEvent implements LogEvent {
     return this.#resolved;
   }
 
-  /** With the state and time, for anything that serialises an event whole (a getter is not an own property). */
+  /** With the state, time and payload, for anything that serialises an event whole (a getter is not an own property). */
   toJSON(): LogEvent {
     const { base: _base, ...fields } = this;
-    return { ...fields, at: this.at, state: this.state } as LogEvent;
+    return { ...fields, at: this.at, payload: this.payload, state: this.state } as LogEvent;
   }
 }
 

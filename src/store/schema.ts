@@ -267,9 +267,9 @@ export const MIGRATIONS: readonly Migration[] = [
         ? `
       CREATE VIRTUAL TABLE tasks_fts USING fts5 (title, description, refs, tokenize = 'unicode61 remove_diacritics 0');
       INSERT INTO tasks_fts (rowid, title, description, refs)
-        SELECT seq, coalesce(json_extract(view, '$.title'), ''), coalesce(json_extract(view, '$.description'), ''),
-          trim(coalesce(json_extract(view, '$.branch'), '') || ' ' || coalesce(json_extract(view, '$.issue.number'), '') || ' ' || coalesce(json_extract(view, '$.pr.number'), ''))
-        FROM tasks;
+        SELECT seq, coalesce(json_extract(v, '$.title'), ''), coalesce(json_extract(v, '$.description'), ''),
+          trim(coalesce(json_extract(v, '$.branch'), '') || ' ' || coalesce(json_extract(v, '$.issue.number'), '') || ' ' || coalesce(json_extract(v, '$.pr.number'), ''))
+        FROM (SELECT seq, unpacked(view) AS v FROM tasks);
     `
         : `
       ALTER TABLE tasks ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;
@@ -456,6 +456,23 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE events;
       CREATE INDEX log_kind ON log (kind, cursor);
       ${SQLITE_EVENTS_VIEW}
+    `,
+  },
+  {
+    // Issue 14 (disk): SQLite's snapshots keyed by their id alone. A rowid table kept a second
+    // B-tree for \`id\` (its PRIMARY KEY), ~60 bytes a task; WITHOUT ROWID the table is that tree.
+    // Its rows are small (a snapshot is a patch against the view, ~20 bytes), as such a table wants.
+    version: { sqlite: 13 },
+    sql: () => `
+      CREATE TABLE entities_by_id (
+        id      TEXT    PRIMARY KEY,
+        type    TEXT    NOT NULL,
+        version INTEGER NOT NULL,
+        state   TEXT    NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO entities_by_id (id, type, version, state) SELECT id, type, version, state FROM entities;
+      DROP TABLE entities;
+      ALTER TABLE entities_by_id RENAME TO entities;
     `,
   },
 ];

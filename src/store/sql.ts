@@ -5,6 +5,7 @@
  * and the few statements one dialect has and the other has not (PostgreSQL's instance table,
  * SQLite's write probe). The task list, search and count queries are in task-queries.ts.
  */
+import { packedWholeSql } from './packed-json.js';
 
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
@@ -63,6 +64,9 @@ export const EVENT_FIELDS = `entity_type, entity_id, version, type, at, actor, p
 /** An event row's columns, in the order `EventRow` (rows.ts) reads them. */
 export const EVENT_COLUMNS = `cursor, ${EVENT_FIELDS}`;
 
+/** The task row's view, for a keyframe that leaves out its fixed keys (`Dialect.fixedOf`). */
+const FIXED_ROW = (e: string) => `(SELECT ft.view FROM tasks AS ft WHERE ft.id = ${e}entity_id)`;
+
 export const SQLITE: Dialect = {
   name: 'sqlite',
   // AUTOINCREMENT: a number is never reused, even after the row with the highest one is gone.
@@ -77,11 +81,12 @@ export const SQLITE: Dialect = {
   get eventColumns() {
     return `cursor, kind, entity_id, version, type_code, at_stored, actor_code, payload, org, owner_id, private, prev_status_code, state, ${this.fixedOf('')}`;
   },
-  // A patch is told by its first bytes (view-patch.ts `isPatchText`) without parsing it; a
-  // keyframe is parsed for its `^` (an import may have put its keys in any order).
+  // A patch is told by its first bytes (view-patch.ts `isPatchText`; packed: its tag,
+  // packed-json.ts) without parsing it; a keyframe is parsed for its `^` (an import may have put
+  // its keys in any order), or, packed, is taken to have one (the writer's always do).
   fixedOf: (e) =>
-    `CASE WHEN ${e}kind = 0 AND substr(${e}state, 1, 4) <> '{"$"' THEN CASE WHEN json_extract(${e}state, '$."^"') IS NOT NULL
-      THEN (SELECT ft.view FROM tasks AS ft WHERE ft.id = ${e}entity_id) END END AS fixed`,
+    `CASE WHEN ${e}kind = 0 THEN CASE WHEN typeof(${e}state) = 'blob' THEN CASE WHEN ${packedWholeSql(`${e}state`)} THEN ${FIXED_ROW(e)} END
+      WHEN substr(${e}state, 1, 4) <> '{"$"' AND json_extract(${e}state, '$."^"') IS NOT NULL THEN ${FIXED_ROW(e)} END END AS fixed`,
 };
 
 export const POSTGRES: Dialect = {

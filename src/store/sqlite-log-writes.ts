@@ -4,12 +4,14 @@
  * per event (each of its statements a subprogram, its time encoded twice by strftime) and its
  * INSERT into `log` hides the cursor from last_insert_rowid. The trigger stays the encoder of
  * every other INSERT into `events` (an import); tests/store/migrate.test.ts checks that both
- * store the same rows.
+ * store the same rows. One difference is by design: these appends pack a task's longer states
+ * and payloads (packed-json.ts), the trigger stores text; readers take either.
  *
  * Nothing is cached between calls: a word or an entity key read in a transaction that rolls
  * back could name a row that was never written.
  */
 import type Database from 'better-sqlite3';
+import { packJson } from './packed-json.js';
 import type { WireEvent } from './rows.js';
 
 /** An ISO time as integer milliseconds where `toISOString` spells them back so, else its text (as the trigger's `encodedAt`). */
@@ -44,19 +46,22 @@ export class SqliteLogWrites {
     if (entity === undefined) {
       entity = [Number(this.stmt.addEntity.run(entityId, org, ownerId, isPrivate).lastInsertRowid), org, ownerId, isPrivate];
     }
+    // A task's state and payload are packed where that gains (packed-json.ts); an agent's stay
+    // text: they are short, and a replay of agents (the resume figures) reads every one.
+    const isTask = entityType === 'task';
     const info = this.stmt.append.run(
-      entityType === 'task' ? 0 : 1,
+      isTask ? 0 : 1,
       entity[0],
       version,
       this.code(type),
       storedTime(at),
       actor === null ? null : this.code(actor),
-      payload,
+      isTask && payload !== null ? packJson(payload) : payload,
       prevStatus === null ? null : this.code(prevStatus),
       org === entity[1] ? null : org,
       ownerId === entity[2] ? null : ownerId,
       isPrivate === entity[3] ? null : isPrivate,
-      state,
+      isTask ? packJson(state) : state,
     );
     return Number(info.lastInsertRowid);
   }

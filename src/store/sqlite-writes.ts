@@ -17,6 +17,7 @@ import type { EntityRow, WireChange } from './rows.js';
 import { scopeWords, statusWord } from './search.js';
 import { SearchPartitionWrites } from './search-partitions.js';
 import { SqliteLogWrites } from './sqlite-log-writes.js';
+import { defineUnpacked, packJson } from './packed-json.js';
 import { readSql, SQLITE, writeSql } from './sql.js';
 import { CountDeltas, type TaskCountKey } from './task-counts.js';
 import { encodeError, type WireGroupResult, type WireOutcome, type WireRequest } from './sqlite-wire.js';
@@ -32,6 +33,7 @@ export function configure(db: Database.Database, synchronous: 'NORMAL' | 'FULL')
   db.pragma('cache_size = -65536');
   db.pragma('mmap_size = 268435456');
   db.pragma('temp_store = MEMORY');
+  defineUnpacked(db);
 }
 
 /** The writes the store asks for, by name: what crosses the thread boundary. */
@@ -324,7 +326,7 @@ export class SqliteWrites {
         const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view;
         // The stored row's counter key, and its seq (the row keeps the one it was created with).
         const before = (this.stmt.taskCounted.get(taskId) as [...TaskCountKey, seq: number] | undefined) ?? null;
-        this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, lastCursor);
+        this.stmt.upsertTask.run(taskId, firstCursor, org, creatorId, isPrivate, status, taskVersion, packJson(json), branch, issue, lastCursor);
         // Its search words, in the same transaction (issue 14: search; rowid = the task's seq).
         this.search.index(before === null ? firstCursor : before[4], before === null, [title, description, refs, scopeWords(org, creatorId, isPrivate), statusWord(status)]);
         counts.task(before === null ? null : [before[0], before[1], before[2], before[3]], [creatorId, org, isPrivate, status]);

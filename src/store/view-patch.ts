@@ -28,6 +28,7 @@
  * (7396) cannot say "this key is now null" apart from "removed", which views depend on.
  */
 import type { AgentView, TaskView } from '../machines/index.js';
+import { isPacked, isPackedPatch, parseStored } from './packed-json.js';
 
 export type View = TaskView | AgentView;
 type Fields = Record<string, unknown>;
@@ -142,7 +143,7 @@ export function restoreKeyframe(view: object, row: RowKeys, fixed?: () => unknow
     delete fields[FIXED];
     const stored = fixed?.();
     if (stored === undefined || stored === null) throw new Error(`the keyframe of ${row.entityId} v${row.version} leaves out what its task's row holds, and no row was read beside it`);
-    const from = restoreView(typeof stored === 'string' ? (JSON.parse(stored) as Fields) : { ...(stored as Fields) });
+    const from = restoreView(typeof stored === 'string' || isPacked(stored) ? parseStored<Fields>(stored) : { ...(stored as Fields) });
     for (const [key, bit] of FIXED_BIT) if ((mask & bit) !== 0) fields[key] = from[key];
   }
   for (const [key, of] of ROW_VALUES) if (!(key in fields)) fields[key] = of(row);
@@ -238,8 +239,9 @@ export interface WindowRow {
 
 const keysOf = (row: WindowRow): RowKeys => ({ entityId: row.entity_id, version: row.version, at: isoTime(row.at) });
 
-/** Is a stored state a patch: text (SQLite, no parse needed) or parsed (PostgreSQL)? */
-export const isStoredPatch = (stored: unknown) => (typeof stored === 'string' ? isPatchText(stored) : isPatch(stored as object));
+/** Is a stored state a patch: text or packed (SQLite, no parse needed), or parsed (PostgreSQL)? */
+export const isStoredPatch = (stored: unknown) =>
+  typeof stored === 'string' ? isPatchText(stored) : isPacked(stored) ? isPackedPatch(stored) : isPatch(stored as object);
 
 /**
  * The rows of an entity's window (consecutive versions, oldest first) from the last whole view

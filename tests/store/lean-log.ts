@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SqlStore } from '../../src/store/sql-store.js';
+import { parseStored } from '../../src/store/packed-json.js';
 import type { Change, EventStore, LogEvent } from '../../src/store/types.js';
 import { isKeyframe, KEYFRAME_EVERY } from '../../src/store/view-patch.js';
 import { random } from '../utils/random.js';
@@ -142,7 +143,7 @@ export function leanLogContract(name: string, open: () => Promise<EventStore & S
       const rows = await session.rows<{ version: number; state: unknown }>(`SELECT version, state FROM events WHERE entity_id = '${e.id}' ORDER BY version`);
       const [entity] = await session.rows<{ state: unknown }>(`SELECT state FROM entities WHERE id = '${e.id}'`);
       await session.end(false);
-      const parse = (v: unknown) => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>;
+      const parse = (v: unknown) => parseStored<Record<string, unknown>>(v);
       expect(rows).toHaveLength(e.versions);
       for (const row of rows) {
         const stored = parse(row.state);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { migrateSync, migrationsOf, migrationSteps } from '../../src/store/migrate.js';
+import { defineUnpacked } from '../../src/store/packed-json.js';
 import { POSTGRES, SQLITE } from '../../src/store/sql.js';
 import { SqliteLogWrites } from '../../src/store/sqlite-log-writes.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -15,7 +16,7 @@ import { change } from './contract.js';
 
 describe('migrations', () => {
   it('keep the versions each dialect has recorded since its first release', () => {
-    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect([...migrationsOf(SQLITE).keys()]).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     // PostgreSQL's version 1 took in SQLite's 1 to 3 and its own instance table; its 2 is SQLite's 5, its 3 SQLite's 6, its 4 SQLite's 7,
     // its 5 SQLite's 8 (retention; PostgreSQL's has the event_archive table besides).
     expect([...migrationsOf(POSTGRES).keys()]).toEqual([1, 2, 3, 4, 5, 6]);
@@ -43,7 +44,7 @@ describe('migrations', () => {
       next = steps.next([]);
     }
     const later = [...migrationsOf(SQLITE).keys()].filter((v) => v > 2);
-    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(later).toEqual([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     expect(next.value).toEqual(later);
     expect(ran).toEqual(
       later.flatMap((v) => [
@@ -67,7 +68,7 @@ describe('migrations', () => {
       }
     };
     const before = recorded();
-    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(before.map((r) => (r as { version: number }).version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]);
     const again = new SqliteStore({ file });
     expect((await again.load('kept'))?.version).toBe(1);
     await again.close();
@@ -104,10 +105,39 @@ describe('migrations', () => {
     expect(columns).toEqual(['id', 'state', 'type', 'version']);
   });
 
+  it('key an SQLite file\'s snapshots by id alone (version 13, WITHOUT ROWID), every snapshot loaded as it was', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
+    const first = new SqliteStore({ file, writer: 'inline' });
+    await first.commit([change('one', 0), change('two', 0)]);
+    await first.commit([change('one', 1)]);
+    const before = [await first.load('one'), await first.load('two')];
+    await first.close();
+    // Back to version 12's layout: a rowid table with its id in a second tree.
+    const old = new Database(file);
+    old.exec(`CREATE TABLE entities_old (id TEXT PRIMARY KEY, type TEXT NOT NULL, version INTEGER NOT NULL, state TEXT NOT NULL);
+      INSERT INTO entities_old SELECT id, type, version, state FROM entities; DROP TABLE entities; ALTER TABLE entities_old RENAME TO entities;
+      DELETE FROM schema_migrations WHERE version = 13;`);
+    expect(old.prepare(`SELECT count(*) FROM sqlite_master WHERE tbl_name = 'entities' AND type = 'index'`).pluck().get()).toBe(1);
+    old.close();
+
+    const store = new SqliteStore({ file, writer: 'inline' });
+    expect([await store.load('one'), await store.load('two')]).toEqual(before);
+    await store.commit([change('one', 2)]);
+    expect((await store.load('one'))?.version).toBe(3);
+    await store.close();
+    const db = new Database(file, { readonly: true });
+    expect(db.prepare(`SELECT sql FROM sqlite_master WHERE name = 'entities'`).pluck().get()).toMatch(/WITHOUT ROWID\s*$/);
+    // No second tree for the id; and the old table's pages went back (incremental vacuum).
+    expect(db.prepare(`SELECT count(*) FROM sqlite_master WHERE tbl_name = 'entities' AND type = 'index'`).pluck().get()).toBe(0);
+    expect(db.pragma('freelist_count', { simple: true })).toBe(0);
+    db.close();
+  });
+
   it('move an SQLite file\'s log into `log` and `log_entities` behind the `events` view (version 12), every row read back as it was', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'db');
     // A file at version 11, with rows as that version's writers left them.
     const old = new Database(file);
+    defineUnpacked(old);
     old.pragma('auto_vacuum = INCREMENTAL'); // as SqliteStore creates a file
     old.exec(`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`);
     for (const [version, sql] of migrationsOf(SQLITE)) {

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { defineUnpacked } from '../../src/store/packed-json.js';
 import { migrationsOf } from '../../src/store/migrate.js';
 import { SQLITE } from '../../src/store/sql.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
@@ -90,6 +91,7 @@ describe('SQLite query plans (4,000 tasks, ANALYZE)', () => {
       expect(plans[name][0]).toMatch(/^SEARCH l USING (INTEGER PRIMARY KEY \(rowid>\?\)|INDEX log_kind \(kind=\? AND (rowid|cursor)>\?\))$/);
     }
     const fresh = new Database(':memory:');
+    defineUnpacked(fresh);
     for (const sql of migrationsOf(SQLITE).values()) fresh.exec(sql);
     const [, , tasks, agents] = logShapes(SQLITE, 'plan-7', after);
     for (const shape of [tasks, agents]) {
