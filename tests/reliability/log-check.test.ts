@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { gqlOk, startServer } from '../utils/server.js';
 import { checkLog } from './log-check.js';
+import { defineUnpacked } from '../../src/store/packed-json.js';
 
 let dataDir = '';
 const copies: string[] = [];
@@ -34,6 +35,7 @@ function damaged(sql: string): string[] {
   copies.push(copy);
   cpSync(dataDir, copy, { recursive: true });
   const db = new Database(join(copy, 'conveyor.db'));
+  defineUnpacked(db);
   db.exec(sql);
   db.close();
   return checkLog(copy).problems;
@@ -50,7 +52,8 @@ it.each([
   ['a cursor gap', `DELETE FROM events WHERE cursor = 2`, /cursors are not 1\.\.\d+ without gaps/],
   ['a lost newest event', `DELETE FROM events WHERE cursor = (SELECT max(cursor) FROM events)`, /snapshot at version \d+, log at \d+/],
   // Not its title: a task keyframe takes its fixed keys from the read model (view-patch.ts FIXED_KEYS).
-  ['a read model ahead of the log', `UPDATE tasks SET view = json_set(view, '$.stateValue', 'x') WHERE rowid = 1`, /read-model view differs/],
+  // The view is packed (packed-json.ts): SQL edits its text.
+  ['a read model ahead of the log', `UPDATE tasks SET view = json_set(unpacked(view), '$.stateValue', 'x') WHERE rowid = 1`, /read-model view differs/],
   ['a stale read-model version', `UPDATE tasks SET version = version - 1 WHERE rowid = 1`, /read model at version/],
   ['a missing read-model row', `DELETE FROM agents`, /no read-model row/],
   // Stored as its value and a patch (a snapshot stored as `$c` takes its value from the read model).

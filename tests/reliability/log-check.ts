@@ -8,6 +8,7 @@
 import Database from 'better-sqlite3';
 import { isDeepStrictEqual } from 'node:util';
 import { join } from 'node:path';
+import { parseStored } from '../../src/store/packed-json.js';
 import { decodeEntityState, foldWindow, keyframeAtOrBefore, restoreView, wholeTail, type View, type WindowRow } from '../../src/store/view-patch.js';
 
 export interface LogReport {
@@ -32,9 +33,9 @@ function loggedView(db: Database.Database, entityId: string, version: number): V
     // With the task's row: a task keyframe leaves its fixed keys to it (view-patch.ts FIXED_KEYS).
     .prepare(`SELECT entity_id, version, at, state, (SELECT t.view FROM tasks AS t WHERE t.id = entity_id) AS fixed
       FROM events WHERE entity_id = ? AND version BETWEEN ? AND ? ORDER BY version`)
-    .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: string })[];
+    .all(entityId, keyframeAtOrBefore(version), version) as (WindowRow & { state: unknown })[];
   const tail = wholeTail(rows, version);
-  return tail === null ? null : foldWindow(tail, (stored) => JSON.parse(stored as string) as object);
+  return tail === null ? null : foldWindow(tail, (stored) => parseStored<object>(stored));
 }
 
 export function openLog(dataDir: string): Database.Database {
@@ -89,17 +90,17 @@ function audit(db: Database.Database): LogReport {
     id: string;
     type: string;
     version: number;
-    state: string;
+    state: unknown;
     has_effects: number;
   }[];
   const entityIds = new Set(entities.map((e) => e.id));
   for (const id of logVersion.keys()) if (!entityIds.has(id)) problems.push(`${id}: events without an entity snapshot`);
 
-  const readModel = new Map<string, { version: number; view: string; status?: string }>();
-  for (const r of db.prepare(`SELECT id, version, view, status FROM tasks`).all() as { id: string; version: number; view: string; status: string }[]) {
+  const readModel = new Map<string, { version: number; view: unknown; status?: string }>();
+  for (const r of db.prepare(`SELECT id, version, view, status FROM tasks`).all() as { id: string; version: number; view: unknown; status: string }[]) {
     readModel.set(r.id, r);
   }
-  for (const r of db.prepare(`SELECT id, version, view FROM agents`).all() as { id: string; version: number; view: string }[]) {
+  for (const r of db.prepare(`SELECT id, version, view FROM agents`).all() as { id: string; version: number; view: unknown }[]) {
     readModel.set(r.id, r);
   }
   let inFlight = 0;
@@ -127,12 +128,12 @@ function audit(db: Database.Database): LogReport {
       continue;
     }
     // The snapshot's context is stored as a patch against the read model's view (view-patch.ts).
-    const snapshot = decodeEntityState(JSON.parse(entity.state) as object, restoreView(JSON.parse(row.view) as View));
+    const snapshot = decodeEntityState(parseStored<object>(entity.state), restoreView(parseStored<View>(row.view)));
     if (!isDeepStrictEqual(snapshot.value, logged.stateValue)) {
       problems.push(`${entity.id}: snapshot state ${JSON.stringify(snapshot.value)} but its last event says ${JSON.stringify(logged.stateValue)}`);
     }
     if (row.version !== version) problems.push(`${entity.id}: read model at version ${row.version}, log at ${version}`);
-    if (!isDeepStrictEqual(restoreView(JSON.parse(row.view) as object), logged)) problems.push(`${entity.id}: read-model view differs from its last event`);
+    if (!isDeepStrictEqual(restoreView(parseStored<object>(row.view)), logged)) problems.push(`${entity.id}: read-model view differs from its last event`);
     if (row.status !== undefined && row.status !== logged.status) problems.push(`${entity.id}: read-model status ${row.status}, log ${logged.status}`);
     if (entity.type === 'task' && isInFlight(logged.stateValue)) inFlight++;
   }

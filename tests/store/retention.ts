@@ -14,6 +14,7 @@ import type { SqlStore } from '../../src/store/sql-store.js';
 import { exportLines, importLines } from '../../src/store/transfer.js';
 import { eventLine } from '../../src/store/transfer-lines.js';
 import { CursorExpiredError } from '../../src/store/types.js';
+import { parseStored } from '../../src/store/packed-json.js';
 import { agentBeat, CUTOFF, expectedArchived, fillLog, NEW, OLD, OLD_BEATS, taskStep } from './retention-log.js';
 
 export { CUTOFF, expectedArchived, fillLog } from './retention-log.js';
@@ -32,7 +33,7 @@ async function storedAsPatch(store: SqlStore, cursor: number): Promise<boolean> 
   const session = await store.transfer('read');
   try {
     const [row] = await session.rows<{ state: unknown }>(`SELECT state FROM events WHERE cursor = ${session.dialect.param(1)}`, [cursor]);
-    return '$' in (typeof row.state === 'string' ? (JSON.parse(row.state) as object) : (row.state as object));
+    return '$' in parseStored<object>(row.state);
   } finally {
     await session.end(false);
   }
