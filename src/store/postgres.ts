@@ -11,6 +11,7 @@ import pg from 'pg';
 import { migrateAsync } from './migrate.js';
 import { encodeChange, toRecord, withCursors, type EntityRow, type WireChange } from './rows.js';
 import { postgresArchivedLines, postgresArchiveImport, postgresArchivePass } from './postgres-archive.js';
+import { PostgresBatch, type Outcome } from './postgres-batch.js';
 import { postgresReadAfter } from './postgres-log.js';
 import { retentionSql } from './retention-sql.js';
 import { ENTITY_COLUMNS, POSTGRES, writeSql } from './sql.js';
@@ -37,6 +38,11 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** Apply pending migrations on connect. @default true */
   migrate?: boolean;
+  /**
+   * Write a group in set-based statements (postgres-batch.ts); false: request by request, as the
+   * fallback does (the differential test compares the two). @default true
+   */
+  batchWrites?: boolean;
 }
 
 /** Arbitrary constants naming our advisory locks. */
@@ -97,10 +103,13 @@ export class PostgresStore extends SqlStore {
   private pending: { changes: Change[]; resolve: (e: LogEvent[]) => void; reject: (e: unknown) => void }[] = [];
   private flushing = false;
   private readonly retention = retentionSql(POSTGRES);
+  /** Groups committed set-based, and request by request (configured so, or the fallback). */
+  readonly groups = { setBased: 0, perRequest: 0 };
 
   private constructor(
     pool: pg.Pool,
     private readonly schema: string,
+    private readonly batchWrites: boolean,
   ) {
     super(POSTGRES);
     this.pool = pool;
@@ -120,7 +129,7 @@ export class PostgresStore extends SqlStore {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const store = new PostgresStore(pool, schema);
+    const store = new PostgresStore(pool, schema, options.batchWrites !== false);
     if (options.migrate !== false) await store.migrate();
     return store;
   }
@@ -184,9 +193,28 @@ export class PostgresStore extends SqlStore {
     }
   }
 
-  private commitBatch(batch: Change[][]) {
+  /**
+   * A group in one transaction: set-based (postgres-batch.ts) where it can be, else, or when the
+   * database refused what its checks let through, request by request under savepoints.
+   */
+  private async commitBatch(batch: Change[][]): Promise<Outcome[]> {
+    if (this.batchWrites) {
+      try {
+        const outcomes = await this.transaction('BEGIN', (client) => new PostgresBatch(client, { appendLock: APPEND_LOCK }).write(batch));
+        this.groups.setBased++;
+        return outcomes;
+      } catch (error) {
+        if (isUnavailable(error)) throw error;
+      }
+    }
+    this.groups.perRequest++;
+    return this.commitEach(batch);
+  }
+
+  /** A group request by request, each under a savepoint: what each request's outcome is, whatever it is. */
+  private commitEach(batch: Change[][]): Promise<Outcome[]> {
     return this.transaction('BEGIN', async (client) => {
-      const outcomes: ({ ok: true; events: LogEvent[] } | { ok: false; error: unknown })[] = [];
+      const outcomes: Outcome[] = [];
       // Taken before any cursor is drawn, held until COMMIT: cursor order == commit order.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       // The batch's counter changes: a request's join them once its savepoint is released.

@@ -1,0 +1,312 @@
+/**
+ * PostgreSQL's group commit as a handful of set-based statements (issue 15: PostgreSQL at the
+ * embedded store's speed). The per-request path (postgres.ts `commitEach`) spends five or six
+ * round trips on every change, each an INSERT or UPDATE of one row under a savepoint: ~360 µs of
+ * Node's time a transition, and the append lock held across all of them. Here a group of up to
+ * 500 requests is:
+ *
+ * 1. one read of every entity it touches, `FOR UPDATE` (with its task row's counter key), and of
+ *    every deadline it consumes: the rows no other writer can change until this one commits;
+ * 2. each request checked in order against those rows as the requests before it left them
+ *    (versions, consumed deadlines), in JavaScript: a request that fails a check is refused with
+ *    the error the per-request path would give, and the rest go on without it;
+ * 3. the accepted requests' writes, each table's rows in one statement over `unnest` arrays, one
+ *    row per key, as the group's last request left it: snapshots, pending effects, agents,
+ *    deadlines; then, under the append lock, the cursors drawn, the events, the task rows (which
+ *    carry cursors) and the counters, and COMMIT.
+ *
+ * The lock is taken after what needs no cursor, so another instance's group waits on it for the
+ * events, task rows and commit of this one, not for all of it. Anything the checks did not
+ * foresee (a unique violation from another instance creating the same id, an agent's name taken)
+ * aborts the transaction, and the caller runs the group again the per-request way, which tells
+ * each request its own outcome: the fast path never decides an outcome the slow one would not.
+ * (One nuance: a request with a change the checks refuse and another the database would refuse
+ * is refused with the check's error here, with whichever comes first there.)
+ * tests/production/postgres-batch.test.ts runs random groups through both and compares every table.
+ */
+import type pg from 'pg';
+import { encodeChange, withCursors, type WireChange, type WireDeadline } from './rows.js';
+import { CountDeltas, type TaskCountKey } from './task-counts.js';
+import { StaleDeadlineError, VersionConflictError, type Change, type LogEvent } from './types.js';
+
+export type Outcome = { ok: true; events: LogEvent[] } | { ok: false; error: unknown };
+
+/** The advisory lock every commit holds while it draws cursors and until COMMIT (postgres.ts). */
+export interface BatchOptions {
+  appendLock: number;
+}
+
+const READ_ENTITIES = `SELECT e.id, e.version, t.creator_id, t.org, t.private, t.status
+  FROM entities AS e LEFT JOIN tasks AS t ON t.id = e.id WHERE e.id = ANY($1::text[]) FOR UPDATE OF e`;
+const READ_DEADLINES = `SELECT d.entity_id, d.key, d.due_at FROM deadlines AS d
+  JOIN unnest($1::text[], $2::text[]) AS u (entity_id, key) ON d.entity_id = u.entity_id AND d.key = u.key FOR UPDATE OF d`;
+const INSERT_ENTITIES = `INSERT INTO entities (id, type, version, state)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[])`;
+const UPDATE_ENTITIES = `UPDATE entities AS e SET version = u.version, state = u.state
+  FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::int[]) AS u (id, version, state, expected)
+  WHERE e.id = u.id AND e.version = u.expected`;
+const PUT_EFFECTS = `INSERT INTO entity_effects (entity_id, effects, owner)
+  SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
+  ON CONFLICT (entity_id) DO UPDATE SET effects = excluded.effects, owner = excluded.owner`;
+const DROP_EFFECTS = `DELETE FROM entity_effects WHERE entity_id = ANY($1::text[])`;
+const UPSERT_AGENTS = `INSERT INTO agents (id, org, name, version, view)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[])
+  ON CONFLICT (id) DO UPDATE SET version = excluded.version, view = excluded.view`;
+const DROP_DEADLINES = `DELETE FROM deadlines AS d USING unnest($1::text[], $2::text[]) AS u (entity_id, key)
+  WHERE d.entity_id = u.entity_id AND d.key = u.key`;
+const SET_DEADLINES = `INSERT INTO deadlines (entity_id, key, entity_type, due_at, event)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[])
+  ON CONFLICT (entity_id, key) DO UPDATE SET due_at = excluded.due_at, event = excluded.event`;
+const CURSORS = `SELECT nextval(pg_get_serial_sequence('events', 'cursor')) AS cursor FROM generate_series(1, $1::int)`;
+const INSERT_EVENTS = `INSERT INTO events (cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state)
+  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[],
+    $11::boolean[], $12::text[], $13::jsonb[])`;
+const UPSERT_TASKS = `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq, search)
+  SELECT u.id, u.seq, u.org, u.creator_id, u.private, u.status, u.version, u.view, u.branch, u.issue_number, u.updated_seq,
+    setweight(to_tsvector('simple', u.title), 'A') || to_tsvector('simple', u.rest)
+  FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::int[], $8::jsonb[], $9::text[], $10::int[],
+    $11::bigint[], $12::text[], $13::text[])
+    AS u (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq, title, rest)
+  ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, view = excluded.view,
+    branch = excluded.branch, issue_number = excluded.issue_number, updated_seq = excluded.updated_seq, search = excluded.search`;
+const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::int[]) AS c (creator_id, org, private, status, n)
+  ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`;
+const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
+  SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS c (org, status, n)
+  ON CONFLICT (org, status) DO UPDATE SET n = org_task_counts.n + excluded.n`;
+
+/** Statements are prepared once per connection, by name (node-postgres keeps them per client). */
+const STATEMENTS = {
+  READ_ENTITIES, READ_DEADLINES, INSERT_ENTITIES, UPDATE_ENTITIES, PUT_EFFECTS, DROP_EFFECTS, UPSERT_AGENTS,
+  DROP_DEADLINES, SET_DEADLINES, CURSORS, INSERT_EVENTS, UPSERT_TASKS, ADD_COUNTS, ADD_ORG_COUNTS,
+} as const;
+type Name = keyof typeof STATEMENTS;
+
+/** A key of `deadlines` as one string. */
+const deadlineKey = (entityId: string, key: string) => `${entityId}\u0000${key}`;
+
+/** One request's encoded changes, or why it cannot be written. */
+type Encoded = { ok: true; wires: WireChange[] } | { ok: false; error: unknown };
+
+/** What the accepted requests leave of one entity: its last snapshot and where the group found it. */
+interface EntityWrite {
+  wire: WireChange;
+  /** The version stored before the group (0: none), which the UPDATE checks again. */
+  stored: number;
+}
+
+/** A deadline as the group leaves it: set (the row to upsert) or cleared. */
+type DeadlineWrite = { set: Extract<WireDeadline, { 0: 'set' }> } | { set: null; entityId: string; key: string };
+
+/** Column arrays of rows: `columns(rows, n)[i]` is every row's `i`th value. */
+function columns(rows: unknown[][], n: number): unknown[][] {
+  const out: unknown[][] = Array.from({ length: n }, () => []);
+  for (const row of rows) for (let i = 0; i < n; i++) out[i].push(row[i]);
+  return out;
+}
+
+export class PostgresBatch {
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly options: BatchOptions,
+  ) {}
+
+  private async run<R extends pg.QueryResultRow = pg.QueryResultRow>(name: Name, values: unknown[]): Promise<pg.QueryResult<R>> {
+    return this.client.query<R>({ name: `conveyor_batch_${name.toLowerCase()}`, text: STATEMENTS[name], values });
+  }
+
+  /**
+   * Write `requests` in the caller's open transaction, which the caller commits; the outcome of
+   * each, in order. Throws (the transaction then unusable) where the database refused a write
+   * the checks let through: the caller rolls back and writes the group per request.
+   */
+  async write(requests: Change[][]): Promise<Outcome[]> {
+    const encoded: Encoded[] = requests.map((changes) => {
+      try {
+        return { ok: true, wires: changes.map(encodeChange) };
+      } catch (error) {
+        return { ok: false, error };
+      }
+    });
+
+    // 1. What the group's checks depend on, locked.
+    const ids = new Set<string>();
+    const consumed = new Map<string, [entityId: string, key: string]>();
+    for (const request of encoded) {
+      if (!request.ok) continue;
+      for (const wire of request.wires) {
+        ids.add(wire.entityId);
+        if (wire.consumes) consumed.set(deadlineKey(wire.entityId, wire.consumes[0]), [wire.entityId, wire.consumes[0]]);
+      }
+    }
+    const versions = new Map<string, number>();
+    const counted = new Map<string, TaskCountKey>();
+    for (const row of (await this.run<{ id: string; version: number; creator_id: string | null; org: string; private: boolean; status: string }>('READ_ENTITIES', [[...ids]])).rows) {
+      versions.set(row.id, row.version);
+      if (row.creator_id !== null) counted.set(row.id, [row.creator_id, row.org, row.private, row.status]);
+    }
+    const dueAt = new Map<string, number | null>();
+    for (const key of consumed.keys()) dueAt.set(key, null);
+    if (consumed.size > 0) {
+      const [entityIds, keys] = columns([...consumed.values()], 2);
+      for (const row of (await this.run<{ entity_id: string; key: string; due_at: number }>('READ_DEADLINES', [entityIds, keys])).rows) {
+        dueAt.set(deadlineKey(row.entity_id, row.key), Number(row.due_at));
+      }
+    }
+
+    // 2. Each request against the rows as the ones before it left them.
+    const stored = new Map(versions);
+    const outcomes: (Outcome | { ok: true; changes: Change[] })[] = [];
+    const accepted: { changes: Change[]; wires: WireChange[] }[] = [];
+    for (let r = 0; r < requests.length; r++) {
+      const request = encoded[r];
+      if (!request.ok) {
+        outcomes.push(request);
+        continue;
+      }
+      const ownVersions = new Map<string, number>();
+      const ownDue = new Map<string, number | null>();
+      const error = this.check(request.wires, versions, dueAt, ownVersions, ownDue);
+      if (error) {
+        outcomes.push({ ok: false, error });
+        continue;
+      }
+      for (const [id, version] of ownVersions) versions.set(id, version);
+      for (const [key, due] of ownDue) dueAt.set(key, due);
+      outcomes.push({ ok: true, changes: requests[r] });
+      accepted.push({ changes: requests[r], wires: request.wires });
+    }
+
+    // 3. The accepted requests' writes, a statement a table.
+    const cursors = accepted.length === 0 ? [] : await this.writeAccepted(accepted, stored, counted);
+    let k = 0;
+    return outcomes.map((outcome) => {
+      if (!('changes' in outcome)) return outcome;
+      const n = outcome.changes.reduce((sum, change) => sum + change.events.length, 0);
+      const events = withCursors(outcome.changes, cursors.slice(k, k + n));
+      k += n;
+      return { ok: true, events };
+    });
+  }
+
+  /**
+   * A request's checks, as the per-request path makes them: each change's expected version (0:
+   * a new entity), then the deadline it consumes. Its own effects go to `ownVersions` / `ownDue`
+   * (seen by its later changes), kept only if it passes.
+   */
+  private check(
+    wires: WireChange[],
+    versions: Map<string, number>,
+    dueAt: Map<string, number | null>,
+    ownVersions: Map<string, number>,
+    ownDue: Map<string, number | null>,
+  ): Error | null {
+    for (const wire of wires) {
+      const id = wire.entityId;
+      const current = ownVersions.get(id) ?? versions.get(id) ?? 0;
+      if (current !== wire.expectedVersion) return new VersionConflictError(id);
+      ownVersions.set(id, wire.expectedVersion + wire.events.length);
+      if (wire.consumes) {
+        const key = deadlineKey(id, wire.consumes[0]);
+        const due = ownDue.has(key) ? ownDue.get(key) : dueAt.get(key);
+        if (due !== wire.consumes[1]) return new StaleDeadlineError(id, wire.consumes[0]);
+        ownDue.set(key, null);
+      }
+      for (const op of wire.deadlines) {
+        const key = deadlineKey(op[1], op[2]);
+        if (dueAt.has(key) || ownDue.has(key)) ownDue.set(key, op[0] === 'set' ? op[4] : null);
+      }
+    }
+    return null;
+  }
+
+  private async writeAccepted(accepted: { changes: Change[]; wires: WireChange[] }[], stored: Map<string, number>, counted: Map<string, TaskCountKey>): Promise<number[]> {
+    // Each entity, agent, task and deadline as the group's last request left it.
+    const entities = new Map<string, EntityWrite>();
+    const deadlines = new Map<string, DeadlineWrite>();
+    let events = 0;
+    for (const { wires } of accepted) {
+      for (const wire of wires) {
+        events += wire.events.length;
+        entities.set(wire.entityId, { wire, stored: entities.get(wire.entityId)?.stored ?? stored.get(wire.entityId) ?? 0 });
+        if (wire.consumes) deadlines.set(deadlineKey(wire.entityId, wire.consumes[0]), { set: null, entityId: wire.entityId, key: wire.consumes[0] });
+        for (const op of wire.deadlines) {
+          deadlines.set(deadlineKey(op[1], op[2]), op[0] === 'set' ? { set: op } : { set: null, entityId: op[1], key: op[2] });
+        }
+      }
+    }
+
+    const inserts: unknown[][] = [];
+    const updates: unknown[][] = [];
+    const putEffects: unknown[][] = [];
+    const dropEffects: string[] = [];
+    const agents: unknown[][] = [];
+    for (const [id, { wire, stored: before }] of entities) {
+      const version = wire.expectedVersion + wire.events.length;
+      if (before === 0) inserts.push([id, wire.entityType, version, wire.state]);
+      else updates.push([id, version, wire.state, before]);
+      if (wire.hasEffects) putEffects.push([id, wire.effects, wire.owner]);
+      else if (before > 0) dropEffects.push(id);
+      if (wire.view[0] === 'agent') agents.push(wire.view.slice(1));
+    }
+    if (inserts.length > 0) await this.run('INSERT_ENTITIES', columns(inserts, 4));
+    if (updates.length > 0) {
+      const written = await this.run('UPDATE_ENTITIES', columns(updates, 4));
+      // The rows were read FOR UPDATE: nothing can have moved them. If something did, say so
+      // (the caller rolls back and writes per request) rather than lose a conflict.
+      if (written.rowCount !== updates.length) throw new Error(`batch: ${updates.length - (written.rowCount ?? 0)} snapshots moved under their row locks`);
+    }
+    if (putEffects.length > 0) await this.run('PUT_EFFECTS', columns(putEffects, 3));
+    if (dropEffects.length > 0) await this.run('DROP_EFFECTS', [dropEffects]);
+    if (agents.length > 0) await this.run('UPSERT_AGENTS', columns(agents, 5));
+    const drops: unknown[][] = [];
+    const sets: unknown[][] = [];
+    for (const write of deadlines.values()) {
+      if (write.set === null) drops.push([write.entityId, write.key]);
+      else sets.push(write.set.slice(1));
+    }
+    if (drops.length > 0) await this.run('DROP_DEADLINES', columns(drops, 2));
+    if (sets.length > 0) await this.run('SET_DEADLINES', columns(sets, 5));
+
+    // Under the append lock from here to COMMIT: cursor order is commit order (postgres.ts).
+    await this.client.query('SELECT pg_advisory_xact_lock($1)', [this.options.appendLock]);
+    const cursors = (await this.run<{ cursor: number }>('CURSORS', [events])).rows.map((row) => Number(row.cursor)).sort((a, b) => a - b);
+    const rows: unknown[][] = [];
+    const tasks = new Map<string, { view: WireChange['view']; first: number; last: number }>();
+    let k = 0;
+    for (const { wires } of accepted) {
+      for (const wire of wires) {
+        const first = cursors[k];
+        for (const e of wire.events) {
+          const [entityType, entityId, version, type, at, actor, payload, org, ownerId, isPrivate, prevStatus, state] = e;
+          rows.push([cursors[k++], entityType, entityId, version, type, at, actor, payload, org, ownerId, isPrivate === 1, prevStatus, state]);
+        }
+        if (wire.view[0] === 'task') {
+          const known = tasks.get(wire.entityId);
+          tasks.set(wire.entityId, { view: wire.view, first: known?.first ?? first, last: cursors[k - 1] });
+        }
+      }
+    }
+    await this.run('INSERT_EVENTS', columns(rows, 13));
+    if (tasks.size > 0) {
+      const counts = new CountDeltas();
+      const taskRows: unknown[][] = [];
+      for (const [id, { view, first, last }] of tasks) {
+        const [, taskId, org, creatorId, isPrivate, status, taskVersion, json, branch, issue, title, description, refs] = view as Extract<WireChange['view'], { 0: 'task' }>;
+        const rest = description.length > 0 && refs.length > 0 ? `${description} ${refs}` : description || refs;
+        taskRows.push([taskId, first, org, creatorId, isPrivate === 1, status, taskVersion, json, branch, issue, last, title, rest]);
+        counts.task(counted.get(id) ?? null, [creatorId, org, isPrivate, status]);
+      }
+      await this.run('UPSERT_TASKS', columns(taskRows, 13));
+      const creatorRows = counts.creatorRows();
+      if (creatorRows.length > 0) {
+        const [creatorIds, orgs, flags, statuses, ns] = columns(creatorRows, 5);
+        await this.run('ADD_COUNTS', [creatorIds, orgs, flags.map((f) => f === 1), statuses, ns]);
+      }
+      const orgRows = counts.orgRows();
+      if (orgRows.length > 0) await this.run('ADD_ORG_COUNTS', columns(orgRows, 3));
+    }
+    return cursors;
+  }
+}
