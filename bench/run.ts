@@ -17,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { growth, growthTable, type GrowthResult } from './lib/growth.js';
 import { merge, newHistogram, percentile } from './lib/histogram.js';
+import { benchStoreEnv, dropBenchSchema, parseBenchStore, type BenchStore } from './lib/bench-store.js';
 import { spawnServer } from './lib/spawn-server.js';
 import { renderSvg } from './lib/svg.js';
 
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     'growth-requests': { type: 'string' },
     'growth-burst': { type: 'string' },
     'growth-keep': { type: 'boolean', default: false },
+    store: { type: 'string', default: 'sqlite' },
   },
 });
 const quick = values.quick;
@@ -63,6 +65,8 @@ const SECRET = 'bench-secret-bench-secret-bench-secret!';
 /** A rate holds when every event reached every subscriber, in order, with p99 under this. */
 const HOLD_P99_MS = 1000;
 const log = (line: string) => console.log(`[bench] ${line}`);
+/** Stores the write, latency and resume scenarios run on, one after the other (bench-store.ts). */
+const STORES = values.store!.split(',').map(parseBenchStore);
 
 /**
  * Every program under test (servers, loaders, write and resume) runs as compiled JavaScript from
@@ -369,6 +373,9 @@ async function idle(name: string): Promise<IdleResult> {
 }
 
 interface LatencyResult {
+  store: BenchStore;
+  /** 2: tasks created on one instance, received on another. */
+  instances: 1 | 2;
   orgs: number;
   perOrg: number;
   transitionsPerSecond: number;
@@ -388,8 +395,12 @@ interface LatencyResult {
  * The driver creates tasks with clear descriptions (each one several transitions: received,
  * analyzing, dispatched, issue opened…) and the rate is measured from the log.
  */
-async function latency(): Promise<LatencyResult> {
-  const server = await startServer('conveyor');
+async function latency(store: BenchStore, instances: 1 | 2): Promise<LatencyResult> {
+  const env = benchStoreEnv(store);
+  // Two instances share the schema and channel: tasks are created on one, subscribers (and the
+  // probe's reads) on the other, so every delivery crossed PostgreSQL and the Redis doorbell.
+  const writer = await startServer('conveyor', env);
+  const server = instances === 2 ? await startServer('conveyor', env) : writer;
   try {
     const creators = await Promise.all(Array.from({ length: ORGS }, (_, o) => token(`org-${o}`, 'driver')));
     const users: string[] = [];
@@ -399,7 +410,7 @@ async function latency(): Promise<LatencyResult> {
     const load = await loaders(server, ORGS * PER_ORG, { tokens: users, after: String(first), mode: 'latency' });
     await load.reset();
     // Transitions per create, measured once (the analyzer and tracker follow each create).
-    const probe = await gql(server.url, `mutation { createTask(input: { title: "probe", description: "${CLEAR}" }) { id } }`, {}, creators[0]);
+    const probe = await gql(writer.url, `mutation { createTask(input: { title: "probe", description: "${CLEAR}" }) { id } }`, {}, creators[0]);
     // Versions of the probe once it has settled (no new transition for 300 ms).
     const versionOf = async () =>
       (await gql(server.url, `query($id: ID!) { task(id: $id) { version } }`, { id: probe.createTask.id }, creators[0])).task.version as number;
@@ -420,7 +431,7 @@ async function latency(): Promise<LatencyResult> {
       const wait = started + (i * 1000) / creates - Date.now();
       if (wait > 0) await sleep(wait);
       // One document with variables, as real clients send (Yoga caches its parse and validation).
-      inflight.push(gql(server.url, CREATE_CLEAR, { t: `t ${i}` }, creators[i % ORGS]).catch((e: Error) => log(`publish failed: ${e.message}`)));
+      inflight.push(gql(writer.url, CREATE_CLEAR, { t: `t ${i}` }, creators[i % ORGS]).catch((e: Error) => log(`publish failed: ${e.message}`)));
     }
     await Promise.all(inflight);
     await sleep(1500); // the last tasks' follow-up transitions (analysis, issue) land
@@ -439,6 +450,8 @@ async function latency(): Promise<LatencyResult> {
     const deliveries = stats.reduce((a, s) => a + s.deliveries, 0);
     const elapsed = (Math.max(...stats.map((s) => s.lastAt)) - started) / 1000;
     return {
+      store,
+      instances,
       orgs: ORGS,
       perOrg: PER_ORG,
       transitionsPerSecond: transitions / elapsed,
@@ -454,25 +467,30 @@ async function latency(): Promise<LatencyResult> {
     };
   } finally {
     await stopServer(server);
+    if (writer !== server) await stopServer(writer);
+    await dropBenchSchema(env);
   }
 }
 const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user, following the system preference.';
 
-async function write(): Promise<{ transitionsPerSecond: number; count: number }> {
-  const child = spawn('node', [compiled('bench/lib/write.ts'), String(WRITE_COUNT)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  await new Promise((r) => child.on('exit', r));
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+/** A bench program's last line of output, as JSON, run on `store` (its own schema, dropped after). */
+async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
+  const env = benchStoreEnv(store);
+  try {
+    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET, ...env } });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    if (code !== 0) throw new Error(`${args[0]} on ${store} exited with ${String(code)}`);
+    return JSON.parse(out.trim().split('\n').at(-1)!) as T;
+  } finally {
+    await dropBenchSchema(env);
+  }
 }
 
-async function resume(): Promise<{ selection: string; events: number; eventsPerSecond: number }[]> {
-  const child = spawn('node', [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET } });
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  await new Promise((r) => child.on('exit', r));
-  return JSON.parse(out.trim().split('\n').at(-1)!);
-}
+const write = (store: BenchStore) => runOn<{ store: string; transitionsPerSecond: number; count: number }>(store, [compiled('bench/lib/write.ts'), String(WRITE_COUNT)]);
+
+const resume = (store: BenchStore) => runOn<{ selection: string; events: number; eventsPerSecond: number }[]>(store, [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)]);
 
 const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
@@ -485,14 +503,17 @@ async function main() {
     settings: unknown;
     fanout: FanoutResult[];
     idle: IdleResult[];
-    latency?: LatencyResult;
-    write?: unknown;
-    resume?: unknown;
+    latency: LatencyResult[];
+    write: unknown[];
+    resume: Record<string, unknown>;
     growth?: GrowthResult;
   } = {
     settings: { subscribers: N, fixedRate: FIXED_RATE ?? null, trialSeconds: DURATION, idleConnections: IDLE, orgs: ORGS, perOrg: PER_ORG, transitions: TRANSITIONS, quick, ...(wanted.has('growth') ? { growthSizes: GROWTH_SIZES, growthRequests: GROWTH_REQUESTS, growthBurst: GROWTH_BURST } : {}) },
     fanout: [],
     idle: [],
+    latency: [],
+    write: [],
+    resume: {},
   };
   const run = (name: string) => all || wanted.has(name);
   if (run('fanout')) {
@@ -513,19 +534,31 @@ async function main() {
     console.log('server       held  KB/conn');
     for (const r of results.idle) console.log(`${r.server.padEnd(10)} ${String(r.held).padStart(6)} ${fmt(r.rssKbPerConnection).padStart(8)}`);
   }
-  if (run('latency') && SERVERS.includes('conveyor')) {
-    results.latency = await latency();
-    const l = results.latency;
-    console.log(`\nlatency, realistic shape: ${l.orgs} orgs × ${l.perOrg} subscribers; ${fmt(l.transitionsPerSecond, 0)} transitions/s → ${fmt(l.deliveriesPerSecond, 0)} deliveries/s`);
-    console.log(`p50 ${fmt(l.p50)} ms  p90 ${fmt(l.p90)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max, 0)} ms  lost ${l.lost}  out of order ${l.outOfOrder}`);
+  // latency2: commit on one instance, receive on another (PostgreSQL + Redis only).
+  const latencies: [BenchStore, 1 | 2][] = [];
+  if (run('latency')) for (const store of STORES) latencies.push([store, 1]);
+  if (wanted.has('latency2') || (all && STORES.includes('postgres'))) latencies.push(['postgres', 2]);
+  if (SERVERS.includes('conveyor')) {
+    for (const [store, instances] of latencies) {
+      if (store === 'postgres') parseBenchStore('postgres');
+      const l = await latency(store, instances);
+      results.latency.push(l);
+      console.log(`\nlatency, realistic shape, ${store}${instances === 2 ? ', commit on one instance, receive on another' : ''}: ${l.orgs} orgs × ${l.perOrg} subscribers; ${fmt(l.transitionsPerSecond, 0)} transitions/s → ${fmt(l.deliveriesPerSecond, 0)} deliveries/s`);
+      console.log(`p50 ${fmt(l.p50)} ms  p90 ${fmt(l.p90)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max, 0)} ms  lost ${l.lost}  out of order ${l.outOfOrder}`);
+    }
   }
   if (run('write')) {
-    results.write = await write();
-    console.log(`\nwrite: ${JSON.stringify(results.write)}`);
+    for (const store of STORES) {
+      const w = await write(store);
+      results.write.push(w);
+      console.log(`\nwrite, ${store}: ${JSON.stringify(w)}`);
+    }
   }
   if (run('resume')) {
-    results.resume = await resume();
-    console.log(`resume: ${JSON.stringify(results.resume)}`);
+    for (const store of STORES) {
+      results.resume[store] = await resume(store);
+      console.log(`resume, ${store}: ${JSON.stringify(results.resume[store])}`);
+    }
   }
   if (wanted.has('growth')) {
     mkdirSync('bench/results', { recursive: true });
@@ -550,7 +583,7 @@ async function main() {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const json = join('bench/results', `bench-${stamp}.json`);
   writeFileSync(json, JSON.stringify(results, null, 2));
-  const rows = [...results.fanout, ...(results.latency ? [{ ...results.latency, server: 'conveyor, orgs' }] : [])];
+  const rows = [...results.fanout, ...results.latency.map((l) => ({ ...l, server: `conveyor, orgs, ${l.store}${l.instances === 2 ? ' ×2' : ''}` }))];
   if (rows.length) writeFileSync(json.replace('.json', '.svg'), renderSvg(rows));
   console.log(`\nwrote ${json}${rows.length ? ' and .svg' : ''}`);
 }

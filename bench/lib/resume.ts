@@ -14,7 +14,11 @@ const total = Number(process.argv[2] ?? 100_000);
 /** Client selections to replay with, one after the other, on the same backlog. */
 const selections = (process.argv[3] ?? 'cursor,agent').split(',');
 const app = await buildApp(
-  loadConfigOrExit({ DATA_DIR: mkdtempSync(join(tmpdir(), 'conveyor-resume-')), LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET, AGENT_STALE_AFTER_MS: '3600000', AGENT_CRASH_AFTER_MS: '7200000' }),
+  loadConfigOrExit({
+    // PostgreSQL + Redis where the bench gave them (bench-store.ts), else the embedded store.
+    ...Object.fromEntries(['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'REDIS_CHANNEL'].filter((k) => process.env.DATABASE_SCHEMA && process.env[k]).map((k) => [k, process.env[k]])),
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'conveyor-resume-')), LOG_LEVEL: 'silent', NODE_ENV: 'production', JWT_SECRET: process.env.JWT_SECRET, AGENT_STALE_AFTER_MS: '3600000', AGENT_CRASH_AFTER_MS: '7200000',
+  }),
 );
 const url = await app.start(0);
 const host = app.services.host;

@@ -1,21 +1,31 @@
 /**
- * write scenario: committed transitions per second through the actor host on the embedded store
- * (pure transition, one transaction per command, group commit under load). 1,000 agents
- * heartbeat, each as fast as its heartbeats commit: each heartbeat is a transition that also
- * re-arms a durable deadline.
+ * write scenario: committed transitions per second through the actor host (pure transition, one
+ * transaction per command, group commit under load), on the embedded store or, with
+ * `DATABASE_SCHEMA` set (bench-store.ts), on PostgreSQL with the Redis doorbell, as production
+ * runs. 1,000 agents heartbeat, each as fast as its heartbeats commit: each heartbeat is a
+ * transition that also re-arms a durable deadline.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { MemoryBus } from '../../src/bus/memory.js';
+import { RedisBus } from '../../src/bus/redis.js';
+import type { Bus } from '../../src/bus/types.js';
 import { ActorHost } from '../../src/runtime/host.js';
+import { PostgresStore } from '../../src/store/postgres.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
+import type { EventStore } from '../../src/store/types.js';
 
 const total = Number(process.argv[2] ?? 30_000);
 const AGENTS = Number(process.argv[3] ?? 1000);
-const store = new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'conveyor-write-')), 'db') });
-const host = new ActorHost({ store, bus: new MemoryBus(), effects: {}, logger: pino({ level: 'silent' }) });
+const schema = process.env.DATABASE_SCHEMA;
+const store: EventStore = schema
+  ? // BENCH_PG_PER_REQUEST=1: the per-request path, for the before/after of postgres-batch.ts.
+    await PostgresStore.connect({ connectionString: process.env.DATABASE_URL!, schema, batchWrites: process.env.BENCH_PG_PER_REQUEST !== '1' })
+  : new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'conveyor-write-')), 'db') });
+const bus: Bus = schema ? new RedisBus({ url: process.env.REDIS_URL!, channel: process.env.REDIS_CHANNEL, logger: pino({ level: 'silent' }) }) : new MemoryBus();
+const host = new ActorHost({ store, bus, effects: {}, logger: pino({ level: 'silent' }) });
 const at = () => new Date().toISOString();
 const ids = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
 await Promise.all(
@@ -44,4 +54,5 @@ const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpu0);
 await host.stop();
 await store.close();
-console.log(JSON.stringify({ count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds), cpuMicrosPerTransition: Number(((cpu.user + cpu.system) / done).toFixed(1)) }));
+await bus.close();
+console.log(JSON.stringify({ store: schema ? 'postgres' : 'sqlite', count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds), cpuMicrosPerTransition: Number(((cpu.user + cpu.system) / done).toFixed(1)) }));
