@@ -37,6 +37,11 @@ export interface FeedQuery {
    * events it was behind on, go on from the horizon instead of failing with CURSOR_EXPIRED.
    */
   skipExpired?: boolean;
+  /**
+   * The engine's own reader (the orchestrator's, the fan-out dispatcher's), not a subscriber's:
+   * not counted in `active`, which /healthz reports as subscriptions.
+   */
+  internal?: boolean;
 }
 
 /** `ReadOptions.known` over events held by entity: the one of that entity, if it is at that version. */
@@ -69,7 +74,7 @@ export class Feed {
   private poll: NodeJS.Timeout | null = null;
   private readonly ringSize: number;
   readonly pageSize: number;
-  /** Live subscription cursors, for metrics. */
+  /** Live subscribers' cursors (not the engine's own: `FeedQuery.internal`), for /healthz. */
   active = 0;
 
   constructor(private readonly options: FeedOptions) {
@@ -240,7 +245,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
     private readonly query: FeedQuery,
   ) {
     this.cursor = query.after;
-    feed.active++;
+    if (!query.internal) feed.active++;
   }
 
   [Symbol.asyncIterator](): this {
@@ -333,7 +338,7 @@ export class FeedCursor implements AsyncIterableIterator<LogEvent> {
   private finish(): IteratorResult<LogEvent> {
     if (!this.done) {
       this.done = true;
-      this.feed.active--;
+      if (!this.query.internal) this.feed.active--;
       this.pending = [];
       this.pendingAt = 0;
       this.cancelWait?.();

@@ -179,6 +179,7 @@ export class Orchestrator {
       after: this.options.feed.head,
       // Each round reads the agents and the queue itself: a gap only delays a kick.
       skipExpired: true,
+      internal: true,
       filter: (e) => (e.entityType === 'agent' ? this.agentChanged(e.entityId, e.state as AgentView) : this.taskChanged(e.state as TaskView, e.prevStatus)),
     });
     void (async () => {

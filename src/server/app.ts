@@ -181,6 +181,9 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   // cannot hold file descriptors for long. Long-lived responses (SSE) are not affected.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
+  // An idle keep-alive connection is kept longer than a proxy keeps its own (env.ts says why);
+  // the head of each request on it is still timed from its first byte (headersTimeout above).
+  server.keepAliveTimeout = config.keepAliveTimeoutMs;
 
   let url = '';
   let started = false;

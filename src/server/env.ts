@@ -33,6 +33,11 @@ const EnvSchema = z.object({
   WS_MAX_BUFFERED_BYTES: int(1_048_576, 16_384),
   // Operations one WebSocket may run at once; a `subscribe` beyond it gets SUBSCRIPTION_LIMIT_EXCEEDED.
   WS_MAX_SUBSCRIPTIONS: int(500, 1),
+  // How long an idle keep-alive HTTP connection stays open. Above the idle timeouts of common
+  // proxies and load balancers (60 s), so the proxy closes first: a server closing first races a
+  // request the proxy is sending on the connection, which then fails with ECONNRESET (Node's
+  // default is 5 s).
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1000),
   SQLITE_SYNCHRONOUS: z.enum(['NORMAL', 'FULL']).default('NORMAL'),
   ISSUE_BASE_URL: z.url().default('https://issues.conveyor.local/conveyor'),
   DEV_TOKEN_TTL_SECONDS: int(12 * 3600, 60),
@@ -71,6 +76,7 @@ export interface Config {
   agentTimeouts: { staleAfterMs: number; crashAfterMs: number; stuckAfterMs: number };
   rateLimit: { mutations: number; windowMs: number };
   maxBodyBytes: number;
+  keepAliveTimeoutMs: number;
   wsMaxPayloadBytes: number;
   wsInitTimeoutMs: number;
   wsMaxBufferedBytes: number;
@@ -196,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     agentTimeouts: { staleAfterMs: e.AGENT_STALE_AFTER_MS, crashAfterMs: e.AGENT_CRASH_AFTER_MS, stuckAfterMs: e.AGENT_STUCK_AFTER_MS },
     rateLimit: { mutations: e.RATE_LIMIT_MUTATIONS, windowMs: e.RATE_LIMIT_WINDOW_MS },
     maxBodyBytes: e.MAX_BODY_BYTES,
+    keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
     wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
     wsInitTimeoutMs: e.WS_INIT_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

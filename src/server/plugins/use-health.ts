@@ -23,9 +23,9 @@ export async function health({ metrics, feed, fanout }: HealthDeps) {
   return {
     status: 'ok',
     connections: (await metrics.connections.get()).values[0]?.value ?? 0,
-    // Feed cursors (the fan-out dispatcher's is nobody's subscription), plus grouped members
-    // served live by the dispatcher (their own cursors are gone once they caught up).
-    subscriptions: feed.active - fanout.stats.dispatchers + fanout.stats.live,
+    // Subscribers' feed cursors (the engine's own readers are not counted: FeedQuery.internal),
+    // plus grouped members served live by the dispatcher (their cursors are gone once caught up).
+    subscriptions: feed.active + fanout.stats.live,
     fanoutGroups: fanout.stats.groups,
     messagesPerSecond: metrics.messagesPerSecond(),
     errors: metrics.errorsTotal,

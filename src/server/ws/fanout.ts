@@ -247,7 +247,7 @@ export class FanoutEngine {
   private startDispatcher(): void {
     if (this.dispatcher) return;
     this.position = this.options.feed.head;
-    this.dispatcher = this.options.feed.subscribe({ after: this.position });
+    this.dispatcher = this.options.feed.subscribe({ after: this.position, internal: true });
     void this.dispatch(this.dispatcher);
   }
 
