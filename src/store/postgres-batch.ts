@@ -6,18 +6,19 @@
  * 500 requests is:
  *
  * 1. one read of every entity it touches (its version, its task row's counter key, whether it has
- *    pending effects), and of every deadline it consumes, `FOR UPDATE`;
+ *    pending effects), locked in id order, and of every deadline it consumes;
  * 2. each request checked in order against those rows as the requests before it left them
  *    (versions, consumed deadlines), in JavaScript: a request that fails a check is refused with
  *    the error the per-request path would give, and the rest go on without it;
  * 3. the accepted requests' writes, each table's rows in one statement over `unnest` arrays, one
- *    row per key, as the group's last request left it: snapshots (an UPDATE that checks the
- *    version read in 1 again), pending effects, agents, deadlines; then, under the append lock,
- *    the cursors drawn, the events, the task rows (which carry cursors) and the counters, and
- *    COMMIT.
+ *    row per key, as the group's last request left it: the snapshots, pending effects, agents
+ *    and deadlines of entities that existed (an UPDATE that checks the version read in 1
+ *    again); then, under the append lock, new entities' rows, the cursors drawn, the events,
+ *    the task rows (which carry cursors) and the counters, and COMMIT.
  *
- * The lock is taken after what needs no cursor, so another instance's group waits on it for the
- * events, task rows and commit of this one, not for all of it. Anything the checks did not
+ * The lock is taken after what the group's row locks already serialise, so another group (of
+ * this instance, two may be in flight, or of another) waits on it for the events, task rows and
+ * commit of this one, not for all of it. Anything the checks did not
  * foresee (a unique violation from another instance creating the same id, an agent's name taken)
  * aborts the transaction, and the caller runs the group again the per-request way, which tells
  * each request its own outcome: the fast path never decides an outcome the slow one would not.
@@ -37,13 +38,12 @@ export interface BatchOptions {
   appendLock: number;
 }
 
-// Not FOR UPDATE: locking ~500 rows writes each of them once more. A row another writer moves
-// after this read fails UPDATE_ENTITIES' version check (and the group falls back); one it
-// creates fails INSERT_ENTITIES' key. A deadline's consumption has no such check: those rows
-// are locked.
+// Locked in id order, as the per-request path locks them too (postgres.ts `commitEach`): two
+// writers touching the same entities take their locks in one order, and neither holds the
+// append lock while it waits for a row, so they cannot deadlock.
 const READ_ENTITIES = `SELECT e.id, e.version, t.creator_id, t.org, t.private, t.status,
     EXISTS (SELECT 1 FROM entity_effects AS x WHERE x.entity_id = e.id) AS has_effects
-  FROM entities AS e LEFT JOIN tasks AS t ON t.id = e.id WHERE e.id = ANY($1::text[])`;
+  FROM entities AS e LEFT JOIN tasks AS t ON t.id = e.id WHERE e.id = ANY($1::text[]) ORDER BY e.id FOR UPDATE OF e`;
 const READ_DEADLINES = `SELECT d.entity_id, d.key, d.due_at FROM deadlines AS d
   JOIN unnest($1::text[], $2::text[]) AS u (entity_id, key) ON d.entity_id = u.entity_id AND d.key = u.key FOR UPDATE OF d`;
 const INSERT_ENTITIES = `INSERT INTO entities (id, type, version, state)
@@ -234,6 +234,18 @@ export class PostgresBatch {
     return null;
   }
 
+  /** Deadlines as the group leaves them: cleared (and consumed) ones dropped, set ones written. */
+  private async writeDeadlines(writes: DeadlineWrite[]): Promise<void> {
+    const drops: unknown[][] = [];
+    const sets: unknown[][] = [];
+    for (const write of writes) {
+      if (write.set === null) drops.push([write.entityId, write.key]);
+      else sets.push(write.set.slice(1));
+    }
+    if (drops.length > 0) await this.run('DROP_DEADLINES', columns(drops, 2));
+    if (sets.length > 0) await this.run('SET_DEADLINES', columns(sets, 5));
+  }
+
   private async writeAccepted(
     accepted: { changes: Change[]; wires: WireChange[] }[],
     stored: Map<string, number>,
@@ -255,50 +267,50 @@ export class PostgresBatch {
       }
     }
 
-    const inserts: unknown[][] = [];
-    const updates: unknown[][] = [];
-    const putEffects: unknown[][] = [];
-    const dropEffects: string[] = [];
-    const newAgents: unknown[][] = [];
-    const agents: unknown[][] = [];
+    // Before the append lock, what concerns entities that existed: their rows are locked (1), so
+    // nothing here waits on another writer that could be waiting on this one. New entities' rows
+    // are written under the lock, after it: two writers creating one id meet there, in the
+    // order the lock gives them (the second one's insert fails, and it falls back).
+    const existing = { updates: [] as unknown[][], putEffects: [] as unknown[][], dropEffects: [] as string[], agents: [] as unknown[][], deadlines: [] as DeadlineWrite[] };
+    const created = { inserts: [] as unknown[][], putEffects: [] as unknown[][], agents: [] as unknown[][], deadlines: [] as DeadlineWrite[] };
     for (const [id, { wire, stored: before }] of entities) {
       const version = wire.expectedVersion + wire.events.length;
-      if (before === 0) inserts.push([id, wire.entityType, version, wire.state]);
-      else updates.push([id, version, wire.state, before]);
-      if (wire.hasEffects) putEffects.push([id, wire.effects, wire.owner]);
-      else if (hadEffects.has(id)) dropEffects.push(id);
+      if (before === 0) created.inserts.push([id, wire.entityType, version, wire.state]);
+      else existing.updates.push([id, version, wire.state, before]);
+      if (wire.hasEffects) (before === 0 ? created : existing).putEffects.push([id, wire.effects, wire.owner]);
+      else if (hadEffects.has(id)) existing.dropEffects.push(id);
       if (wire.view[0] === 'agent') {
         // An agent's row is written with its entity's: it exists if the entity did.
         const [, agentId, org, name, agentVersion, json] = wire.view;
-        if (before === 0) newAgents.push([agentId, org, name, agentVersion, json]);
-        else agents.push([agentId, agentVersion, json]);
+        if (before === 0) created.agents.push([agentId, org, name, agentVersion, json]);
+        else existing.agents.push([agentId, agentVersion, json]);
       }
     }
-    if (inserts.length > 0) await this.run('INSERT_ENTITIES', columns(inserts, 4));
-    if (updates.length > 0) {
-      const written = await this.run('UPDATE_ENTITIES', columns(updates, 4));
+    for (const write of deadlines.values()) {
+      const entityId = write.set === null ? write.entityId : write.set[1];
+      ((stored.get(entityId) ?? 0) > 0 ? existing : created).deadlines.push(write);
+    }
+
+    if (existing.updates.length > 0) {
+      const written = await this.run('UPDATE_ENTITIES', columns(existing.updates, 4));
       // The rows were read FOR UPDATE: nothing can have moved them. If something did, say so
       // (the caller rolls back and writes per request) rather than lose a conflict.
-      if (written.rowCount !== updates.length) throw new Error(`batch: ${updates.length - (written.rowCount ?? 0)} snapshots moved under their row locks`);
+      if (written.rowCount !== existing.updates.length) throw new Error(`batch: ${existing.updates.length - (written.rowCount ?? 0)} snapshots moved under their row locks`);
     }
-    if (putEffects.length > 0) await this.run('PUT_EFFECTS', columns(putEffects, 3));
-    if (dropEffects.length > 0) await this.run('DROP_EFFECTS', [dropEffects]);
-    if (newAgents.length > 0) await this.run('INSERT_AGENTS', columns(newAgents, 5));
-    if (agents.length > 0) {
-      const written = await this.run('UPDATE_AGENTS', columns(agents, 3));
-      if (written.rowCount !== agents.length) throw new Error(`batch: ${agents.length - (written.rowCount ?? 0)} agents' rows are missing`);
+    if (existing.putEffects.length > 0) await this.run('PUT_EFFECTS', columns(existing.putEffects, 3));
+    if (existing.dropEffects.length > 0) await this.run('DROP_EFFECTS', [existing.dropEffects]);
+    if (existing.agents.length > 0) {
+      const written = await this.run('UPDATE_AGENTS', columns(existing.agents, 3));
+      if (written.rowCount !== existing.agents.length) throw new Error(`batch: ${existing.agents.length - (written.rowCount ?? 0)} agents' rows are missing`);
     }
-    const drops: unknown[][] = [];
-    const sets: unknown[][] = [];
-    for (const write of deadlines.values()) {
-      if (write.set === null) drops.push([write.entityId, write.key]);
-      else sets.push(write.set.slice(1));
-    }
-    if (drops.length > 0) await this.run('DROP_DEADLINES', columns(drops, 2));
-    if (sets.length > 0) await this.run('SET_DEADLINES', columns(sets, 5));
+    await this.writeDeadlines(existing.deadlines);
 
     // Under the append lock from here to COMMIT: cursor order is commit order (postgres.ts).
     await this.client.query('SELECT pg_advisory_xact_lock($1)', [this.options.appendLock]);
+    if (created.inserts.length > 0) await this.run('INSERT_ENTITIES', columns(created.inserts, 4));
+    if (created.putEffects.length > 0) await this.run('PUT_EFFECTS', columns(created.putEffects, 3));
+    if (created.agents.length > 0) await this.run('INSERT_AGENTS', columns(created.agents, 5));
+    await this.writeDeadlines(created.deadlines);
     const cursors = (await this.run<{ cursor: number }>('CURSORS', [events])).rows.map((row) => Number(row.cursor)).sort((a, b) => a - b);
     const rows: unknown[][] = [];
     const tasks = new Map<string, { view: WireChange['view']; first: number; last: number }>();

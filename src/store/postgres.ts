@@ -43,6 +43,8 @@ export interface PostgresStoreOptions {
    * fallback does (the differential test compares the two). @default true
    */
   batchWrites?: boolean;
+  /** Set-based groups in flight at once (the differential test compares the paths with 1). @default 2 */
+  groupsInFlight?: number;
 }
 
 /** Arbitrary constants naming our advisory locks. */
@@ -101,7 +103,8 @@ function reported(error: unknown): unknown {
 export class PostgresStore extends SqlStore {
   private readonly pool: pg.Pool;
   private pending: { changes: Change[]; resolve: (e: LogEvent[]) => void; reject: (e: unknown) => void }[] = [];
-  private flushing = false;
+  /** Groups in flight. */
+  private flushing = 0;
   private readonly retention = retentionSql(POSTGRES);
   /** Groups committed set-based, and request by request (configured so, or the fallback). */
   readonly groups = { setBased: 0, perRequest: 0 };
@@ -110,6 +113,7 @@ export class PostgresStore extends SqlStore {
     pool: pg.Pool,
     private readonly schema: string,
     private readonly batchWrites: boolean,
+    private readonly groupsInFlight: number,
   ) {
     super(POSTGRES);
     this.pool = pool;
@@ -129,7 +133,7 @@ export class PostgresStore extends SqlStore {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on('error', () => {});
-    const store = new PostgresStore(pool, schema, options.batchWrites !== false);
+    const store = new PostgresStore(pool, schema, options.batchWrites !== false, options.groupsInFlight ?? 2);
     if (options.migrate !== false) await store.migrate();
     return store;
   }
@@ -173,10 +177,15 @@ export class PostgresStore extends SqlStore {
     });
   }
 
-  /** One batch at a time: commits that arrive meanwhile share the next transaction. */
+  /**
+   * Commits that arrive while groups are in flight share the next transaction. Set-based, two
+   * groups may be in flight: one does what needs no cursor while the other holds the append lock
+   * (postgres-batch.ts), so neither the database nor this process waits on the other's round
+   * trips. Per request, one: its transaction holds the lock from its first statement.
+   */
   private async flush(): Promise<void> {
-    if (this.flushing || this.pending.length === 0) return;
-    this.flushing = true;
+    if (this.flushing >= (this.batchWrites ? this.groupsInFlight : 1) || this.pending.length === 0) return;
+    this.flushing++;
     const batch = this.pending.splice(0, MAX_GROUP);
     try {
       const outcomes = await this.commitBatch(batch.map((b) => b.changes));
@@ -188,7 +197,7 @@ export class PostgresStore extends SqlStore {
     } catch (error) {
       for (const item of batch) item.reject(reported(error));
     } finally {
-      this.flushing = false;
+      this.flushing--;
       if (this.pending.length > 0) void this.flush();
     }
   }
@@ -215,6 +224,10 @@ export class PostgresStore extends SqlStore {
   private commitEach(batch: Change[][]): Promise<Outcome[]> {
     return this.transaction('BEGIN', async (client) => {
       const outcomes: Outcome[] = [];
+      // The group's existing entities locked first, in id order, as the set-based path locks
+      // them (postgres-batch.ts): the two never wait for each other's rows holding the append lock.
+      const ids = [...new Set(batch.flatMap((changes) => changes.map((change) => change.entityId)))];
+      await client.query('SELECT id FROM entities WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE', [ids]);
       // Taken before any cursor is drawn, held until COMMIT: cursor order == commit order.
       await client.query('SELECT pg_advisory_xact_lock($1)', [APPEND_LOCK]);
       // The batch's counter changes: a request's join them once its savepoint is released.
