@@ -3,9 +3,13 @@
  * in its own process, the load from separate loader processes (real client protocols).
  *
  * Scenarios: fan-out (N subscribers, a driver committing at a fixed rate), idle (memory per idle
- * subscribed connection), write (committed transitions/s through the actors, embedded store),
- * resume (one client replaying a long backlog). Prints a table, writes JSON and an SVG latency
- * plot to bench/results/. growth (issue 14: list, counts, restart, RSS, disk and commit rate at
+ * subscribed connection), latency (a realistic shape: orgs of subscribers, tasks created
+ * through the API), write (committed transitions/s through the actors), api-write (committed
+ * heartbeats/s through the API, 64 HTTP clients), resume (one client replaying a long backlog);
+ * latency, write, api-write and resume run on each store of `--store` (sqlite, postgres or both:
+ * bench-store.ts), and latency2 (PostgreSQL + Redis) creates on one instance and receives on
+ * another. Servers run on core 0 and loaders on core 1 (pin.ts); PostgreSQL's own processes are
+ * not pinned. Prints a table, writes JSON and an SVG latency plot to bench/results/. growth (issue 14: list, counts, restart, RSS, disk and commit rate at
  * 10k, 100k and 1M tasks, bench/lib/growth.ts) runs only when asked for by name: at full size it
  * takes half an hour and gigabytes of disk.
  */
@@ -18,6 +22,7 @@ import { SignJWT } from 'jose';
 import { growth, growthTable, type GrowthResult } from './lib/growth.js';
 import { merge, newHistogram, percentile } from './lib/histogram.js';
 import { benchStoreEnv, dropBenchSchema, parseBenchStore, type BenchStore } from './lib/bench-store.js';
+import { pinning, pinProcess } from './lib/pin.js';
 import { spawnServer } from './lib/spawn-server.js';
 import { renderSvg } from './lib/svg.js';
 
@@ -65,6 +70,8 @@ const SECRET = 'bench-secret-bench-secret-bench-secret!';
 /** A rate holds when every event reached every subscriber, in order, with p99 under this. */
 const HOLD_P99_MS = 1000;
 const log = (line: string) => console.log(`[bench] ${line}`);
+/** Servers on core 0, loaders and clients on core 1 (pin.ts), where the machine allows it. */
+const pin = pinning();
 /** Stores the write, latency and resume scenarios run on, one after the other (bench-store.ts). */
 const STORES = values.store!.split(',').map(parseBenchStore);
 
@@ -92,7 +99,7 @@ interface ServerHandle {
 async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerHandle> {
   // --profile: a CPU profile of each server under test, to see where the time goes.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-  const { child, url } = await spawnServer(name, ['node', ...profile, ENTRY[name]], {
+  const { child, url } = await spawnServer(name, [...(pin?.(0) ?? []), 'node', ...profile, ENTRY[name]], {
     ...process.env,
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',
@@ -161,6 +168,7 @@ async function loaders(server: ServerHandle, connections: number, extra: Record<
       execArgv: [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    pinProcess(child.pid, 1);
     offset += share;
     children.push(child);
     ready.push(
@@ -488,6 +496,24 @@ async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
   }
 }
 
+/** Committed `agentHeartbeat`s per second through the API, 64 HTTP clients (api-write.ts), the server on `store`. */
+async function apiWrite(store: BenchStore): Promise<{ store: BenchStore; clients: number; committedPerSecond: number; errors: number }> {
+  const env = benchStoreEnv(store);
+  const server = await startServer('conveyor', env);
+  try {
+    const child = spawn(...spawnArgs([...(pin?.(1) ?? []), 'node', compiled('bench/lib/api-write.ts'), server.url, SECRET, '64', String(quick ? 3 : 10)]), { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    if (code !== 0) throw new Error(`api-write on ${store} exited with ${String(code)}`);
+    return { store, ...(JSON.parse(out.trim().split('\n').at(-1)!) as { clients: number; committedPerSecond: number; errors: number }) };
+  } finally {
+    await stopServer(server);
+    await dropBenchSchema(env);
+  }
+}
+const spawnArgs = (command: string[]): [string, string[]] => [command[0], command.slice(1)];
+
 const write = (store: BenchStore) => runOn<{ store: string; transitionsPerSecond: number; count: number }>(store, [compiled('bench/lib/write.ts'), String(WRITE_COUNT)]);
 
 const resume = (store: BenchStore) => runOn<{ selection: string; events: number; eventsPerSecond: number }[]>(store, [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)]);
@@ -505,6 +531,7 @@ async function main() {
     idle: IdleResult[];
     latency: LatencyResult[];
     write: unknown[];
+    apiWrite: unknown[];
     resume: Record<string, unknown>;
     growth?: GrowthResult;
   } = {
@@ -513,6 +540,7 @@ async function main() {
     idle: [],
     latency: [],
     write: [],
+    apiWrite: [],
     resume: {},
   };
   const run = (name: string) => all || wanted.has(name);
@@ -546,6 +574,16 @@ async function main() {
       console.log(`\nlatency, realistic shape, ${store}${instances === 2 ? ', commit on one instance, receive on another' : ''}: ${l.orgs} orgs × ${l.perOrg} subscribers; ${fmt(l.transitionsPerSecond, 0)} transitions/s → ${fmt(l.deliveriesPerSecond, 0)} deliveries/s`);
       console.log(`p50 ${fmt(l.p50)} ms  p90 ${fmt(l.p90)} ms  p99 ${fmt(l.p99)} ms  max ${fmt(l.max, 0)} ms  lost ${l.lost}  out of order ${l.outOfOrder}`);
     }
+  }
+  if (run('api-write')) {
+    const rates: { store: BenchStore; committedPerSecond: number }[] = [];
+    for (const store of STORES) {
+      const w = await apiWrite(store);
+      rates.push(w);
+      results.apiWrite.push(w);
+      console.log(`\napi-write, ${store}: ${JSON.stringify(w)}`);
+    }
+    if (rates.length === 2) console.log(`api-write: ${rates[1].store} ÷ ${rates[0].store} = ${fmt(rates[1].committedPerSecond / rates[0].committedPerSecond, 2)}×`);
   }
   if (run('write')) {
     for (const store of STORES) {

@@ -11,11 +11,12 @@
  * 4. stop it, start it again on the same dir: restart = spawn until `/readyz` answers 200; RSS
  *    once it has settled (nothing asked of it).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DISK_PARTS, diskProfile, type DiskPart } from './disk-profile.js';
+import { pinning } from './pin.js';
 import { spawnServer } from './spawn-server.js';
 
 export interface GrowthOptions {
@@ -77,17 +78,6 @@ export interface GrowthResult {
 /** Budgeted disk per task when checking for room (measured 5.4–8.4 KB before issue 14's work). */
 const BUDGET_BYTES_PER_TASK = 12_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `taskset -c <core>` in front of a command when there are two cores and taskset works. */
-function pinning(): ((core: number) => string[]) | null {
-  if (availableParallelism() < 2) return null;
-  try {
-    execFileSync('taskset', ['-c', '1', 'true'], { stdio: 'ignore' });
-    return (core) => ['taskset', '-c', String(core)];
-  } catch {
-    return null;
-  }
-}
 
 /** Bytes of every file under dir (SQLite's db, WAL and anything next to them). */
 function dirBytes(dir: string): number {

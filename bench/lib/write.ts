@@ -21,8 +21,14 @@ const total = Number(process.argv[2] ?? 30_000);
 const AGENTS = Number(process.argv[3] ?? 1000);
 const schema = process.env.DATABASE_SCHEMA;
 const store: EventStore = schema
-  ? // BENCH_PG_PER_REQUEST=1: the per-request path, for the before/after of postgres-batch.ts.
-    await PostgresStore.connect({ connectionString: process.env.DATABASE_URL!, schema, batchWrites: process.env.BENCH_PG_PER_REQUEST !== '1' })
+  ? // BENCH_PG_PER_REQUEST=1: the per-request path, and BENCH_PG_GROUPS_IN_FLIGHT, for the
+    // before/after of postgres-batch.ts (README, "Benchmark").
+    await PostgresStore.connect({
+      connectionString: process.env.DATABASE_URL!,
+      schema,
+      batchWrites: process.env.BENCH_PG_PER_REQUEST !== '1',
+      groupsInFlight: process.env.BENCH_PG_GROUPS_IN_FLIGHT ? Number(process.env.BENCH_PG_GROUPS_IN_FLIGHT) : undefined,
+    })
   : new SqliteStore({ file: join(mkdtempSync(join(tmpdir(), 'conveyor-write-')), 'db') });
 const bus: Bus = schema ? new RedisBus({ url: process.env.REDIS_URL!, channel: process.env.REDIS_CHANNEL, logger: pino({ level: 'silent' }) }) : new MemoryBus();
 const host = new ActorHost({ store, bus, effects: {}, logger: pino({ level: 'silent' }) });

@@ -1,6 +1,6 @@
 /**
- * Redis doorbell for several instances (`REDIS_URL`): one PUBLISH per committed batch, one
- * subscriber connection per instance.
+ * Redis doorbell for several instances (`REDIS_URL`): at most one PUBLISH a tick (the newest
+ * cursor rung in it), one subscriber connection per instance.
  *
  * A ring lost while Redis restarts or a connection drops costs nothing but latency: when the
  * subscription is (re)established the bus rings locally with "unknown cursor" so the feed reads
@@ -25,6 +25,10 @@ export class RedisBus implements Bus {
   private readonly subscriber: Redis;
   private readonly channel: string;
   private readonly listeners = new Set<(cursor: number) => void>();
+  /** The newest cursor rung this tick and not yet published (0: none). */
+  private unpublished = 0;
+  /** PUBLISHes sent, for tests. */
+  publishes = 0;
 
   constructor(private readonly options: RedisBusOptions) {
     this.channel = options.channel ?? 'conveyor:log';
@@ -59,8 +63,19 @@ export class RedisBus implements Bus {
   }
 
   notify(cursor: number): void {
-    // Ring ourselves at once (no round trip for local subscribers), and the others via Redis.
+    // Ring ourselves at once (no round trip for local subscribers), and the others via Redis,
+    // once a tick: a group commit resolves hundreds of requests in one tick, each of which
+    // rings, and a PUBLISH each cost ~15 µs of this process's time a transition (bench write,
+    // profiled). The newest cursor of the tick says all the others did.
     queueMicrotask(() => this.emit(cursor));
+    if (this.unpublished === 0) setImmediate(() => this.publish());
+    this.unpublished = Math.max(this.unpublished, cursor);
+  }
+
+  private publish(): void {
+    const cursor = this.unpublished;
+    this.unpublished = 0;
+    this.publishes++;
     this.publisher.publish(this.channel, String(cursor)).catch((error: Error) => {
       // Harmless for correctness (see file comment); other instances catch up by polling.
       this.options.logger.debug({ err: error }, 'redis publish failed');

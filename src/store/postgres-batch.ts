@@ -48,9 +48,8 @@ const READ_DEADLINES = `SELECT d.entity_id, d.key, d.due_at FROM deadlines AS d
   JOIN unnest($1::text[], $2::text[]) AS u (entity_id, key) ON d.entity_id = u.entity_id AND d.key = u.key FOR UPDATE OF d`;
 const INSERT_ENTITIES = `INSERT INTO entities (id, type, version, state)
   SELECT * FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[])`;
-const UPDATE_ENTITIES = `UPDATE entities AS e SET version = u.version, state = u.state
-  FROM unnest($1::text[], $2::int[], $3::jsonb[], $4::int[]) AS u (id, version, state, expected)
-  WHERE e.id = u.id AND e.version = u.expected`;
+const UPDATE_ENTITIES = `UPDATE entities AS e SET version = (r->>1)::int, state = r->2
+  FROM jsonb_array_elements($1::jsonb) AS r WHERE e.id = r->>0 AND e.version = (r->>3)::int`;
 const PUT_EFFECTS = `INSERT INTO entity_effects (entity_id, effects, owner)
   SELECT * FROM unnest($1::text[], $2::jsonb[], $3::text[])
   ON CONFLICT (entity_id) DO UPDATE SET effects = excluded.effects, owner = excluded.owner`;
@@ -59,18 +58,20 @@ const DROP_EFFECTS = `DELETE FROM entity_effects WHERE entity_id = ANY($1::text[
 // (and its index entries) first, ~2× the cost of an UPDATE of the row.
 const INSERT_AGENTS = `INSERT INTO agents (id, org, name, version, view)
   SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::jsonb[])`;
-const UPDATE_AGENTS = `UPDATE agents AS a SET version = u.version, view = u.view
-  FROM unnest($1::text[], $2::int[], $3::jsonb[]) AS u (id, version, view) WHERE a.id = u.id`;
+const UPDATE_AGENTS = `UPDATE agents AS a SET version = (r->>1)::int, view = r->2
+  FROM jsonb_array_elements($1::jsonb) AS r WHERE a.id = r->>0`;
 const DROP_DEADLINES = `DELETE FROM deadlines AS d USING unnest($1::text[], $2::text[]) AS u (entity_id, key)
   WHERE d.entity_id = u.entity_id AND d.key = u.key`;
-const SET_DEADLINES = `WITH v AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::jsonb[]) AS v (entity_id, key, entity_type, due_at, event)),
+const SET_DEADLINES = `WITH v AS (SELECT r->>0 AS entity_id, r->>1 AS key, r->>2 AS entity_type, (r->>3)::bigint AS due_at, r->4 AS event
+    FROM jsonb_array_elements($1::jsonb) AS r),
   moved AS (UPDATE deadlines AS d SET due_at = v.due_at, event = v.event FROM v WHERE d.entity_id = v.entity_id AND d.key = v.key RETURNING d.entity_id, d.key)
   INSERT INTO deadlines (entity_id, key, entity_type, due_at, event)
   SELECT v.* FROM v WHERE NOT EXISTS (SELECT 1 FROM moved WHERE moved.entity_id = v.entity_id AND moved.key = v.key)`;
 const CURSORS = `SELECT nextval(pg_get_serial_sequence('events', 'cursor')) AS cursor FROM generate_series(1, $1::int)`;
 const INSERT_EVENTS = `INSERT INTO events (cursor, entity_type, entity_id, version, type, at, actor, payload, org, owner_id, private, prev_status, state)
-  SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::text[], $8::jsonb[], $9::text[], $10::text[],
-    $11::boolean[], $12::text[], $13::jsonb[])`;
+  SELECT (r->>0)::bigint, r->>1, r->>2, (r->>3)::int, r->>4, r->>5, r->>6, CASE WHEN jsonb_typeof(r->7) = 'null' THEN NULL ELSE r->7 END,
+    r->>8, r->>9, (r->>10)::boolean, r->>11, r->12
+  FROM jsonb_array_elements($1::jsonb) AS r`;
 const UPSERT_TASKS = `INSERT INTO tasks (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq, search)
   SELECT u.id, u.seq, u.org, u.creator_id, u.private, u.status, u.version, u.view, u.branch, u.issue_number, u.updated_seq,
     setweight(to_tsvector('simple', u.title), 'A') || to_tsvector('simple', u.rest)
@@ -92,6 +93,33 @@ const STATEMENTS = {
   DROP_DEADLINES, SET_DEADLINES, CURSORS, INSERT_EVENTS, UPSERT_TASKS, ADD_COUNTS, ADD_ORG_COUNTS,
 } as const;
 type Name = keyof typeof STATEMENTS;
+
+/**
+ * Rows as one JSON array of arrays, for the statements that carry a JSON column per row (a
+ * state, a view): the JSON the row already has goes in as it is (`json`: those columns'
+ * positions), where an `unnest` array would have pg escape every quote of it into an array
+ * literal, ~30 µs of this process's time a transition (bench write, profiled). The statement
+ * reads it with `jsonb_array_elements` (one parse).
+ */
+function rowsJson(rows: unknown[][], json: ReadonlySet<number>): string {
+  let out = '[';
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r];
+    out += r === 0 ? '[' : ',[';
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (i > 0) out += ',';
+      out += value === null || value === undefined ? 'null' : json.has(i) ? (value as string) : JSON.stringify(value);
+    }
+    out += ']';
+  }
+  return `${out}]`;
+}
+/** Which columns of those rows are JSON text already. */
+const ENTITY_JSON = new Set([2]);
+const AGENT_JSON = new Set([2]);
+const EVENT_JSON = new Set([7, 12]);
+const DEADLINE_JSON = new Set([4]);
 
 /** A key of `deadlines` as one string. */
 const deadlineKey = (entityId: string, key: string) => `${entityId}\u0000${key}`;
@@ -243,7 +271,7 @@ export class PostgresBatch {
       else sets.push(write.set.slice(1));
     }
     if (drops.length > 0) await this.run('DROP_DEADLINES', columns(drops, 2));
-    if (sets.length > 0) await this.run('SET_DEADLINES', columns(sets, 5));
+    if (sets.length > 0) await this.run('SET_DEADLINES', [rowsJson(sets, DEADLINE_JSON)]);
   }
 
   private async writeAccepted(
@@ -292,7 +320,7 @@ export class PostgresBatch {
     }
 
     if (existing.updates.length > 0) {
-      const written = await this.run('UPDATE_ENTITIES', columns(existing.updates, 4));
+      const written = await this.run('UPDATE_ENTITIES', [rowsJson(existing.updates, ENTITY_JSON)]);
       // The rows were read FOR UPDATE: nothing can have moved them. If something did, say so
       // (the caller rolls back and writes per request) rather than lose a conflict.
       if (written.rowCount !== existing.updates.length) throw new Error(`batch: ${existing.updates.length - (written.rowCount ?? 0)} snapshots moved under their row locks`);
@@ -300,7 +328,7 @@ export class PostgresBatch {
     if (existing.putEffects.length > 0) await this.run('PUT_EFFECTS', columns(existing.putEffects, 3));
     if (existing.dropEffects.length > 0) await this.run('DROP_EFFECTS', [existing.dropEffects]);
     if (existing.agents.length > 0) {
-      const written = await this.run('UPDATE_AGENTS', columns(existing.agents, 3));
+      const written = await this.run('UPDATE_AGENTS', [rowsJson(existing.agents, AGENT_JSON)]);
       if (written.rowCount !== existing.agents.length) throw new Error(`batch: ${existing.agents.length - (written.rowCount ?? 0)} agents' rows are missing`);
     }
     await this.writeDeadlines(existing.deadlines);
@@ -328,7 +356,7 @@ export class PostgresBatch {
         }
       }
     }
-    await this.run('INSERT_EVENTS', columns(rows, 13));
+    await this.run('INSERT_EVENTS', [rowsJson(rows, EVENT_JSON)]);
     if (tasks.size > 0) {
       const counts = new CountDeltas();
       const taskRows: unknown[][] = [];
