@@ -21,7 +21,7 @@ import { parseArgs } from 'node:util';
 import { SignJWT } from 'jose';
 import { growth, growthTable, type GrowthResult } from './lib/growth.js';
 import { merge, newHistogram, percentile } from './lib/histogram.js';
-import { benchStoreEnv, dropBenchSchema, parseBenchStore, type BenchStore } from './lib/bench-store.js';
+import { benchStoreEnv, childEnv, dropBenchSchema, parseBenchStore, type BenchStore } from './lib/bench-store.js';
 import { pinning, pinProcess } from './lib/pin.js';
 import { spawnServer } from './lib/spawn-server.js';
 import { renderSvg } from './lib/svg.js';
@@ -100,10 +100,9 @@ async function startServer(name: string, env: Record<string, string> = {}): Prom
   // --profile: a CPU profile of each server under test, to see where the time goes.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
   const { child, url } = await spawnServer(name, [...(pin?.(0) ?? []), 'node', ...profile, ENTRY[name]], {
-    ...process.env,
+    ...childEnv(process.env, env),
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',
-    ...env,
   });
   return { name, url, child };
 }
@@ -485,7 +484,7 @@ const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user,
 async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
   const env = benchStoreEnv(store);
   try {
-    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, JWT_SECRET: SECRET, ...env } });
+    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...childEnv(process.env, env), JWT_SECRET: SECRET } });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const code = await new Promise((r) => child.on('exit', r));

@@ -35,3 +35,16 @@ export async function dropBenchSchema(env: Record<string, string>): Promise<void
     await client.end();
   }
 }
+
+const STORE_KEYS = ['DATABASE_URL', 'DATABASE_SCHEMA', 'REDIS_URL', 'REDIS_CHANNEL'];
+
+/**
+ * The environment a bench child runs with: `base` without any store of its own (a shell's
+ * DATABASE_URL would otherwise put an "embedded" run on PostgreSQL's public schema), then the
+ * store this run gave it (`benchStoreEnv`).
+ */
+export function childEnv(base: NodeJS.ProcessEnv, store: Record<string, string>): NodeJS.ProcessEnv {
+  const env = { ...base };
+  for (const key of STORE_KEYS) delete env[key];
+  return { ...env, ...store };
+}

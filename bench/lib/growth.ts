@@ -15,6 +15,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statfsSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childEnv } from './bench-store.js';
 import { DISK_PARTS, diskProfile, type DiskPart } from './disk-profile.js';
 import { pinning } from './pin.js';
 import { spawnServer } from './spawn-server.js';
@@ -92,7 +93,8 @@ const rssMb = (pid: number) => (Number(readFileSync(`/proc/${pid}/stat`, 'utf8')
 
 /** The last line of a child's stdout, as JSON; rejects if it fails. */
 function runJson<T>(command: string[], env: Record<string, string> = {}): Promise<T> {
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+  // The growth scenario is the embedded store's: a shell's DATABASE_URL is not passed on.
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'inherit'], env: childEnv(process.env, env) });
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
@@ -112,7 +114,7 @@ interface Server {
 async function startServer(options: GrowthOptions, dataDir: string, pin: string[]): Promise<Server & { readyMs: number }> {
   const t0 = performance.now();
   const { child, url } = await spawnServer('conveyor', [...pin, 'node', options.compiled('bench/servers/conveyor.ts')], {
-    ...process.env,
+    ...childEnv(process.env, {}),
     JWT_SECRET: options.secret,
     NODE_ENV: 'production',
     DATA_DIR: dataDir,

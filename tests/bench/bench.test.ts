@@ -5,11 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runToExit } from '../utils/process.js';
+import { runToExit, userEnv } from '../utils/process.js';
 
 describe('npm run bench -- --quick', () => {
   it('runs every scenario against every server; conveyor loses and reorders nothing', async () => {
-    const { code, output: out } = await runToExit(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick']);
+    // Production mode too where PostgreSQL and Redis are there (.ci/run sets both).
+    const stores = process.env.DATABASE_URL && process.env.REDIS_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+    const services: Record<string, string> = stores.includes('postgres') ? { DATABASE_URL: process.env.DATABASE_URL!, REDIS_URL: process.env.REDIS_URL! } : {};
+    const { code, output: out } = await runToExit(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--quick', '--store', stores.join(',')], { env: userEnv(services) });
     expect(code, out).toBe(0);
     const file = /wrote (\S+\.json)/.exec(out)?.[1];
     expect(file, out).toBeTruthy();
@@ -25,13 +28,25 @@ describe('npm run bench -- --quick', () => {
     expect(conveyor).toMatchObject({ missing: 0, outOfOrder: 0, held: true });
     expect(results.idle.map((r: { server: string }) => r.server)).toEqual(servers);
     expect(results.idle[0].held).toBe(results.settings.idleConnections);
-    expect(results.latency).toMatchObject({ lost: 0, outOfOrder: 0 });
-    expect(results.latency.deliveriesPerSecond).toBeGreaterThan(0);
-    expect(results.write.transitionsPerSecond).toBeGreaterThan(0);
-    expect(results.resume.map((r: { selection: string }) => r.selection)).toEqual(['cursor', 'agent']);
-    for (const r of results.resume) expect(r).toMatchObject({ events: 3000, outOfOrder: 0 });
+    // Each store; with PostgreSQL, also two instances (created on one, received on the other).
+    const shapes = [...stores.map((store) => `${store} ×1`), ...(stores.includes('postgres') ? ['postgres ×2'] : [])];
+    expect(results.latency.map((l: { store: string; instances: number }) => `${l.store} ×${l.instances}`)).toEqual(shapes);
+    for (const l of results.latency) {
+      expect(l, l.store).toMatchObject({ lost: 0, outOfOrder: 0 });
+      expect(l.deliveriesPerSecond, l.store).toBeGreaterThan(0);
+    }
+    expect(results.write.map((w: { store: string }) => w.store)).toEqual(stores);
+    for (const w of results.write) expect(w.transitionsPerSecond, w.store).toBeGreaterThan(0);
+    expect(results.apiWrite.map((w: { store: string }) => w.store)).toEqual(stores);
+    for (const w of results.apiWrite) expect(w, w.store).toMatchObject({ clients: 64, errors: 0, committedPerSecond: expect.any(Number) });
+    for (const w of results.apiWrite) expect(w.committedPerSecond, w.store).toBeGreaterThan(0);
+    expect(Object.keys(results.resume)).toEqual(stores);
+    for (const store of stores) {
+      expect(results.resume[store].map((r: { selection: string }) => r.selection)).toEqual(['cursor', 'agent']);
+      for (const r of results.resume[store]) expect(r, store).toMatchObject({ events: 3000, outOfOrder: 0 });
+    }
     expect(readFileSync(file!.replace('.json', '.svg'), 'utf8')).toContain('<svg');
-  }, 300_000);
+  }, 480_000);
 
   it('grows a data dir through two sizes and reports every figure of the growth scenario', async () => {
     const { code, output: out } = await runToExit(process.execPath, ['--import', 'tsx', 'bench/run.ts', '--scenario', 'growth', '--quick']);
