@@ -17,7 +17,7 @@
  *    the task rows (which carry cursors) and the counters, and COMMIT.
  *
  * The lock is taken after what the group's row locks already serialise, so another group (of
- * this instance, two may be in flight, or of another) waits on it for the events, task rows and
+ * this instance, where `groupsInFlight` allows two, or of another) waits on it for the events, task rows and
  * commit of this one, not for all of it. Anything the checks did not
  * foresee (a unique violation from another instance creating the same id, an agent's name taken)
  * aborts the transaction, and the caller runs the group again the per-request way, which tells

@@ -213,7 +213,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL group commit under contention', () =>
   });
 
   it('two instances, two groups in flight each, on the same entities: only conflicts are refused, and the log and snapshots agree', async () => {
-    const instances = await Promise.all([0, 1].map(() => PostgresStore.connect({ connectionString: DATABASE_URL!, schema })));
+    const instances = await Promise.all([0, 1].map(() => PostgresStore.connect({ connectionString: DATABASE_URL!, schema, groupsInFlight: 2 })));
     const ids = Array.from({ length: 12 }, (_, i) => `c-${i}`);
     try {
       await instances[0].commit(ids.map((id) => agentChange({ id, type: 'agent', version: 0 }, 0, [])));
