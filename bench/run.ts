@@ -500,7 +500,8 @@ async function apiWrite(store: BenchStore): Promise<{ store: BenchStore; clients
   const env = benchStoreEnv(store);
   const server = await startServer('conveyor', env);
   try {
-    const child = spawn(...spawnArgs([...(pin?.(1) ?? []), 'node', compiled('bench/lib/api-write.ts'), server.url, SECRET, '64', String(quick ? 3 : 10)]), { stdio: ['ignore', 'pipe', 'inherit'] });
+    const [command, ...args] = [...(pin?.(1) ?? []), 'node', compiled('bench/lib/api-write.ts'), server.url, SECRET, '64', String(quick ? 3 : 10)];
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const code = await new Promise((r) => child.on('exit', r));
@@ -511,7 +512,6 @@ async function apiWrite(store: BenchStore): Promise<{ store: BenchStore; clients
     await dropBenchSchema(env);
   }
 }
-const spawnArgs = (command: string[]): [string, string[]] => [command[0], command.slice(1)];
 
 const write = (store: BenchStore) => runOn<{ store: string; transitionsPerSecond: number; count: number }>(store, [compiled('bench/lib/write.ts'), String(WRITE_COUNT)]);
 

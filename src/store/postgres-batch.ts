@@ -80,10 +80,11 @@ const UPSERT_TASKS = `INSERT INTO tasks (id, seq, org, creator_id, private, stat
     AS u (id, seq, org, creator_id, private, status, version, view, branch, issue_number, updated_seq, title, rest)
   ON CONFLICT (id) DO UPDATE SET status = excluded.status, version = excluded.version, view = excluded.view,
     branch = excluded.branch, issue_number = excluded.issue_number, updated_seq = excluded.updated_seq, search = excluded.search`;
-const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
+/** A group's counter changes, one statement per table (the keys are distinct: CountDeltas sums them); the per-request path's too. */
+export const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
   SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::int[]) AS c (creator_id, org, private, status, n)
   ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`;
-const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
+export const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
   SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS c (org, status, n)
   ON CONFLICT (org, status) DO UPDATE SET n = org_task_counts.n + excluded.n`;
 

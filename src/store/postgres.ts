@@ -11,7 +11,7 @@ import pg from 'pg';
 import { migrateAsync } from './migrate.js';
 import { encodeChange, toRecord, withCursors, type EntityRow, type WireChange } from './rows.js';
 import { postgresArchivedLines, postgresArchiveImport, postgresArchivePass } from './postgres-archive.js';
-import { PostgresBatch, type Outcome } from './postgres-batch.js';
+import { ADD_COUNTS, ADD_ORG_COUNTS, PostgresBatch, type Outcome } from './postgres-batch.js';
 import { postgresReadAfter } from './postgres-log.js';
 import { retentionSql } from './retention-sql.js';
 import { ENTITY_COLUMNS, POSTGRES, writeSql } from './sql.js';
@@ -71,14 +71,6 @@ const WRITE = writeSql(POSTGRES);
  */
 const UPSERT_TASK_COUNTED = `WITH before AS (SELECT status FROM tasks WHERE id = $1) ${WRITE.upsertTask}
   RETURNING (SELECT status FROM before) AS before_status, creator_id, org, private, status`;
-/** A group's counter changes, one statement per table (the keys are distinct: CountDeltas sums them). */
-const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[], $4::text[], $5::int[]) AS c (creator_id, org, private, status, n)
-  ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`;
-const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
-  SELECT * FROM unnest($1::text[], $2::text[], $3::int[]) AS c (org, status, n)
-  ON CONFLICT (org, status) DO UPDATE SET n = org_task_counts.n + excluded.n`;
-
 /** `UPSERT_TASK_COUNTED`'s row. */
 interface TaskCounted {
   before_status: string | null;
