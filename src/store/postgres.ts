@@ -192,6 +192,22 @@ export class PostgresStore extends SqlStore {
     }
   }
 
+  /**
+   * `work` on one client, which begins and commits its transaction itself, in messages of its
+   * own (postgres-batch.ts: BEGIN with the first, COMMIT with the last); rolled back if it throws.
+   */
+  private async ownTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
   commit(changes: Change[]): Promise<LogEvent[]> {
     return new Promise((resolve, reject) => {
       this.pending.push({ changes, resolve, reject });
@@ -231,7 +247,7 @@ export class PostgresStore extends SqlStore {
   private async commitBatch(batch: Change[][]): Promise<Outcome[]> {
     if (this.batchWrites) {
       try {
-        const outcomes = await this.transaction('BEGIN', (client) => new PostgresBatch(client, { appendLock: APPEND_LOCK }).write(batch));
+        const outcomes = await this.ownTransaction((client) => new PostgresBatch(client, { appendLock: APPEND_LOCK }).write(batch));
         this.groups.setBased++;
         return outcomes;
       } catch (error) {
@@ -323,9 +339,9 @@ export class PostgresStore extends SqlStore {
   /** A batch's counter changes, in its transaction (issue 14: counts in O(1)). */
   private async writeCounts(client: pg.PoolClient, counts: CountDeltas): Promise<void> {
     const rows = counts.creatorRows();
-    if (rows.length > 0) await client.query(ADD_COUNTS, [0, 1, 2, 3, 4].map((i) => rows.map((row) => row[i])));
+    if (rows.length > 0) await client.query(ADD_COUNTS, [JSON.stringify(rows)]);
     const orgRows = counts.orgRows();
-    if (orgRows.length > 0) await client.query(ADD_ORG_COUNTS, [0, 1, 2].map((i) => orgRows.map((row) => row[i])));
+    if (orgRows.length > 0) await client.query(ADD_ORG_COUNTS, [JSON.stringify(orgRows)]);
   }
 
   private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
