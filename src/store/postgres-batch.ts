@@ -109,7 +109,7 @@ export const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
  * literal, ~30 µs of this process's time a transition (bench write, profiled). The statement
  * reads it with `jsonb_array_elements` (one parse).
  */
-function rowsJson(rows: unknown[][], json: ReadonlySet<number>): string {
+function rowsJson(rows: unknown[][], json: ReadonlySet<number>): Doc {
   let out = '[';
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r];
@@ -121,8 +121,24 @@ function rowsJson(rows: unknown[][], json: ReadonlySet<number>): string {
     }
     out += ']';
   }
-  return `${out}]`;
+  return docOf(`${out}]`);
 }
+
+/**
+ * A statement's JSON document, and whether it holds a `$` anywhere (most do not: then any
+ * dollar-quote tag is safe without searching the document for it).
+ */
+export interface Doc {
+  text: string;
+  dollar: boolean;
+}
+
+/** A document written some other way (a small one: `JSON.stringify` of ids). */
+export function docOf(text: string): Doc {
+  return { text, dollar: text.indexOf('$') !== -1 };
+}
+
+const NO_DOC: Doc = { text: '', dollar: false };
 /** Which columns of those rows are JSON text already. */
 const ENTITY_JSON = new Set([2]);
 const CREATED_ENTITY_JSON = new Set([3]);
@@ -134,16 +150,20 @@ const TASK_JSON = new Set([7]);
 const DEADLINE_JSON = new Set([4]);
 const NO_JSON: ReadonlySet<number> = new Set();
 
+/** Where a statement takes its document: once in each (`$1::jsonb`). */
+const PARAMETER = '$1';
+
 /**
  * `sql` with its `$1` given as a literal: the document, dollar-quoted with a tag it does not
  * contain, so nothing in it needs escaping (a title may hold any character but NUL, which JSON
- * escapes).
+ * escapes). Concatenated, not replaced: the document is copied once, when the message is sent
+ * (and `replace` would read `$$`, `$&` or `$'` in a title as patterns).
  */
-export function withDocument(sql: string, doc: string): string {
+export function withDocument(sql: string, doc: Doc): string {
+  const at = sql.indexOf(PARAMETER);
+  if (at === -1) return sql;
   const tag = tagFor(doc, 'd');
-  // A function, not a replacement string, in which `$$`, `$&` or `$'` of a title would be patterns.
-  const literal = `${tag}${doc}${tag}::jsonb`;
-  return sql.replaceAll('$1::jsonb', () => literal);
+  return sql.slice(0, at) + tag + doc.text + tag + sql.slice(at + PARAMETER.length);
 }
 
 /** A key of `deadlines` as one string. */
@@ -166,16 +186,16 @@ type DeadlineWrite = { set: Extract<WireDeadline, { 0: 'set' }> } | { set: null;
  * One statement of a message: its SQL, its document, and where its row count is checked, the
  * rows it must touch and what it means if it does not.
  */
-export type Statement = [sql: string, doc: string, expect?: [rows: number, what: string]];
+export type Statement = [sql: string, doc: Doc, expect?: [rows: number, what: string]];
 
 /**
- * A dollar-quote tag that `text` does not contain. Most documents hold no `$` at all, which one
- * scan for the character tells (a search for the tag itself cost ~3 µs a transition).
+ * A dollar-quote tag that the document does not contain (searched for only in one that holds a
+ * `$`: a search of every document cost ~3 µs a transition, bench write, profiled).
  */
-function tagFor(text: string, stem: string): string {
+function tagFor(doc: Doc, stem: string): string {
   let tag = `$${stem}$`;
-  if (text.indexOf('$') === -1) return tag;
-  for (let n = 0; text.includes(tag); n++) tag = `$${stem}${n}$`;
+  if (!doc.dollar) return tag;
+  for (let n = 0; doc.text.includes(tag); n++) tag = `$${stem}${n}$`;
   return tag;
 }
 
@@ -240,7 +260,7 @@ export class PostgresBatch {
         if (wire.consumes) consumed.set(deadlineKey(wire.entityId, wire.consumes[0]), [wire.entityId, wire.consumes[0]]);
       }
     }
-    const reads: Statement[] = [['BEGIN', ''], [READ_ENTITIES, JSON.stringify([...ids])]];
+    const reads: Statement[] = [['BEGIN', NO_DOC], [READ_ENTITIES, docOf(JSON.stringify([...ids]))]];
     if (consumed.size > 0) reads.push([READ_DEADLINES, rowsJson([...consumed.values()], NO_JSON)]);
     const [, entityRows, deadlineRows] = await this.send(reads);
     const versions = new Map<string, number>();
@@ -282,7 +302,7 @@ export class PostgresBatch {
     }
 
     // 3. The accepted requests' writes, a statement a table, and COMMIT (4), in one message.
-    const cursors = accepted.length === 0 ? (await this.send([['COMMIT', '']]), []) : await this.writeAccepted(accepted, stored, counted, hadEffects);
+    const cursors = accepted.length === 0 ? (await this.send([['COMMIT', NO_DOC]]), []) : await this.writeAccepted(accepted, stored, counted, hadEffects);
     let k = 0;
     return outcomes.map((outcome) => {
       if (!('changes' in outcome)) return outcome;
@@ -386,12 +406,12 @@ export class PostgresBatch {
       statements.push([UPDATE_ENTITIES, rowsJson(existing.updates, ENTITY_JSON), [existing.updates.length, 'snapshots moved under their row locks']]);
     }
     if (existing.putEffects.length > 0) statements.push([PUT_EFFECTS, rowsJson(existing.putEffects, EFFECTS_JSON)]);
-    if (existing.dropEffects.length > 0) statements.push([DROP_EFFECTS, JSON.stringify(existing.dropEffects)]);
+    if (existing.dropEffects.length > 0) statements.push([DROP_EFFECTS, docOf(JSON.stringify(existing.dropEffects))]);
     if (existing.agents.length > 0) statements.push([UPDATE_AGENTS, rowsJson(existing.agents, AGENT_JSON), [existing.agents.length, "agents' rows are missing"]]);
     this.deadlineStatements(existing.deadlines, statements);
 
     // Under the append lock from here to COMMIT: cursor order is commit order (postgres.ts).
-    statements.push([`SELECT pg_advisory_xact_lock(${Number(this.options.appendLock)})`, '']);
+    statements.push([`SELECT pg_advisory_xact_lock(${Number(this.options.appendLock)})`, NO_DOC]);
     if (created.inserts.length > 0) statements.push([INSERT_ENTITIES, rowsJson(created.inserts, CREATED_ENTITY_JSON)]);
     if (created.putEffects.length > 0) statements.push([PUT_EFFECTS, rowsJson(created.putEffects, EFFECTS_JSON)]);
     if (created.agents.length > 0) statements.push([INSERT_AGENTS, rowsJson(created.agents, CREATED_AGENT_JSON)]);
@@ -423,13 +443,14 @@ export class PostgresBatch {
       counts.task(counted.get(id) ?? null, [creatorId, org, isPrivate, status]);
     }
     const log = statements.length;
-    statements.push([WRITE_LOG, `[${events.length},${rowsJson(events, EVENT_JSON)},${rowsJson(taskRows, TASK_JSON)}]`]);
+    const [eventsDoc, tasksDoc] = [rowsJson(events, EVENT_JSON), rowsJson(taskRows, TASK_JSON)];
+    statements.push([WRITE_LOG, { text: `[${events.length},${eventsDoc.text},${tasksDoc.text}]`, dollar: eventsDoc.dollar || tasksDoc.dollar }]);
     const creatorRows = counts.creatorRows();
     if (creatorRows.length > 0) statements.push([ADD_COUNTS, rowsJson(creatorRows, NO_JSON)]);
     const orgRows = counts.orgRows();
     if (orgRows.length > 0) statements.push([ADD_ORG_COUNTS, rowsJson(orgRows, NO_JSON)]);
 
-    statements.push(['COMMIT', '']);
+    statements.push(['COMMIT', NO_DOC]);
     const results = await this.send(statements);
     return results[log].rows.map((row: { cursor: number }) => Number(row.cursor));
   }

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messageStatement } from '../../src/store/postgres-batch.js';
+import { docOf, messageStatement } from '../../src/store/postgres-batch.js';
 import { PostgresStore } from '../../src/store/postgres.js';
 import type { Change } from '../../src/store/types.js';
 import { taskChange } from '../store/task-counts.js';
@@ -75,7 +75,7 @@ describe.skipIf(!DATABASE_URL)('PostgreSQL group commit messages', () => {
     await client.query('INSERT INTO counted VALUES (1)');
     const update = `UPDATE counted SET id = id WHERE id IN (SELECT (jsonb_array_elements_text($1::jsonb))::int)`;
     const message = (rows: number) =>
-      ['BEGIN', 'INSERT INTO counted VALUES (2)', messageStatement([update, '[1, 7]', [rows, 'snapshots moved under their row locks']]), 'COMMIT'].join(';\n');
+      ['BEGIN', 'INSERT INTO counted VALUES (2)', messageStatement([update, docOf('[1, 7]'), [rows, 'snapshots moved under their row locks']]), 'COMMIT'].join(';\n');
 
     await expect(client.query(message(2))).rejects.toThrow('batch: 1 snapshots moved under their row locks');
     await client.query('ROLLBACK');
