@@ -484,7 +484,11 @@ const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user,
 async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
   const env = benchStoreEnv(store);
   try {
-    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...childEnv(process.env, env), JWT_SECRET: SECRET } });
+    // --profile: the program profiles its own measured part (resume.ts: the replay, not the fill).
+    const profileDir = values.profile ? join('bench/results/profiles', store) : undefined;
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    const profileEnv = profileDir ? { BENCH_PROFILE_DIR: profileDir } : {};
+    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...childEnv(process.env, env), JWT_SECRET: SECRET, ...profileEnv } });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     const code = await new Promise((r) => child.on('exit', r));

@@ -7,6 +7,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfigOrExit } from '../../src/server/env.js';
 
@@ -36,11 +38,23 @@ for (const selection of selections) {
   const child = spawn('node', [new URL('./resume-client.js', import.meta.url).pathname, `${url.replace('http', 'ws')}/graphql`, token, String(total), selection], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  // BENCH_PROFILE_DIR: a CPU profile of the server while it replays (not while it fills the log).
+  const profiler = process.env.BENCH_PROFILE_DIR ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post('Profiler.enable');
+    await profiler.post('Profiler.start');
+  }
   const serverCpu0 = process.cpuUsage();
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
   const code = await new Promise((resolve) => child.on('exit', resolve));
   const serverCpu = process.cpuUsage(serverCpu0);
+  if (profiler) {
+    const { profile } = await profiler.post('Profiler.stop');
+    writeFileSync(join(process.env.BENCH_PROFILE_DIR!, `resume-${selection}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
   if (code !== 0) throw new Error(`resume client exited with ${code}`);
   const result = JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, unknown>;
   // Server CPU includes the client process's start-up wait; the client's own figure excludes it.

@@ -1,12 +1,14 @@
 /**
  * Whole views stored without their null keys (view-patch.ts `storedView` / `restoreView`): a
  * round trip gives back exactly the view committed, null keys in, absent keys still absent.
+ * And event times read back from SQLite's milliseconds (`isoTime`) as `toISOString` spells them.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { agentMachine, agentView, taskMachine, taskView } from '../../src/machines/index.js';
 import type { View } from '../../src/store/view-patch.js';
-import { decodeEntityState, encodeEntityState, restoreKeyframe, restoreView, storedKeyframe, storedView } from '../../src/store/view-patch.js';
+import { decodeEntityState, encodeEntityState, isoTime, restoreKeyframe, restoreView, storedKeyframe, storedView } from '../../src/store/view-patch.js';
 import { agentInput, AT, taskInput } from '../machines/fixtures.js';
 import { searchView } from './search-suite.js';
 
@@ -123,5 +125,19 @@ describe('stored whole views', () => {
     // Stored whole before either form: read as it is.
     const whole = { value: task.value, context: task.context };
     expect(decodeEntityState(JSON.parse(JSON.stringify(whole)) as object, null)).toEqual(JSON.parse(JSON.stringify(whole)));
+  });
+});
+
+describe('event times as read (isoTime)', () => {
+  it('spell stored milliseconds exactly as toISOString does, in any order, for years 0–9999', () => {
+    const now = Date.UTC(2026, 11, 4, 18, 44, 31, 7);
+    const edges = [0, 1, 9, 10, 99, 100, 999, 1000, 1001, now, now + 993, Date.UTC(2000, 1, 29, 23, 59, 59, 999), 253_402_300_799_999];
+    const property = fc.array(fc.oneof(fc.integer({ min: 0, max: 253_402_300_799_999 }), fc.integer({ min: now - 3000, max: now + 3000 }), fc.constantFrom(...edges)), { minLength: 1 });
+    fc.assert(fc.property(property, (times) => times.every((at) => isoTime(at) === new Date(at).toISOString())), { numRuns: 500 });
+  });
+
+  it('spell what the cache does not cover as toISOString does, and leave text as it is', () => {
+    for (const at of [-1, -62_198_755_200_000, 1.5, 253_402_300_800_000]) expect(isoTime(at)).toBe(new Date(at).toISOString());
+    expect(isoTime('2026-12-04T18:44:31.007Z')).toBe('2026-12-04T18:44:31.007Z');
   });
 });
