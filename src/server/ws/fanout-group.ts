@@ -13,7 +13,7 @@ import type { FeedCursor } from '../../runtime/feed.js';
 import type { GraphQLContext } from '../../schema/context.js';
 import { CloseCode, ReadyState } from '../../shared/codes.js';
 import type { LogEvent, Viewer } from '../../store/types.js';
-import { writeFrame, type RawSocket } from './frame-writer.js';
+import { flushSocket, writeFrame, type RawSocket } from './frame-writer.js';
 
 /** RFC 6455 1013 Try Again Later: a subscriber too slow to read what it is sent. */
 export const SLOW_CONSUMER_CLOSE = CloseCode.TryAgainLater;
@@ -49,8 +49,6 @@ export interface Member {
   /** Last cursor this member has been given (or passed over). */
   cursor: number;
   done: boolean;
-  /** Catch-up writes are being gathered into one system call (see writePaced). */
-  corked: boolean;
   /** Ends the subscription, with a last result if given. */
   end: (last?: ExecutionResult) => void;
 }
@@ -107,6 +105,7 @@ export class Group {
     this.live.delete(member);
     this.catchingUp.delete(member);
     void member.source.return();
+    flushOf(member); // its frames before graphql-ws's complete
     member.end();
     this.onLeft(this, member);
     if (this.size === 0) this.close();
@@ -211,7 +210,7 @@ export class Group {
         const payload = this.serialize(isPromise(result) ? await result : result);
         if (member.done) return;
         sent++;
-        const drained = this.writePaced(member, member.prefixText + payload);
+        const drained = this.writePaced(member, payload);
         if (drained) {
           await drained;
           if (member.done) return;
@@ -245,11 +244,12 @@ export class Group {
     const socket = member.target.socket;
     if (socket.readyState !== ReadyState.Open) return false; // closing: graphql-ws will end the subscription
     if (socket.bufferedAmount > this.options.maxBufferedBytes) {
+      flushOf(member); // what it was given goes before the close frame
       socket.close(SLOW_CONSUMER_CLOSE, SLOW_CONSUMER_REASON);
       this.remove(member);
       return false;
     }
-    const raw = (socket as unknown as { _socket?: RawSocket })._socket;
+    const raw = rawOf(member);
     if (raw) writeFrame(raw, member.prefix, payload);
     else socket.send(Buffer.concat([member.prefix, payload]), TEXT);
     return true;
@@ -259,31 +259,26 @@ export class Group {
    * Write during catch-up: the member pulls, so it waits for its socket instead of being closed.
    * Returns a promise only when the socket is backed up (then wait for it to drain).
    */
-  private writePaced(member: Member, frame: string): Promise<void> | null {
+  private writePaced(member: Member, payload: string): Promise<void> | null {
     const socket = member.target.socket;
     if (socket.readyState !== ReadyState.Open) return null;
     // A catch-up writes many small frames back to back: one writev per frame was a third of the
-    // server's time replaying a backlog (profiled with bench/lib/resume.ts). Corking the TCP
-    // socket until the event loop turns sends them together. `ws` has no public handle for this.
-    const raw = (socket as unknown as { _socket?: { cork(): void; uncork(): void } })._socket;
-    if (raw && !member.corked) {
-      raw.cork();
-      member.corked = true;
-      setImmediate(() => {
-        member.corked = false;
-        raw.uncork();
-      });
-    }
+    // server's time replaying a backlog (profiled with bench/lib/resume.ts). writeFrame queues
+    // them and writes a run's frames as one buffer.
+    const raw = rawOf(member);
     if (socket.bufferedAmount < CATCH_UP_HIGH_WATER) {
-      socket.send(frame, TEXT);
+      if (raw) writeFrame(raw, member.prefix, Buffer.from(payload));
+      else socket.send(member.prefixText + payload, TEXT);
       return null;
     }
-    return new Promise<void>((resolve) => socket.send(frame, TEXT, () => resolve()));
+    if (raw) flushSocket(raw); // what is queued goes first
+    return new Promise<void>((resolve) => socket.send(member.prefixText + payload, TEXT, () => resolve()));
   }
 
   /** End the member's subscription with the error (graphql-ws sends it as its last message). */
   private fail(member: Member, error: unknown): void {
     if (member.done) return;
+    flushOf(member);
     member.end({ errors: [this.options.mask(error)] });
     this.remove(member);
   }
@@ -306,4 +301,15 @@ function compile(
   }
   return (event, context) =>
     execute({ schema, document, operationName, variableValues: variables, rootValue: event, contextValue: context });
+}
+
+/** The member's TCP socket under `ws` (internal: frame-writer.ts writes frames straight to it). */
+function rawOf(member: Member): RawSocket | undefined {
+  return (member.target.socket as unknown as { _socket?: RawSocket })._socket;
+}
+
+/** Write the frames queued for the member's socket now. */
+function flushOf(member: Member): void {
+  const raw = rawOf(member);
+  if (raw) flushSocket(raw);
 }

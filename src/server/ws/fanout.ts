@@ -210,7 +210,6 @@ export class FanoutEngine {
       filter: stream.cursor.filter,
       cursor: stream.cursor.position,
       done: false,
-      corked: false,
       end: finish,
     };
     const owner = group;
