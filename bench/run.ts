@@ -99,7 +99,8 @@ interface ServerHandle {
 async function startServer(name: string, env: Record<string, string> = {}): Promise<ServerHandle> {
   // --profile: a CPU profile of each server under test, to see where the time goes.
   const profile = values.profile ? ['--cpu-prof', '--cpu-prof-dir=bench/results/profiles'] : [];
-  const { child, url } = await spawnServer(name, [...(pin?.(0) ?? []), 'node', ...profile, ENTRY[name]], {
+  // --expose-gc: the idle scenario asks each server (SIGUSR2) to collect before it reads memory.
+  const { child, url } = await spawnServer(name, [...(pin?.(0) ?? []), 'node', '--expose-gc', ...profile, ENTRY[name]], {
     ...childEnv(process.env, env),
     JWT_SECRET: SECRET,
     NODE_ENV: 'production',
@@ -360,11 +361,15 @@ async function idle(name: string): Promise<IdleResult> {
     const base = usage(server.child.pid!).rss;
     log(`${name}: holding ${IDLE} idle subscribed connections…`);
     const load = await loaders(server, IDLE, { token: bearer });
-    // Sampled for a while: memory still settling (garbage of the connection storm) shows as a
-    // trend; the figure is the last sample.
+    // Read once the heap has settled: every server (the same handler, bench/peers/common.ts
+    // `collectOnSignal`) runs a full collection on SIGUSR2, and the sample follows it, a few
+    // times over, so garbage of the connection storm is not counted as what a connection holds.
+    // The figure is the last sample.
     const samples: number[] = [];
-    for (let i = 0; i < (quick ? 1 : 5); i++) {
-      await sleep(2000);
+    for (let i = 0; i < (quick ? 1 : 4); i++) {
+      await sleep(1500);
+      server.child.kill('SIGUSR2');
+      await sleep(500);
       samples.push(usage(server.child.pid!).rss);
     }
     log(`${name}: rss samples ${samples.map((r) => ((r - base) / 1024 / IDLE).toFixed(1)).join(' ')}`);

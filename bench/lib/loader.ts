@@ -49,10 +49,12 @@ function deliver(connection: number, seq: number, atMs: number) {
 const LATENCY_SUBSCRIPTION = `subscription($after: String) {
   taskUpdated(after: $after) { cursor task { id version updatedAt } }
 }`;
+/** The fields every server sends (bench/peers/common.ts `payload`): conveyor is asked for the same. */
+const PAYLOAD_FIELDS = `cursor event task { id title status version private creator { id name } org updatedAt }`;
 const SUBSCRIPTION = `subscription($after: String) {
-  taskUpdated(after: $after, filter: { status: [NEEDS_CLARIFICATION] }) { cursor task { id version updatedAt } }
+  taskUpdated(after: $after, filter: { status: [NEEDS_CLARIFICATION] }) { ${PAYLOAD_FIELDS} }
 }`;
-const PEER_SUBSCRIPTION = `subscription { taskUpdated { cursor event task { id title status version private creator { id name } org updatedAt } } }`;
+const PEER_SUBSCRIPTION = `subscription { taskUpdated { ${PAYLOAD_FIELDS} } }`;
 
 const tokenFor = (i: number) => (args.tokens ? args.tokens[((args.offset ?? 0) + i) % args.tokens.length] : args.token);
 

@@ -6,9 +6,10 @@ import { payload, publishHandler, ready } from './common.js';
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 const server = createServer(
   publishHandler((p) => {
-    // Serialised once, sent to every client: nothing per subscriber but the write itself.
-    const frame = JSON.stringify({ id: '1', type: 'next', payload: { data: payload(p) } });
-    for (const client of wss.clients) client.send(frame);
+    // Serialised and encoded once, one buffer sent to every client: nothing per subscriber but
+    // ws's framing and the write itself.
+    const frame = Buffer.from(JSON.stringify({ id: '1', type: 'next', payload: { data: payload(p) } }));
+    for (const client of wss.clients) client.send(frame, { binary: false });
   }),
 );
 server.on('upgrade', (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)));

@@ -62,7 +62,16 @@ export function publishHandler(publish: (p: PublishRequest) => void, fallback?: 
   };
 }
 
+/**
+ * A full garbage collection on SIGUSR2 (the server runs with --expose-gc), the same in every
+ * server of the bench: the idle scenario reads memory after it.
+ */
+export function collectOnSignal(): void {
+  process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
+}
+
 export function ready(server: Server): void {
+  collectOnSignal();
   server.listen(0, '127.0.0.1', () => {
     const address = server.address() as { port: number };
     console.log(`READY ${address.port}`);

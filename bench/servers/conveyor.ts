@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfigOrExit } from '../../src/server/env.js';
+import { collectOnSignal } from '../peers/common.js';
 
 const config = loadConfigOrExit({
   ...process.env,
@@ -15,5 +16,6 @@ const config = loadConfigOrExit({
 });
 const app = await buildApp(config);
 const url = await app.start(0);
+collectOnSignal();
 console.log(`READY ${new URL(url).port}`);
 process.on('SIGTERM', () => void app.stop().then(() => process.exit(0)));
