@@ -38,10 +38,8 @@ export interface GroupOptions {
 }
 
 export interface Member {
-  target: FanoutTarget;
-  /** `{"id":<id>,"type":"next","payload":`: the part of a frame that is this member's. */
-  prefixText: string;
-  /** The same as UTF-8, for frames built from shared payload bytes. */
+  socket: WebSocket;
+  /** `{"id":<id>,"type":"next","payload":` as UTF-8: the part of a frame that is this member's. */
   prefix: Buffer;
   viewer: Viewer;
   source: FeedCursor;
@@ -241,7 +239,7 @@ export class Group {
 
   /** Write to a live member, closing it as a slow consumer when its socket is backed up. */
   private write(member: Member, payload: Buffer): boolean {
-    const socket = member.target.socket;
+    const socket = member.socket;
     if (socket.readyState !== ReadyState.Open) return false; // closing: graphql-ws will end the subscription
     if (socket.bufferedAmount > this.options.maxBufferedBytes) {
       flushOf(member); // what it was given goes before the close frame
@@ -260,7 +258,7 @@ export class Group {
    * Returns a promise only when the socket is backed up (then wait for it to drain).
    */
   private writePaced(member: Member, payload: string): Promise<void> | null {
-    const socket = member.target.socket;
+    const socket = member.socket;
     if (socket.readyState !== ReadyState.Open) return null;
     // A catch-up writes many small frames back to back: one writev per frame was a third of the
     // server's time replaying a backlog (profiled with bench/lib/resume.ts). writeFrame queues
@@ -268,11 +266,11 @@ export class Group {
     const raw = rawOf(member);
     if (socket.bufferedAmount < CATCH_UP_HIGH_WATER) {
       if (raw) writeFrame(raw, member.prefix, Buffer.from(payload));
-      else socket.send(member.prefixText + payload, TEXT);
+      else socket.send(member.prefix.toString() + payload, TEXT);
       return null;
     }
     if (raw) flushSocket(raw); // what is queued goes first
-    return new Promise<void>((resolve) => socket.send(member.prefixText + payload, TEXT, () => resolve()));
+    return new Promise<void>((resolve) => socket.send(member.prefix.toString() + payload, TEXT, () => resolve()));
   }
 
   /** End the member's subscription with the error (graphql-ws sends it as its last message). */
@@ -305,7 +303,7 @@ function compile(
 
 /** The member's TCP socket under `ws` (internal: frame-writer.ts writes frames straight to it). */
 function rawOf(member: Member): RawSocket | undefined {
-  return (member.target.socket as unknown as { _socket?: RawSocket })._socket;
+  return (member.socket as unknown as { _socket?: RawSocket })._socket;
 }
 
 /** Write the frames queued for the member's socket now. */

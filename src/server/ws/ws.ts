@@ -143,6 +143,9 @@ export function attachWebSockets(deps: WsDeps) {
       onSubscribe: async (ctx, id, payload) => {
         const viewer = ctx.extra.viewer;
         if (!viewer) return; // not reachable: graphql-ws only subscribes acknowledged sockets
+        // The message is kept for the subscription's life (graphql-ws, and the grouped target):
+        // its text, the same for thousands of dashboards, once.
+        (payload as { query: string }).query = internedText(payload.query);
         if (overLimit(ctx.subscriptions, deps.maxSubscriptions)) return [tooManyOperations(deps.maxSubscriptions)];
         const initial: WsInitialContext = { wsViewer: viewer };
         const { schema, execute, subscribe, contextFactory, parse, validate } = deps.yoga.getEnveloped({
@@ -251,4 +254,19 @@ export function attachWebSockets(deps: WsDeps) {
   }
 
   return { wss, handleUpgrade, close };
+}
+
+/**
+ * One string per distinct operation text. Each message's JSON parse makes its own copy of the
+ * query, which an idle subscription kept (~220 bytes each, bench/lib/idle-heap.ts). Bounded: past
+ * TEXTS texts it starts again, which costs only the sharing.
+ */
+const texts = new Map<string, string>();
+const TEXTS = 1000;
+function internedText(text: string): string {
+  const known = texts.get(text);
+  if (known !== undefined) return known;
+  if (texts.size >= TEXTS) texts.clear();
+  texts.set(text, text);
+  return text;
 }
