@@ -7,8 +7,8 @@
  * through the API), write (committed transitions/s through the actors), api-write (committed
  * heartbeats/s through the API, 64 HTTP clients), resume (one client replaying a long backlog);
  * latency, write, api-write and resume run on each store of `--store` (sqlite, postgres or both:
- * bench-store.ts), and latency2 (PostgreSQL + Redis) creates on one instance and receives on
- * another. Servers run on core 0 and loaders on core 1 (pin.ts); PostgreSQL's own processes are
+ * bench-store.ts), latency2 (PostgreSQL + Redis) creates on one instance and receives on
+ * another, and write2 runs two writers on one PostgreSQL at once. Servers run on core 0 and loaders on core 1 (pin.ts); PostgreSQL's own processes are
  * not pinned. Prints a table, writes JSON and an SVG latency plot to bench/results/. growth (issue 14: list, counts, restart, RSS, disk and commit rate at
  * 10k, 100k and 1M tasks, bench/lib/growth.ts) runs only when asked for by name: at full size it
  * takes half an hour and gigabytes of disk.
@@ -487,8 +487,25 @@ const CLEAR = 'Add a dark theme toggle to the settings page, persisted per user,
 
 /** A bench program's last line of output, as JSON, run on `store` (its own schema, dropped after). */
 async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
+  return (await runTogetherOn<T>(store, [args]))[0];
+}
+
+/** Bench programs side by side on one store (the same schema and channel), their last lines as JSON. */
+async function runTogetherOn<T>(store: BenchStore, programs: string[][]): Promise<T[]> {
   const env = benchStoreEnv(store);
   try {
+    // Every program ends before the schema is dropped, even when one of them failed.
+    const settled = await Promise.allSettled(programs.map((args) => runChild<T>(store, env, args)));
+    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((s) => (s as PromiseFulfilledResult<T>).value);
+  } finally {
+    await dropBenchSchema(env);
+  }
+}
+
+async function runChild<T>(store: BenchStore, env: Record<string, string>, args: string[]): Promise<T> {
+  {
     // --profile: the program profiles its own measured part (resume.ts: the replay, not the fill).
     const profileDir = values.profile ? join('bench/results/profiles', store) : undefined;
     if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -499,8 +516,6 @@ async function runOn<T>(store: BenchStore, args: string[]): Promise<T> {
     const code = await new Promise((r) => child.on('exit', r));
     if (code !== 0) throw new Error(`${args[0]} on ${store} exited with ${String(code)}`);
     return JSON.parse(out.trim().split('\n').at(-1)!) as T;
-  } finally {
-    await dropBenchSchema(env);
   }
 }
 
@@ -523,6 +538,16 @@ async function apiWrite(store: BenchStore): Promise<{ store: BenchStore; clients
 }
 
 const write = (store: BenchStore) => runOn<{ store: string; transitionsPerSecond: number; count: number }>(store, [compiled('bench/lib/write.ts'), String(WRITE_COUNT)]);
+/**
+ * write2: two writers (two instances' hosts and stores, each 1,000 agents of its own) on one
+ * PostgreSQL at once; transitions of both over the time from the first start to the last end.
+ */
+async function write2(): Promise<{ store: 'postgres'; instances: 2; transitionsPerSecond: number; each: number[] }> {
+  type One = { count: number; transitionsPerSecond: number; startedAt: number; endedAt: number };
+  const both = await runTogetherOn<One>('postgres', ['a-', 'b-'].map((prefix) => [compiled('bench/lib/write.ts'), String(WRITE_COUNT), '1000', prefix]));
+  const seconds = (Math.max(...both.map((w) => w.endedAt)) - Math.min(...both.map((w) => w.startedAt))) / 1000;
+  return { store: 'postgres', instances: 2, transitionsPerSecond: Math.round(both.reduce((sum, w) => sum + w.count, 0) / seconds), each: both.map((w) => w.transitionsPerSecond) };
+}
 
 const resume = (store: BenchStore) => runOn<{ selection: string; events: number; eventsPerSecond: number }[]>(store, [compiled('bench/lib/resume.ts'), String(RESUME_EVENTS)]);
 
@@ -599,6 +624,11 @@ async function main() {
       results.write.push(w);
       console.log(`\nwrite, ${store}: ${JSON.stringify(w)}`);
     }
+  }
+  if (wanted.has('write2') || (all && STORES.includes('postgres'))) {
+    const w = await write2();
+    results.write.push(w);
+    console.log(`\nwrite, two instances on postgres: ${JSON.stringify(w)}`);
   }
   if (run('resume')) {
     for (const store of STORES) {

@@ -19,6 +19,8 @@ import type { EventStore } from '../../src/store/types.js';
 
 const total = Number(process.argv[2] ?? 30_000);
 const AGENTS = Number(process.argv[3] ?? 1000);
+/** Several of these on one store (bench write2: two instances) heartbeat agents of their own. */
+const PREFIX = process.argv[4] ?? '';
 const schema = process.env.DATABASE_SCHEMA;
 const store: EventStore = schema
   ? // BENCH_PG_PER_REQUEST=1: the per-request path, and BENCH_PG_GROUPS_IN_FLIGHT, for the
@@ -33,13 +35,14 @@ const store: EventStore = schema
 const bus: Bus = schema ? new RedisBus({ url: process.env.REDIS_URL!, channel: process.env.REDIS_CHANNEL, logger: pino({ level: 'silent' }) }) : new MemoryBus();
 const host = new ActorHost({ store, bus, effects: {}, logger: pino({ level: 'silent' }) });
 const at = () => new Date().toISOString();
-const ids = Array.from({ length: AGENTS }, (_, i) => `agent-${i}`);
+const ids = Array.from({ length: AGENTS }, (_, i) => `${PREFIX}agent-${i}`);
 await Promise.all(
   ids.map((id, i) =>
-    host.execute([{ kind: 'create', entityType: 'agent', id, input: { id, name: `a${i}`, org: 'acme', ownerId: 'u', registeredAt: at(), staleAfterMs: 3_600_000, crashAfterMs: 7_200_000 } }], 'bench'),
+    host.execute([{ kind: 'create', entityType: 'agent', id, input: { id, name: `${PREFIX}a${i}`, org: 'acme', ownerId: 'u', registeredAt: at(), staleAfterMs: 3_600_000, crashAfterMs: 7_200_000 } }], 'bench'),
   ),
 );
 const started = performance.now();
+const startedAt = Date.now();
 const cpu0 = process.cpuUsage();
 // Each agent heartbeats again as soon as its last heartbeat committed (its own heartbeats are
 // sequential; the agents are independent). No round barrier: with one, every agent waited for
@@ -57,8 +60,9 @@ await Promise.all(
   }),
 );
 const seconds = (performance.now() - started) / 1000;
+const endedAt = Date.now();
 const cpu = process.cpuUsage(cpu0);
 await host.stop();
 await store.close();
 await bus.close();
-console.log(JSON.stringify({ store: schema ? 'postgres' : 'sqlite', count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds), cpuMicrosPerTransition: Number(((cpu.user + cpu.system) / done).toFixed(1)) }));
+console.log(JSON.stringify({ store: schema ? 'postgres' : 'sqlite', count: done, seconds: Number(seconds.toFixed(2)), transitionsPerSecond: Math.round(done / seconds), cpuMicrosPerTransition: Number(((cpu.user + cpu.system) / done).toFixed(1)), startedAt, endedAt }));
