@@ -13,7 +13,7 @@ import type { FeedCursor } from '../../runtime/feed.js';
 import type { GraphQLContext } from '../../schema/context.js';
 import { CloseCode, ReadyState } from '../../shared/codes.js';
 import type { LogEvent, Viewer } from '../../store/types.js';
-import { flushSocket, writeFrame, type RawSocket } from './frame-writer.js';
+import { flushSocket, queueFrame, writeFrame, type RawSocket } from './frame-writer.js';
 
 /** RFC 6455 1013 Try Again Later: a subscriber too slow to read what it is sent. */
 export const SLOW_CONSUMER_CLOSE = CloseCode.TryAgainLater;
@@ -261,11 +261,11 @@ export class Group {
     const socket = member.socket;
     if (socket.readyState !== ReadyState.Open) return null;
     // A catch-up writes many small frames back to back: one writev per frame was a third of the
-    // server's time replaying a backlog (profiled with bench/lib/resume.ts). writeFrame queues
-    // them and writes a run's frames as one buffer.
+    // server's time replaying a backlog (profiled with bench/lib/resume.ts). queueFrame writes a
+    // run's frames together.
     const raw = rawOf(member);
     if (socket.bufferedAmount < CATCH_UP_HIGH_WATER) {
-      if (raw) writeFrame(raw, member.prefix, Buffer.from(payload));
+      if (raw) queueFrame(raw, member.prefix, Buffer.from(payload));
       else socket.send(member.prefix.toString() + payload, TEXT);
       return null;
     }

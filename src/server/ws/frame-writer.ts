@@ -1,11 +1,13 @@
 /**
  * The frame writer of the fan-out engine (fanout-group.ts): one WebSocket text frame per
- * delivery, built from a member's prefix and the group's shared payload bytes, and the frames
- * due to one socket within one synchronous run of the engine written together.
+ * delivery, built from a member's prefix and the group's shared payload bytes; a catch-up's
+ * frames due to one socket within one synchronous run written together.
  */
 /** The part of `ws` the engine writes frames through (internal: see `writeFrame`). */
 export interface RawSocket {
   write(chunk: Buffer): boolean;
+  cork(): void;
+  uncork(): void;
 }
 
 /** A socket's frames not yet written, and their bytes. */
@@ -15,10 +17,9 @@ interface Queued {
 }
 
 /**
- * Frames due to a socket in one synchronous run: the dispatcher takes every event the feed has
- * before it waits, and a catch-up writes a page before it reads the next. One write for them
- * all: a write per frame, ~10 µs of the kernel's time each, is what bounds a fan-out to
- * thousands of sockets (issue 15), and a backlog's replay wrote 500 frames a page.
+ * A catch-up's frames due to one socket within one synchronous run (a page of a backlog is
+ * written before the next is read), written together. A write per frame was a third of the
+ * server's time replaying a backlog.
  */
 const queued = new Map<RawSocket, Queued>();
 let flushScheduled = false;
@@ -26,20 +27,32 @@ let flushScheduled = false;
 const FLUSH_AT = 64 * 1024;
 
 /**
- * Queue one unmasked, unfragmented text frame — WebSocket header, the member's prefix, the
- * shared payload — for the member's TCP socket, written (with the socket's other queued frames,
- * as one buffer) when the current synchronous run ends: a microtask, so an idle delivery waits
- * for nothing. Through `ws.send` a delivery cost a copy into a frame body, then ws's
- * per-message bookkeeping and a two-chunk writev (header, body).
+ * Write one unmasked, unfragmented text frame — WebSocket header, the member's prefix, the
+ * shared payload — straight to the member's TCP socket as one buffer: a live delivery. Through
+ * `ws.send` a delivery cost a copy into a frame body, then ws's per-message bookkeeping and a
+ * two-chunk writev (header, body).
+ *
+ * Live deliveries are not queued like a catch-up's: queued to the end of the dispatcher's run,
+ * six stalled subscribers of a 10,000-event burst raised the server's peak RSS by 76–108 MB over
+ * the same burst without them, where writing at once adds ~5 MB
+ * (tests/reliability/slow-consumer.test.ts; why, not yet found).
  *
  * Safe beside `ws`'s own sends (graphql-ws's acks, pongs, completes) because its sender queues
  * nothing without compression (off, ws.ts) and writes each of its frames whole, so frames never
- * interleave. Order with them holds as long as whatever the engine itself sends or closes
- * through `ws` in the same run first calls `flushSocket` (fanout-group.ts does: a slow
- * consumer's close, a member's end); graphql-ws's own sends come in later tasks or microtasks,
- * after the flush. Callers check the socket is OPEN first.
+ * interleave; callers check the socket is OPEN first, and flush a socket's queued catch-up
+ * frames (`flushSocket`) before they write to it any other way.
  */
 export function writeFrame(raw: RawSocket, prefix: Buffer, payload: Buffer): void {
+  flushSocket(raw);
+  raw.write(encodeFrame(prefix, payload));
+}
+
+/**
+ * Queue a frame as `writeFrame` builds it, for a catch-up: written, with the socket's other
+ * queued frames, when the current synchronous run ends (a microtask, so nothing waits when
+ * idle), or at once when the queue reaches 64 KB.
+ */
+export function queueFrame(raw: RawSocket, prefix: Buffer, payload: Buffer): void {
   const frame = encodeFrame(prefix, payload);
   let queue = queued.get(raw);
   if (!queue) {
@@ -60,7 +73,15 @@ export function flushSocket(raw: RawSocket): void {
   const queue = queued.get(raw);
   if (!queue) return;
   queued.delete(raw);
-  raw.write(queue.frames.length === 1 ? queue.frames[0] : Buffer.concat(queue.frames, queue.bytes));
+  if (queue.frames.length === 1) {
+    raw.write(queue.frames[0]);
+    return;
+  }
+  // Corked, the frames go down in one writev: no copy of them into one buffer, which under a
+  // burst to stalled sockets raised the peak RSS by ~90 MB (tests/reliability/slow-consumer.test.ts).
+  raw.cork();
+  for (const frame of queue.frames) raw.write(frame);
+  raw.uncork();
 }
 
 /** Write every socket's queue (the end of a run). */
