@@ -564,6 +564,8 @@ async function main() {
     idle: IdleResult[];
     latency: LatencyResult[];
     write: unknown[];
+    /** Two writers on one PostgreSQL (write2), when it ran. */
+    write2?: unknown;
     apiWrite: unknown[];
     resume: Record<string, unknown>;
     growth?: GrowthResult;
@@ -627,7 +629,7 @@ async function main() {
   }
   if (wanted.has('write2') || (all && STORES.includes('postgres'))) {
     const w = await write2();
-    results.write.push(w);
+    results.write2 = w;
     console.log(`\nwrite, two instances on postgres: ${JSON.stringify(w)}`);
   }
   if (run('resume')) {

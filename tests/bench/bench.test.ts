@@ -37,6 +37,12 @@ describe('npm run bench -- --quick', () => {
     }
     expect(results.write.map((w: { store: string }) => w.store)).toEqual(stores);
     for (const w of results.write) expect(w.transitionsPerSecond, w.store).toBeGreaterThan(0);
+    // With PostgreSQL, also two writers on one database at once (each with agents of its own).
+    if (stores.includes('postgres')) {
+      expect(results.write2).toMatchObject({ store: 'postgres', instances: 2 });
+      expect(results.write2.each).toHaveLength(2);
+      for (const rate of [results.write2.transitionsPerSecond, ...results.write2.each]) expect(rate).toBeGreaterThan(0);
+    } else expect(results.write2).toBeUndefined();
     expect(results.apiWrite.map((w: { store: string }) => w.store)).toEqual(stores);
     for (const w of results.apiWrite) expect(w, w.store).toMatchObject({ clients: 64, errors: 0, committedPerSecond: expect.any(Number) });
     for (const w of results.apiWrite) expect(w.committedPerSecond, w.store).toBeGreaterThan(0);
