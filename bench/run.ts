@@ -505,18 +505,16 @@ async function runTogetherOn<T>(store: BenchStore, programs: string[][]): Promis
 }
 
 async function runChild<T>(store: BenchStore, env: Record<string, string>, args: string[]): Promise<T> {
-  {
-    // --profile: the program profiles its own measured part (resume.ts: the replay, not the fill).
-    const profileDir = values.profile ? join('bench/results/profiles', store) : undefined;
-    if (profileDir) mkdirSync(profileDir, { recursive: true });
-    const profileEnv = profileDir ? { BENCH_PROFILE_DIR: profileDir } : {};
-    const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...childEnv(process.env, env), JWT_SECRET: SECRET, ...profileEnv } });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    const code = await new Promise((r) => child.on('exit', r));
-    if (code !== 0) throw new Error(`${args[0]} on ${store} exited with ${String(code)}`);
-    return JSON.parse(out.trim().split('\n').at(-1)!) as T;
-  }
+  // --profile: the program profiles its own measured part (resume.ts: the replay, not the fill).
+  const profileDir = values.profile ? join('bench/results/profiles', store) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const profileEnv = profileDir ? { BENCH_PROFILE_DIR: profileDir } : {};
+  const child = spawn('node', args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...childEnv(process.env, env), JWT_SECRET: SECRET, ...profileEnv } });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  const code = await new Promise((r) => child.on('exit', r));
+  if (code !== 0) throw new Error(`${args[0]} on ${store} exited with ${String(code)}`);
+  return JSON.parse(out.trim().split('\n').at(-1)!) as T;
 }
 
 /** Committed `agentHeartbeat`s per second through the API, 64 HTTP clients (api-write.ts), the server on `store`. */

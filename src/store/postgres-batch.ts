@@ -96,7 +96,7 @@ const WRITE_LOG = `WITH doc AS (SELECT $1::jsonb AS d),
   SELECT cursor FROM c ORDER BY i`;
 /** A group's counter changes, one statement per table (the keys are distinct: CountDeltas sums them); the per-request path's too. */
 export const ADD_COUNTS = `INSERT INTO task_counts (creator_id, org, private, status, n)
-  SELECT r->>0, r->>1, (r->>2)::int = 1, r->>3, (r->>4)::int FROM jsonb_array_elements($1::jsonb) AS r
+  SELECT r->>0, r->>1, (r->>2)::boolean, r->>3, (r->>4)::int FROM jsonb_array_elements($1::jsonb) AS r
   ON CONFLICT (creator_id, org, private, status) DO UPDATE SET n = task_counts.n + excluded.n`;
 export const ADD_ORG_COUNTS = `INSERT INTO org_task_counts (org, status, n)
   SELECT r->>0, r->>1, (r->>2)::int FROM jsonb_array_elements($1::jsonb) AS r
@@ -159,7 +159,7 @@ const PARAMETER = '$1';
  * escapes). Concatenated, not replaced: the document is copied once, when the message is sent
  * (and `replace` would read `$$`, `$&` or `$'` in a title as patterns).
  */
-export function withDocument(sql: string, doc: Doc): string {
+function withDocument(sql: string, doc: Doc): string {
   const at = sql.indexOf(PARAMETER);
   if (at === -1) return sql;
   const tag = tagFor(doc, 'd');

@@ -115,6 +115,15 @@ function reported(error: unknown): unknown {
   return isUnavailable(error) ? new StoreUnavailableError(error) : error;
 }
 
+/** A query's rows on `pool`, a connection-level failure reported as `StoreUnavailableError`. */
+async function rowsOn<R extends pg.QueryResultRow>(pool: pg.Pool, query: pg.QueryConfig | pg.QueryArrayConfig): Promise<R[]> {
+  try {
+    return (await pool.query<R>(query as pg.QueryConfig)).rows;
+  } catch (error) {
+    throw reported(error);
+  }
+}
+
 export class PostgresStore extends SqlStore {
   private readonly pool: pg.Pool;
   /** The log's page reads (`readAfter`), on connections of their own: see `LOG_READ_PLANNER`. */
@@ -179,24 +188,18 @@ export class PostgresStore extends SqlStore {
    * transaction is the one thrown: ROLLBACK only fails when the connection is gone, and
    * PostgreSQL aborts an open transaction with its session anyway.
    */
-  private async transaction<T>(begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
+  private transaction<T>(begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return this.ownTransaction(async (client) => {
       await client.query(begin);
       const result = await work(client);
       await client.query('COMMIT');
       return result;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /**
-   * `work` on one client, which begins and commits its transaction itself, in messages of its
-   * own (postgres-batch.ts: BEGIN with the first, COMMIT with the last); rolled back if it throws.
+   * `work` on one client, which begins and commits its transaction itself (postgres-batch.ts:
+   * BEGIN with its first message, COMMIT with its last); rolled back if it throws.
    */
   private async ownTransaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
@@ -346,12 +349,8 @@ export class PostgresStore extends SqlStore {
     if (orgRows.length > 0) await client.query(ADD_ORG_COUNTS, [JSON.stringify(orgRows)]);
   }
 
-  private async query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(sql, params)).rows;
-    } catch (error) {
-      throw reported(error);
-    }
+  private query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<R[]> {
+    return rowsOn<R>(this.pool, { text: sql, values: params });
   }
 
   protected rows<R>(sql: string, params: unknown[] = []): Promise<R[]> {
@@ -375,20 +374,12 @@ export class PostgresStore extends SqlStore {
     return postgresReadAfter({ arrays: (sql, values) => this.arrayRows(sql, values), rows: (sql, values) => this.logRows(sql, values) }, cursor, options);
   }
 
-  private async logRows<R>(sql: string, values: unknown[]): Promise<R[]> {
-    try {
-      return (await this.logPool.query<R & pg.QueryResultRow>(sql, values)).rows;
-    } catch (error) {
-      throw reported(error);
-    }
+  private logRows<R>(sql: string, values: unknown[]): Promise<R[]> {
+    return rowsOn<R & pg.QueryResultRow>(this.logPool, { text: sql, values });
   }
 
-  private async arrayRows(sql: string, values: unknown[]): Promise<unknown[][]> {
-    try {
-      return (await this.logPool.query<unknown[]>({ text: sql, values, rowMode: 'array' })).rows as unknown as unknown[][];
-    } catch (error) {
-      throw reported(error);
-    }
+  private arrayRows(sql: string, values: unknown[]): Promise<unknown[][]> {
+    return rowsOn<unknown[][]>(this.logPool, { text: sql, values, rowMode: 'array' }) as unknown as Promise<unknown[][]>;
   }
 
   async logBounds(): Promise<{ head: number; horizon: number }> {

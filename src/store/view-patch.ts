@@ -228,8 +228,9 @@ export function isoTime(at: string | number): string {
   if (typeof at !== 'number') return at;
   // The events of a page mostly share their second: its spelling is kept, and only the
   // milliseconds are spelt per event. `toISOString` per event was ~1 µs, a tenth of a replay's
-  // time per event (bench resume, agents' fields, profiled). Years 0–9999 only, as
-  // `toISOString` spells them with four digits; whole milliseconds only.
+  // time per event (bench resume, agents' fields, profiled). Whole milliseconds from 1970 to
+  // year 9999 only (`toISOString` spells other years with a sign or six digits); the rest as
+  // before.
   if (!Number.isInteger(at) || at < 0 || at > LAST_FOUR_DIGIT_MS) return new Date(at).toISOString();
   const second = Math.floor(at / 1000);
   if (second !== spelt.second) {

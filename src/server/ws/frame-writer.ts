@@ -43,7 +43,7 @@ const FLUSH_AT = 64 * 1024;
  * frames (`flushSocket`) before they write to it any other way.
  */
 export function writeFrame(raw: RawSocket, prefix: Buffer, payload: Buffer): void {
-  flushSocket(raw);
+  if (queued.size > 0) flushSocket(raw); // nothing to look up while no catch-up is writing
   raw.write(encodeFrame(prefix, payload));
 }
 
@@ -77,15 +77,14 @@ export function flushSocket(raw: RawSocket): void {
     raw.write(queue.frames[0]);
     return;
   }
-  // Corked, the frames go down in one writev: no copy of them into one buffer, which under a
-  // burst to stalled sockets raised the peak RSS by ~90 MB (tests/reliability/slow-consumer.test.ts).
+  // Corked, the frames go down in one writev, without a copy of them into one buffer.
   raw.cork();
   for (const frame of queue.frames) raw.write(frame);
   raw.uncork();
 }
 
 /** Write every socket's queue (the end of a run). */
-export function flushFrames(): void {
+function flushFrames(): void {
   flushScheduled = false;
   for (const raw of queued.keys()) flushSocket(raw);
 }
