@@ -1,8 +1,8 @@
 /**
- * The Redis doorbell rings other instances once a tick (issue 15): a group commit resolves
- * hundreds of requests in one tick, and each rings; the bus publishes the newest cursor of the
- * tick once. Local listeners still hear every ring at once, and a ring in a later tick is
- * published again.
+ * The Redis doorbell rings other instances once a synchronous run (issue 15): a group commit
+ * resolves hundreds of requests at once, and each one's continuation rings; the bus publishes the
+ * newest cursor of the run once. Local listeners still hear every ring at once, and a ring in a
+ * later run is published again.
  */
 import { randomBytes } from 'node:crypto';
 import { pino } from 'pino';
@@ -17,7 +17,7 @@ afterEach(async () => {
 });
 
 describe.skipIf(!REDIS_URL)('RedisBus', () => {
-  it('publishes the newest cursor of a tick once, and hears every ring locally', async () => {
+  it('publishes the newest cursor of a run once, and hears every ring locally', async () => {
     const channel = `conveyor:test-${randomBytes(4).toString('hex')}`;
     const logger = pino({ level: 'silent' });
     const [ringing, other] = [new RedisBus({ url: REDIS_URL!, channel, logger }), new RedisBus({ url: REDIS_URL!, channel, logger })];
@@ -39,5 +39,18 @@ describe.skipIf(!REDIS_URL)('RedisBus', () => {
     await eventually(async () => heard.includes(301));
     expect(ringing.publishes).toBe(2);
     expect(heard).toEqual([300, 301]);
+
+    // As a group commit rings: every request's continuation, resolved together, rings once.
+    const requests = Array.from({ length: 300 }, (_, i) => Promise.resolve(302 + i).then((cursor) => ringing.notify(cursor)));
+    await Promise.all(requests);
+    await eventually(async () => heard.includes(601));
+    expect(ringing.publishes).toBe(3);
+    expect(heard).toEqual([300, 301, 601]);
+
+    // Published when the run ends, not in a later phase of the event loop (a busy loop's next
+    // check phase came ~10 ms after the commit).
+    ringing.notify(602);
+    await Promise.resolve();
+    expect(ringing.publishes).toBe(4);
   });
 });
