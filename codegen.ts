@@ -1,5 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { TASK_STATUSES } from './src/machines/task.js';
+import { SESSION_OUTCOMES } from './src/machines/task-sessions.js';
 
 const upper = (values: string[]) => Object.fromEntries(values.map((v) => [v.toUpperCase(), v]));
 
@@ -37,10 +38,12 @@ const config: CodegenConfig = {
           AgentHealth: upper(['healthy', 'stuck', 'stale', 'crashed', 'offline']),
           WaitCode: upper(['no_agent_online', 'all_agents_busy', 'agents_unhealthy']),
           TaskSort: upper(['created', 'updated']),
+          SessionOutcome: upper([...SESSION_OUTCOMES]),
         },
         mappers: {
           Task: '../../machines/index.js#TaskView',
           Agent: '../../machines/index.js#AgentView',
+          TaskSession: '../../machines/index.js#TaskSessionModel',
           Viewer: '../../store/types.js#Viewer',
           TimelineEvent: '../../store/types.js#LogEvent',
           TaskUpdate: '../../store/types.js#LogEvent',

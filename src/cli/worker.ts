@@ -7,13 +7,19 @@
  * By default the coding is simulated (a few progress steps, then a PR on --repo). With
  * `--exec "<command>"` each task runs that command through the shell, with TASK_ID, TASK_TITLE,
  * TASK_DESCRIPTION, TASK_BRANCH and TASK_ISSUE in its environment; exit 0 reports a PR, any other
- * exit fails the task with the exit status.
+ * exit fails the task with the exit status. The command reports iterations and usage by printing
+ * `conveyor:` lines (worker-reports.ts), in order; a task that reaches its budget is taken back
+ * by the server, and the command is stopped.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { hostname } from 'node:os';
+import { mkdtempSync, openSync, readSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { ErrorCode } from '../shared/codes.js';
 import { parseCommandLine, printStamped } from './command-line.js';
 import { ConveyorClient, GraphQLRequestError, tokenRefused } from './graphql-client.js';
+import { LineSplitter, parseReportLine, type UsageReport } from './worker-reports.js';
 
 export interface WorkerOptions {
   url: string;
@@ -42,7 +48,10 @@ const USAGE = `Usage: conveyor worker --name <agent name> [options]
   --user <name>        user for dev sign-in (default: the agent name)
   --heartbeat <ms>     heartbeat interval (default 5000)
   --work <ms>          duration of simulated coding (default 4000)
-  --exec "<command>"   run this shell command per task instead of simulating
+  --exec "<command>"   run this shell command per task instead of simulating; it reports by
+                       printing lines (or appending them to $CONVEYOR_REPORT_FILE):
+                         conveyor:iteration <summary>
+                         conveyor:usage {"inputTokens":1200,"outputTokens":340,"costMicros":5100,"model":"gpt-4o"}
   --repo <owner/name>  repository for simulated pull request URLs (default acme/app)
   --fail-rate <0..1>   share of simulated tasks that fail (default 0)
 `;
@@ -201,12 +210,21 @@ export class Worker {
       // Withdrawn by the orchestrator (stuck, held too long) or given to this agent anew. The
       // release that reporting the outcome causes arrives here before that mutation's answer:
       // not a withdrawal.
-      if (!this.current.finishing) this.options.log(`▸ task ${this.current.taskId} was taken back by the server; stopping work on it`);
+      if (!this.current.finishing) this.saySeized(this.current.taskId);
       this.current.abort.abort();
       this.current.child?.kill('SIGTERM');
       this.current = null;
     }
     if (key && agent.currentTaskId) this.take(agent.currentTaskId, key);
+  }
+
+  /** Say that the server took the task back, and why when the task says (e.g. held at its budget). */
+  private saySeized(taskId: string): void {
+    void this.client
+      .request<{ task: { status: string; heldReason: string | null } | null }>(`query($t: ID!) { task(id: $t) { status heldReason } }`, { t: taskId })
+      .then(({ task }) => (task?.heldReason ? ` (${task.status.toLowerCase()}: ${task.heldReason})` : ''))
+      .catch(() => '')
+      .then((why) => this.options.log(`▸ task ${taskId} was taken back by the server${why}; stopping work on it`));
   }
 
   private take(taskId: string, key: string): void {
@@ -257,7 +275,7 @@ export class Worker {
         { t: taskId, a: this.agentId, m: message, p: percent },
       );
 
-    const outcome = this.options.exec ? await this.runCommand(task, branch, report, signal) : await this.simulate(report, signal);
+    const outcome = this.options.exec ? await this.runCommand(task, branch, report, this.reporter(taskId, signal), signal) : await this.simulate(report, signal);
     if (signal.aborted) return;
     if (this.current?.taskId === taskId) this.current.finishing = true;
     if (outcome.ok) {
@@ -289,22 +307,74 @@ export class Worker {
     return { ok: true };
   }
 
+  /**
+   * Sends a command's `conveyor:` lines as the mutations they stand for, one at a time and in the
+   * order printed; `flush` waits for the last. Once the server has taken the task back, what the
+   * command still prints is not sent: this agent may be given the same task again, and a late
+   * line of the old command would count in the new session.
+   */
+  private reporter(taskId: string, signal: AbortSignal): { line: (line: string) => boolean; flush: () => Promise<void> } {
+    let chain: Promise<unknown> = Promise.resolve();
+    let iterations = 0;
+    const send = (what: string, query: string, variables: Record<string, unknown>) => {
+      chain = chain.then(() => {
+        if (signal.aborted) return;
+        return this.client.request(query, variables).catch((error: Error) => this.options.log(`  ! task ${taskId}: could not report ${what}: ${error.message}`));
+      });
+    };
+    const usage = (u: UsageReport) =>
+      send('usage', `mutation($t: ID!, $a: ID!, $u: UsageInput!) { reportUsage(taskId: $t, agentId: $a, usage: $u) { id } }`, { t: taskId, a: this.agentId, u: u });
+    return {
+      line: (line) => {
+        const parsed = parseReportLine(line);
+        if (!parsed) return false;
+        if (parsed.kind === 'invalid') this.options.log(`  ! ${parsed.problem} (not sent)`);
+        else if (parsed.kind === 'usage') usage(parsed.usage);
+        else {
+          iterations++;
+          send('an iteration', `mutation($t: ID!, $a: ID!, $n: Int!, $s: String!) { reportIteration(taskId: $t, agentId: $a, n: $n, summary: $s) { id } }`, {
+            t: taskId,
+            a: this.agentId,
+            n: iterations,
+            s: parsed.summary,
+          });
+        }
+        return true;
+      },
+      flush: () => chain.then(() => undefined),
+    };
+  }
+
   private runCommand(
     task: TaskInfo,
     branch: string,
     report: (message: string, percent: number | null) => Promise<unknown>,
+    reports: { line: (line: string) => boolean; flush: () => Promise<void> },
     signal: AbortSignal,
   ): Promise<{ ok: true } | { ok: false; error: string }> {
-    return new Promise((resolve) => {
+    const dir = mkdtempSync(join(tmpdir(), 'conveyor-worker-'));
+    const reportFile = join(dir, 'reports');
+    writeFileSync(reportFile, '');
+    const file = new ReportFile(reportFile, (line) => void reports.line(line));
+    const poll = setInterval(() => file.read(), 500);
+    const done = (outcome: { ok: true } | { ok: false; error: string }) => {
+      clearInterval(poll);
+      file.read();
+      file.close();
+      rmSync(dir, { recursive: true, force: true });
+      return reports.flush().then(() => outcome);
+    };
+    return new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
       this.options.log(`  $ ${this.options.exec}`);
       void report(`running: ${this.options.exec}`.slice(0, 500), null).catch((error: Error) =>
         this.options.log(`  could not report that the command started: ${error.message}`),
       );
       const child = spawn(this.options.exec!, {
         shell: true,
-        stdio: ['ignore', 'inherit', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
         env: {
           ...process.env,
+          CONVEYOR_REPORT_FILE: reportFile,
           TASK_ID: task.id,
           TASK_TITLE: task.title,
           TASK_DESCRIPTION: task.description ?? '',
@@ -313,13 +383,51 @@ export class Worker {
         },
       });
       if (this.current) this.current.child = child;
+      // Its output is passed through as it was, but for the report lines, which are sent.
+      const lines = new LineSplitter((line) => {
+        if (!reports.line(line)) process.stdout.write(`${line}\n`);
+      });
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
+      child.stdout?.on('end', () => lines.end());
       signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
       child.on('error', (error) => resolve({ ok: false, error: `could not run the command: ${error.message}` }));
       child.on('exit', (code, sig) => {
         if (code === 0) resolve({ ok: true });
         else resolve({ ok: false, error: sig ? `command killed by ${sig}` : `command exited with code ${code}` });
       });
-    });
+    }).then(done);
+  }
+}
+
+/** The lines a command appends to its report file, read as they come. */
+class ReportFile {
+  private fd: number;
+  private offset = 0;
+  private readonly lines: LineSplitter;
+  /** A character split between two reads is kept until its other bytes come. */
+  private readonly decoder = new StringDecoder('utf8');
+
+  constructor(path: string, onLine: (line: string) => void) {
+    this.fd = openSync(path, 'r');
+    this.lines = new LineSplitter(onLine);
+  }
+
+  read(): void {
+    if (this.fd < 0) return;
+    const buffer = Buffer.alloc(64 * 1024);
+    for (;;) {
+      const n = readSync(this.fd, buffer, 0, buffer.length, this.offset);
+      if (n === 0) return;
+      this.offset += n;
+      this.lines.push(this.decoder.write(buffer.subarray(0, n)));
+    }
+  }
+
+  close(): void {
+    if (this.fd < 0) return;
+    this.lines.end();
+    closeSync(this.fd);
+    this.fd = -1;
   }
 }
 

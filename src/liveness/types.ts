@@ -12,6 +12,7 @@ export type TaskStatus =
   | 'DISPATCHED'
   | 'CODING'
   | 'PR_OPEN'
+  | 'HELD'
   | 'MERGED'
   | 'FAILED'
   | 'CANCELLED';
@@ -23,6 +24,7 @@ export const TASK_STATUSES: readonly TaskStatus[] = [
   'DISPATCHED',
   'CODING',
   'PR_OPEN',
+  'HELD',
   'MERGED',
   'FAILED',
   'CANCELLED',

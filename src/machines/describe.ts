@@ -10,6 +10,7 @@ import type { EventObject, SnapshotFrom, StateValue } from 'xstate';
 import type { AgentBusy, AgentContext, AgentHealth, AgentMachine, AgentWork } from './agent.js';
 import type { TaskContext, TaskMachine, TaskStatus } from './task.js';
 import { errorMessage } from './task.js';
+import { crossesWarning, WARN_AT } from './task-sessions.js';
 
 export interface TimelineEntry {
   type: string;
@@ -100,6 +101,7 @@ function fields(event: EventObject, keys: string[]): Record<string, unknown> {
 export function describeTaskEvent(
   event: EventObject | null,
   next: SnapshotFrom<TaskMachine>,
+  before: SnapshotFrom<TaskMachine> | null = null,
 ): TimelineEntry {
   if (event === null) return { type: 'CREATED', payload: null };
   const status = taskStatus(next.value);
@@ -135,7 +137,25 @@ export function describeTaskEvent(
     case 'PROGRESS':
       return { type: 'PROGRESS', payload: fields(event, ['message', 'percent']) };
     case 'REQUEUE':
-      return { type: 'REQUEUED', payload: fields(event, ['reason']) };
+      return { type: 'REQUEUED', payload: fields(event, ['reason', 'cause']) };
+    case 'ITERATION':
+      return { type: 'ITERATION', payload: fields(event, ['agentId', 'n', 'summary']) };
+    case 'USAGE':
+    case 'SET_BUDGET': {
+      // What the event did to the budget: compared with the task before it.
+      const budgetMicros = next.context.budgetMicros ?? null;
+      const total = next.context.usage?.costMicros ?? 0;
+      const budget = { budgetMicros, totalCostMicros: total };
+      const spent = event.type === 'USAGE' ? fields(event, ['agentId', 'inputTokens', 'outputTokens', 'costMicros', 'model']) : {};
+      const wasHeld = before !== null && taskStatus(before.value) === 'held';
+      if (status === 'held' && !wasHeld) return { type: 'BUDGET_REACHED', payload: { ...spent, ...budget } };
+      if (wasHeld && status !== 'held') return { type: 'RESUMED', payload: { ...budget, reason: 'budget raised' } };
+      if (event.type === 'SET_BUDGET') return { type: 'BUDGET_SET', payload: budget };
+      if (before && crossesWarning(before.context.usage?.costMicros ?? 0, total, budgetMicros)) {
+        return { type: 'BUDGET_WARNING', payload: { ...spent, ...budget, percent: Math.round(WARN_AT * 100) } };
+      }
+      return { type: 'USAGE_REPORTED', payload: spent };
+    }
     case 'HOLD':
       return { type: 'HELD', payload: fields(event, ['reason']) };
     case 'RESUME':

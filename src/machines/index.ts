@@ -1,4 +1,5 @@
 export * from './task.js';
+export * from './task-sessions.js';
 export * from './agent.js';
 export * from './describe.js';
 export * from './message.js';

@@ -14,9 +14,25 @@
 import { assign, enqueueActions, fromPromise, setup } from 'xstate';
 import type { AgentCommand } from './agent.js';
 import { ACTOR_MESSAGE, type ActorMessage } from './message.js';
+import {
+  addUsage,
+  BUDGET_REASON,
+  crossesWarning,
+  endSession,
+  NO_USAGE,
+  openSession,
+  reached,
+  runningSession,
+  updateRunning,
+  type BudgetWarning,
+  type RequeueCause,
+  type SessionOutcome,
+  type TaskSession,
+  type Usage,
+} from './task-sessions.js';
 
 /** Statuses of a task still being worked on, in the order a task normally moves through them. */
-const ACTIVE = ['received', 'analyzing', 'needs_clarification', 'dispatched', 'coding', 'pr_open'] as const;
+const ACTIVE = ['received', 'analyzing', 'needs_clarification', 'dispatched', 'coding', 'pr_open', 'held'] as const;
 
 /** Every status, in the order a task normally moves through them. Mirrors the GraphQL enum. */
 export const TASK_STATUSES = [...ACTIVE, 'merged', 'failed', 'cancelled'] as const;
@@ -59,6 +75,14 @@ export interface TaskContext {
   previousAgentId?: string | null;
   /** Why a queued task is not taken, as the orchestrator last saw it; null when not waiting. */
   waiting?: TaskWaiting | null;
+  /** Every assignment to an agent, oldest first (task-sessions.ts). Absent on older tasks. */
+  sessions?: TaskSession[];
+  /** What its agents reported spending on it, all sessions together. */
+  usage?: Usage;
+  /** Spending at which the task is held (`held`), in micro-units; null: no limit. */
+  budgetMicros?: number | null;
+  /** The latest 80 % crossing of the budget. */
+  budgetWarning?: BudgetWarning | null;
   attempts: number;
 }
 
@@ -80,7 +104,7 @@ export interface TaskWaiting {
 
 export type TaskInput = Pick<
   TaskContext,
-  'id' | 'title' | 'description' | 'creator' | 'org' | 'private' | 'createdAt'
+  'id' | 'title' | 'description' | 'creator' | 'org' | 'private' | 'createdAt' | 'budgetMicros'
 >;
 
 export interface AnalyzeInput {
@@ -100,8 +124,12 @@ export interface OpenIssueOutput {
   url: string;
 }
 
-/** Events the outside world may send. Effect results arrive as XState's done/error events. */
-export type TaskCommand =
+/**
+ * Events the outside world may send. Effect results arrive as XState's done/error events. The
+ * host stamps each event it applies with its transition's time (`at`, unless the sender set it),
+ * so what a session records is as pure a function of the events as the rest.
+ */
+export type TaskCommand = (
   | { type: 'ANSWER'; answers: string[] }
   | { type: 'CANCEL'; reason?: string }
   | { type: 'RETRY' }
@@ -109,20 +137,56 @@ export type TaskCommand =
   | { type: 'WAIT'; code: WaitCode; reason: string; since: string }
   | { type: 'START_CODING'; agentId: string; branch: string }
   | { type: 'PROGRESS'; message: string; percent: number | null }
-  | { type: 'REQUEUE'; reason: string }
+  | { type: 'ITERATION'; agentId: string; n: number; summary: string }
+  | ({ type: 'USAGE'; agentId: string; model: string | null } & Usage)
+  /** A new budget (null: none). Raised past what was spent, a task held at its budget goes back to the queue. */
+  | { type: 'SET_BUDGET'; budgetMicros: number | null }
+  | { type: 'REQUEUE'; reason: string; cause?: RequeueCause }
   | { type: 'HOLD'; reason: string }
   | { type: 'RESUME' }
   | { type: 'PR_OPENED'; number: number; url: string; title: string }
   | { type: 'PR_MERGED'; sha: string; mergedAt: string }
   | { type: 'PR_CLOSED' }
-  | { type: 'FAIL'; error: string };
+  | { type: 'FAIL'; error: string }
+) & { at?: string };
 
 type TaskEvent =
   | TaskCommand
-  | { type: 'xstate.done.actor.analyze'; output: AnalyzeOutput }
-  | { type: 'xstate.error.actor.analyze'; error: unknown }
-  | { type: 'xstate.done.actor.openIssue'; output: OpenIssueOutput }
-  | { type: 'xstate.error.actor.openIssue'; error: unknown };
+  | ((
+      | { type: 'xstate.done.actor.analyze'; output: AnalyzeOutput }
+      | { type: 'xstate.error.actor.analyze'; error: unknown }
+      | { type: 'xstate.done.actor.openIssue'; output: OpenIssueOutput }
+      | { type: 'xstate.error.actor.openIssue'; error: unknown }
+    ) & { at?: string });
+
+/** The event's time; a task restored from before events were stamped falls back to its creation. */
+const timeOf = (event: { at?: string }, context: TaskContext) => event.at ?? context.createdAt;
+
+/** How the running session ends on this event. */
+function outcomeOf(event: TaskEvent, context: TaskContext): { outcome: SessionOutcome; reason: string | null } {
+  switch (event.type) {
+    case 'PR_OPENED':
+      return { outcome: 'pr_opened', reason: null };
+    case 'REQUEUE':
+      return { outcome: event.cause ?? 'requeued', reason: event.reason };
+    case 'CANCEL':
+      return { outcome: 'cancelled', reason: event.reason ?? null };
+    case 'USAGE':
+    case 'SET_BUDGET':
+      return { outcome: 'budget', reason: BUDGET_REASON };
+    default:
+      return { outcome: 'failed', reason: context.error };
+  }
+}
+
+/** The usage after a USAGE event (or as it is, for any other). */
+const usageAfter = (context: TaskContext, event: TaskEvent): Usage =>
+  event.type === 'USAGE' ? addUsage(context.usage ?? NO_USAGE, event) : (context.usage ?? NO_USAGE);
+/** The budget after a SET_BUDGET event (or as it is). */
+const budgetAfter = (context: TaskContext, event: TaskEvent): number | null =>
+  event.type === 'SET_BUDGET' ? event.budgetMicros : (context.budgetMicros ?? null);
+const isSessionAgent = (context: TaskContext, event: TaskEvent) =>
+  'agentId' in event && runningSession(context.sessions)?.agentId === event.agentId && context.agentId === event.agentId;
 
 /** Readable message from whatever an effect rejected with. */
 export function errorMessage(error: unknown): string {
@@ -158,7 +222,15 @@ export const taskMachine = setup({
     isAssignedAgent: ({ context, event }) =>
       event.type === 'START_CODING' && event.agentId === context.agentId,
     hasAgent: ({ context }) => context.agentId !== null,
-    isHeld: ({ context }) => context.heldReason !== null,
+    // Paused while its agent still has it (stale or stuck); a task held at its budget has none.
+    isHeld: ({ context }) => context.heldReason !== null && context.agentId !== null,
+    isSessionAgent: ({ context, event }) => isSessionAgent(context, event),
+    // The event leaves the running session's spending at or past the budget.
+    stopsAtBudget: ({ context, event }) =>
+      runningSession(context.sessions) !== null &&
+      (event.type !== 'USAGE' || isSessionAgent(context, event)) &&
+      reached(usageAfter(context, event).costMicros, budgetAfter(context, event)),
+    budgetAllows: ({ context, event }) => !reached(usageAfter(context, event).costMicros, budgetAfter(context, event)),
     waitChanged: ({ context, event }) => event.type === 'WAIT' && context.waiting?.code !== event.code,
     needsClarification: ({ event }) =>
       event.type === 'xstate.done.actor.analyze' && event.output.verdict === 'clarify',
@@ -193,6 +265,27 @@ export const taskMachine = setup({
       enqueue.assign({ agentId: null, progress: null, heldReason: null, grant: null });
     }),
     rememberAgent: assign({ previousAgentId: ({ context }) => context.agentId }),
+    endSession: assign({
+      sessions: ({ context, event }) => {
+        const { outcome, reason } = outcomeOf(event, context);
+        return endSession(context.sessions, outcome, reason, timeOf(event, context));
+      },
+    }),
+    addUsage: assign(({ context, event }) => {
+      if (event.type !== 'USAGE') return {};
+      const before = context.usage ?? NO_USAGE;
+      const after = addUsage(before, event);
+      const delta: Usage = { inputTokens: event.inputTokens, outputTokens: event.outputTokens, costMicros: event.costMicros };
+      return {
+        usage: after,
+        sessions: updateRunning(context.sessions, (s) => ({ usage: addUsage(s.usage, delta), model: event.model ?? s.model })),
+        budgetWarning: crossesWarning(before.costMicros, after.costMicros, context.budgetMicros)
+          ? { at: timeOf(event, context), percent: 80 }
+          : (context.budgetWarning ?? null),
+      };
+    }),
+    setBudget: assign({ budgetMicros: ({ context, event }) => budgetAfter(context, event) }),
+    holdForBudget: assign({ heldReason: BUDGET_REASON }),
   },
 }).createMachine({
   id: 'task',
@@ -212,6 +305,10 @@ export const taskMachine = setup({
     heldReason: null,
     grant: null,
     waiting: null,
+    sessions: [],
+    usage: { ...NO_USAGE },
+    budgetMicros: input.budgetMicros ?? null,
+    budgetWarning: null,
     attempts: 0,
   }),
   states: {
@@ -221,11 +318,32 @@ export const taskMachine = setup({
       // Shared transitions live on the parent state (not copied onto every child): one edge in
       // the diagram, one place to change.
       on: {
-        CANCEL: { target: 'cancelled', actions: 'releaseAgent' },
-        FAIL: { target: 'failed', actions: ['recordError', 'releaseAgent'] },
+        CANCEL: { target: 'cancelled', actions: ['endSession', 'releaseAgent'] },
+        FAIL: { target: 'failed', actions: ['recordError', 'endSession', 'releaseAgent'] },
         // The orchestrator pauses work whose agent went stale, and resumes it when it is back.
         HOLD: { guard: 'hasAgent', actions: assign({ heldReason: ({ event }) => event.reason }) },
         RESUME: { guard: 'isHeld', actions: assign({ heldReason: null }) },
+        // The worker's reports on its session. Spending that reaches the budget stops the work:
+        // the session ends, the agent is let go (its worker sees the assignment withdrawn), and the
+        // task waits in `held` until the budget is raised.
+        ITERATION: {
+          guard: 'isSessionAgent',
+          actions: assign({
+            sessions: ({ context, event }) =>
+              updateRunning(context.sessions, (s) => ({
+                iterations: s.iterations + 1,
+                lastIteration: event.type === 'ITERATION' ? { n: event.n, summary: event.summary, at: timeOf(event, context) } : s.lastIteration,
+              })),
+          }),
+        },
+        USAGE: [
+          { guard: 'stopsAtBudget', target: '.held', actions: ['addUsage', 'endSession', 'releaseAgent', 'holdForBudget'] },
+          { guard: 'isSessionAgent', actions: 'addUsage' },
+        ],
+        SET_BUDGET: [
+          { guard: 'stopsAtBudget', target: '.held', actions: ['setBudget', 'endSession', 'releaseAgent', 'holdForBudget'] },
+          { actions: 'setBudget' },
+        ],
       },
       states: {
         received: {
@@ -306,6 +424,7 @@ export const taskMachine = setup({
                   target: 'assigned',
                   actions: assign({
                     agentId: ({ event }) => event.agentId,
+                    sessions: ({ context, event }) => openSession(context.sessions, event.agentId, event.agentName ?? event.agentId, timeOf(event, context)),
                     // Private hides a task from teammates; it does not make it unworkable.
                     grant: ({ context, event }) =>
                       context.private && event.agentOwnerId
@@ -335,7 +454,7 @@ export const taskMachine = setup({
                   target: '#task.active.coding',
                   actions: assign({ branch: ({ event }) => event.branch }),
                 },
-                REQUEUE: { target: 'queued', actions: ['rememberAgent', 'releaseAgent'] },
+                REQUEUE: { target: 'queued', actions: ['rememberAgent', 'endSession', 'releaseAgent'] },
               },
             },
           },
@@ -351,16 +470,19 @@ export const taskMachine = setup({
             // progress discarded (the next agent starts clean).
             REQUEUE: {
               target: '#task.active.dispatched.queued',
-              actions: ['rememberAgent', 'releaseAgent', assign({ branch: null })],
+              actions: ['rememberAgent', 'endSession', 'releaseAgent', assign({ branch: null })],
             },
             PR_OPENED: {
               target: 'pr_open',
               // The agent's part ends here (it is released in the same transaction): so does a
               // private task's read grant. `agentId` stays, saying who did the work.
-              actions: enqueueActions(({ context, event, enqueue }) => {
-                if (context.agentId) enqueue.emit(agentRelease(context.agentId, context.id));
-                enqueue.assign({ pr: { number: event.number, url: event.url, title: event.title }, grant: null });
-              }),
+              actions: [
+                'endSession',
+                enqueueActions(({ context, event, enqueue }) => {
+                  if (context.agentId) enqueue.emit(agentRelease(context.agentId, context.id));
+                  enqueue.assign({ pr: { number: event.number, url: event.url, title: event.title }, grant: null });
+                }),
+              ],
             },
           },
         },
@@ -377,6 +499,19 @@ export const taskMachine = setup({
               ],
             },
             PR_CLOSED: { target: '#task.failed', actions: ['recordError', 'releaseAgent'] },
+          },
+        },
+        held: {
+          description: 'Stopped at its budget, no agent: back to the queue when the budget is raised past what was spent.',
+          on: {
+            SET_BUDGET: [
+              {
+                guard: 'budgetAllows',
+                target: '#task.active.dispatched.queued',
+                actions: ['setBudget', assign({ heldReason: null })],
+              },
+              { actions: 'setBudget' },
+            ],
           },
         },
       },

@@ -58,7 +58,7 @@ interface EntityKind {
   machine: AnyStateMachine;
   pure: PureMachine;
   label: string;
-  describe(event: EventObject | null, next: AnyMachineSnapshot): TimelineEntry;
+  describe(event: EventObject | null, next: AnyMachineSnapshot, before: AnyMachineSnapshot | null): TimelineEntry;
   view(next: AnyMachineSnapshot, version: number, at: string): TaskView | AgentView;
   scope(next: AnyMachineSnapshot): Scope;
   status(snapshot: AnyMachineSnapshot): string;
@@ -69,7 +69,7 @@ function entityKind<S extends AnyMachineSnapshot, V extends TaskView | AgentView
   machine: AnyStateMachine,
   label: string,
   views: {
-    describe(event: EventObject | null, next: S): TimelineEntry;
+    describe(event: EventObject | null, next: S, before: S | null): TimelineEntry;
     view(next: S, version: number, at: string): V;
     scope(next: S): Scope;
     status(snapshot: S): string;
@@ -317,6 +317,8 @@ export class ActorHost {
       let actions: { type: string; params?: unknown }[];
       let event: EventObject | null = null;
       let prevStatus: string | null = null;
+      // The snapshot before this op (none for a creation): a timeline entry may say what changed.
+      let before: AnyMachineSnapshot | null = null;
       // The view before this op, for the log to store the first event as a patch (view-patch.ts).
       let base: TaskView | AgentView | undefined;
 
@@ -341,12 +343,16 @@ export class ActorHost {
           this.snapshots.get(prev.state) ?? (kind.machine.resolveState(prev.state as never) as AnyMachineSnapshot);
         // Only task events carry the previous status (dashboard counts apply them as deltas).
         if (op.entityType === 'task') prevStatus = kind.status(current);
-        if (!current.can(op.event)) {
+        // Every event a machine sees carries its transition's time, unless its sender gave one:
+        // time is an input of the pure machines like any other (a session's start and end).
+        const stamped = op.event.at === undefined ? { ...op.event, at } : op.event;
+        if (!current.can(stamped)) {
           if (op.optional) continue;
           throw invalidTransition(kind.label, op.id, kind.status(current), op.event.type);
         }
-        event = op.event;
-        [next, actions] = kind.pure.transition(current, op.event);
+        event = stamped;
+        before = current;
+        [next, actions] = kind.pure.transition(current, stamped);
         if (!earlier) base = kind.view(current, prev.version, at);
       }
 
@@ -402,7 +408,7 @@ export class ActorHost {
       }
       if (spawned) for (const effect of spawned) started.push({ type: op.entityType, id: op.id, effect });
 
-      const entry = kind.describe(event, next);
+      const entry = kind.describe(event, next, before);
       const view = kind.view(next, version, at);
       const logged = {
         entityType: op.entityType,

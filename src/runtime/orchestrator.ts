@@ -11,7 +11,7 @@
  */
 import type { Logger } from 'pino';
 import { DomainError } from '../errors.js';
-import { busyPhase, type AgentView, type TaskView, type WaitCode } from '../machines/index.js';
+import { busyPhase, type AgentView, type RequeueCause, type TaskView, type WaitCode } from '../machines/index.js';
 import type { EventStore } from '../store/types.js';
 import type { Feed, FeedCursor } from './feed.js';
 import type { ActorHost, Op } from './host.js';
@@ -100,7 +100,7 @@ export function planWaits(tasks: TaskView[], agents: AgentView[], assigned: Assi
 }
 
 export type Recovery =
-  | { kind: 'requeue'; taskId: string; agentId: string; reason: string }
+  | { kind: 'requeue'; taskId: string; agentId: string; reason: string; cause: RequeueCause }
   | { kind: 'hold'; taskId: string; reason: string }
   | { kind: 'resume'; taskId: string }
   | { kind: 'release'; taskId: string; agentId: string };
@@ -118,11 +118,11 @@ export function planRecovery(agents: AgentView[], tasks: Map<string, TaskView>):
     const task = tasks.get(agent.currentTaskId);
     if (agent.health === 'crashed' || agent.health === 'offline') {
       const why = agent.health === 'crashed' ? 'crashed (no heartbeat)' : 'stopped';
-      plan.push({ kind: 'requeue', taskId: agent.currentTaskId, agentId: agent.id, reason: `agent ${agent.name} ${why}` });
+      plan.push({ kind: 'requeue', taskId: agent.currentTaskId, agentId: agent.id, reason: `agent ${agent.name} ${why}`, cause: agent.health === 'crashed' ? 'crashed' : 'stopped' });
     } else if (!task || task.agentId !== agent.id) {
       plan.push({ kind: 'release', taskId: agent.currentTaskId, agentId: agent.id });
     } else if (busyPhase(agent.stateValue) === 'abandoned') {
-      plan.push({ kind: 'requeue', taskId: task.id, agentId: agent.id, reason: `agent ${agent.name} reported no progress since ${agent.lastProgressAt ?? agent.lastAssignedAt}` });
+      plan.push({ kind: 'requeue', taskId: task.id, agentId: agent.id, reason: `agent ${agent.name} reported no progress since ${agent.lastProgressAt ?? agent.lastAssignedAt}`, cause: 'stuck' });
     } else if ((agent.health === 'stale' || agent.health === 'stuck') && task.heldReason === null) {
       const reason =
         agent.health === 'stale'
@@ -291,7 +291,7 @@ export class Orchestrator {
     if (step.kind === 'requeue') {
       return [
         // The requeued task frees its agent in the same transaction (the task machine says so).
-        { kind: 'send', entityType: 'task', id: step.taskId, event: { type: 'REQUEUE', reason: step.reason }, optional: true },
+        { kind: 'send', entityType: 'task', id: step.taskId, event: { type: 'REQUEUE', reason: step.reason, cause: step.cause }, optional: true },
         // A task that refuses REQUEUE (past coding, or no longer the agent's) keeps going
         // without it: the agent is released all the same.
         { kind: 'send', entityType: 'agent', id: step.agentId, event: { type: 'RELEASE', taskId: step.taskId }, optional: true },

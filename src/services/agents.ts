@@ -78,7 +78,7 @@ export class AgentService {
     if (agent.currentTaskId) {
       const reason = `agent ${agent.name} stopped`;
       ops.push(
-        { kind: 'send', entityType: 'task', id: agent.currentTaskId, event: { type: 'REQUEUE', reason }, optional: true },
+        { kind: 'send', entityType: 'task', id: agent.currentTaskId, event: { type: 'REQUEUE', reason, cause: 'stopped' }, optional: true },
         { kind: 'send', entityType: 'agent', id: agentId, event: { type: 'RELEASE', taskId: agent.currentTaskId }, optional: true },
       );
     }

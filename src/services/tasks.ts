@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AnyMachineSnapshot } from 'xstate';
 import { badInput, forbidden, invalidTransition, notFound } from '../errors.js';
-import { taskMachine, type TaskCommand, type TaskView } from '../machines/index.js';
+import { taskMachine, type TaskCommand, type TaskSessionModel, type TaskView } from '../machines/index.js';
 import type { Feed } from '../runtime/feed.js';
 import { committedView, type ActorHost, type Op } from '../runtime/host.js';
 import type { EventStore, LogEvent, Viewer } from '../store/types.js';
@@ -63,6 +63,7 @@ export class TaskService extends TaskLists {
             creator: { id: viewer.id, name: viewer.name },
             org: viewer.org,
             createdAt: new Date().toISOString(),
+            budgetMicros: input.budgetMicros,
           },
         },
       ],
@@ -152,7 +153,65 @@ export class TaskService extends TaskLists {
   async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason') || 'released by its worker';
     await this.requireWorkedBy(viewer, taskId, agentId);
-    return this.send(viewer.name, taskId, { type: 'REQUEUE', reason: why });
+    return this.send(viewer.name, taskId, { type: 'REQUEUE', reason: why, cause: 'released' });
+  }
+
+  /** An iteration of the agent's session; like progress, it proves the work moves (stuck watch). */
+  async iteration(viewer: Viewer, taskId: string, agentId: string, n: unknown, summary: unknown): Promise<TaskView> {
+    const event: TaskCommand = {
+      type: 'ITERATION',
+      agentId,
+      n: parse(schemas.iteration, n, 'n'),
+      summary: parse(schemas.summary, summary, 'summary'),
+    };
+    await this.requireWorkedBy(viewer, taskId, agentId);
+    return this.send(viewer.name, taskId, event, [
+      {
+        kind: 'send',
+        entityType: 'agent',
+        id: agentId,
+        event: { type: 'REPORT', taskId, report: 'progress', message: `iteration ${event.n}: ${event.summary}`, percent: null, at: new Date().toISOString() },
+        optional: true,
+      },
+    ]);
+  }
+
+  /** What the agent spent since its last report; the task machine holds the task at its budget. */
+  async usage(viewer: Viewer, taskId: string, agentId: string, usage: unknown): Promise<TaskView> {
+    const spent = parse(schemas.usage, usage, 'usage');
+    await this.requireWorkedBy(viewer, taskId, agentId);
+    return this.send(viewer.name, taskId, { type: 'USAGE', agentId, ...spent });
+  }
+
+  async setBudget(viewer: Viewer, taskId: string, budgetMicros: unknown): Promise<TaskView> {
+    const budget = parse(schemas.budgetMicros, budgetMicros ?? null, 'budgetMicros');
+    const task = await this.requireOwn(viewer, taskId, 'set its budget');
+    return this.send(viewer.name, task.id, { type: 'SET_BUDGET', budgetMicros: budget });
+  }
+
+  /**
+   * The agent's sessions on tasks the viewer may read, newest first: the tasks its timeline says
+   * it was assigned, each task's sessions of this agent.
+   */
+  async agentSessions(viewer: Viewer, agentId: string, first: unknown): Promise<TaskSessionModel[]> {
+    const limit = parse(schemas.pageSize, first, 'first');
+    const agent = await this.store.getAgent(agentId);
+    if (!agent || agent.org !== viewer.org) throw notFound('Agent', agentId);
+    const taskIds: string[] = [];
+    for (let after = 0; ; ) {
+      const { events } = await this.store.readAfter(after, { entityId: agentId, limit: 500 });
+      for (const e of events) if (e.type === 'TASK_ASSIGNED' && typeof e.payload?.taskId === 'string') taskIds.push(e.payload.taskId);
+      if (events.length < 500) break;
+      after = events.at(-1)!.cursor;
+    }
+    const sessions: TaskSessionModel[] = [];
+    for (const taskId of [...new Set(taskIds.reverse())]) {
+      const task = await this.get(viewer, taskId);
+      for (const s of task?.sessions ?? []) if (s.agentId === agentId) sessions.push({ ...s, taskId });
+      if (sessions.length >= limit) break;
+    }
+    // Newest first (a running session starts after every ended one of the same agent).
+    return sessions.sort((a, b) => b.startedAt.localeCompare(a.startedAt)).slice(0, limit);
   }
 
   async prOpened(viewer: Viewer, taskId: string, pr: { number: unknown; url: unknown; title: unknown }): Promise<TaskView> {

@@ -16,7 +16,16 @@ export const LIMITS = {
   url: 2_000,
   name: 100,
   prTitle: 300,
+  summary: 500,
+  model: 100,
+  /** Micro-units a budget may name: a billion units of the currency. */
+  budgetMicros: 1e15,
+  /** What one usage report may add, per figure. */
+  usage: 1e12,
 } as const;
+
+/** A whole number from 0 to `max` (GraphQL's Int stops at 2^31; tokens and micro-units do not). */
+const whole = (max: number) => z.number().int('must be a whole number').min(0, 'must be 0 or more').max(max, `must be at most ${max}`);
 
 const text = (max: number) =>
   z
@@ -40,7 +49,17 @@ export const schemas = {
       .nullish()
       .transform((v) => (v ? v : null)),
     private: z.boolean().nullish().transform((v) => v ?? false),
+    budgetMicros: whole(LIMITS.budgetMicros).nullish().transform((v) => v ?? null),
   }),
+  budgetMicros: whole(LIMITS.budgetMicros).nullable(),
+  usage: z.object({
+    inputTokens: whole(LIMITS.usage),
+    outputTokens: whole(LIMITS.usage),
+    costMicros: whole(LIMITS.usage),
+    model: z.string().trim().min(1).max(LIMITS.model).nullish().transform((v) => v ?? null),
+  }),
+  iteration: z.number().int().min(0).max(1_000_000),
+  summary: text(LIMITS.summary),
   answers: z
     .array(text(LIMITS.answer))
     .min(1, 'give at least one answer')

@@ -78,6 +78,12 @@ describe('worker CLI', () => {
     expect(timeline.find((e) => e.type === 'REQUEUED')?.payload.reason).toMatch(/agent slow-1 crashed/);
     expect(timeline.map((e) => e.version)).toEqual(timeline.map((_, i) => i + 1));
     expect(fast.output()).toContain('PR #');
+    // Two sessions: the crashed worker's ended "crashed", the requeued attempt is a new one.
+    const { task: withSessions } = await gqlOk(server, `query($id: ID!) { task(id: $id) { sessions { attempt agentId outcome reason endedAt } } }`, { id }, token);
+    expect(withSessions.sessions).toEqual([
+      { attempt: 1, agentId: slowAgent.id, outcome: 'CRASHED', reason: expect.stringMatching(/agent slow-1 crashed/), endedAt: expect.any(String) },
+      { attempt: 2, agentId: fastAgent.id, outcome: 'PR_OPENED', reason: null, endedAt: expect.any(String) },
+    ]);
     fast.process.kill('SIGINT');
     expect(await fast.exited).toBe(0);
   }, 60_000);

@@ -68,9 +68,9 @@ describe('orchestrator planning', () => {
     expect(plan).toEqual([
       { kind: 'hold', taskId: 't1', reason: expect.stringContaining('went stale') },
       { kind: 'hold', taskId: 't2', reason: 'agent a2 is stuck (no progress since 2026-01-01T00:02:00.000Z)' },
-      { kind: 'requeue', taskId: 't3', agentId: 'a3', reason: expect.stringContaining('reported no progress') },
+      { kind: 'requeue', taskId: 't3', agentId: 'a3', reason: expect.stringContaining('reported no progress'), cause: 'stuck' },
       { kind: 'resume', taskId: 't4' },
-      { kind: 'requeue', taskId: 't5', agentId: 'a5', reason: 'agent a5 crashed (no heartbeat)' },
+      { kind: 'requeue', taskId: 't5', agentId: 'a5', reason: 'agent a5 crashed (no heartbeat)', cause: 'crashed' },
     ]);
   });
 

@@ -8,6 +8,7 @@ export const STATUS_LABEL: Record<TaskStatus, string> = {
   DISPATCHED: 'Dispatched',
   CODING: 'Coding',
   PR_OPEN: 'PR open',
+  HELD: 'Held (budget)',
   MERGED: 'Merged',
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',

@@ -18,6 +18,8 @@ export type AgentStatus =
   | 'IDLE';
 
 export type CreateTaskInput = {
+  /** Spending (micro-units, a whole number) at which work on it stops and it is HELD; none when absent. */
+  budgetMicros?: number | null | undefined;
   /** Up to 10,000 characters. */
   description?: string | null | undefined;
   /** Visible only to its creator when true. */
@@ -75,6 +77,8 @@ export type TaskStatus =
   | 'CODING'
   | 'DISPATCHED'
   | 'FAILED'
+  /** Stopped at its budget, with no agent: back to the queue when the budget is raised past what was spent (`setTaskBudget`). */
+  | 'HELD'
   | 'MERGED'
   | 'NEEDS_CLARIFICATION'
   | 'PR_OPEN'

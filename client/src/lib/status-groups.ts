@@ -3,7 +3,7 @@
  * the count cards and by the lists alike, so a card always counts exactly the tasks of its list.
  *
  * It mirrors the server's `summarize` (src/services/counts.ts): active = received + analyzing +
- * needs_clarification + dispatched + coding + pr_open; completed = merged; failed; cancelled;
+ * needs_clarification + dispatched + coding + pr_open + held; completed = merged; failed; cancelled;
  * total = all of them. The cards are computed here from `dashboardCounts.byStatus` (not from the
  * server's derived `active`/`completed` figures), so both sides of the page use this table;
  * status-groups.test.ts checks it against `summarize` for every status.
@@ -20,6 +20,7 @@ export const STATUS_GROUP: Record<TaskStatus, StatusGroup> = {
   DISPATCHED: 'active',
   CODING: 'active',
   PR_OPEN: 'active',
+  HELD: 'active',
   MERGED: 'completed',
   FAILED: 'failed',
   CANCELLED: 'cancelled',

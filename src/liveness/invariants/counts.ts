@@ -9,7 +9,7 @@
 import { Episodes, iso } from '../episodes.js';
 import { TASK_STATUSES, type CountsRead, type Invariant, type Snapshot, type TaskStatus, type Violation } from '../types.js';
 
-const ACTIVE: TaskStatus[] = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN'];
+const ACTIVE: TaskStatus[] = ['RECEIVED', 'ANALYZING', 'NEEDS_CLARIFICATION', 'DISPATCHED', 'CODING', 'PR_OPEN', 'HELD'];
 
 /** Every page was read at the counts' cursor. */
 export function countsComparable(read: CountsRead): boolean {

@@ -1,5 +1,5 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
-import type { TaskView as TaskViewModel, AgentView as AgentViewModel } from '../../machines/index.js';
+import type { TaskView as TaskViewModel, AgentView as AgentViewModel, TaskSessionModel as TaskSessionModelModel } from '../../machines/index.js';
 import type { Viewer as ViewerModel, LogEvent as LogEventModel } from '../../store/types.js';
 import type { CountsModel as CountsModelModel } from '../../services/counts.js';
 import type { MachineModel as MachineModelModel } from '../../services/machines.js';
@@ -78,6 +78,13 @@ export type AuthPayload = {
   viewer: Viewer;
 };
 
+export type BudgetWarning = {
+  __typename?: 'BudgetWarning';
+  /** When spending crossed `percent` of the budget. */
+  at: Scalars['DateTime']['output'];
+  percent: Scalars['Int']['output'];
+};
+
 export type ClarificationRound = {
   __typename?: 'ClarificationRound';
   /** Null while the questions are still open. */
@@ -86,6 +93,8 @@ export type ClarificationRound = {
 };
 
 export type CreateTaskInput = {
+  /** Spending (micro-units, a whole number) at which work on it stops and it is HELD; none when absent. */
+  budgetMicros?: InputMaybe<Scalars['Float']['input']>;
   /** Up to 10,000 characters. */
   description?: InputMaybe<Scalars['String']['input']>;
   /** Visible only to its creator when true. */
@@ -120,6 +129,14 @@ export type Issue = {
   url: Scalars['String']['output'];
 };
 
+export type Iteration = {
+  __typename?: 'Iteration';
+  at: Scalars['DateTime']['output'];
+  /** The worker's own count. */
+  n: Scalars['Int']['output'];
+  summary: Scalars['String']['output'];
+};
+
 /** A state machine definition as XState's JSON, for diagrams and external visualizers. */
 export type MachineDefinition = {
   __typename?: 'MachineDefinition';
@@ -144,6 +161,8 @@ export type Mutation = {
   registerAgent: Agent;
   /** Worker: give an assigned or in-progress task back to the queue (e.g. on shutdown). */
   releaseTask: Task;
+  /** Worker: one iteration of its work on the task (its own count `n` and a summary of up to 500 characters). */
+  reportIteration: Task;
   /** Worker: progress while coding (shown on the timeline). */
   reportProgress: Task;
   /** Worker or webhook: the task's pull request was closed without merging. */
@@ -152,7 +171,18 @@ export type Mutation = {
   reportPullRequestMerged: Task;
   /** Worker or webhook: the task's pull request was opened. */
   reportPullRequestOpened: Task;
+  /**
+   * Worker: tokens and money spent on the task since its last report. Reaching the task's budget
+   * ends the session and holds the task (HELD); its worker sees the assignment withdrawn.
+   */
+  reportUsage: Task;
   retryTask: Task;
+  /**
+   * The task's creator sets its budget (micro-units, a whole number; null for none). Raised past
+   * what was spent, a HELD task goes back to the queue; lowered to it or below while an agent works
+   * on it, the work stops and the task is HELD.
+   */
+  setTaskBudget: Task;
   /** Worker: the agent the task was assigned to starts coding it on a branch. */
   startCoding: Task;
 };
@@ -209,6 +239,14 @@ export type MutationReleaseTaskArgs = {
 };
 
 
+export type MutationReportIterationArgs = {
+  agentId: Scalars['ID']['input'];
+  n: Scalars['Int']['input'];
+  summary: Scalars['String']['input'];
+  taskId: Scalars['ID']['input'];
+};
+
+
 export type MutationReportProgressArgs = {
   agentId: Scalars['ID']['input'];
   message: Scalars['String']['input'];
@@ -237,7 +275,20 @@ export type MutationReportPullRequestOpenedArgs = {
 };
 
 
+export type MutationReportUsageArgs = {
+  agentId: Scalars['ID']['input'];
+  taskId: Scalars['ID']['input'];
+  usage: UsageInput;
+};
+
+
 export type MutationRetryTaskArgs = {
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationSetTaskBudgetArgs = {
+  budgetMicros?: InputMaybe<Scalars['Float']['input']>;
   taskId: Scalars['ID']['input'];
 };
 
@@ -273,6 +324,8 @@ export type Query = {
   agent?: Maybe<Agent>;
   /** Agents of the viewer's org with the log cursor they are exact for. */
   agentList: AgentList;
+  /** The agent's sessions on tasks the viewer may read, newest first (its running one, if any, first). */
+  agentSessions: Array<TaskSession>;
   /** An agent's history in order (registration, assignments, coding, progress, health). */
   agentTimeline: Array<TimelineEvent>;
   /** Agents of the viewer's org. */
@@ -304,6 +357,12 @@ export type Query = {
 
 export type QueryAgentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryAgentSessionsArgs = {
+  agentId: Scalars['ID']['input'];
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 
@@ -342,6 +401,27 @@ export type QueryTimelineArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
   taskId: Scalars['ID']['input'];
 };
+
+/** How a session ended. */
+export type SessionOutcome =
+  /** The task's spending reached its budget: the agent was let go and the task is HELD. */
+  | 'budget'
+  | 'cancelled'
+  /** The agent stopped heartbeating and was declared crashed; the task went back to the queue. */
+  | 'crashed'
+  | 'failed'
+  /** The agent opened the task's pull request. */
+  | 'pr_opened'
+  /** Its worker gave the task back (`releaseTask`). */
+  | 'released'
+  /** Given back to the queue for another reason (`reason` says which). */
+  | 'requeued'
+  /** Still running: the agent holds the task. */
+  | 'running'
+  /** The agent signed off (`deregisterAgent`) while it held the task. */
+  | 'stopped'
+  /** The agent reported nothing for twice AGENT_STUCK_AFTER_MS; the task went back to the queue. */
+  | 'stuck';
 
 export type StatusCount = {
   __typename?: 'StatusCount';
@@ -397,6 +477,10 @@ export type Task = {
   assignedAgentId?: Maybe<Scalars['ID']['output']>;
   availableActions: Array<TaskAction>;
   branch?: Maybe<Scalars['String']['output']>;
+  /** Spending at which the task is held (micro-units), or null for no limit. */
+  budgetMicros?: Maybe<Scalars['Float']['output']>;
+  /** The latest crossing of 80 % of the budget, if any. */
+  budgetWarning?: Maybe<BudgetWarning>;
   clarifications: Array<ClarificationRound>;
   createdAt: Scalars['DateTime']['output'];
   creator: Creator;
@@ -417,11 +501,15 @@ export type Task = {
   /** Latest progress its agent reported while coding. */
   progress?: Maybe<Progress>;
   pullRequest?: Maybe<PullRequest>;
+  /** Every assignment to an agent, oldest first. */
+  sessions: Array<TaskSession>;
   /** The full machine state value (includes sub-states), for diagrams. */
   state: Scalars['JSON']['output'];
   status: TaskStatus;
   title: Scalars['String']['output'];
   updatedAt: Scalars['DateTime']['output'];
+  /** What its agents reported spending on it, all sessions together. */
+  usage: Usage;
   /** Per-task version: 1 at creation, +1 per committed transition, no gaps. */
   version: Scalars['Int']['output'];
   /** Why it waits in the queue, while it does (null otherwise). */
@@ -497,6 +585,33 @@ export type TaskScope =
   | 'MINE';
 
 /**
+ * One assignment of a task to an agent: attempt n, from the assignment until the task let go of the
+ * agent.
+ */
+export type TaskSession = {
+  __typename?: 'TaskSession';
+  agentId: Scalars['ID']['output'];
+  agentName: Scalars['String']['output'];
+  attempt: Scalars['Int']['output'];
+  /** Milliseconds from start to end (or to now, while it runs). */
+  durationMs: Scalars['Float']['output'];
+  /** Null while it runs. */
+  endedAt?: Maybe<Scalars['DateTime']['output']>;
+  /** Iterations the worker reported (`reportIteration`), and the latest. */
+  iterations: Scalars['Int']['output'];
+  lastIteration?: Maybe<Iteration>;
+  /** The model of the latest usage report that named one. */
+  model?: Maybe<Scalars['String']['output']>;
+  outcome: SessionOutcome;
+  /** Why it ended, in words (the release reason, the error), when there is one. */
+  reason?: Maybe<Scalars['String']['output']>;
+  startedAt: Scalars['DateTime']['output'];
+  /** The task this session worked on (on an agent's sessions). */
+  taskId: Scalars['ID']['output'];
+  usage: Usage;
+};
+
+/**
  * The order of a task list without a search, newest first. A search is ranked instead (best match
  * first, ties newest first): with one, only CREATED (the default) is accepted.
  */
@@ -513,6 +628,8 @@ export type TaskStatus =
   | 'coding'
   | 'dispatched'
   | 'failed'
+  /** Stopped at its budget, with no agent: back to the queue when the budget is raised past what was spent (`setTaskBudget`). */
+  | 'held'
   | 'merged'
   | 'needs_clarification'
   | 'pr_open'
@@ -546,6 +663,26 @@ export type TimelineEvent = {
   state: Scalars['JSON']['output'];
   type: Scalars['String']['output'];
   version: Scalars['Int']['output'];
+};
+
+/**
+ * Tokens and money an agent reported spending (`reportUsage`). Money is in micro-units of the
+ * org's currency (1,000,000 = one unit); every figure is a whole number.
+ */
+export type Usage = {
+  __typename?: 'Usage';
+  costMicros: Scalars['Float']['output'];
+  inputTokens: Scalars['Float']['output'];
+  outputTokens: Scalars['Float']['output'];
+};
+
+export type UsageInput = {
+  costMicros: Scalars['Float']['input'];
+  /** Whole numbers, 0 or more; what this report adds (not a running total). */
+  inputTokens: Scalars['Float']['input'];
+  /** The model that spent it, e.g. gpt-4o (up to 100 characters). */
+  model?: InputMaybe<Scalars['String']['input']>;
+  outputTokens: Scalars['Float']['input'];
 };
 
 export type Viewer = {
@@ -644,14 +781,17 @@ export type ResolversTypes = {
   AgentUpdate: ResolverTypeWrapper<LogEventModel>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'viewer'> & { viewer: ResolversTypes['Viewer'] }>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  BudgetWarning: ResolverTypeWrapper<BudgetWarning>;
   ClarificationRound: ResolverTypeWrapper<ClarificationRound>;
   CreateTaskInput: CreateTaskInput;
   Creator: ResolverTypeWrapper<Creator>;
   DashboardCounts: ResolverTypeWrapper<CountsModelModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   Issue: ResolverTypeWrapper<Issue>;
+  Iteration: ResolverTypeWrapper<Iteration>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
   MachineDefinition: ResolverTypeWrapper<MachineModelModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -659,6 +799,7 @@ export type ResolversTypes = {
   Progress: ResolverTypeWrapper<Progress>;
   PullRequest: ResolverTypeWrapper<PullRequest>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SessionOutcome: null;
   StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -669,11 +810,14 @@ export type ResolversTypes = {
   TaskFilter: TaskFilter;
   TaskGrant: ResolverTypeWrapper<TaskGrant>;
   TaskScope: TaskScope;
+  TaskSession: ResolverTypeWrapper<TaskSessionModelModel>;
   TaskSort: null;
   TaskStatus: null;
   TaskUpdate: ResolverTypeWrapper<LogEventModel>;
   TaskWaiting: ResolverTypeWrapper<TaskWaiting>;
   TimelineEvent: ResolverTypeWrapper<LogEventModel>;
+  Usage: ResolverTypeWrapper<Usage>;
+  UsageInput: UsageInput;
   Viewer: ResolverTypeWrapper<ViewerModel>;
   WaitCode: null;
 };
@@ -685,14 +829,17 @@ export type ResolversParentTypes = {
   AgentUpdate: LogEventModel;
   AuthPayload: Omit<AuthPayload, 'viewer'> & { viewer: ResolversParentTypes['Viewer'] };
   Boolean: Scalars['Boolean']['output'];
+  BudgetWarning: BudgetWarning;
   ClarificationRound: ClarificationRound;
   CreateTaskInput: CreateTaskInput;
   Creator: Creator;
   DashboardCounts: CountsModelModel;
   DateTime: Scalars['DateTime']['output'];
+  Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   Issue: Issue;
+  Iteration: Iteration;
   JSON: Scalars['JSON']['output'];
   MachineDefinition: MachineModelModel;
   Mutation: Record<PropertyKey, never>;
@@ -708,9 +855,12 @@ export type ResolversParentTypes = {
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskGrant: TaskGrant;
+  TaskSession: TaskSessionModelModel;
   TaskUpdate: LogEventModel;
   TaskWaiting: TaskWaiting;
   TimelineEvent: LogEventModel;
+  Usage: Usage;
+  UsageInput: UsageInput;
   Viewer: ViewerModel;
 };
 
@@ -757,6 +907,11 @@ export type AuthPayloadResolvers<ContextType = GraphQLContext, ParentType extend
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
 };
 
+export type BudgetWarningResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BudgetWarning'] = ResolversParentTypes['BudgetWarning']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  percent?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type ClarificationRoundResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ClarificationRound'] = ResolversParentTypes['ClarificationRound']> = {
   answers?: Resolver<Maybe<Array<ResolversTypes['String']>>, ParentType, ContextType>;
   questions?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
@@ -786,6 +941,12 @@ export type IssueResolvers<ContextType = GraphQLContext, ParentType extends Reso
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
+export type IterationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Iteration'] = ResolversParentTypes['Iteration']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  n?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  summary?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
   name: 'JSON';
 }
@@ -805,11 +966,14 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   failTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationFailTaskArgs, 'error' | 'taskId'>>;
   registerAgent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationRegisterAgentArgs, 'name'>>;
   releaseTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReleaseTaskArgs, 'agentId' | 'taskId'>>;
+  reportIteration?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportIterationArgs, 'agentId' | 'n' | 'summary' | 'taskId'>>;
   reportProgress?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportProgressArgs, 'agentId' | 'message' | 'taskId'>>;
   reportPullRequestClosed?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestClosedArgs, 'taskId'>>;
   reportPullRequestMerged?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestMergedArgs, 'sha' | 'taskId'>>;
   reportPullRequestOpened?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportPullRequestOpenedArgs, 'number' | 'taskId' | 'title' | 'url'>>;
+  reportUsage?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationReportUsageArgs, 'agentId' | 'taskId' | 'usage'>>;
   retryTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationRetryTaskArgs, 'taskId'>>;
+  setTaskBudget?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationSetTaskBudgetArgs, 'taskId'>>;
   startCoding?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationStartCodingArgs, 'agentId' | 'branch' | 'taskId'>>;
 };
 
@@ -832,6 +996,7 @@ export type PullRequestResolvers<ContextType = GraphQLContext, ParentType extend
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = {
   agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType, RequireFields<QueryAgentArgs, 'id'>>;
   agentList?: Resolver<ResolversTypes['AgentList'], ParentType, ContextType>;
+  agentSessions?: Resolver<Array<ResolversTypes['TaskSession']>, ParentType, ContextType, RequireFields<QueryAgentSessionsArgs, 'agentId' | 'first'>>;
   agentTimeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryAgentTimelineArgs, 'agentId' | 'first'>>;
   agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
   dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
@@ -843,6 +1008,8 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   timeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'taskId'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
 };
+
+export type SessionOutcomeResolvers = { BUDGET: 'budget', CANCELLED: 'cancelled', CRASHED: 'crashed', FAILED: 'failed', PR_OPENED: 'pr_opened', RELEASED: 'released', REQUEUED: 'requeued', RUNNING: 'running', STOPPED: 'stopped', STUCK: 'stuck' };
 
 export type StatusCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['StatusCount'] = ResolversParentTypes['StatusCount']> = {
   count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -861,6 +1028,8 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   assignedAgentId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
   availableActions?: Resolver<Array<ResolversTypes['TaskAction']>, ParentType, ContextType>;
   branch?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  budgetMicros?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  budgetWarning?: Resolver<Maybe<ResolversTypes['BudgetWarning']>, ParentType, ContextType>;
   clarifications?: Resolver<Array<ResolversTypes['ClarificationRound']>, ParentType, ContextType>;
   createdAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   creator?: Resolver<ResolversTypes['Creator'], ParentType, ContextType>;
@@ -877,10 +1046,12 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   private?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   progress?: Resolver<Maybe<ResolversTypes['Progress']>, ParentType, ContextType>;
   pullRequest?: Resolver<Maybe<ResolversTypes['PullRequest']>, ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['TaskSession']>, ParentType, ContextType>;
   state?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   status?: Resolver<ResolversTypes['TaskStatus'], ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   updatedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   waiting?: Resolver<Maybe<ResolversTypes['TaskWaiting']>, ParentType, ContextType>;
 };
@@ -903,9 +1074,25 @@ export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends 
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 };
 
+export type TaskSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskSession'] = ResolversParentTypes['TaskSession']> = {
+  agentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  iterations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastIteration?: Resolver<Maybe<ResolversTypes['Iteration']>, ParentType, ContextType>;
+  model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  outcome?: Resolver<ResolversTypes['SessionOutcome'], ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  taskId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  usage?: Resolver<ResolversTypes['Usage'], ParentType, ContextType>;
+};
+
 export type TaskSortResolvers = { CREATED: 'created', UPDATED: 'updated' };
 
-export type TaskStatusResolvers = { ANALYZING: 'analyzing', CANCELLED: 'cancelled', CODING: 'coding', DISPATCHED: 'dispatched', FAILED: 'failed', MERGED: 'merged', NEEDS_CLARIFICATION: 'needs_clarification', PR_OPEN: 'pr_open', RECEIVED: 'received' };
+export type TaskStatusResolvers = { ANALYZING: 'analyzing', CANCELLED: 'cancelled', CODING: 'coding', DISPATCHED: 'dispatched', FAILED: 'failed', HELD: 'held', MERGED: 'merged', NEEDS_CLARIFICATION: 'needs_clarification', PR_OPEN: 'pr_open', RECEIVED: 'received' };
 
 export type TaskUpdateResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskUpdate'] = ResolversParentTypes['TaskUpdate']> = {
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -929,6 +1116,12 @@ export type TimelineEventResolvers<ContextType = GraphQLContext, ParentType exte
   version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
+export type UsageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Usage'] = ResolversParentTypes['Usage']> = {
+  costMicros?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  inputTokens?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  outputTokens?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+};
+
 export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Viewer'] = ResolversParentTypes['Viewer']> = {
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -944,11 +1137,13 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AgentStatus?: AgentStatusResolvers;
   AgentUpdate?: AgentUpdateResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  BudgetWarning?: BudgetWarningResolvers<ContextType>;
   ClarificationRound?: ClarificationRoundResolvers<ContextType>;
   Creator?: CreatorResolvers<ContextType>;
   DashboardCounts?: DashboardCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   Issue?: IssueResolvers<ContextType>;
+  Iteration?: IterationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
   MachineDefinition?: MachineDefinitionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
@@ -956,17 +1151,20 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Progress?: ProgressResolvers<ContextType>;
   PullRequest?: PullRequestResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SessionOutcome?: SessionOutcomeResolvers;
   StatusCount?: StatusCountResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskGrant?: TaskGrantResolvers<ContextType>;
+  TaskSession?: TaskSessionResolvers<ContextType>;
   TaskSort?: TaskSortResolvers;
   TaskStatus?: TaskStatusResolvers;
   TaskUpdate?: TaskUpdateResolvers<ContextType>;
   TaskWaiting?: TaskWaitingResolvers<ContextType>;
   TimelineEvent?: TimelineEventResolvers<ContextType>;
+  Usage?: UsageResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WaitCode?: WaitCodeResolvers;
 };

@@ -12,6 +12,10 @@ export const Mutation: MutationResolvers = {
     ctx.services.tasks.startCoding(viewerOf(ctx), taskId, agentId, branch),
   reportProgress: (_p, { taskId, agentId, message, percent }, ctx) =>
     ctx.services.tasks.progress(viewerOf(ctx), taskId, agentId, message, percent),
+  reportIteration: (_p, { taskId, agentId, n, summary }, ctx) =>
+    ctx.services.tasks.iteration(viewerOf(ctx), taskId, agentId, n, summary),
+  reportUsage: (_p, { taskId, agentId, usage }, ctx) => ctx.services.tasks.usage(viewerOf(ctx), taskId, agentId, usage),
+  setTaskBudget: (_p, { taskId, budgetMicros }, ctx) => ctx.services.tasks.setBudget(viewerOf(ctx), taskId, budgetMicros),
   releaseTask: (_p, { taskId, agentId, reason }, ctx) =>
     ctx.services.tasks.release(viewerOf(ctx), taskId, agentId, reason),
   reportPullRequestOpened: (_p, { taskId, ...pr }, ctx) =>

@@ -29,6 +29,7 @@ export const Query: QueryResolvers = {
   agentTimeline: (_p, { agentId, after, first }, ctx) =>
     ctx.services.agents.timeline(viewerOf(ctx), agentId, after, first ?? 200),
   agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
+  agentSessions: (_p, { agentId, first }, ctx) => ctx.services.tasks.agentSessions(viewerOf(ctx), agentId, first ?? 50),
   machines: () => machineDefinitions(),
   machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,
   devSignInEnabled: (_p, _a, ctx) => ctx.auth.devSignInEnabled,

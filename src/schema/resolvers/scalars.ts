@@ -1,5 +1,6 @@
 import { GraphQLScalarType } from 'graphql';
 import { DateTimeISOResolver, JSONResolver } from 'graphql-scalars';
+import { SESSION_OUTCOMES } from '../../machines/index.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
 
 // DateTimeISO keeps our ISO strings as strings (graphql-scalars' DateTime would turn them into Dates).
@@ -27,6 +28,7 @@ export const scalarResolvers: Resolvers = {
     DISPATCHED: 'dispatched',
     CODING: 'coding',
     PR_OPEN: 'pr_open',
+    HELD: 'held',
     MERGED: 'merged',
     FAILED: 'failed',
     CANCELLED: 'cancelled',
@@ -35,4 +37,5 @@ export const scalarResolvers: Resolvers = {
   AgentHealth: { HEALTHY: 'healthy', STUCK: 'stuck', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
   WaitCode: { NO_AGENT_ONLINE: 'no_agent_online', ALL_AGENTS_BUSY: 'all_agents_busy', AGENTS_UNHEALTHY: 'agents_unhealthy' },
   TaskSort: { CREATED: 'created', UPDATED: 'updated' },
+  SessionOutcome: Object.fromEntries(SESSION_OUTCOMES.map((o) => [o.toUpperCase(), o])) as never,
 };

@@ -1,4 +1,4 @@
-import { TASK_STATUSES } from '../../machines/index.js';
+import { NO_USAGE, TASK_STATUSES } from '../../machines/index.js';
 import { summarize } from '../../services/counts.js';
 import { formatCursor } from '../../services/cursor.js';
 import type { Resolvers } from '../generated/resolvers-types.js';
@@ -18,6 +18,13 @@ export const typeResolvers: Resolvers = {
       task.agentId ? ctx.services.agents.get(viewerOf(ctx), task.agentId) : null,
     availableActions: (task, _args, ctx) =>
       ctx.services.tasks.availableActions(task) as never,
+    sessions: (task) => (task.sessions ?? []).map((s) => ({ ...s, taskId: task.id })),
+    usage: (task) => task.usage ?? NO_USAGE,
+    budgetMicros: (task) => task.budgetMicros ?? null,
+    budgetWarning: (task) => task.budgetWarning ?? null,
+  },
+  TaskSession: {
+    durationMs: (s) => Math.max(0, (s.endedAt ? Date.parse(s.endedAt) : Date.now()) - Date.parse(s.startedAt)),
   },
   Agent: {
     state: (agent) => agent.stateValue,
