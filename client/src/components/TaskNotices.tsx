@@ -116,7 +116,9 @@ export function TaskPageNotices(props: { task: FragmentType<typeof TaskNotices_t
       {held ? (
         <div role="status" className="banner held" data-testid="held">
           <strong>On hold:</strong> {held}.{' '}
-          {task.assignedAgent?.health === 'STUCK'
+          {task.status === 'HELD'
+            ? 'Its agent was let go; raise its budget (Usage and budget, below) past what was spent to put it back in the queue.'
+            : task.assignedAgent?.health === 'STUCK'
             ? 'It resumes when the agent reports on it again; if it reports nothing for as long again, the task goes back to the queue for another agent.'
             : task.assignedAgent?.health === 'STALE'
               ? 'It resumes when the agent heartbeats again, or moves to another agent if it crashes.'

@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'react';
 import { graphql, useFragment, type FragmentType } from '../gql';
-import { formatTime, humanizeTimes, relativeTime } from '../lib/time';
+import { formatCost, formatTokens } from '../lib/money';
+import { formatDuration, formatTime, humanizeTimes, relativeTime } from '../lib/time';
 
 export const TimelineEntry_event = graphql(`
   fragment TimelineEntry_event on TimelineEvent {
@@ -44,6 +45,11 @@ const TYPE_LABEL: Record<string, string> = {
   ABANDONED: 'Gave up on its task (back to the queue)',
   CRASHED: 'Crashed',
   WENT_OFFLINE: 'Signed off',
+  ITERATION: 'Iteration',
+  USAGE_REPORTED: 'Usage reported',
+  BUDGET_WARNING: 'Budget 80 % spent',
+  BUDGET_REACHED: 'Budget reached: held',
+  BUDGET_SET: 'Budget set',
 };
 
 const text = (value: unknown): string | null => (typeof value === 'string' && value !== '' ? value : null);
@@ -76,6 +82,18 @@ function summary(type: string, payload: unknown, now: number, taskTitle?: (id: s
     const percent = typeof p.percent === 'number' ? `${p.percent}%` : null;
     return [percent, message].filter(Boolean).join(' · ') || null;
   }
+  if (type === 'ITERATION') return `#${String(p.n)}${text(p.summary) ? ` · ${String(p.summary)}` : ''}`;
+  if (type === 'USAGE_REPORTED' || type === 'BUDGET_WARNING' || type === 'BUDGET_REACHED' || type === 'BUDGET_SET' || (type === 'RESUMED' && p.budgetMicros !== undefined)) {
+    const parts: string[] = [];
+    if (typeof p.costMicros === 'number') parts.push(`+${formatCost(p.costMicros)}`);
+    if (typeof p.inputTokens === 'number' && typeof p.outputTokens === 'number') parts.push(`${formatTokens(p.inputTokens + p.outputTokens)} tokens`);
+    if (text(p.model)) parts.push(String(p.model));
+    if (typeof p.totalCostMicros === 'number' && type !== 'USAGE_REPORTED') {
+      parts.push(`spent ${formatCost(p.totalCostMicros)} of ${typeof p.budgetMicros === 'number' ? formatCost(p.budgetMicros) : 'no limit'}`);
+    }
+    if (text(p.reason)) parts.push(String(p.reason));
+    return parts.join(' · ') || null;
+  }
   if (Array.isArray(p.questions)) return `${p.questions.length} question${p.questions.length === 1 ? '' : 's'}`;
   if (Array.isArray(p.answers)) return `${p.answers.length} answer${p.answers.length === 1 ? '' : 's'}`;
   if (text(p.error)) return humanizeTimes(String(p.error), now);
@@ -95,15 +113,22 @@ export function Timeline({ items, now, taskTitle }: { items: readonly TimelineIt
   if (count === 0) return <p className="muted">No events yet.</p>;
   return (
     <ol className="timeline" ref={listRef} aria-label="Timeline" data-testid="timeline">
-      {items.map((item) => (
-        <TimelineEntry key={item.cursor} event={item} now={now} taskTitle={taskTitle} />
+      {items.map((item, i) => (
+        <TimelineEntry key={item.cursor} event={item} previous={i > 0 ? items[i - 1] : undefined} now={now} taskTitle={taskTitle} />
       ))}
     </ol>
   );
 }
 
-function TimelineEntry(props: { event: FragmentType<typeof TimelineEntry_event>; now: number; taskTitle?: (id: string) => string | undefined }) {
+function TimelineEntry(props: {
+  event: FragmentType<typeof TimelineEntry_event>;
+  previous?: FragmentType<typeof TimelineEntry_event>;
+  now: number;
+  taskTitle?: (id: string) => string | undefined;
+}) {
   const item = useFragment(TimelineEntry_event, props.event);
+  // How long the step before this entry lasted: the time between the two events.
+  const previous = useFragment(TimelineEntry_event, props.previous);
   const { now } = props;
   const detail = summary(item.type, item.payload, now, props.taskTitle);
   return (
@@ -118,6 +143,9 @@ function TimelineEntry(props: { event: FragmentType<typeof TimelineEntry_event>;
           <time dateTime={item.at} title={formatTime(item.at)}>
             {relativeTime(item.at, now)}
           </time>
+          {previous ? (
+            <span className="timeline-step" title="time since the entry before"> · +{formatDuration(Date.parse(item.at) - Date.parse(previous.at))}</span>
+          ) : null}
           {item.actor ? <span> · by {item.actor}</span> : null}
           {detail ? <span className="timeline-detail"> · {detail}</span> : null}
         </div>

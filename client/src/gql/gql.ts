@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": typeof types.AgentSessionsDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CreateTaskDocument,
@@ -25,6 +26,8 @@ type Documents = {
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
+    "\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n": typeof types.TaskWork_TaskFragmentDoc,
+    "\n  mutation SetTaskBudget($taskId: ID!, $budgetMicros: Float) {\n    task: setTaskBudget(taskId: $taskId, budgetMicros: $budgetMicros) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.SetTaskBudgetDocument,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": typeof types.TimelineEntry_EventFragmentDoc,
     "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": typeof types.TaskDiagram_EventFragmentDoc,
     "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String, $sort: TaskSort) {\n    tasks(filter: $filter, first: $first, after: $after, sort: $sort) {\n      cursor\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          ...LiveTask_task\n        }\n      }\n    }\n  }\n": typeof types.DashboardTaskPageDocument,
@@ -42,12 +45,13 @@ type Documents = {
     "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": typeof types.DevSignInDocument,
-    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": typeof types.TaskTimelineDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": typeof types.LiveTask_TaskFragmentDoc,
 };
 const documents: Documents = {
+    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": types.AgentSessionsDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": types.CreateTaskDocument,
@@ -59,6 +63,8 @@ const documents: Documents = {
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
+    "\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n": types.TaskWork_TaskFragmentDoc,
+    "\n  mutation SetTaskBudget($taskId: ID!, $budgetMicros: Float) {\n    task: setTaskBudget(taskId: $taskId, budgetMicros: $budgetMicros) {\n      ...LiveTask_task\n    }\n  }\n": types.SetTaskBudgetDocument,
     "\n  fragment TimelineEntry_event on TimelineEvent {\n    version\n    type\n    at\n    actor\n    payload\n  }\n": types.TimelineEntry_EventFragmentDoc,
     "\n  fragment TaskDiagram_event on TimelineEvent {\n    type\n    at\n    state\n  }\n": types.TaskDiagram_EventFragmentDoc,
     "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String, $sort: TaskSort) {\n    tasks(filter: $filter, first: $first, after: $after, sort: $sort) {\n      cursor\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          ...LiveTask_task\n        }\n      }\n    }\n  }\n": types.DashboardTaskPageDocument,
@@ -76,7 +82,7 @@ const documents: Documents = {
     "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": types.DevSignInDocument,
-    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": types.TaskTimelineDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": types.LiveTask_TaskFragmentDoc,
@@ -96,6 +102,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -140,6 +150,14 @@ export function graphql(source: "\n  fragment TaskDetail_task on Task {\n    iss
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n"): (typeof documents)["\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n"): (typeof documents)["\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SetTaskBudget($taskId: ID!, $budgetMicros: Float) {\n    task: setTaskBudget(taskId: $taskId, budgetMicros: $budgetMicros) {\n      ...LiveTask_task\n    }\n  }\n"): (typeof documents)["\n  mutation SetTaskBudget($taskId: ID!, $budgetMicros: Float) {\n    task: setTaskBudget(taskId: $taskId, budgetMicros: $budgetMicros) {\n      ...LiveTask_task\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -211,7 +229,7 @@ export function graphql(source: "\n  mutation DevSignIn($name: String!, $org: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n"): (typeof documents)["\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...Clarification_task\n  }\n"];
+export function graphql(source: "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n"): (typeof documents)["\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,3 +1,4 @@
+import { AgentSessions } from '../components/AgentSessions';
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { Link } from 'wouter';
@@ -276,6 +277,7 @@ export function AgentsPage() {
           </div>
         )}
       </section>
+      {shown ? <AgentSessions key={`sessions-${shown.id}`} agentId={shown.id} agentName={shown.name} version={shown.version} now={now} /> : null}
       {shown ? <AgentActivity key={shown.id} agent={shown} now={now} /> : null}
       <section className="card diagram-card" aria-labelledby="agent-diagram-heading">
         <h2 id="agent-diagram-heading">Agent state machine{shown ? `: ${shown.name}` : ''}</h2>

@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { TaskActions } from '../components/TaskActions';
 import { TaskDetail } from '../components/TaskDetail';
 import { PrivateTag, TaskPageNotices } from '../components/TaskNotices';
+import { TaskBudget, TaskSessions } from '../components/TaskWork';
 import { Timeline } from '../components/Timeline';
 import { TaskDiagram } from '../diagram/TaskDiagram';
 import { graphql, useFragment } from '../gql';
@@ -38,6 +39,7 @@ export const TaskPage_task = graphql(`
     ...StatusBadge_task
     ...TaskNotices_task
     ...TaskDetail_task
+    ...TaskWork_task
     ...Clarification_task
   }
 `);
@@ -139,7 +141,11 @@ export function TaskPage({ id }: { id: string }) {
       <div className="task-grid">
         <TaskDetail task={task} />
 
+        <TaskBudget task={task} canSet={mine} />
+
         <Clarification task={task} canAnswer={mine} />
+
+        <TaskSessions task={task} now={now} />
 
         <section className="card timeline-card" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Timeline</h2>
