@@ -29,8 +29,20 @@ const ids: Record<string, string> = {};
 const wsClients: Client[] = [];
 const sseClients: SseClient[] = [];
 
-const TASK_LEAVES = ['id', 'title', 'description', 'status', 'version', 'private', 'org', 'createdAt', 'updatedAt', 'openQuestions', 'branch', 'error', 'heldReason', 'assignedAgentId', 'availableActions', 'state'];
-const TASK_OBJECTS = ['creator { id name }', 'clarifications { questions answers }', 'issue { number url }', 'pullRequest { number url title }', 'progress { message percent }', 'waiting { code reason }', 'grant { agentId agentName userId }'];
+const TASK_LEAVES = ['id', 'title', 'description', 'status', 'version', 'private', 'org', 'createdAt', 'updatedAt', 'openQuestions', 'branch', 'error', 'heldReason', 'assignedAgentId', 'availableActions', 'state', 'budgetMicros'];
+// Sessions without `durationMs`: a running one's is "until now", which differs by when each path ran.
+const TASK_OBJECTS = [
+  'creator { id name }',
+  'clarifications { questions answers }',
+  'issue { number url }',
+  'pullRequest { number url title }',
+  'progress { message percent }',
+  'waiting { code reason }',
+  'grant { agentId agentName userId }',
+  'usage { inputTokens outputTokens costMicros }',
+  'budgetWarning { at percent }',
+  'sessions { attempt agentId agentName startedAt endedAt outcome reason iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId }',
+];
 const AGENT_LEAVES = ['id', 'name', 'org', 'status', 'health', 'version', 'currentTaskId', 'lastAssignedAt', 'lastActivity', 'registeredAt', 'state'];
 
 function pick(rnd: () => number, pool: string[], min: number): string[] {
@@ -152,6 +164,11 @@ beforeAll(async () => {
   await eventually(async () => (await gqlOk(server, `query($id: ID!) { task(id: $id) { assignedAgentId } }`, { id: ids.secret }, tokens.ada)).task.assignedAgentId === ids.bobBot, 10_000);
   await gqlOk(server, `mutation($t: ID!, $a: ID!) { startCoding(taskId: $t, agentId: $a, branch: "conveyor/keys") { id } }`, { t: ids.secret, a: ids.bobBot }, tokens.bob);
   await gqlOk(server, `mutation($t: ID!, $a: ID!) { reportProgress(taskId: $t, agentId: $a, message: "keys rotated", percent: 60) { id } }`, { t: ids.secret, a: ids.bobBot }, tokens.bob);
+  await gqlOk(server, `mutation($t: ID!, $a: ID!) { reportIteration(taskId: $t, agentId: $a, n: 1, summary: "old keys listed") { id } }`, { t: ids.secret, a: ids.bobBot }, tokens.bob);
+  await gqlOk(server, `mutation($t: ID!) { setTaskBudget(taskId: $t, budgetMicros: 10000) { id } }`, { t: ids.secret }, tokens.ada);
+  const spend = `mutation($t: ID!, $a: ID!) { reportUsage(taskId: $t, agentId: $a, usage: { inputTokens: 900, outputTokens: 100, costMicros: 4500, model: "gpt-test" }) { id } }`;
+  await gqlOk(server, spend, { t: ids.secret, a: ids.bobBot }, tokens.bob);
+  await gqlOk(server, spend, { t: ids.secret, a: ids.bobBot }, tokens.bob); // crosses 80 %
   // A public task waits behind it; a vague one asks questions; globex works one to a PR.
   ids.public = await create(tokens.dan, 'Speed up CSV export');
   ids.vague = (await gqlOk(server, CREATE_TASK, { input: { title: 'Fix the login', description: 'fix it' } }, tokens.ada)).createTask.id;
