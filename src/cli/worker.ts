@@ -275,7 +275,9 @@ export class Worker {
         { t: taskId, a: this.agentId, m: message, p: percent },
       );
 
-    const outcome = this.options.exec ? await this.runCommand(task, branch, report, this.reporter(taskId, signal), signal) : await this.simulate(report, signal);
+    const outcome = this.options.exec
+      ? await this.runCommand(task, branch, report, this.reporter(taskId, signal), new LogShipper(this.client, taskId, this.agentId, signal, this.options.log), signal)
+      : await this.simulate(report, signal);
     if (signal.aborted) return;
     if (this.current?.taskId === taskId) this.current.finishing = true;
     if (outcome.ok) {
@@ -350,6 +352,7 @@ export class Worker {
     branch: string,
     report: (message: string, percent: number | null) => Promise<unknown>,
     reports: { line: (line: string) => boolean; flush: () => Promise<void> },
+    logs: LogShipper,
     signal: AbortSignal,
   ): Promise<{ ok: true } | { ok: false; error: string }> {
     const dir = mkdtempSync(join(tmpdir(), 'conveyor-worker-'));
@@ -362,7 +365,8 @@ export class Worker {
       file.read();
       file.close();
       rmSync(dir, { recursive: true, force: true });
-      return reports.flush().then(() => outcome);
+      // Its last lines and reports are in before the outcome ends the session.
+      return Promise.all([reports.flush(), logs.close()]).then(() => outcome);
     };
     return new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
       this.options.log(`  $ ${this.options.exec}`);
@@ -371,7 +375,7 @@ export class Worker {
       );
       const child = spawn(this.options.exec!, {
         shell: true,
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,
           CONVEYOR_REPORT_FILE: reportFile,
@@ -383,12 +387,21 @@ export class Worker {
         },
       });
       if (this.current) this.current.child = child;
-      // Its output is passed through as it was, but for the report lines, which are sent.
-      const lines = new LineSplitter((line) => {
-        if (!reports.line(line)) process.stdout.write(`${line}\n`);
+      // Its output is passed through as it was and shipped to the task's log, but for the
+      // report lines, which are sent as what they report.
+      const out = new LineSplitter((line) => {
+        if (reports.line(line)) return;
+        process.stdout.write(`${line}\n`);
+        logs.push('STDOUT', line);
       });
-      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => lines.push(chunk));
-      child.stdout?.on('end', () => lines.end());
+      const err = new LineSplitter((line) => {
+        process.stderr.write(`${line}\n`);
+        logs.push('STDERR', line);
+      });
+      child.stdout?.setEncoding('utf8').on('data', (chunk: string) => out.push(chunk));
+      child.stdout?.on('end', () => out.end());
+      child.stderr?.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
+      child.stderr?.on('end', () => err.end());
       signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
       child.on('error', (error) => resolve({ ok: false, error: `could not run the command: ${error.message}` }));
       child.on('exit', (code, sig) => {
@@ -396,6 +409,61 @@ export class Worker {
         else resolve({ ok: false, error: sig ? `command killed by ${sig}` : `command exited with code ${code}` });
       });
     }).then(done);
+  }
+}
+
+/**
+ * A command's output lines to the task's log (`appendTaskLogs`), in batches: at most every
+ * 500 ms, or at once when 500 lines wait; one batch in flight at a time, in order. Nothing is
+ * sent once the task was taken back (no running session would take it).
+ */
+class LogShipper {
+  private pending: { stream: 'STDOUT' | 'STDERR'; text: string; at: string }[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private chain: Promise<unknown> = Promise.resolve();
+  private warned = false;
+
+  constructor(
+    private readonly client: ConveyorClient,
+    private readonly taskId: string,
+    private readonly agentId: string,
+    private readonly signal: AbortSignal,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  push(stream: 'STDOUT' | 'STDERR', text: string): void {
+    if (this.signal.aborted) return;
+    this.pending.push({ stream, text, at: new Date().toISOString() });
+    if (this.pending.length >= 500) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), 500);
+  }
+
+  /** What is pending, sent; resolves when every batch so far is answered. */
+  close(): Promise<void> {
+    this.flush();
+    return this.chain.then(() => undefined);
+  }
+
+  private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.chain = this.chain.then(async () => {
+      if (this.signal.aborted) return;
+      try {
+        await this.client.request(`mutation($t: ID!, $a: ID!, $l: [LogLineInput!]!) { appendTaskLogs(taskId: $t, agentId: $a, lines: $l) { cursor } }`, {
+          t: this.taskId,
+          a: this.agentId,
+          l: lines,
+        });
+      } catch (error) {
+        // Logs are the command's output, not its outcome: say so once, keep working.
+        if (!this.warned) this.log(`  ! task ${this.taskId}: could not send log lines: ${(error as Error).message}`);
+        this.warned = true;
+      }
+    });
   }
 }
 

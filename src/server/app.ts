@@ -12,6 +12,10 @@ import type { Bus } from '../bus/types.js';
 import { MemoryBus } from '../bus/memory.js';
 import { RedisBus } from '../bus/redis.js';
 import { GitHubIssueTracker } from '../effects/github-tracker.js';
+import { MemoryLogFeed, RedisLogFeed, type LogFeed } from '../logs/log-feed.js';
+import { PostgresLogStore } from '../logs/postgres-logs.js';
+import { SqliteLogStore } from '../logs/sqlite-logs.js';
+import type { LogStore } from '../logs/types.js';
 import { LocalIssueTracker } from '../effects/local-tracker.js';
 import { OpenAiAnalyzer } from '../effects/openai-analyzer.js';
 import { RuleAnalyzer } from '../effects/rule-analyzer.js';
@@ -49,6 +53,8 @@ export interface AppOverrides {
   clientDir?: string;
   /** Extra Yoga/envelop plugins (see YogaDeps.plugins). */
   plugins?: import('graphql-yoga').Plugin[];
+  /** Task logs. @default with `store` given, SQLite in memory; else as `openLogStore` */
+  logStore?: LogStore;
 }
 
 export { DEFAULT_CLIENT_DIR } from './dashboard.js';
@@ -83,6 +89,12 @@ export function createLogger(level: Config['logLevel']): Logger {
 export async function openStore(config: Config): Promise<EventStore> {
   if (config.database) return PostgresStore.connect({ connectionString: config.database.url, schema: config.database.schema });
   return SqliteStore.open({ file: join(config.dataDir, 'conveyor.db'), synchronous: config.sqliteSynchronous });
+}
+
+/** Task logs beside the store: PostgreSQL's tables of the same schema, or SQLite's logs.db in DATA_DIR. */
+export function openLogStore(config: Config): LogStore {
+  if (config.database) return PostgresLogStore.connect(config.database.url, config.database.schema);
+  return new SqliteLogStore(join(config.dataDir, 'logs.db'));
 }
 
 export async function buildApp(config: Config, overrides: AppOverrides = {}): Promise<App> {
@@ -126,7 +138,15 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
   const retention = config.retention
     ? new Retention({ store, logger, maxAgeMs: config.retention.maxAgeMs, intervalMs: config.retention.intervalMs, clock: overrides.clock })
     : null;
-  const services = createServices({ store, host, feed, agentTimeouts: config.agentTimeouts });
+  const logStore = overrides.logStore ?? (overrides.store ? new SqliteLogStore(':memory:') : openLogStore(config));
+  const logFeed: LogFeed = config.redis ? new RedisLogFeed({ url: config.redis.url, channel: config.redis.channel, logger }) : new MemoryLogFeed();
+  const services = createServices({
+    store,
+    host,
+    feed,
+    agentTimeouts: config.agentTimeouts,
+    logs: { store: logStore, feed: logFeed, maxBytesPerSession: config.logs.maxBytesPerSession },
+  });
   const auth = Auth.fromConfig(config);
   const fanout = new FanoutEngine({
     feed,
@@ -231,6 +251,8 @@ export async function buildApp(config: Config, overrides: AppOverrides = {}): Pr
       await host.stop(); // waits for in-flight commits
       feed.stop();
       await bus.close();
+      await logFeed.close();
+      await logStore.close();
       await store.close();
     },
   };

@@ -26,6 +26,10 @@ const EnvSchema = z.object({
   AGENT_STUCK_AFTER_MS: int(600_000, 100),
   RATE_LIMIT_MUTATIONS: int(200, 1),
   RATE_LIMIT_WINDOW_MS: int(10_000, 100),
+  // appendTaskLogs calls per user and window (RATE_LIMIT_WINDOW_MS): a fleet's logs are not its mutations.
+  RATE_LIMIT_LOG_BATCHES: int(2_000, 1),
+  // What a session's log keeps (UTF-8 bytes of its lines); the oldest lines go first, with a marker.
+  LOG_MAX_BYTES_PER_SESSION: int(1_048_576, 1024),
   MAX_BODY_BYTES: int(262_144, 1024),
   WS_MAX_PAYLOAD_BYTES: int(65_536, 1024),
   WS_INIT_TIMEOUT_MS: int(10_000, 100),
@@ -74,9 +78,10 @@ export interface Config {
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   production: boolean;
   agentTimeouts: { staleAfterMs: number; crashAfterMs: number; stuckAfterMs: number };
-  rateLimit: { mutations: number; windowMs: number };
+  rateLimit: { mutations: number; windowMs: number; logBatches: number };
   maxBodyBytes: number;
   keepAliveTimeoutMs: number;
+  logs: { maxBytesPerSession: number };
   wsMaxPayloadBytes: number;
   wsInitTimeoutMs: number;
   wsMaxBufferedBytes: number;
@@ -200,9 +205,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     production: e.NODE_ENV === 'production',
     agentTimeouts: { staleAfterMs: e.AGENT_STALE_AFTER_MS, crashAfterMs: e.AGENT_CRASH_AFTER_MS, stuckAfterMs: e.AGENT_STUCK_AFTER_MS },
-    rateLimit: { mutations: e.RATE_LIMIT_MUTATIONS, windowMs: e.RATE_LIMIT_WINDOW_MS },
+    rateLimit: { mutations: e.RATE_LIMIT_MUTATIONS, windowMs: e.RATE_LIMIT_WINDOW_MS, logBatches: e.RATE_LIMIT_LOG_BATCHES },
     maxBodyBytes: e.MAX_BODY_BYTES,
     keepAliveTimeoutMs: e.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+    logs: { maxBytesPerSession: e.LOG_MAX_BYTES_PER_SESSION },
     wsMaxPayloadBytes: e.WS_MAX_PAYLOAD_BYTES,
     wsInitTimeoutMs: e.WS_INIT_TIMEOUT_MS,
     wsMaxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,

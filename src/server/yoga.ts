@@ -42,7 +42,7 @@ export interface YogaDeps {
   metrics: Metrics;
   logger: Logger;
   production: boolean;
-  rateLimit: { mutations: number; windowMs: number };
+  rateLimit: { mutations: number; windowMs: number; logBatches?: number };
   /** Cross-origin pages allowed to call the API (CORS); same-origin always is. @default [] */
   allowedOrigins?: string[];
   /** More envelop/Yoga plugins (tracing, audit…): they see every operation of every transport. */

@@ -290,7 +290,7 @@ export class TaskService extends TaskLists {
   }
 
   /** A task the viewer may see, currently held by the viewer's agent `agentId`. */
-  private async requireWorkedBy(viewer: Viewer, taskId: string, agentId: string): Promise<TaskView> {
+  async requireWorkedBy(viewer: Viewer, taskId: string, agentId: string): Promise<TaskView> {
     const task = await this.require(viewer, taskId);
     await this.requireOwnAgent(viewer, agentId);
     if (task.agentId !== agentId) {

@@ -20,6 +20,8 @@ export const LIMITS = {
   model: 100,
   /** Micro-units a budget may name: a billion units of the currency. */
   budgetMicros: 1e15,
+  logLines: 1_000,
+  logLine: 8_000,
   /** What one usage report may add, per figure. */
   usage: 1e12,
 } as const;
@@ -59,6 +61,21 @@ export const schemas = {
     model: z.string().trim().min(1).max(LIMITS.model).nullish().transform((v) => v ?? null),
   }),
   iteration: z.number().int().min(0).max(1_000_000),
+  logLines: z
+    .array(
+      z.object({
+        // The enum's internal values (scalars.ts): STDOUT is 'stdout'.
+        stream: z
+          .enum(['stdout', 'stderr', 'dropped'])
+          .nullish()
+          .transform((v) => v ?? 'stdout')
+          .refine((v) => v !== 'dropped', 'must be STDOUT or STDERR (DROPPED is the server\'s marker)'),
+        text: z.string(),
+        at: z.date().nullish(),
+      }),
+    )
+    .min(1, 'send at least one line')
+    .max(LIMITS.logLines, `at most ${LIMITS.logLines} lines a call`),
   summary: text(LIMITS.summary),
   answers: z
     .array(text(LIMITS.answer))

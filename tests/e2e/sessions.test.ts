@@ -116,7 +116,7 @@ describe('sessions, usage and budgets', () => {
     expect(bad.errors?.[0].message).toMatch(/input\.budgetMicros must be 0 or more/);
     expect((await gql(server, SET_BUDGET, { t: id, b: 1.5 }, ada)).errors?.[0].message).toMatch(/budgetMicros must be a whole number/);
     // Only its creator sets a task's budget.
-    expect((await gql(server, SET_BUDGET, { t: id, b: 5 }, bob)).errors?.[0].extensions.code).toBe('FORBIDDEN');
+    expect((await gql(server, SET_BUDGET, { t: id, b: 5 }, bob)).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await taskOf(id)).budgetMicros).toBeNull();
     // Cancelled first, so that no agent can be given it while the reports below are refused.
     await gqlOk(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id }, ada);
@@ -125,7 +125,7 @@ describe('sessions, usage and budgets', () => {
     const { registerAgent } = await gqlOk(server, `mutation { registerAgent(name: "idle-bot") { id } }`, {}, ada);
     const usage = `mutation($t: ID!, $a: ID!, $u: UsageInput!) { reportUsage(taskId: $t, agentId: $a, usage: $u) { id } }`;
     const wrongAgent = await gql(server, usage, { t: id, a: registerAgent.id, u: { inputTokens: 1, outputTokens: 1, costMicros: 1 } }, ada);
-    expect(wrongAgent.errors?.[0].extensions.code).toBe('INVALID_TRANSITION');
+    expect(wrongAgent.errors?.[0]?.extensions?.code).toBe('INVALID_TRANSITION');
     const fraction = await gql(server, usage, { t: id, a: registerAgent.id, u: { inputTokens: 0.5, outputTokens: 1, costMicros: 1 } }, ada);
     expect(fraction.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(fraction.errors?.[0].message).toMatch(/usage\.inputTokens must be a whole number/);

@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TaskView as TaskViewModel, AgentView as AgentViewModel, TaskSessionModel as TaskSessionModelModel } from '../../machines/index.js';
+import type { LogLine as LogLineModel, SessionLog as SessionLogModel } from '../../logs/types.js';
 import type { Viewer as ViewerModel, LogEvent as LogEventModel } from '../../store/types.js';
 import type { CountsModel as CountsModelModel } from '../../services/counts.js';
 import type { MachineModel as MachineModelModel } from '../../services/machines.js';
@@ -137,6 +138,43 @@ export type Iteration = {
   summary: Scalars['String']['output'];
 };
 
+export type LogAppendResult = {
+  __typename?: 'LogAppendResult';
+  /** The cursor of the batch's last line. */
+  cursor: Scalars['String']['output'];
+  /** Lines dropped (oldest first, this batch's included) to keep the session within its bound. */
+  dropped: Scalars['Int']['output'];
+  /** Lines stored. */
+  lines: Scalars['Int']['output'];
+};
+
+export type LogLine = {
+  __typename?: 'LogLine';
+  at: Scalars['DateTime']['output'];
+  /** The session (attempt) it belongs to. */
+  attempt: Scalars['Int']['output'];
+  /** Pass as `after` to continue after this line (opaque; increasing within a task). */
+  cursor: Scalars['String']['output'];
+  stream: LogStream;
+  /** The line as stored: secrets that look like tokens are masked. */
+  text: Scalars['String']['output'];
+};
+
+export type LogLineInput = {
+  /** When the worker read it (default: when the server receives it). */
+  at?: InputMaybe<Scalars['DateTime']['input']>;
+  stream?: InputMaybe<LogStream>;
+  /** One line, up to 8,000 characters (longer lines are cut there and say so). */
+  text: Scalars['String']['input'];
+};
+
+/** Where a log line came from. */
+export type LogStream =
+  /** Not a line of the command: the marker where a session's oldest lines were dropped (LOG_MAX_BYTES_PER_SESSION). */
+  | 'dropped'
+  | 'stderr'
+  | 'stdout';
+
 /** A state machine definition as XState's JSON, for diagrams and external visualizers. */
 export type MachineDefinition = {
   __typename?: 'MachineDefinition';
@@ -149,6 +187,12 @@ export type Mutation = {
   agentHeartbeat: Agent;
   /** One answer per open question, in order. */
   answerClarification: Task;
+  /**
+   * Worker: lines its command printed, in order, for the running session of the agent on the task
+   * (up to 1,000 a call). Stored beside the event log, masked; a session keeps its newest
+   * LOG_MAX_BYTES_PER_SESSION. Counted against its own rate limit, not the mutations'.
+   */
+  appendTaskLogs: LogAppendResult;
   cancelTask: Task;
   createTask: Task;
   /** Sign an agent off cleanly; a task it still holds goes back to the queue in the same step. */
@@ -195,6 +239,13 @@ export type MutationAgentHeartbeatArgs = {
 
 export type MutationAnswerClarificationArgs = {
   answers: Array<Scalars['String']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+
+export type MutationAppendTaskLogsArgs = {
+  agentId: Scalars['ID']['input'];
+  lines: Array<LogLineInput>;
   taskId: Scalars['ID']['input'];
 };
 
@@ -342,6 +393,8 @@ export type Query = {
   machine?: Maybe<MachineDefinition>;
   machines: Array<MachineDefinition>;
   task?: Maybe<Task>;
+  /** A task's log lines after `after`, in order (of one session with `attempt`), with what each session dropped. */
+  taskLogs: TaskLogPage;
   /**
    * Visible tasks, newest first by `sort` (or ranked, with `filter.search`), a page of `first`
    * after the cursor `after` (an `endCursor` or edge cursor of the same filter and sort). Each page
@@ -388,6 +441,14 @@ export type QueryTaskArgs = {
 };
 
 
+export type QueryTaskLogsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  attempt?: InputMaybe<Scalars['Int']['input']>;
+  first?: InputMaybe<Scalars['Int']['input']>;
+  taskId: Scalars['ID']['input'];
+};
+
+
 export type QueryTasksArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<TaskFilter>;
@@ -400,6 +461,16 @@ export type QueryTimelineArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
   taskId: Scalars['ID']['input'];
+};
+
+/** What a session's log holds and has dropped to stay within LOG_MAX_BYTES_PER_SESSION. */
+export type SessionLog = {
+  __typename?: 'SessionLog';
+  attempt: Scalars['Int']['output'];
+  bytes: Scalars['Float']['output'];
+  droppedBytes: Scalars['Float']['output'];
+  droppedLines: Scalars['Float']['output'];
+  lines: Scalars['Float']['output'];
 };
 
 /** How a session ended. */
@@ -439,6 +510,8 @@ export type Subscription = {
    * at most one per 250 ms.
    */
   dashboardCounts: DashboardCounts;
+  /** A task's log lines after `after` (all of them without), then live; of one session with `attempt`. */
+  taskLogs: LogLine;
   /**
    * One message per committed transition of a task the viewer may see and the filter matches.
    * Without `after`: live from now. With `after`: every matching event after that cursor, then live.
@@ -457,6 +530,13 @@ export type SubscriptionAgentUpdatedArgs = {
 
 export type SubscriptionDashboardCountsArgs = {
   filter?: InputMaybe<TaskFilter>;
+};
+
+
+export type SubscriptionTaskLogsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  attempt?: InputMaybe<Scalars['Int']['input']>;
+  taskId: Scalars['ID']['input'];
 };
 
 
@@ -576,6 +656,14 @@ export type TaskGrant = {
   agentName: Scalars['String']['output'];
   /** The user who runs the agent. */
   userId: Scalars['ID']['output'];
+};
+
+export type TaskLogPage = {
+  __typename?: 'TaskLogPage';
+  /** Pass as `after` for the next page, or to `taskLogs` (subscription) to follow live from here. */
+  cursor?: Maybe<Scalars['String']['output']>;
+  lines: Array<LogLine>;
+  sessions: Array<SessionLog>;
 };
 
 export type TaskScope =
@@ -793,12 +881,17 @@ export type ResolversTypes = {
   Issue: ResolverTypeWrapper<Issue>;
   Iteration: ResolverTypeWrapper<Iteration>;
   JSON: ResolverTypeWrapper<Scalars['JSON']['output']>;
+  LogAppendResult: ResolverTypeWrapper<LogAppendResult>;
+  LogLine: ResolverTypeWrapper<LogLineModel>;
+  LogLineInput: LogLineInput;
+  LogStream: null;
   MachineDefinition: ResolverTypeWrapper<MachineModelModel>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Progress: ResolverTypeWrapper<Progress>;
   PullRequest: ResolverTypeWrapper<PullRequest>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  SessionLog: ResolverTypeWrapper<SessionLogModel>;
   SessionOutcome: null;
   StatusCount: ResolverTypeWrapper<StatusCount>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
@@ -809,6 +902,7 @@ export type ResolversTypes = {
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
   TaskFilter: TaskFilter;
   TaskGrant: ResolverTypeWrapper<TaskGrant>;
+  TaskLogPage: ResolverTypeWrapper<Omit<TaskLogPage, 'lines' | 'sessions'> & { lines: Array<ResolversTypes['LogLine']>, sessions: Array<ResolversTypes['SessionLog']> }>;
   TaskScope: TaskScope;
   TaskSession: ResolverTypeWrapper<TaskSessionModelModel>;
   TaskSort: null;
@@ -841,12 +935,16 @@ export type ResolversParentTypes = {
   Issue: Issue;
   Iteration: Iteration;
   JSON: Scalars['JSON']['output'];
+  LogAppendResult: LogAppendResult;
+  LogLine: LogLineModel;
+  LogLineInput: LogLineInput;
   MachineDefinition: MachineModelModel;
   Mutation: Record<PropertyKey, never>;
   PageInfo: PageInfo;
   Progress: Progress;
   PullRequest: PullRequest;
   Query: Record<PropertyKey, never>;
+  SessionLog: SessionLogModel;
   StatusCount: StatusCount;
   String: Scalars['String']['output'];
   Subscription: Record<PropertyKey, never>;
@@ -855,6 +953,7 @@ export type ResolversParentTypes = {
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
   TaskFilter: TaskFilter;
   TaskGrant: TaskGrant;
+  TaskLogPage: Omit<TaskLogPage, 'lines' | 'sessions'> & { lines: Array<ResolversParentTypes['LogLine']>, sessions: Array<ResolversParentTypes['SessionLog']> };
   TaskSession: TaskSessionModelModel;
   TaskUpdate: LogEventModel;
   TaskWaiting: TaskWaiting;
@@ -951,6 +1050,22 @@ export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes
   name: 'JSON';
 }
 
+export type LogAppendResultResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogAppendResult'] = ResolversParentTypes['LogAppendResult']> = {
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  dropped?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lines?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
+export type LogLineResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['LogLine'] = ResolversParentTypes['LogLine']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  stream?: Resolver<ResolversTypes['LogStream'], ParentType, ContextType>;
+  text?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
+export type LogStreamResolvers = { DROPPED: 'dropped', STDERR: 'stderr', STDOUT: 'stdout' };
+
 export type MachineDefinitionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['MachineDefinition'] = ResolversParentTypes['MachineDefinition']> = {
   definition?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -959,6 +1074,7 @@ export type MachineDefinitionResolvers<ContextType = GraphQLContext, ParentType 
 export type MutationResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
   agentHeartbeat?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationAgentHeartbeatArgs, 'agentId'>>;
   answerClarification?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationAnswerClarificationArgs, 'answers' | 'taskId'>>;
+  appendTaskLogs?: Resolver<ResolversTypes['LogAppendResult'], ParentType, ContextType, RequireFields<MutationAppendTaskLogsArgs, 'agentId' | 'lines' | 'taskId'>>;
   cancelTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCancelTaskArgs, 'taskId'>>;
   createTask?: Resolver<ResolversTypes['Task'], ParentType, ContextType, RequireFields<MutationCreateTaskArgs, 'input'>>;
   deregisterAgent?: Resolver<ResolversTypes['Agent'], ParentType, ContextType, RequireFields<MutationDeregisterAgentArgs, 'agentId'>>;
@@ -1004,9 +1120,18 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   machine?: Resolver<Maybe<ResolversTypes['MachineDefinition']>, ParentType, ContextType, RequireFields<QueryMachineArgs, 'name'>>;
   machines?: Resolver<Array<ResolversTypes['MachineDefinition']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
+  taskLogs?: Resolver<ResolversTypes['TaskLogPage'], ParentType, ContextType, RequireFields<QueryTaskLogsArgs, 'first' | 'taskId'>>;
   tasks?: Resolver<ResolversTypes['TaskConnection'], ParentType, ContextType, RequireFields<QueryTasksArgs, 'first' | 'sort'>>;
   timeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryTimelineArgs, 'first' | 'taskId'>>;
   viewer?: Resolver<Maybe<ResolversTypes['Viewer']>, ParentType, ContextType>;
+};
+
+export type SessionLogResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['SessionLog'] = ResolversParentTypes['SessionLog']> = {
+  attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  bytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  droppedBytes?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  droppedLines?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
+  lines?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 };
 
 export type SessionOutcomeResolvers = { BUDGET: 'budget', CANCELLED: 'cancelled', CRASHED: 'crashed', FAILED: 'failed', PR_OPENED: 'pr_opened', RELEASED: 'released', REQUEUED: 'requeued', RUNNING: 'running', STOPPED: 'stopped', STUCK: 'stuck' };
@@ -1019,6 +1144,7 @@ export type StatusCountResolvers<ContextType = GraphQLContext, ParentType extend
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
   agentUpdated?: SubscriptionResolver<ResolversTypes['AgentUpdate'], "agentUpdated", ParentType, ContextType, Partial<SubscriptionAgentUpdatedArgs>>;
   dashboardCounts?: SubscriptionResolver<ResolversTypes['DashboardCounts'], "dashboardCounts", ParentType, ContextType, Partial<SubscriptionDashboardCountsArgs>>;
+  taskLogs?: SubscriptionResolver<ResolversTypes['LogLine'], "taskLogs", ParentType, ContextType, RequireFields<SubscriptionTaskLogsArgs, 'taskId'>>;
   taskUpdated?: SubscriptionResolver<ResolversTypes['TaskUpdate'], "taskUpdated", ParentType, ContextType, Partial<SubscriptionTaskUpdatedArgs>>;
   timeline?: SubscriptionResolver<ResolversTypes['TimelineEvent'], "timeline", ParentType, ContextType, RequireFields<SubscriptionTimelineArgs, 'taskId'>>;
 };
@@ -1072,6 +1198,12 @@ export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends 
   agentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   userId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type TaskLogPageResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskLogPage'] = ResolversParentTypes['TaskLogPage']> = {
+  cursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  lines?: Resolver<Array<ResolversTypes['LogLine']>, ParentType, ContextType>;
+  sessions?: Resolver<Array<ResolversTypes['SessionLog']>, ParentType, ContextType>;
 };
 
 export type TaskSessionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskSession'] = ResolversParentTypes['TaskSession']> = {
@@ -1145,12 +1277,16 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Issue?: IssueResolvers<ContextType>;
   Iteration?: IterationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
+  LogAppendResult?: LogAppendResultResolvers<ContextType>;
+  LogLine?: LogLineResolvers<ContextType>;
+  LogStream?: LogStreamResolvers;
   MachineDefinition?: MachineDefinitionResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Progress?: ProgressResolvers<ContextType>;
   PullRequest?: PullRequestResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  SessionLog?: SessionLogResolvers<ContextType>;
   SessionOutcome?: SessionOutcomeResolvers;
   StatusCount?: StatusCountResolvers<ContextType>;
   Subscription?: SubscriptionResolvers<ContextType>;
@@ -1158,6 +1294,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
   TaskGrant?: TaskGrantResolvers<ContextType>;
+  TaskLogPage?: TaskLogPageResolvers<ContextType>;
   TaskSession?: TaskSessionResolvers<ContextType>;
   TaskSort?: TaskSortResolvers;
   TaskStatus?: TaskStatusResolvers;

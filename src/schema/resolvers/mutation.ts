@@ -1,4 +1,5 @@
 import type { MutationResolvers } from '../generated/resolvers-types.js';
+import { formatCursor } from '../../services/cursor.js';
 import { viewerOf } from './auth.js';
 
 export const Mutation: MutationResolvers = {
@@ -16,6 +17,10 @@ export const Mutation: MutationResolvers = {
     ctx.services.tasks.iteration(viewerOf(ctx), taskId, agentId, n, summary),
   reportUsage: (_p, { taskId, agentId, usage }, ctx) => ctx.services.tasks.usage(viewerOf(ctx), taskId, agentId, usage),
   setTaskBudget: (_p, { taskId, budgetMicros }, ctx) => ctx.services.tasks.setBudget(viewerOf(ctx), taskId, budgetMicros),
+  appendTaskLogs: async (_p, { taskId, agentId, lines }, ctx) => {
+    const r = await ctx.services.logs.append(viewerOf(ctx), taskId, agentId, lines);
+    return { cursor: formatCursor(r.cursor), lines: r.lines, dropped: r.dropped };
+  },
   releaseTask: (_p, { taskId, agentId, reason }, ctx) =>
     ctx.services.tasks.release(viewerOf(ctx), taskId, agentId, reason),
   reportPullRequestOpened: (_p, { taskId, ...pr }, ctx) =>

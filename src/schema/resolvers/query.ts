@@ -29,6 +29,11 @@ export const Query: QueryResolvers = {
   agentTimeline: (_p, { agentId, after, first }, ctx) =>
     ctx.services.agents.timeline(viewerOf(ctx), agentId, after, first ?? 200),
   agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
+  taskLogs: async (_p, { taskId, attempt, after, first }, ctx) => {
+    const { lines, sessions } = await ctx.services.logs.read(viewerOf(ctx), taskId, attempt, after, first ?? 500);
+    const last = lines.at(-1);
+    return { lines, sessions, cursor: last ? formatCursor(last.cursor) : (after ?? null) };
+  },
   agentSessions: (_p, { agentId, first }, ctx) => ctx.services.tasks.agentSessions(viewerOf(ctx), agentId, first ?? 50),
   machines: () => machineDefinitions(),
   machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,

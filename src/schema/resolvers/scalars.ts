@@ -37,5 +37,6 @@ export const scalarResolvers: Resolvers = {
   AgentHealth: { HEALTHY: 'healthy', STUCK: 'stuck', STALE: 'stale', CRASHED: 'crashed', OFFLINE: 'offline' },
   WaitCode: { NO_AGENT_ONLINE: 'no_agent_online', ALL_AGENTS_BUSY: 'all_agents_busy', AGENTS_UNHEALTHY: 'agents_unhealthy' },
   TaskSort: { CREATED: 'created', UPDATED: 'updated' },
+  LogStream: { STDOUT: 'stdout', STDERR: 'stderr', DROPPED: 'dropped' },
   SessionOutcome: Object.fromEntries(SESSION_OUTCOMES.map((o) => [o.toUpperCase(), o])) as never,
 };

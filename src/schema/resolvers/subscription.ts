@@ -1,4 +1,5 @@
 import type { CountsModel } from '../../services/counts.js';
+import type { LogLine } from '../../logs/types.js';
 import type { LogEvent } from '../../store/types.js';
 import type { SubscriptionResolvers } from '../generated/resolvers-types.js';
 import { viewerOf } from './auth.js';
@@ -18,6 +19,10 @@ export const Subscription: SubscriptionResolvers = {
   dashboardCounts: {
     subscribe: (_p, { filter }, ctx) => ctx.services.tasks.countsStream(viewerOf(ctx), filter),
     resolve: (model: CountsModel) => model,
+  },
+  taskLogs: {
+    subscribe: (_p, { taskId, attempt, after }, ctx) => ctx.services.logs.tail(viewerOf(ctx), taskId, attempt, after),
+    resolve: (line: LogLine) => line,
   },
   agentUpdated: {
     subscribe: (_p, { agentId, after }, ctx) => ctx.services.agents.updates(viewerOf(ctx), after, agentId),

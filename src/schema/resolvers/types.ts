@@ -23,6 +23,10 @@ export const typeResolvers: Resolvers = {
     budgetMicros: (task) => task.budgetMicros ?? null,
     budgetWarning: (task) => task.budgetWarning ?? null,
   },
+  LogLine: {
+    cursor: (l) => formatCursor(l.cursor),
+    at: (l) => new Date(l.at).toISOString(),
+  },
   TaskSession: {
     durationMs: (s) => Math.max(0, (s.endedAt ? Date.parse(s.endedAt) : Date.now()) - Date.parse(s.startedAt)),
   },

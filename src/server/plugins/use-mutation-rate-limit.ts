@@ -1,5 +1,7 @@
 /**
  * Per-user mutation rate limit (rate-limiter-flexible; swap in its Redis limiter for clusters).
+ * A worker's log batches (an operation whose only field is `appendTaskLogs`) count against a
+ * limit of their own: a fleet of ten agents streaming their output is not ten users mutating.
  */
 import { getOperationAST } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -14,7 +16,7 @@ export interface MutationRateLimitDeps {
   metrics: Metrics;
   logger: Logger;
   production: boolean;
-  rateLimit: { mutations: number; windowMs: number };
+  rateLimit: { mutations: number; windowMs: number; logBatches?: number };
 }
 
 export function useMutationRateLimit(deps: MutationRateLimitDeps): Plugin<GraphQLContext> {
@@ -22,12 +24,19 @@ export function useMutationRateLimit(deps: MutationRateLimitDeps): Plugin<GraphQ
     points: deps.rateLimit.mutations,
     duration: deps.rateLimit.windowMs / 1000,
   });
+  const logLimiter = new RateLimiterMemory({
+    points: deps.rateLimit.logBatches ?? deps.rateLimit.mutations * 10,
+    duration: deps.rateLimit.windowMs / 1000,
+  });
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      if (getOperationAST(args.document, args.operationName)?.operation !== 'mutation') return;
+      const operation = getOperationAST(args.document, args.operationName);
+      if (operation?.operation !== 'mutation') return;
       const ctx = args.contextValue as GraphQLContext;
+      const fields = operation.selectionSet.selections;
+      const logsOnly = fields.length > 0 && fields.every((f) => f.kind === 'Field' && f.name.value === 'appendTaskLogs');
       try {
-        await limiter.consume(ctx.viewer?.id ?? 'anonymous');
+        await (logsOnly ? logLimiter : limiter).consume(ctx.viewer?.id ?? 'anonymous');
       } catch (error) {
         if (!(error instanceof RateLimiterRes)) throw error;
         setResultAndStopExecution({
