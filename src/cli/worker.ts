@@ -275,9 +275,13 @@ export class Worker {
         { t: taskId, a: this.agentId, m: message, p: percent },
       );
 
-    const outcome = this.options.exec
-      ? await this.runCommand(task, branch, report, this.reporter(taskId, signal), new LogShipper(this.client, taskId, this.agentId, signal, this.options.log), signal)
-      : await this.simulate(report, signal);
+    let outcome: { ok: true } | { ok: false; error: string };
+    if (this.options.exec) {
+      const logs = new LogShipper(this.client, taskId, this.agentId, signal, this.options.log);
+      outcome = await this.runCommand(task, branch, report, this.reporter(taskId, signal, () => logs.drain()), logs, signal);
+    } else {
+      outcome = await this.simulate(report, signal);
+    }
     if (signal.aborted) return;
     if (this.current?.taskId === taskId) this.current.finishing = true;
     if (outcome.ok) {
@@ -311,15 +315,18 @@ export class Worker {
 
   /**
    * Sends a command's `conveyor:` lines as the mutations they stand for, one at a time and in the
-   * order printed; `flush` waits for the last. Once the server has taken the task back, what the
+   * order printed, each after the log lines printed before it; `flush` waits for the last. Once the server has taken the task back, what the
    * command still prints is not sent: this agent may be given the same task again, and a late
    * line of the old command would count in the new session.
    */
-  private reporter(taskId: string, signal: AbortSignal): { line: (line: string) => boolean; flush: () => Promise<void> } {
+  private reporter(taskId: string, signal: AbortSignal, logsFirst: () => Promise<void>): { line: (line: string) => boolean; flush: () => Promise<void> } {
     let chain: Promise<unknown> = Promise.resolve();
     let iterations = 0;
     const send = (what: string, query: string, variables: Record<string, unknown>) => {
-      chain = chain.then(() => {
+      // The lines printed before the report go first: a usage report may end the session (its
+      // budget), after which no line of it is taken.
+      const logged = logsFirst();
+      chain = Promise.all([chain, logged]).then(() => {
         if (signal.aborted) return;
         return this.client.request(query, variables).catch((error: Error) => this.options.log(`  ! task ${taskId}: could not report ${what}: ${error.message}`));
       });
@@ -366,7 +373,7 @@ export class Worker {
       file.close();
       rmSync(dir, { recursive: true, force: true });
       // Its last lines and reports are in before the outcome ends the session.
-      return Promise.all([reports.flush(), logs.close()]).then(() => outcome);
+      return Promise.all([reports.flush(), logs.drain()]).then(() => outcome);
     };
     return new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
       this.options.log(`  $ ${this.options.exec}`);
@@ -439,7 +446,7 @@ class LogShipper {
   }
 
   /** What is pending, sent; resolves when every batch so far is answered. */
-  close(): Promise<void> {
+  drain(): Promise<void> {
     this.flush();
     return this.chain.then(() => undefined);
   }

@@ -40,6 +40,8 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
       join(dir, 'agent.sh'),
       [
         'for i in $(seq 1 12); do',
+        '  echo "compiling step $i with key sk-proj-AbCdEfGhIjKlMnOpQrStUvWxYz$i"',
+        '  echo "warning $i" >&2',
         '  echo "conveyor:iteration step $i"',
         `  echo 'conveyor:usage {"inputTokens":500,"outputTokens":200,"costMicros":2000,"model":"gpt-test"}'`,
         '  sleep 0.7',
@@ -65,6 +67,13 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
       seen.add(await cost.innerText());
       return seen.has('0.0020') && seen.has('0.0040');
     }, 20_000);
+    // The log follows as the command prints, secrets masked, stderr marked.
+    const log = page.getByRole('log', { name: 'Task log' });
+    await log.locator('.log-line', { hasText: 'compiling step 2' }).waitFor({ timeout: 10_000 });
+    expect(await log.getAttribute('data-following')).toBe('true');
+    expect(await log.innerText()).not.toContain('sk-proj');
+    expect(await log.locator('.log-line', { hasText: 'compiling step 1 with key [masked]' }).count()).toBe(1);
+    expect(await log.locator('.log-stderr', { hasText: 'warning 1' }).count()).toBe(1);
     await screenshot(page, 'sessions-1-running');
     await page.locator('[data-status="HELD"]').first().waitFor({ timeout: 20_000 });
     expect(await cost.innerText()).toBe('0.0060');
@@ -75,6 +84,9 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
     expect(await page.getByRole('meter').getAttribute('aria-valuenow')).toBe('100');
     await screenshot(page, 'sessions-2-held');
     await eventually(async () => /taken back by the server \(held: budget reached\)/.test(worker.output()), 5_000);
+    // The lines printed before the report that reached the budget are in the session's log.
+    const firstLog = (await gqlOk(server, `query($t: ID!) { taskLogs(taskId: $t, attempt: 1) { lines { text } } }`, { t: createTask.id }, token)).taskLogs.lines.map((l: { text: string }) => l.text);
+    expect(firstLog).toContain('compiling step 3 with key [masked]');
 
     // A typo gets a clear message and changes nothing; a real raise puts it back to work.
     await page.getByLabel('New budget').fill('1,5');
@@ -90,7 +102,18 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
     await eventually(async () => Number(await cost.innerText()) >= 0.01, 20_000);
     expect(await page.locator('.timeline [data-type="RESUMED"]').count()).toBe(1);
     expect(await page.locator('.timeline [data-type="BUDGET_WARNING"]').count()).toBe(1);
+    // Paused, the log stops following and counts what arrives; Follow catches up.
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await page.getByRole('button', { name: /Follow \(\d+ new\)/ }).waitFor({ timeout: 10_000 });
+    await page.getByRole('button', { name: /Follow/ }).click();
+    expect(await log.getAttribute('data-following')).toBe('true');
     await screenshot(page, 'sessions-3-resumed');
+    // After a reload the whole log is there again, once: both sessions' lines, in order.
+    await page.reload();
+    await log.locator('.log-line', { hasText: 'compiling step 1 ' }).first().waitFor({ timeout: 10_000 });
+    const texts = await log.locator('.log-line .log-text').allInnerTexts();
+    expect(texts.filter((t) => t.startsWith('compiling step 1 ')).length).toBe(2); // once per session
+    expect(new Set(await log.locator('.log-line').evaluateAll((els) => els.map((e) => e.getAttribute('data-cursor')))).size).toBe(texts.length);
 
     // The agent's page: its sessions, the running one first.
     await page.getByRole('link', { name: 'Agents' }).click();

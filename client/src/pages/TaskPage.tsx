@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { TaskActions } from '../components/TaskActions';
 import { TaskDetail } from '../components/TaskDetail';
 import { PrivateTag, TaskPageNotices } from '../components/TaskNotices';
+import { TaskLogs } from '../components/TaskLogs';
 import { TaskBudget, TaskSessions } from '../components/TaskWork';
 import { Timeline } from '../components/Timeline';
 import { TaskDiagram } from '../diagram/TaskDiagram';
@@ -36,6 +37,9 @@ export const TaskPage_task = graphql(`
       percent
     }
     error
+    sessions {
+      attempt
+    }
     ...StatusBadge_task
     ...TaskNotices_task
     ...TaskDetail_task
@@ -146,6 +150,8 @@ export function TaskPage({ id }: { id: string }) {
         <Clarification task={task} canAnswer={mine} />
 
         <TaskSessions task={task} now={now} />
+
+        <TaskLogs taskId={task.id} attempts={task.sessions.map((s) => s.attempt)} />
 
         <section className="card timeline-card" aria-labelledby="timeline-heading">
           <h2 id="timeline-heading">Timeline</h2>
