@@ -522,11 +522,11 @@ async function runChild<T>(store: BenchStore, env: Record<string, string>, args:
 }
 
 /** Committed `agentHeartbeat`s per second through the API, 64 HTTP clients (api-write.ts), the server on `store`. */
-async function apiWrite(store: BenchStore): Promise<{ store: BenchStore; clients: number; committedPerSecond: number; errors: number }> {
+async function apiWrite(store: BenchStore, streamers = 0): Promise<{ store: BenchStore; clients: number; committedPerSecond: number; errors: number; linesPerSecond?: number }> {
   const env = benchStoreEnv(store);
   const server = await startServer('conveyor', env);
   try {
-    const [command, ...args] = [...(pin?.(1) ?? []), 'node', compiled('bench/lib/api-write.ts'), server.url, SECRET, '64', String(quick ? 3 : 10)];
+    const [command, ...args] = [...(pin?.(1) ?? []), 'node', compiled('bench/lib/api-write.ts'), server.url, SECRET, '64', String(quick ? 3 : 10), String(streamers)];
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
@@ -569,6 +569,7 @@ async function main() {
     /** Two writers on one PostgreSQL (write2), when it ran. */
     write2?: unknown;
     apiWrite: unknown[];
+    logs: { store: BenchStore; without: number; with: number; linesPerSecond: number; runs: unknown }[];
     resume: Record<string, unknown>;
     growth?: GrowthResult;
   } = {
@@ -578,6 +579,7 @@ async function main() {
     latency: [],
     write: [],
     apiWrite: [],
+    logs: [],
     resume: {},
   };
   const run = (name: string) => all || wanted.has(name);
@@ -621,6 +623,23 @@ async function main() {
       console.log(`\napi-write, ${store}: ${JSON.stringify(w)}`);
     }
     if (rates.length === 2) console.log(`api-write: ${rates[1].store} ÷ ${rates[0].store} = ${fmt(rates[1].committedPerSecond / rates[0].committedPerSecond, 2)}×`);
+  }
+  if (run('logs')) {
+    // Issue 16: log volume must not slow commits. The api-write load alone, then with 10 workers
+    // streaming 100 lines/s each to tasks they hold; each on a fresh server, in that order twice,
+    // and the best of each kept (this machine's run-to-run noise is larger than the target's 15 %).
+    for (const store of STORES) {
+      const none: { committedPerSecond: number }[] = [];
+      const withLogs: { committedPerSecond: number; linesPerSecond?: number }[] = [];
+      for (let round = 0; round < 2; round++) {
+        none.push(await apiWrite(store));
+        withLogs.push(await apiWrite(store, 10));
+      }
+      const best = <T extends { committedPerSecond: number }>(list: T[]) => list.reduce((a, b) => (b.committedPerSecond > a.committedPerSecond ? b : a));
+      const r = { store, without: best(none).committedPerSecond, with: best(withLogs).committedPerSecond, linesPerSecond: best(withLogs).linesPerSecond ?? 0, runs: { none, withLogs } };
+      results.logs.push(r);
+      console.log(`\nlogs, ${store}: heartbeats/s ${r.without} without, ${r.with} with 10 workers streaming (${r.linesPerSecond} lines/s): ${fmt(r.with / r.without, 2)}×`);
+    }
   }
   if (run('write')) {
     for (const store of STORES) {
