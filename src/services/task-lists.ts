@@ -50,6 +50,9 @@ function scopeFilter(viewer: Viewer, scope: { mine: boolean; creatorId?: string 
     (scope.creatorId === undefined || e.scope.ownerId === scope.creatorId);
 }
 
+/** Dispatched tasks a backlog reads at most. */
+const BACKLOG_READ = 500;
+
 export class TaskLists {
   constructor(
     protected readonly store: EventStore,
@@ -76,6 +79,20 @@ export class TaskLists {
       // A search is ranked: its pages continue from a rank and seq, others from a sort key.
       ...(search.length > 0 ? { search, searchAfter: parseSearchCursor(after) } : { sort: sort ?? 'created', after: parseCursor(after) }),
     });
+  }
+
+  /**
+   * The org's queue as the viewer may see it: dispatched tasks waiting for an agent (not the ones
+   * opening their issue or assigned), how long the oldest has waited, and why they wait. Reads
+   * the newest BACKLOG_READ dispatched tasks; past that, `more` says the queue is longer.
+   */
+  async backlog(viewer: Viewer): Promise<{ waiting: number; oldestSince: string | null; byCode: { code: string; count: number }[]; more: boolean }> {
+    const page = await this.list(viewer, { status: ['dispatched'] as never }, BACKLOG_READ, null, 'created');
+    const queued = page.tasks.filter((t) => JSON.stringify(t.stateValue) === '{"active":{"dispatched":"queued"}}');
+    const byCode = new Map<string, number>();
+    for (const t of queued) if (t.waiting) byCode.set(t.waiting.code, (byCode.get(t.waiting.code) ?? 0) + 1);
+    const since = queued.map((t) => t.waiting?.since ?? t.updatedAt).sort()[0] ?? null;
+    return { waiting: queued.length, oldestSince: since, byCode: [...byCode].map(([code, count]) => ({ code, count })), more: page.hasNextPage };
   }
 
   async counts(viewer: Viewer, filter: TaskFilterInput | null | undefined): Promise<CountsModel> {

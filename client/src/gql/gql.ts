@@ -15,6 +15,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  */
 type Documents = {
     "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": typeof types.AgentSessionsDocument,
+    "\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n": typeof types.BacklogDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CreateTaskDocument,
@@ -53,6 +54,7 @@ type Documents = {
 };
 const documents: Documents = {
     "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": types.AgentSessionsDocument,
+    "\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n": types.BacklogDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": types.CreateTaskDocument,
@@ -108,6 +110,10 @@ export function graphql(source: string): unknown;
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n"): (typeof documents)["\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

@@ -1,4 +1,5 @@
 import { AgentSessions } from '../components/AgentSessions';
+import { Backlog } from '../components/Backlog';
 import { useEffect, useRef, useState } from 'react';
 import { useClient, useQuery } from 'urql';
 import { Link } from 'wouter';
@@ -277,6 +278,7 @@ export function AgentsPage() {
           </div>
         )}
       </section>
+      <Backlog version={list.reduce((n, a) => n + a.version, 0)} now={now} />
       {shown ? <AgentSessions key={`sessions-${shown.id}`} agentId={shown.id} agentName={shown.name} version={shown.version} now={now} /> : null}
       {shown ? <AgentActivity key={shown.id} agent={shown} now={now} /> : null}
       <section className="card diagram-card" aria-labelledby="agent-diagram-heading">

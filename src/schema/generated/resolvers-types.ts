@@ -79,6 +79,18 @@ export type AuthPayload = {
   viewer: Viewer;
 };
 
+/** The org's queue as the viewer may see it. */
+export type Backlog = {
+  __typename?: 'Backlog';
+  byCode: Array<WaitCount>;
+  /** True when there are more dispatched tasks than the 500 newest that were counted. */
+  more: Scalars['Boolean']['output'];
+  /** Since when the longest-waiting one has waited, or null when none waits. */
+  oldestSince?: Maybe<Scalars['DateTime']['output']>;
+  /** Dispatched tasks waiting for an agent (not opening their issue, not assigned). */
+  waiting: Scalars['Int']['output'];
+};
+
 export type BudgetWarning = {
   __typename?: 'BudgetWarning';
   /** When spending crossed `percent` of the budget. */
@@ -381,6 +393,8 @@ export type Query = {
   agentTimeline: Array<TimelineEvent>;
   /** Agents of the viewer's org. */
   agents: Array<Agent>;
+  /** The org's queue: how many tasks wait for an agent, and the oldest wait. */
+  backlog: Backlog;
   /**
    * Tasks per status of the scope and creator of `filter` (its `status` is not applied: the counts
    * say how many each status has), read from counters the commits keep (O(1)). With
@@ -789,6 +803,12 @@ export type WaitCode =
   /** No agent of the task's org is online (none registered, or all crashed or signed off). */
   | 'no_agent_online';
 
+export type WaitCount = {
+  __typename?: 'WaitCount';
+  code: WaitCode;
+  count: Scalars['Int']['output'];
+};
+
 
 
 export type ResolverTypeWrapper<T> = Promise<T> | T;
@@ -868,6 +888,7 @@ export type ResolversTypes = {
   AgentStatus: null;
   AgentUpdate: ResolverTypeWrapper<LogEventModel>;
   AuthPayload: ResolverTypeWrapper<Omit<AuthPayload, 'viewer'> & { viewer: ResolversTypes['Viewer'] }>;
+  Backlog: ResolverTypeWrapper<Backlog>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   BudgetWarning: ResolverTypeWrapper<BudgetWarning>;
   ClarificationRound: ResolverTypeWrapper<ClarificationRound>;
@@ -914,6 +935,7 @@ export type ResolversTypes = {
   UsageInput: UsageInput;
   Viewer: ResolverTypeWrapper<ViewerModel>;
   WaitCode: null;
+  WaitCount: ResolverTypeWrapper<WaitCount>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -922,6 +944,7 @@ export type ResolversParentTypes = {
   AgentList: Omit<AgentList, 'nodes'> & { nodes: Array<ResolversParentTypes['Agent']> };
   AgentUpdate: LogEventModel;
   AuthPayload: Omit<AuthPayload, 'viewer'> & { viewer: ResolversParentTypes['Viewer'] };
+  Backlog: Backlog;
   Boolean: Scalars['Boolean']['output'];
   BudgetWarning: BudgetWarning;
   ClarificationRound: ClarificationRound;
@@ -961,6 +984,7 @@ export type ResolversParentTypes = {
   Usage: Usage;
   UsageInput: UsageInput;
   Viewer: ViewerModel;
+  WaitCount: WaitCount;
 };
 
 export type ViewerDependentDirectiveArgs = { };
@@ -1004,6 +1028,13 @@ export type AuthPayloadResolvers<ContextType = GraphQLContext, ParentType extend
   expiresAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   token?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   viewer?: Resolver<ResolversTypes['Viewer'], ParentType, ContextType>;
+};
+
+export type BacklogResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Backlog'] = ResolversParentTypes['Backlog']> = {
+  byCode?: Resolver<Array<ResolversTypes['WaitCount']>, ParentType, ContextType>;
+  more?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  oldestSince?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
+  waiting?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 };
 
 export type BudgetWarningResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['BudgetWarning'] = ResolversParentTypes['BudgetWarning']> = {
@@ -1115,6 +1146,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   agentSessions?: Resolver<Array<ResolversTypes['TaskSession']>, ParentType, ContextType, RequireFields<QueryAgentSessionsArgs, 'agentId' | 'first'>>;
   agentTimeline?: Resolver<Array<ResolversTypes['TimelineEvent']>, ParentType, ContextType, RequireFields<QueryAgentTimelineArgs, 'agentId' | 'first'>>;
   agents?: Resolver<Array<ResolversTypes['Agent']>, ParentType, ContextType>;
+  backlog?: Resolver<ResolversTypes['Backlog'], ParentType, ContextType>;
   dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
   devSignInEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   machine?: Resolver<Maybe<ResolversTypes['MachineDefinition']>, ParentType, ContextType, RequireFields<QueryMachineArgs, 'name'>>;
@@ -1262,6 +1294,11 @@ export type ViewerResolvers<ContextType = GraphQLContext, ParentType extends Res
 
 export type WaitCodeResolvers = { AGENTS_UNHEALTHY: 'agents_unhealthy', ALL_AGENTS_BUSY: 'all_agents_busy', NO_AGENT_ONLINE: 'no_agent_online' };
 
+export type WaitCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['WaitCount'] = ResolversParentTypes['WaitCount']> = {
+  code?: Resolver<ResolversTypes['WaitCode'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type Resolvers<ContextType = GraphQLContext> = {
   Agent?: AgentResolvers<ContextType>;
   AgentHealth?: AgentHealthResolvers;
@@ -1269,6 +1306,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   AgentStatus?: AgentStatusResolvers;
   AgentUpdate?: AgentUpdateResolvers<ContextType>;
   AuthPayload?: AuthPayloadResolvers<ContextType>;
+  Backlog?: BacklogResolvers<ContextType>;
   BudgetWarning?: BudgetWarningResolvers<ContextType>;
   ClarificationRound?: ClarificationRoundResolvers<ContextType>;
   Creator?: CreatorResolvers<ContextType>;
@@ -1304,6 +1342,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Usage?: UsageResolvers<ContextType>;
   Viewer?: ViewerResolvers<ContextType>;
   WaitCode?: WaitCodeResolvers;
+  WaitCount?: WaitCountResolvers<ContextType>;
 };
 
 export type DirectiveResolvers<ContextType = GraphQLContext> = {

@@ -34,6 +34,7 @@ export const Query: QueryResolvers = {
     const last = lines.at(-1);
     return { lines, sessions, cursor: last ? formatCursor(last.cursor) : (after ?? null) };
   },
+  backlog: (_p, _a, ctx) => ctx.services.tasks.backlog(viewerOf(ctx)) as never,
   agentSessions: (_p, { agentId, first }, ctx) => ctx.services.tasks.agentSessions(viewerOf(ctx), agentId, first ?? 50),
   machines: () => machineDefinitions(),
   machine: (_p, { name }) => machineDefinitions().find((m) => m.name === name) ?? null,
