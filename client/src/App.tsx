@@ -1,3 +1,4 @@
+import { ActivityPage } from './pages/ActivityPage';
 import { useEffect } from 'react';
 import { Provider } from 'urql';
 import { Link, Route, Router, Switch } from 'wouter';
@@ -43,6 +44,7 @@ function SignedIn() {
           <nav aria-label="Main">
             <Link href="/" className={(active) => (active ? 'active' : '')}>Tasks</Link>
             <Link href="/agents" className={(active) => (active ? 'active' : '')}>Agents</Link>
+            <Link href="/activity" className={(active) => (active ? 'active' : '')}>Activity</Link>
             <Link href="/machines" className={(active) => (active ? 'active' : '')}>Machines</Link>
           </nav>
           <div className="header-right">
@@ -62,6 +64,7 @@ function SignedIn() {
             <Route path="/" component={DashboardPage} />
             <Route path="/tasks/:id">{(params) => <TaskPage id={params.id} />}</Route>
             <Route path="/agents" component={AgentsPage} />
+            <Route path="/activity" component={ActivityPage} />
             <Route path="/machines" component={MachinesPage} />
             <Route>
               <p>Page not found. <Link href="/">Back to tasks</Link></p>

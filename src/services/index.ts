@@ -3,6 +3,7 @@ import type { ActorHost } from '../runtime/host.js';
 import type { EventStore } from '../store/types.js';
 import type { LogFeed } from '../logs/log-feed.js';
 import type { LogStore } from '../logs/types.js';
+import { ActivityService } from './activity.js';
 import { AgentService, type AgentTimeouts } from './agents.js';
 import { LogService } from './logs.js';
 import { TaskService } from './tasks.js';
@@ -14,6 +15,7 @@ export interface Services {
   tasks: TaskService;
   agents: AgentService;
   logs: LogService;
+  activity: ActivityService;
   store: EventStore;
   feed: Feed;
   host: ActorHost;
@@ -31,6 +33,7 @@ export function createServices(deps: {
     tasks,
     agents: new AgentService(deps.store, deps.host, deps.feed, deps.agentTimeouts),
     logs: new LogService(tasks, deps.logs.store, deps.logs.feed, deps.logs.maxBytesPerSession),
+    activity: new ActivityService(deps.store, deps.feed),
     store: deps.store,
     feed: deps.feed,
     host: deps.host,

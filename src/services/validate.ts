@@ -61,6 +61,13 @@ export const schemas = {
     model: z.string().trim().min(1).max(LIMITS.model).nullish().transform((v) => v ?? null),
   }),
   iteration: z.number().int().min(0).max(1_000_000),
+  activityFilter: z.object({
+    types: z.array(z.string().regex(/^[A-Z_]{1,40}$/, 'must be event types such as ASSIGNED or PR_OPENED')).max(50).nullish(),
+    excludeTypes: z.array(z.string().regex(/^[A-Z_]{1,40}$/, 'must be event types such as HEARTBEAT')).max(50).nullish(),
+    agentId: z.string().min(1).max(100).nullish(),
+    taskId: z.string().min(1).max(100).nullish(),
+    entity: z.enum(['task', 'agent']).nullish(),
+  }),
   logLines: z
     .array(
       z.object({

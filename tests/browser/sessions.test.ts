@@ -121,6 +121,20 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
     await eventually(async () => (await rows.count()) === 2, 10_000);
     expect(await rows.first().innerText()).toContain('Refactor the billing module');
     expect([await rows.nth(0).getAttribute('data-outcome'), await rows.nth(1).getAttribute('data-outcome')]).toEqual(['RUNNING', 'BUDGET']);
+    await page.getByTestId('backlog').waitFor();
+    expect(await page.getByTestId('backlog').innerText()).toMatch(/^0 tasks waiting for an agent/);
     await screenshot(page, 'sessions-4-agent');
+
+    // The org's activity feed: the budget's story among the rest, newest first, filterable.
+    await page.getByRole('link', { name: 'Activity' }).click();
+    const feed = page.getByTestId('activity');
+    await feed.locator('[data-type="BUDGET_REACHED"]').waitFor({ timeout: 10_000 });
+    await page.getByLabel('Event type').selectOption('RESUMED');
+    await feed.locator('li').first().waitFor();
+    expect(await feed.locator('li').count()).toBe(1);
+    expect(await feed.locator('li').first().innerText()).toContain('Refactor the billing module');
+    await page.getByLabel('Event type').selectOption('');
+    await feed.locator('[data-type="USAGE_REPORTED"]').first().waitFor();
+    await screenshot(page, 'sessions-5-activity');
   });
 });

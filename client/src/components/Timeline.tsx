@@ -16,7 +16,7 @@ export const TimelineEntry_event = graphql(`
 /** One entry as a page holds it: its cursor (the list's key) beside the entry's own fragment. */
 export type TimelineItem = { cursor: string } & FragmentType<typeof TimelineEntry_event>;
 
-const TYPE_LABEL: Record<string, string> = {
+export const TYPE_LABEL: Record<string, string> = {
   CREATED: 'Created',
   ANALYSIS_STARTED: 'Analysis started',
   CLARIFICATION_REQUESTED: 'Clarification requested',
@@ -36,6 +36,7 @@ const TYPE_LABEL: Record<string, string> = {
   FAILED: 'Failed',
   CANCELLED: 'Cancelled',
   RETRIED: 'Retried',
+  HEARTBEAT: 'Heartbeat',
   REGISTERED: 'Registered',
   REREGISTERED: 'Registered again',
   TASK_ASSIGNED: 'Took a task',

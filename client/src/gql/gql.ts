@@ -35,6 +35,8 @@ type Documents = {
     "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String, $sort: TaskSort) {\n    tasks(filter: $filter, first: $first, after: $after, sort: $sort) {\n      cursor\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          ...LiveTask_task\n        }\n      }\n    }\n  }\n": typeof types.DashboardTaskPageDocument,
     "\n  subscription DashboardSearchUpdates($filter: TaskFilter!, $after: String) {\n    taskUpdated(filter: $filter, after: $after) {\n      cursor\n      task {\n        id\n      }\n    }\n  }\n": typeof types.DashboardSearchUpdatesDocument,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": typeof types.MachineDefinitionDocument,
+    "\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n": typeof types.ActivityStartDocument,
+    "\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ActivityFeedDocument,
     "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": typeof types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
     "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.CurrentTask_AgentFragmentDoc,
@@ -74,6 +76,8 @@ const documents: Documents = {
     "\n  query DashboardTaskPage($filter: TaskFilter!, $first: Int!, $after: String, $sort: TaskSort) {\n    tasks(filter: $filter, first: $first, after: $after, sort: $sort) {\n      cursor\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          id\n          createdAt\n          ...LiveTask_task\n        }\n      }\n    }\n  }\n": types.DashboardTaskPageDocument,
     "\n  subscription DashboardSearchUpdates($filter: TaskFilter!, $after: String) {\n    taskUpdated(filter: $filter, after: $after) {\n      cursor\n      task {\n        id\n      }\n    }\n  }\n": types.DashboardSearchUpdatesDocument,
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": types.MachineDefinitionDocument,
+    "\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n": types.ActivityStartDocument,
+    "\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n": types.ActivityFeedDocument,
     "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": types.AgentRow_AgentFragmentDoc,
     "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": types.CurrentTask_AgentFragmentDoc,
@@ -190,6 +194,14 @@ export function graphql(source: "\n  subscription DashboardSearchUpdates($filter
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n"): (typeof documents)["\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n"): (typeof documents)["\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

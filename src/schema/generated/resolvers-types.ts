@@ -1,7 +1,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { TaskView as TaskViewModel, AgentView as AgentViewModel, TaskSessionModel as TaskSessionModelModel } from '../../machines/index.js';
 import type { LogLine as LogLineModel, SessionLog as SessionLogModel } from '../../logs/types.js';
-import type { Viewer as ViewerModel, LogEvent as LogEventModel } from '../../store/types.js';
+import type { LogEvent as LogEventModel, Viewer as ViewerModel } from '../../store/types.js';
 import type { CountsModel as CountsModelModel } from '../../services/counts.js';
 import type { MachineModel as MachineModelModel } from '../../services/machines.js';
 import type { GraphQLContext } from '../context.js';
@@ -20,6 +20,36 @@ export type Scalars = {
   DateTime: { input: Date; output: string; }
   /** Any JSON value. */
   JSON: { input: unknown; output: unknown; }
+};
+
+/** A committed transition of a task or an agent, in the org's activity feed. */
+export type ActivityEvent = {
+  __typename?: 'ActivityEvent';
+  actor?: Maybe<Scalars['String']['output']>;
+  /** The agent as of this event (agent events). */
+  agent?: Maybe<Agent>;
+  at: Scalars['DateTime']['output'];
+  cursor: Scalars['String']['output'];
+  entityId: Scalars['ID']['output'];
+  entityType: EntityType;
+  payload?: Maybe<Scalars['JSON']['output']>;
+  /** The task as of this event (task events). */
+  task?: Maybe<Task>;
+  /** The timeline event type, e.g. ASSIGNED, PR_OPENED, WENT_STALE. */
+  type: Scalars['String']['output'];
+  version: Scalars['Int']['output'];
+};
+
+export type ActivityFilter = {
+  /** An agent's own events and those of the tasks it held at the time. */
+  agentId?: InputMaybe<Scalars['ID']['input']>;
+  entity?: InputMaybe<EntityType>;
+  /** Not these (e.g. [HEARTBEAT]). */
+  excludeTypes?: InputMaybe<Array<Scalars['String']['input']>>;
+  /** A task's events and those of the agent while it held it. */
+  taskId?: InputMaybe<Scalars['ID']['input']>;
+  /** Only these event types (e.g. [ASSIGNED, PR_OPENED]). */
+  types?: InputMaybe<Array<Scalars['String']['input']>>;
 };
 
 export type Agent = {
@@ -135,6 +165,10 @@ export type DashboardCounts = {
   failed: Scalars['Int']['output'];
   total: Scalars['Int']['output'];
 };
+
+export type EntityType =
+  | 'agent'
+  | 'task';
 
 export type Issue = {
   __typename?: 'Issue';
@@ -516,6 +550,11 @@ export type StatusCount = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /**
+   * Every transition of the org's tasks and agents the viewer may see (private tasks: their
+   * creator's), filtered; `after` as for taskUpdated.
+   */
+  activity: ActivityEvent;
   /** Changes to agents of the viewer's org (or just `agentId`); `after` as for taskUpdated. */
   agentUpdated: AgentUpdate;
   /**
@@ -533,6 +572,12 @@ export type Subscription = {
   taskUpdated: TaskUpdate;
   /** The task's history after `after` (all of it without), then live. */
   timeline: TimelineEvent;
+};
+
+
+export type SubscriptionActivityArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<ActivityFilter>;
 };
 
 
@@ -882,6 +927,8 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
+  ActivityEvent: ResolverTypeWrapper<LogEventModel>;
+  ActivityFilter: ActivityFilter;
   Agent: ResolverTypeWrapper<AgentViewModel>;
   AgentHealth: null;
   AgentList: ResolverTypeWrapper<Omit<AgentList, 'nodes'> & { nodes: Array<ResolversTypes['Agent']> }>;
@@ -896,6 +943,7 @@ export type ResolversTypes = {
   Creator: ResolverTypeWrapper<Creator>;
   DashboardCounts: ResolverTypeWrapper<CountsModelModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
+  EntityType: null;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -940,6 +988,8 @@ export type ResolversTypes = {
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = {
+  ActivityEvent: LogEventModel;
+  ActivityFilter: ActivityFilter;
   Agent: AgentViewModel;
   AgentList: Omit<AgentList, 'nodes'> & { nodes: Array<ResolversParentTypes['Agent']> };
   AgentUpdate: LogEventModel;
@@ -990,6 +1040,19 @@ export type ResolversParentTypes = {
 export type ViewerDependentDirectiveArgs = { };
 
 export type ViewerDependentDirectiveResolver<Result, Parent, ContextType = GraphQLContext, Args = ViewerDependentDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
+
+export type ActivityEventResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ActivityEvent'] = ResolversParentTypes['ActivityEvent']> = {
+  actor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  agent?: Resolver<Maybe<ResolversTypes['Agent']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  entityId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  entityType?: Resolver<ResolversTypes['EntityType'], ParentType, ContextType>;
+  payload?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
+  type?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  version?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
 
 export type AgentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Agent'] = ResolversParentTypes['Agent']> = {
   currentTask?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType>;
@@ -1065,6 +1128,8 @@ export type DashboardCountsResolvers<ContextType = GraphQLContext, ParentType ex
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
 }
+
+export type EntityTypeResolvers = { AGENT: 'agent', TASK: 'task' };
 
 export type IssueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Issue'] = ResolversParentTypes['Issue']> = {
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1174,6 +1239,7 @@ export type StatusCountResolvers<ContextType = GraphQLContext, ParentType extend
 };
 
 export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = {
+  activity?: SubscriptionResolver<ResolversTypes['ActivityEvent'], "activity", ParentType, ContextType, Partial<SubscriptionActivityArgs>>;
   agentUpdated?: SubscriptionResolver<ResolversTypes['AgentUpdate'], "agentUpdated", ParentType, ContextType, Partial<SubscriptionAgentUpdatedArgs>>;
   dashboardCounts?: SubscriptionResolver<ResolversTypes['DashboardCounts'], "dashboardCounts", ParentType, ContextType, Partial<SubscriptionDashboardCountsArgs>>;
   taskLogs?: SubscriptionResolver<ResolversTypes['LogLine'], "taskLogs", ParentType, ContextType, RequireFields<SubscriptionTaskLogsArgs, 'taskId'>>;
@@ -1300,6 +1366,7 @@ export type WaitCountResolvers<ContextType = GraphQLContext, ParentType extends 
 };
 
 export type Resolvers<ContextType = GraphQLContext> = {
+  ActivityEvent?: ActivityEventResolvers<ContextType>;
   Agent?: AgentResolvers<ContextType>;
   AgentHealth?: AgentHealthResolvers;
   AgentList?: AgentListResolvers<ContextType>;
@@ -1312,6 +1379,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Creator?: CreatorResolvers<ContextType>;
   DashboardCounts?: DashboardCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
+  EntityType?: EntityTypeResolvers;
   Issue?: IssueResolvers<ContextType>;
   Iteration?: IterationResolvers<ContextType>;
   JSON?: GraphQLScalarType;

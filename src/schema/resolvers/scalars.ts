@@ -38,5 +38,6 @@ export const scalarResolvers: Resolvers = {
   WaitCode: { NO_AGENT_ONLINE: 'no_agent_online', ALL_AGENTS_BUSY: 'all_agents_busy', AGENTS_UNHEALTHY: 'agents_unhealthy' },
   TaskSort: { CREATED: 'created', UPDATED: 'updated' },
   LogStream: { STDOUT: 'stdout', STDERR: 'stderr', DROPPED: 'dropped' },
+  EntityType: { TASK: 'task', AGENT: 'agent' },
   SessionOutcome: Object.fromEntries(SESSION_OUTCOMES.map((o) => [o.toUpperCase(), o])) as never,
 };

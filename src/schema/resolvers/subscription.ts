@@ -20,6 +20,10 @@ export const Subscription: SubscriptionResolvers = {
     subscribe: (_p, { filter }, ctx) => ctx.services.tasks.countsStream(viewerOf(ctx), filter),
     resolve: (model: CountsModel) => model,
   },
+  activity: {
+    subscribe: (_p, { filter, after }, ctx) => ctx.services.activity.stream(viewerOf(ctx), filter as never, after),
+    resolve: (event: LogEvent) => event,
+  },
   taskLogs: {
     subscribe: (_p, { taskId, attempt, after }, ctx) => ctx.services.logs.tail(viewerOf(ctx), taskId, attempt, after),
     resolve: (line: LogLine) => line,

@@ -23,6 +23,11 @@ export const typeResolvers: Resolvers = {
     budgetMicros: (task) => task.budgetMicros ?? null,
     budgetWarning: (task) => task.budgetWarning ?? null,
   },
+  ActivityEvent: {
+    cursor: (e) => formatCursor(e.cursor),
+    task: (e) => (e.entityType === 'task' ? (e.state as never) : null),
+    agent: (e) => (e.entityType === 'agent' ? (e.state as never) : null),
+  },
   LogLine: {
     cursor: (l) => formatCursor(l.cursor),
     at: (l) => new Date(l.at).toISOString(),
