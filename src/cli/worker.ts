@@ -83,6 +83,9 @@ export function parseWorkerArgs(argv: string[], env: NodeJS.ProcessEnv = process
   };
 }
 
+/** How a task's work ended: a PR, or a failure with its code (failTask). */
+type Outcome = { ok: true } | { ok: false; error: string; code: string; details?: Record<string, unknown> };
+
 interface AgentAssignment {
   currentTaskId: string | null;
   lastAssignedAt: string | null;
@@ -247,7 +250,7 @@ export class Worker {
         const reason = `worker ${this.options.name}: ${error.message}`.slice(0, 500);
         this.options.log(`  ! task ${taskId}: ${error.message}; releasing it`);
         await this.client
-          .request(`mutation($t: ID!, $a: ID!, $r: String) { releaseTask(taskId: $t, agentId: $a, reason: $r) { id } }`, { t: taskId, a: this.agentId, r: reason })
+          .request(`mutation($t: ID!, $a: ID!, $r: String) { releaseTask(taskId: $t, agentId: $a, reason: $r, code: "UNWORKABLE") { id } }`, { t: taskId, a: this.agentId, r: reason })
           .catch((releaseError: Error) => this.options.log(`  ! task ${taskId}: could not release it: ${releaseError.message}`));
       })
       .finally(() => {
@@ -275,7 +278,7 @@ export class Worker {
         { t: taskId, a: this.agentId, m: message, p: percent },
       );
 
-    let outcome: { ok: true } | { ok: false; error: string };
+    let outcome: Outcome;
     if (this.options.exec) {
       const logs = new LogShipper(this.client, taskId, this.agentId, signal, this.options.log);
       outcome = await this.runCommand(task, branch, report, this.reporter(taskId, signal, () => logs.drain()), logs, signal);
@@ -292,7 +295,12 @@ export class Worker {
       );
       log(`  ✓ PR #${number} opened for "${task.title}"`);
     } else {
-      await this.client.request(`mutation($t: ID!, $e: String!) { failTask(taskId: $t, error: $e) { id } }`, { t: taskId, e: outcome.error });
+      await this.client.request(`mutation($t: ID!, $e: String!, $c: String, $d: JSON) { failTask(taskId: $t, error: $e, code: $c, details: $d) { id } }`, {
+        t: taskId,
+        e: outcome.error,
+        c: outcome.code,
+        d: outcome.details ?? null,
+      });
       log(`  ✗ "${task.title}" failed: ${outcome.error}`);
     }
   }
@@ -300,7 +308,7 @@ export class Worker {
   private async simulate(
     report: (message: string, percent: number | null) => Promise<unknown>,
     signal: AbortSignal,
-  ): Promise<{ ok: true } | { ok: false; error: string }> {
+  ): Promise<Outcome> {
     const steps = ['reading the code', 'writing the change', 'running the tests'];
     for (const [i, step] of steps.entries()) {
       await sleep(this.options.workMs / steps.length, signal);
@@ -309,7 +317,7 @@ export class Worker {
       await report(step, percent);
       this.options.log(`  ${String(percent).padStart(3)}% ${step}`);
     }
-    if (Math.random() < this.options.failRate) return { ok: false, error: 'tests failed: 2 of 148 failing' };
+    if (Math.random() < this.options.failRate) return { ok: false, error: 'tests failed: 2 of 148 failing', code: 'TESTS_FAILED', details: { failing: 2, total: 148 } };
     return { ok: true };
   }
 
@@ -361,13 +369,13 @@ export class Worker {
     reports: { line: (line: string) => boolean; flush: () => Promise<void> },
     logs: LogShipper,
     signal: AbortSignal,
-  ): Promise<{ ok: true } | { ok: false; error: string }> {
+  ): Promise<Outcome> {
     const dir = mkdtempSync(join(tmpdir(), 'conveyor-worker-'));
     const reportFile = join(dir, 'reports');
     writeFileSync(reportFile, '');
     const file = new ReportFile(reportFile, (line) => void reports.line(line));
     const poll = setInterval(() => file.read(), 500);
-    const done = (outcome: { ok: true } | { ok: false; error: string }) => {
+    const done = (outcome: Outcome) => {
       clearInterval(poll);
       file.read();
       file.close();
@@ -375,7 +383,7 @@ export class Worker {
       // Its last lines and reports are in before the outcome ends the session.
       return Promise.all([reports.flush(), logs.drain()]).then(() => outcome);
     };
-    return new Promise<{ ok: true } | { ok: false; error: string }>((resolve) => {
+    return new Promise<Outcome>((resolve) => {
       this.options.log(`  $ ${this.options.exec}`);
       void report(`running: ${this.options.exec}`.slice(0, 500), null).catch((error: Error) =>
         this.options.log(`  could not report that the command started: ${error.message}`),
@@ -410,10 +418,11 @@ export class Worker {
       child.stderr?.setEncoding('utf8').on('data', (chunk: string) => err.push(chunk));
       child.stderr?.on('end', () => err.end());
       signal.addEventListener('abort', () => child.kill('SIGTERM'), { once: true });
-      child.on('error', (error) => resolve({ ok: false, error: `could not run the command: ${error.message}` }));
+      child.on('error', (error) => resolve({ ok: false, error: `could not run the command: ${error.message}`, code: 'COMMAND_NOT_RUN' }));
       child.on('exit', (code, sig) => {
         if (code === 0) resolve({ ok: true });
-        else resolve({ ok: false, error: sig ? `command killed by ${sig}` : `command exited with code ${code}` });
+        else if (sig) resolve({ ok: false, error: `command killed by ${sig}`, code: 'KILLED', details: { signal: sig } });
+        else resolve({ ok: false, error: `command exited with code ${code}`, code: 'EXIT_CODE', details: { exitCode: code } });
       });
     }).then(done);
   }

@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { fitBatch, withMarkers } from './markers.js';
-import { STREAM_CODE, STREAM_NAME, TRIM_TO } from './schema.js';
-import { bounds, sessionOf, type SessionRow } from './sqlite-logs.js';
+import { STREAM_CODE, TRIM_TO } from './schema.js';
+import { bounds, lineOf, sessionOf, type LineRow, type SessionRow } from './sqlite-logs.js';
 import { lineBytes, type AppendResult, type LogLine, type LogStore, type NewLogLine, type SessionLog } from './types.js';
 
 const SESSION_COLUMNS = 'attempt, lines, bytes, dropped_lines, dropped_bytes, first_seq';
@@ -84,13 +84,21 @@ export class PostgresLogStore implements LogStore {
 
   async read(taskId: string, options: { after: number; limit: number; attempt?: number | null }): Promise<LogLine[]> {
     const byAttempt = options.attempt !== null && options.attempt !== undefined;
-    const { rows } = await this.pool.query<{ seq: number; task_id: string; attempt: number; stream: number; at: number; line: string }>(
+    const { rows } = await this.pool.query<LineRow>(
       `SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = $1 AND seq > $2 ${byAttempt ? 'AND attempt = $4' : ''} ORDER BY seq LIMIT $3`,
       byAttempt ? [taskId, options.after, options.limit, options.attempt] : [taskId, options.after, options.limit],
     );
     if (rows.length === 0) return [];
-    const lines = rows.map((r): LogLine => ({ cursor: r.seq, taskId: r.task_id, attempt: r.attempt, stream: STREAM_NAME[r.stream], text: r.line, at: r.at }));
-    return withMarkers(lines, bounds(await this.sessionRows(taskId)), options.after);
+    return withMarkers(rows.map(lineOf), bounds(await this.sessionRows(taskId)), options.after);
+  }
+
+  async readLast(taskId: string, n: number, attempt?: number | null): Promise<LogLine[]> {
+    const byAttempt = attempt !== null && attempt !== undefined;
+    const { rows } = await this.pool.query<LineRow>(
+      `SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = $1 ${byAttempt ? 'AND attempt = $3' : ''} ORDER BY seq DESC LIMIT $2`,
+      byAttempt ? [taskId, n, attempt] : [taskId, n],
+    );
+    return rows.reverse().map(lineOf);
   }
 
   async sessions(taskId: string): Promise<SessionLog[]> {

@@ -53,6 +53,8 @@ export class SqliteLogStore implements LogStore {
         `UPDATE task_log_sessions SET lines = lines - ?, bytes = bytes - ?, dropped_lines = dropped_lines + ?, dropped_bytes = dropped_bytes + ?, first_seq = (SELECT min(seq) FROM task_logs WHERE task_id = ? AND attempt = ?) WHERE task_id = ? AND attempt = ?`,
       ),
       read: db.prepare<[string, number, number], Row>(`SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?`),
+      last: db.prepare<[string, number], Row>(`SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = ? ORDER BY seq DESC LIMIT ?`),
+      lastAttempt: db.prepare<[string, number, number], Row>(`SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = ? AND attempt = ? ORDER BY seq DESC LIMIT ?`),
       readAttempt: db.prepare<[string, number, number, number], Row>(
         `SELECT seq, task_id, attempt, stream, at, line FROM task_logs WHERE task_id = ? AND attempt = ? AND seq > ? ORDER BY seq LIMIT ?`,
       ),
@@ -102,8 +104,13 @@ export class SqliteLogStore implements LogStore {
         ? s.read.all(taskId, options.after, options.limit)
         : s.readAttempt.all(taskId, options.attempt, options.after, options.limit);
     if (rows.length === 0) return [];
-    const lines = rows.map((r): LogLine => ({ cursor: r.seq, taskId: r.task_id, attempt: r.attempt, stream: STREAM_NAME[r.stream], text: r.line, at: r.at }));
-    return withMarkers(lines, bounds(s.sessions.all(taskId)), options.after);
+    return withMarkers(rows.map(lineOf), bounds(s.sessions.all(taskId)), options.after);
+  }
+
+  async readLast(taskId: string, n: number, attempt?: number | null): Promise<LogLine[]> {
+    const s = this.statements;
+    const rows = attempt === null || attempt === undefined ? s.last.all(taskId, n) : s.lastAttempt.all(taskId, attempt, n);
+    return rows.reverse().map(lineOf);
   }
 
   async sessions(taskId: string): Promise<SessionLog[]> {
@@ -115,6 +122,10 @@ export class SqliteLogStore implements LogStore {
   }
 }
 
+export function lineOf(r: Row): LogLine {
+  return { cursor: Number(r.seq), taskId: r.task_id, attempt: r.attempt, stream: STREAM_NAME[r.stream], text: r.line, at: Number(r.at) };
+}
+
 export function sessionOf(r: SessionRow): SessionLog {
   return { attempt: r.attempt, lines: Number(r.lines), bytes: Number(r.bytes), droppedLines: Number(r.dropped_lines), droppedBytes: Number(r.dropped_bytes) };
 }
@@ -123,4 +134,4 @@ export function bounds(rows: SessionRow[]): Map<number, SessionBounds> {
   return new Map(rows.map((r) => [r.attempt, { ...sessionOf(r), firstSeq: r.first_seq === null ? null : Number(r.first_seq) }]));
 }
 
-export type { SessionRow };
+export type { Row as LineRow, SessionRow };

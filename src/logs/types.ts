@@ -50,6 +50,8 @@ export interface LogStore {
   append(taskId: string, attempt: number, lines: NewLogLine[], maxBytes: number): Promise<AppendResult>;
   /** Lines of a task after `after` in cursor order (of one attempt, when given), with a marker where lines were dropped. */
   read(taskId: string, options: { after: number; limit: number; attempt?: number | null }): Promise<LogLine[]>;
+  /** The last `n` lines of a task (of one attempt, when given), in cursor order. */
+  readLast(taskId: string, n: number, attempt?: number | null): Promise<LogLine[]>;
   sessions(taskId: string): Promise<SessionLog[]>;
   close(): Promise<void>;
 }

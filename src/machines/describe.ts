@@ -121,7 +121,12 @@ export function describeTaskEvent(
     case 'PR_CLOSED':
       return {
         type: event.type === 'PR_CLOSED' ? 'PR_CLOSED' : 'FAILED',
-        payload: { error: next.context.error },
+        payload: {
+          error: next.context.error,
+          ...(next.context.failure ? { code: next.context.failure.code } : {}),
+          ...(next.context.failure?.details ? { details: next.context.failure.details } : {}),
+          ...(next.context.failure?.logsUrl ? { logsUrl: next.context.failure.logsUrl } : {}),
+        },
       };
     case 'ANSWER':
       return { type: 'CLARIFICATION_ANSWERED', payload: fields(event, ['answers']) };
@@ -137,7 +142,7 @@ export function describeTaskEvent(
     case 'PROGRESS':
       return { type: 'PROGRESS', payload: fields(event, ['message', 'percent']) };
     case 'REQUEUE':
-      return { type: 'REQUEUED', payload: fields(event, ['reason', 'cause']) };
+      return { type: 'REQUEUED', payload: fields(event, ['reason', 'cause', 'code']) };
     case 'ITERATION':
       return { type: 'ITERATION', payload: fields(event, ['agentId', 'n', 'summary']) };
     case 'USAGE':

@@ -53,6 +53,22 @@ export interface TaskSession {
   usage: Usage;
   /** The model of the latest usage report that named one. */
   model: string | null;
+  /** The failure's or release's code, when it ended with one. */
+  code?: string | null;
+}
+
+/**
+ * Why a task failed, structured: a code from the worker (TESTS_FAILED, EXIT_CODE…) or from the
+ * pipeline (ANALYSIS_FAILED, ISSUE_FAILED, PR_CLOSED, FAILED), its message, what the worker added,
+ * and the session it ended (null: none was running).
+ */
+export interface TaskFailure {
+  code: string;
+  message: string;
+  details: Record<string, unknown> | null;
+  logsUrl: string | null;
+  at: string;
+  attempt: number | null;
 }
 
 /** A session as the API serves it: with its task (an agent's sessions span tasks). */
@@ -109,8 +125,8 @@ export function updateRunning(sessions: readonly TaskSession[] | undefined, chan
   return [...all.slice(0, -1), { ...running, ...change(running) }];
 }
 
-export function endSession(sessions: readonly TaskSession[] | undefined, outcome: SessionOutcome, reason: string | null, at: string): TaskSession[] {
-  return updateRunning(sessions, () => ({ outcome, reason, endedAt: at }));
+export function endSession(sessions: readonly TaskSession[] | undefined, outcome: SessionOutcome, reason: string | null, at: string, code: string | null = null): TaskSession[] {
+  return updateRunning(sessions, () => ({ outcome, reason, endedAt: at, ...(code ? { code } : {}) }));
 }
 
 /** Whether usage of `cost` has reached a budget (none: never). */

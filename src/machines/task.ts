@@ -27,6 +27,7 @@ import {
   type BudgetWarning,
   type RequeueCause,
   type SessionOutcome,
+  type TaskFailure,
   type TaskSession,
   type Usage,
 } from './task-sessions.js';
@@ -83,6 +84,8 @@ export interface TaskContext {
   budgetMicros?: number | null;
   /** The latest 80 % crossing of the budget. */
   budgetWarning?: BudgetWarning | null;
+  /** Why it failed, structured (`error` says it in words); null unless failed. */
+  failure?: TaskFailure | null;
   attempts: number;
 }
 
@@ -141,13 +144,13 @@ export type TaskCommand = (
   | ({ type: 'USAGE'; agentId: string; model: string | null } & Usage)
   /** A new budget (null: none). Raised past what was spent, a task held at its budget goes back to the queue. */
   | { type: 'SET_BUDGET'; budgetMicros: number | null }
-  | { type: 'REQUEUE'; reason: string; cause?: RequeueCause }
+  | { type: 'REQUEUE'; reason: string; cause?: RequeueCause; code?: string }
   | { type: 'HOLD'; reason: string }
   | { type: 'RESUME' }
   | { type: 'PR_OPENED'; number: number; url: string; title: string }
   | { type: 'PR_MERGED'; sha: string; mergedAt: string }
   | { type: 'PR_CLOSED' }
-  | { type: 'FAIL'; error: string }
+  | { type: 'FAIL'; error: string; code?: string; details?: Record<string, unknown> | null; logsUrl?: string | null }
 ) & { at?: string };
 
 type TaskEvent =
@@ -163,20 +166,38 @@ type TaskEvent =
 const timeOf = (event: { at?: string }, context: TaskContext) => event.at ?? context.createdAt;
 
 /** How the running session ends on this event. */
-function outcomeOf(event: TaskEvent, context: TaskContext): { outcome: SessionOutcome; reason: string | null } {
+function outcomeOf(event: TaskEvent, context: TaskContext): { outcome: SessionOutcome; reason: string | null; code?: string | null } {
   switch (event.type) {
     case 'PR_OPENED':
       return { outcome: 'pr_opened', reason: null };
     case 'REQUEUE':
-      return { outcome: event.cause ?? 'requeued', reason: event.reason };
+      return { outcome: event.cause ?? 'requeued', reason: event.reason, code: event.code ?? null };
     case 'CANCEL':
       return { outcome: 'cancelled', reason: event.reason ?? null };
     case 'USAGE':
     case 'SET_BUDGET':
       return { outcome: 'budget', reason: BUDGET_REASON };
     default:
-      return { outcome: 'failed', reason: context.error };
+      return { outcome: 'failed', reason: context.error, code: context.failure?.code ?? null };
   }
+}
+
+/** A failure in words. */
+function errorText(event: TaskEvent): string {
+  if (event.type === 'FAIL') return event.error;
+  if (event.type === 'PR_CLOSED') return 'PR closed';
+  if (event.type === 'xstate.error.actor.analyze') return `Analysis failed: ${errorMessage(event.error)}`;
+  if (event.type === 'xstate.error.actor.openIssue') return `Could not open the tracking issue: ${errorMessage(event.error)}`;
+  return 'failed';
+}
+
+/** The pipeline's code for a failure that did not come with one. */
+function failureCode(event: TaskEvent): string {
+  if (event.type === 'FAIL') return event.code ?? 'FAILED';
+  if (event.type === 'PR_CLOSED') return 'PR_CLOSED';
+  if (event.type === 'xstate.error.actor.analyze') return 'ANALYSIS_FAILED';
+  if (event.type === 'xstate.error.actor.openIssue') return 'ISSUE_FAILED';
+  return 'FAILED';
 }
 
 /** The usage after a USAGE event (or as it is, for any other). */
@@ -247,17 +268,15 @@ export const taskMachine = setup({
   },
   actions: {
     recordError: assign({
-      error: ({ event }) => {
-        if (event.type === 'FAIL') return event.error;
-        if (event.type === 'PR_CLOSED') return 'PR closed';
-        if (event.type === 'xstate.error.actor.analyze') {
-          return `Analysis failed: ${errorMessage(event.error)}`;
-        }
-        if (event.type === 'xstate.error.actor.openIssue') {
-          return `Could not open the tracking issue: ${errorMessage(event.error)}`;
-        }
-        return 'failed';
-      },
+      failure: ({ context, event }): TaskFailure => ({
+        code: failureCode(event),
+        message: errorText(event),
+        details: event.type === 'FAIL' ? (event.details ?? null) : null,
+        logsUrl: event.type === 'FAIL' ? (event.logsUrl ?? null) : null,
+        at: timeOf(event, context),
+        attempt: runningSession(context.sessions)?.attempt ?? null,
+      }),
+      error: ({ event }) => errorText(event),
     }),
     // The task lets go of its agent, which the host frees in the same transaction.
     releaseAgent: enqueueActions(({ context, enqueue }) => {
@@ -267,8 +286,8 @@ export const taskMachine = setup({
     rememberAgent: assign({ previousAgentId: ({ context }) => context.agentId }),
     endSession: assign({
       sessions: ({ context, event }) => {
-        const { outcome, reason } = outcomeOf(event, context);
-        return endSession(context.sessions, outcome, reason, timeOf(event, context));
+        const { outcome, reason, code } = outcomeOf(event, context);
+        return endSession(context.sessions, outcome, reason, timeOf(event, context), code ?? null);
       },
     }),
     addUsage: assign(({ context, event }) => {
@@ -309,6 +328,7 @@ export const taskMachine = setup({
     usage: { ...NO_USAGE },
     budgetMicros: input.budgetMicros ?? null,
     budgetWarning: null,
+    failure: null,
     attempts: 0,
   }),
   states: {
@@ -522,7 +542,7 @@ export const taskMachine = setup({
         RETRY: {
           target: '#task.active.analyzing',
           // A retry starts the work over; the tracking issue (if any) is kept and reused.
-          actions: assign({ error: null, pr: null, branch: null, agentId: null, progress: null, grant: null }),
+          actions: assign({ error: null, failure: null, pr: null, branch: null, agentId: null, progress: null, grant: null }),
         },
         CANCEL: 'cancelled',
       },

@@ -3,7 +3,7 @@
  * may read the task reads and follows its log. Stored beside the event log (src/logs/), masked
  * first; the session is the task's (its running one, of the agent that sends).
  */
-import { invalidTransition } from '../errors.js';
+import { badInput, invalidTransition } from '../errors.js';
 import { maskSecrets } from '../logs/mask.js';
 import type { LogFeed } from '../logs/log-feed.js';
 import { LogTail } from '../logs/log-tail.js';
@@ -41,9 +41,20 @@ export class LogService {
     return { cursor: result.cursor, lines: batch.length, dropped: result.dropped };
   }
 
-  async read(viewer: Viewer, taskId: string, attempt: number | null | undefined, after: string | null | undefined, first: number): Promise<{ lines: LogLine[]; sessions: SessionLog[] }> {
+  async read(
+    viewer: Viewer,
+    taskId: string,
+    attempt: number | null | undefined,
+    after: string | null | undefined,
+    first: number,
+    last?: number | null,
+  ): Promise<{ lines: LogLine[]; sessions: SessionLog[] }> {
     await this.tasks.require(viewer, taskId);
-    const lines = await this.store.read(taskId, { after: parseCursor(after) ?? 0, limit: parse(schemas.pageSize, first, 'first'), attempt });
+    if (last !== null && last !== undefined && after !== null && after !== undefined) throw badInput('give "after" or "last", not both', { argument: 'last' });
+    const lines =
+      last !== null && last !== undefined
+        ? await this.store.readLast(taskId, parse(schemas.pageSize, last, 'last'), attempt)
+        : await this.store.read(taskId, { after: parseCursor(after) ?? 0, limit: parse(schemas.pageSize, first, 'first'), attempt });
     return { lines, sessions: await this.store.sessions(taskId) };
   }
 

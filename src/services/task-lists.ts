@@ -9,7 +9,7 @@ import type { Feed } from '../runtime/feed.js';
 import { matchesSearch, MAX_SEARCH_LENGTH, searchTerms } from '../store/search.js';
 import type { CountScope, EventStore, LogEvent, TaskPage, TaskSort, Viewer } from '../store/types.js';
 import { applyTaskEvent, emptyCounts, type CountsModel } from './counts.js';
-import { parseCursor, parseSearchCursor } from './cursor.js';
+import { formatPageCursor, parseCursor, parseSearchCursor } from './cursor.js';
 import { EventStream, LatestPerTick, RecountPerTick } from './stream.js';
 import { parse, schemas } from './validate.js';
 import { canSeeTask } from './visibility.js';
@@ -52,6 +52,8 @@ function scopeFilter(viewer: Viewer, scope: { mine: boolean; creatorId?: string 
 
 /** Dispatched tasks a backlog reads at most. */
 const BACKLOG_READ = 500;
+/** Failed tasks an error summary reads at most. */
+const ERRORS_READ = 2_000;
 
 export class TaskLists {
   constructor(
@@ -93,6 +95,45 @@ export class TaskLists {
     for (const t of queued) if (t.waiting) byCode.set(t.waiting.code, (byCode.get(t.waiting.code) ?? 0) + 1);
     const since = queued.map((t) => t.waiting?.since ?? t.updatedAt).sort()[0] ?? null;
     return { waiting: queued.length, oldestSince: since, byCode: [...byCode].map(([code, count]) => ({ code, count })), more: page.hasNextPage };
+  }
+
+  /**
+   * The org's failures in the last `hours`, by code: the failed tasks the viewer may see whose
+   * failure is that recent, newest first by their latest change, read in pages until one is older
+   * (at most ERRORS_READ). A task failed and then retried is not failed any more, and not counted.
+   */
+  async errorSummary(viewer: Viewer, rawHours: unknown, now = Date.now()) {
+    const hours = parse(schemas.hours, rawHours, 'hours');
+    const since = now - hours * 3_600_000;
+    const byCode = new Map<string, { code: string; count: number; lastAt: string; lastMessage: string; lastTaskId: string }>();
+    let read = 0;
+    let total = 0;
+    let more = false;
+    for (let after: string | null = null; ; ) {
+      const page = await this.list(viewer, { status: ['failed'] as never }, 200, after, 'updated');
+      let older = false;
+      for (const task of page.tasks) {
+        read++;
+        const at = task.failure?.at ?? task.updatedAt;
+        if (Date.parse(task.updatedAt) < since) {
+          older = true;
+          break;
+        }
+        if (Date.parse(at) < since) continue;
+        total++;
+        const code = task.failure?.code ?? 'FAILED';
+        const entry = byCode.get(code);
+        if (entry) entry.count++;
+        else byCode.set(code, { code, count: 1, lastAt: at, lastMessage: task.failure?.message ?? task.error ?? 'failed', lastTaskId: task.id });
+      }
+      if (older || !page.hasNextPage) break;
+      if (read >= ERRORS_READ) {
+        more = true;
+        break;
+      }
+      after = formatPageCursor(page);
+    }
+    return { since: new Date(since).toISOString(), total, more, byCode: [...byCode.values()].sort((a, b) => b.count - a.count || b.lastAt.localeCompare(a.lastAt)) };
   }
 
   async counts(viewer: Viewer, filter: TaskFilterInput | null | undefined): Promise<CountsModel> {

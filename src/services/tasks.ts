@@ -150,10 +150,11 @@ export class TaskService extends TaskLists {
    * The worker gives its task back (shutdown): task to the queue and agent idle, atomically (the
    * requeued task frees its agent).
    */
-  async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown): Promise<TaskView> {
+  async release(viewer: Viewer, taskId: string, agentId: string, reason: unknown, code?: unknown): Promise<TaskView> {
     const why = parse(schemas.reason, reason, 'reason') || 'released by its worker';
+    const coded = parse(schemas.failureCode, code, 'code');
     await this.requireWorkedBy(viewer, taskId, agentId);
-    return this.send(viewer.name, taskId, { type: 'REQUEUE', reason: why, cause: 'released' });
+    return this.send(viewer.name, taskId, { type: 'REQUEUE', reason: why, cause: 'released', ...(coded ? { code: coded } : {}) });
   }
 
   /** An iteration of the agent's session; like progress, it proves the work moves (stuck watch). */
@@ -246,10 +247,13 @@ export class TaskService extends TaskLists {
     return this.send(viewer.name, taskId, { type: 'PR_CLOSED' });
   }
 
-  async fail(viewer: Viewer, taskId: string, error: unknown): Promise<TaskView> {
+  async fail(viewer: Viewer, taskId: string, error: unknown, more: { code?: unknown; details?: unknown; logsUrl?: unknown } = {}): Promise<TaskView> {
     const message = parse(schemas.error, error, 'error');
+    const code = parse(schemas.failureCode, more.code, 'code');
+    const details = parse(schemas.failureDetails, more.details, 'details');
+    const logsUrl = more.logsUrl === null || more.logsUrl === undefined ? null : parse(schemas.url, more.logsUrl, 'logsUrl');
     await this.require(viewer, taskId);
-    return this.send(viewer.name, taskId, { type: 'FAIL', error: message });
+    return this.send(viewer.name, taskId, { type: 'FAIL', error: message, ...(code ? { code } : {}), ...(details ? { details } : {}), ...(logsUrl ? { logsUrl } : {}) });
   }
 
   /** Actions the machine accepts in the task's current state. */

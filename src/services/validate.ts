@@ -61,6 +61,12 @@ export const schemas = {
     model: z.string().trim().min(1).max(LIMITS.model).nullish().transform((v) => v ?? null),
   }),
   iteration: z.number().int().min(0).max(1_000_000),
+  failureCode: z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be A-Z, 0-9 and _, starting with a letter, up to 50 (e.g. TESTS_FAILED)').nullish(),
+  failureDetails: z
+    .record(z.string(), z.unknown())
+    .refine((v) => JSON.stringify(v).length <= 8192, 'must be at most 8 KB of JSON')
+    .nullish(),
+  hours: z.number().int().min(1).max(168),
   activityFilter: z.object({
     types: z.array(z.string().regex(/^[A-Z_]{1,40}$/, 'must be event types such as ASSIGNED or PR_OPENED')).max(50).nullish(),
     excludeTypes: z.array(z.string().regex(/^[A-Z_]{1,40}$/, 'must be event types such as HEARTBEAT')).max(50).nullish(),

@@ -41,7 +41,8 @@ const TASK_OBJECTS = [
   'grant { agentId agentName userId }',
   'usage { inputTokens outputTokens costMicros }',
   'budgetWarning { at percent }',
-  'sessions { attempt agentId agentName startedAt endedAt outcome reason iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId }',
+  'failure { code message details logsUrl at attempt }',
+  'sessions { attempt agentId agentName startedAt endedAt outcome reason code iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId }',
 ];
 const AGENT_LEAVES = ['id', 'name', 'org', 'status', 'health', 'version', 'currentTaskId', 'lastAssignedAt', 'lastActivity', 'registeredAt', 'state'];
 
@@ -177,6 +178,9 @@ beforeAll(async () => {
   await eventually(async () => (await gqlOk(server, `query($id: ID!) { task(id: $id) { assignedAgentId } }`, { id: ids.globex }, tokens.carol)).task.assignedAgentId === carolBot, 10_000);
   await gqlOk(server, `mutation($t: ID!, $a: ID!) { startCoding(taskId: $t, agentId: $a, branch: "conveyor/archive") { id } }`, { t: ids.globex, a: carolBot }, tokens.carol);
   await waiting(tokens.dan, ids.public);
+  // And one failed with a structured failure.
+  ids.flaky = await create(tokens.dan, 'Flaky build');
+  await gqlOk(server, `mutation($t: ID!) { failTask(taskId: $t, error: "flaky test", code: "FLAKY", details: { test: "login", runs: 3 }, logsUrl: "https://ci.example/7") { id } }`, { t: ids.flaky }, tokens.dan);
   await quiet();
 
   for (const token of Object.values(tokens)) {

@@ -108,6 +108,51 @@ describe('sessions, usage and budgets', () => {
     await w.exited;
   }, 60_000);
 
+  it('a failure is structured: code, details, its session, the lines before it; errorSummary counts it', async () => {
+    const w = await spawnWorker(server.url, 'failing-1', ada, ['--heartbeat', '200', '--exec', 'echo "building $TASK_BRANCH"; echo "error: 3 tests failed" >&2; exit 3'], processes);
+    const { createTask } = await gqlOk(server, CREATE, { input: { title: 'Fails with a code', description: CLEAR_DESCRIPTION } }, ada);
+    const id = createTask.id as string;
+    const FAILURE = `query($id: ID!) { task(id: $id) { status error failure { code message details logsUrl at attempt } sessions { attempt outcome reason } } }`;
+    await eventually(async () => (await gqlOk(server, FAILURE, { id }, ada)).task.status === 'FAILED', 20_000);
+    const { task } = await gqlOk(server, FAILURE, { id }, ada);
+    expect(task.failure).toMatchObject({ code: 'EXIT_CODE', message: 'command exited with code 3', details: { exitCode: 3 }, logsUrl: null, attempt: 1 });
+    expect(task.error).toBe('command exited with code 3');
+    expect(task.sessions).toEqual([{ attempt: 1, outcome: 'FAILED', reason: 'command exited with code 3' }]);
+    // The last lines its session printed, for the failure's page.
+    await eventually(async () => (await gqlOk(server, `query($t: ID!) { taskLogs(taskId: $t, attempt: 1, last: 20) { lines { text } } }`, { t: id }, ada)).taskLogs.lines.length === 2, 5_000);
+    const last = (await gqlOk(server, `query($t: ID!) { taskLogs(taskId: $t, attempt: 1, last: 1) { lines { text stream } } }`, { t: id }, ada)).taskLogs.lines;
+    expect(last).toHaveLength(1);
+    expect(['error: 3 tests failed', expect.stringMatching(/^building conveyor\//)]).toContainEqual(last[0].text);
+    w.process.kill('SIGINT');
+    await w.exited;
+
+    // Through the API, with the worker's own code, details and a link; a retry clears it.
+    const other = (await gqlOk(server, CREATE, { input: { title: 'Fails by API', description: CLEAR_DESCRIPTION } }, ada)).createTask.id as string;
+    const fail = `mutation($t: ID!, $c: String, $d: JSON, $u: String) { failTask(taskId: $t, error: "lint failed", code: $c, details: $d, logsUrl: $u) { failure { code details logsUrl } } }`;
+    expect((await gql(server, fail, { t: other, c: 'lint failed' }, ada)).errors?.[0]?.message).toMatch(/code must be A-Z, 0-9 and _/);
+    expect((await gql(server, fail, { t: other, c: 'LINT', d: { blob: 'x'.repeat(9000) } }, ada)).errors?.[0]?.message).toMatch(/details must be at most 8 KB/);
+    expect((await gql(server, fail, { t: other, c: 'LINT', u: 'ftp://x' }, ada)).errors?.[0]?.message).toMatch(/logsUrl must be an http\(s\) URL/);
+    const failed = (await gqlOk(server, fail, { t: other, c: 'LINT', d: { rule: 'no-unused-vars', files: 3 }, u: 'https://ci.example/jobs/7' }, ada)).failTask;
+    expect(failed.failure).toEqual({ code: 'LINT', details: { rule: 'no-unused-vars', files: 3 }, logsUrl: 'https://ci.example/jobs/7' });
+
+    const summary = (await gqlOk(server, `{ errorSummary(hours: 24) { total more byCode { code count lastTaskId lastMessage } } }`, {}, ada)).errorSummary;
+    expect(summary.total).toBe(2);
+    expect(summary.byCode).toEqual(
+      expect.arrayContaining([
+        { code: 'EXIT_CODE', count: 1, lastTaskId: id, lastMessage: 'command exited with code 3' },
+        { code: 'LINT', count: 1, lastTaskId: other, lastMessage: 'lint failed' },
+      ]),
+    );
+    // Another org sees none of it; a bad window is refused.
+    expect((await gqlOk(server, `{ errorSummary { total } }`, {}, await server.token({ name: 'Carol', org: 'globex' }))).errorSummary.total).toBe(0);
+    expect((await gql(server, `{ errorSummary(hours: 0) { total } }`, {}, ada)).errors?.[0]?.message).toMatch(/hours/);
+    // Retried, a task is not failed any more: not counted, no failure.
+    await gqlOk(server, `mutation($t: ID!) { retryTask(taskId: $t) { id } }`, { t: other }, ada);
+    expect((await gqlOk(server, FAILURE, { id: other }, ada)).task.failure).toBeNull();
+    expect((await gqlOk(server, `{ errorSummary { total } }`, {}, ada)).errorSummary.total).toBe(1);
+    await gqlOk(server, `mutation($id: ID!) { cancelTask(taskId: $id) { id } }`, { id: other }, ada);
+  }, 60_000);
+
   it('bad reports and budgets get clear errors and change nothing', async () => {
     const { createTask } = await gqlOk(server, CREATE, { input: { title: 'Checked', description: CLEAR_DESCRIPTION } }, ada);
     const id = createTask.id as string;

@@ -154,6 +154,23 @@ describe('task sessions (pure transitions)', () => {
     expect(roundTrip(s).can({ type: 'HOLD', reason: 'x' } as never)).toBe(false);
   });
 
+  it('a failure is recorded with its code, details and session; a retry clears it', () => {
+    const coding = step(step(queued(), assign('a1', 1)).s, { type: 'START_CODING', agentId: 'a1', branch: 'b', at: at(2) }).s;
+    const failed = step(coding, { type: 'FAIL', error: 'tests failed', code: 'TESTS_FAILED', details: { failing: 2 }, logsUrl: 'https://ci/1', at: at(3) });
+    expect(failed.s.context.failure).toEqual({ code: 'TESTS_FAILED', message: 'tests failed', details: { failing: 2 }, logsUrl: 'https://ci/1', at: at(3), attempt: 1 });
+    expect(sessions(failed.s)[0]).toMatchObject({ outcome: 'failed', code: 'TESTS_FAILED', reason: 'tests failed' });
+    expect(failed.entry).toEqual({ type: 'FAILED', payload: { error: 'tests failed', code: 'TESTS_FAILED', details: { failing: 2 }, logsUrl: 'https://ci/1' } });
+    expect(step(failed.s, { type: 'RETRY', at: at(4) }).s.context.failure).toBeNull();
+    // Without a code, and the pipeline's own failures, get the pipeline's codes.
+    expect(step(coding, { type: 'FAIL', error: 'x', at: at(3) }).s.context.failure.code).toBe('FAILED');
+    const [s0] = initialTransition(taskMachine, taskInput()) as [AnyMachineSnapshot, Actions];
+    const analyzing = taskMachine.resolveState({ value: { active: 'analyzing' }, context: s0.context } as never) as AnyMachineSnapshot;
+    const broken = step(analyzing, { type: 'xstate.error.actor.analyze', error: { message: 'model down' }, at: at(1) }).s;
+    expect(broken.context.failure).toMatchObject({ code: 'ANALYSIS_FAILED', message: 'Analysis failed: model down', attempt: null });
+    // A release with a code keeps it on the session.
+    expect(sessions(step(coding, { type: 'REQUEUE', reason: 'no disk', cause: 'released', code: 'NO_DISK', at: at(3) }).s)[0]).toMatchObject({ outcome: 'released', code: 'NO_DISK' });
+  });
+
   it('a task restored from before sessions existed still works (no sessions, no usage)', () => {
     const old = queued();
     const { sessions: _s, usage: _u, budgetMicros: _b, budgetWarning: _w, ...context } = old.context;

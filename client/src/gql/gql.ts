@@ -19,6 +19,7 @@ type Documents = {
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.CreateTaskDocument,
+    "\n  query ErrorSummary {\n    errorSummary(hours: 24) {\n      total\n      more\n      byCode {\n        code\n        count\n        lastMessage\n        lastTaskId\n      }\n    }\n  }\n": typeof types.ErrorSummaryDocument,
     "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n": typeof types.LiveStartDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": typeof types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": typeof types.StatusBadge_TaskFragmentDoc,
@@ -26,6 +27,8 @@ type Documents = {
     "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.RetryTaskDocument,
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": typeof types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": typeof types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment TaskFailure_task on Task {\n    id\n    failure {\n      code\n      message\n      details\n      logsUrl\n      at\n      attempt\n    }\n  }\n": typeof types.TaskFailure_TaskFragmentDoc,
+    "\n  query FailureLines($taskId: ID!, $attempt: Int) {\n    taskLogs(taskId: $taskId, attempt: $attempt, last: 20) {\n      lines {\n        cursor\n        stream\n        text\n      }\n    }\n  }\n": typeof types.FailureLinesDocument,
     "\n  subscription TaskLogs($taskId: ID!, $attempt: Int, $after: String) {\n    taskLogs(taskId: $taskId, attempt: $attempt, after: $after) {\n      cursor\n      attempt\n      stream\n      text\n      at\n    }\n  }\n": typeof types.TaskLogsDocument,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": typeof types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n": typeof types.TaskWork_TaskFragmentDoc,
@@ -49,7 +52,7 @@ type Documents = {
     "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": typeof types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": typeof types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": typeof types.DevSignInDocument,
-    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...TaskFailure_task\n    ...Clarification_task\n  }\n": typeof types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": typeof types.TaskTimelineDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": typeof types.LiveTask_TaskFragmentDoc,
@@ -60,6 +63,7 @@ const documents: Documents = {
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
     "\n  mutation CreateTask($input: CreateTaskInput!) {\n    createTask(input: $input) {\n      ...LiveTask_task\n    }\n  }\n": types.CreateTaskDocument,
+    "\n  query ErrorSummary {\n    errorSummary(hours: 24) {\n      total\n      more\n      byCode {\n        code\n        count\n        lastMessage\n        lastTaskId\n      }\n    }\n  }\n": types.ErrorSummaryDocument,
     "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n": types.LiveStartDocument,
     "\n  subscription LiveTaskUpdates($after: String) {\n    taskUpdated(after: $after) {\n      cursor\n      event\n      task {\n        ...LiveTask_task\n      }\n    }\n  }\n": types.LiveTaskUpdatesDocument,
     "\n  fragment StatusBadge_task on Task {\n    status\n  }\n": types.StatusBadge_TaskFragmentDoc,
@@ -67,6 +71,8 @@ const documents: Documents = {
     "\n  mutation RetryTask($taskId: ID!) {\n    task: retryTask(taskId: $taskId) {\n      ...LiveTask_task\n    }\n  }\n": types.RetryTaskDocument,
     "\n  fragment TaskCard_task on Task {\n    id\n    version\n    title\n    createdAt\n    updatedAt\n    creator {\n      name\n    }\n    issue {\n      number\n    }\n    pullRequest {\n      number\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n  }\n": types.TaskCard_TaskFragmentDoc,
     "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n": types.TaskDetail_TaskFragmentDoc,
+    "\n  fragment TaskFailure_task on Task {\n    id\n    failure {\n      code\n      message\n      details\n      logsUrl\n      at\n      attempt\n    }\n  }\n": types.TaskFailure_TaskFragmentDoc,
+    "\n  query FailureLines($taskId: ID!, $attempt: Int) {\n    taskLogs(taskId: $taskId, attempt: $attempt, last: 20) {\n      lines {\n        cursor\n        stream\n        text\n      }\n    }\n  }\n": types.FailureLinesDocument,
     "\n  subscription TaskLogs($taskId: ID!, $attempt: Int, $after: String) {\n    taskLogs(taskId: $taskId, attempt: $attempt, after: $after) {\n      cursor\n      attempt\n      stream\n      text\n      at\n    }\n  }\n": types.TaskLogsDocument,
     "\n  fragment TaskNotices_task on Task {\n    status\n    private\n    creator {\n      id\n      name\n    }\n    heldReason\n    waiting {\n      code\n      reason\n      since\n    }\n    grant {\n      agentName\n      userId\n    }\n    assignedAgent {\n      health\n    }\n  }\n": types.TaskNotices_TaskFragmentDoc,
     "\n  fragment TaskWork_task on Task {\n    id\n    status\n    budgetMicros\n    budgetWarning {\n      at\n      percent\n    }\n    usage {\n      inputTokens\n      outputTokens\n      costMicros\n    }\n    sessions {\n      attempt\n      agentId\n      agentName\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n      model\n    }\n  }\n": types.TaskWork_TaskFragmentDoc,
@@ -90,7 +96,7 @@ const documents: Documents = {
     "\n  query Machines {\n    machines {\n      name\n      ...MachineCard_machine\n    }\n  }\n": types.MachinesDocument,
     "\n  query DevSignInEnabled {\n    devSignInEnabled\n  }\n": types.DevSignInEnabledDocument,
     "\n  mutation DevSignIn($name: String!, $org: String!) {\n    devSignIn(name: $name, org: $org) {\n      token\n      viewer {\n        id\n        name\n        org\n      }\n    }\n  }\n": types.DevSignInDocument,
-    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
+    "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...TaskFailure_task\n    ...Clarification_task\n  }\n": types.TaskPage_TaskFragmentDoc,
     "\n  query TaskPage($id: ID!) {\n    task(id: $id) {\n      ...LiveTask_task\n    }\n  }\n": types.TaskPageDocument,
     "\n  subscription TaskTimeline($taskId: ID!, $after: String) {\n    timeline(taskId: $taskId, after: $after) {\n      cursor\n      ...TimelineEntry_event\n      ...TaskDiagram_event\n    }\n  }\n": types.TaskTimelineDocument,
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": types.LiveTask_TaskFragmentDoc,
@@ -133,6 +139,10 @@ export function graphql(source: "\n  mutation CreateTask($input: CreateTaskInput
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ErrorSummary {\n    errorSummary(hours: 24) {\n      total\n      more\n      byCode {\n        code\n        count\n        lastMessage\n        lastTaskId\n      }\n    }\n  }\n"): (typeof documents)["\n  query ErrorSummary {\n    errorSummary(hours: 24) {\n      total\n      more\n      byCode {\n        code\n        count\n        lastMessage\n        lastTaskId\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n"): (typeof documents)["\n  query LiveStart {\n    tasks(first: 1) {\n      cursor\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -158,6 +168,14 @@ export function graphql(source: "\n  fragment TaskCard_task on Task {\n    id\n 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n"): (typeof documents)["\n  fragment TaskDetail_task on Task {\n    issue {\n      number\n      url\n    }\n    pullRequest {\n      number\n      url\n      title\n    }\n    branch\n    mergeCommitSha\n    mergedAt\n    assignedAgent {\n      name\n      health\n    }\n    waiting {\n      code\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskFailure_task on Task {\n    id\n    failure {\n      code\n      message\n      details\n      logsUrl\n      at\n      attempt\n    }\n  }\n"): (typeof documents)["\n  fragment TaskFailure_task on Task {\n    id\n    failure {\n      code\n      message\n      details\n      logsUrl\n      at\n      attempt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query FailureLines($taskId: ID!, $attempt: Int) {\n    taskLogs(taskId: $taskId, attempt: $attempt, last: 20) {\n      lines {\n        cursor\n        stream\n        text\n      }\n    }\n  }\n"): (typeof documents)["\n  query FailureLines($taskId: ID!, $attempt: Int) {\n    taskLogs(taskId: $taskId, attempt: $attempt, last: 20) {\n      lines {\n        cursor\n        stream\n        text\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -253,7 +271,7 @@ export function graphql(source: "\n  mutation DevSignIn($name: String!, $org: St
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n"): (typeof documents)["\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...Clarification_task\n  }\n"];
+export function graphql(source: "\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...TaskFailure_task\n    ...Clarification_task\n  }\n"): (typeof documents)["\n  fragment TaskPage_task on Task {\n    id\n    version\n    title\n    description\n    createdAt\n    creator {\n      id\n      name\n    }\n    status\n    availableActions\n    progress {\n      message\n      percent\n    }\n    error\n    sessions {\n      attempt\n    }\n    ...StatusBadge_task\n    ...TaskNotices_task\n    ...TaskDetail_task\n    ...TaskWork_task\n    ...TaskFailure_task\n    ...Clarification_task\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

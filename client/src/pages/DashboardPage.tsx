@@ -1,3 +1,4 @@
+import { ErrorSummary } from '../components/ErrorSummary';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { useSubscription } from 'urql';
 import { useLocation, useSearch } from 'wouter';
@@ -150,6 +151,7 @@ export function DashboardPage() {
       <div className="dashboard-grid">
         <div className="dashboard-side">
           <CreateTaskForm />
+          <ErrorSummary failed={cards?.failed ?? null} />
           <section className="card filters" aria-labelledby="filters-heading">
             <h2 id="filters-heading">Filters</h2>
             <fieldset className="segmented">

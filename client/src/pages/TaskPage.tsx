@@ -6,6 +6,7 @@ import { StatusBadge } from '../components/StatusBadge';
 import { TaskActions } from '../components/TaskActions';
 import { TaskDetail } from '../components/TaskDetail';
 import { PrivateTag, TaskPageNotices } from '../components/TaskNotices';
+import { TaskFailure } from '../components/TaskFailure';
 import { TaskLogs } from '../components/TaskLogs';
 import { TaskBudget, TaskSessions } from '../components/TaskWork';
 import { Timeline } from '../components/Timeline';
@@ -44,6 +45,7 @@ export const TaskPage_task = graphql(`
     ...TaskNotices_task
     ...TaskDetail_task
     ...TaskWork_task
+    ...TaskFailure_task
     ...Clarification_task
   }
 `);
@@ -136,7 +138,9 @@ export function TaskPage({ id }: { id: string }) {
           ) : null}
         </div>
       ) : null}
-      {task.error ? (
+      {task.status === 'FAILED' ? (
+        <TaskFailure task={task} />
+      ) : task.error ? (
         <div role="alert" className="banner error">
           <strong>Failed:</strong> {task.error}
         </div>

@@ -170,6 +170,27 @@ export type EntityType =
   | 'agent'
   | 'task';
 
+/** Failures of one code in the window. */
+export type ErrorCount = {
+  __typename?: 'ErrorCount';
+  code: Scalars['String']['output'];
+  count: Scalars['Int']['output'];
+  /** The newest one. */
+  lastAt: Scalars['DateTime']['output'];
+  lastMessage: Scalars['String']['output'];
+  lastTaskId: Scalars['ID']['output'];
+};
+
+export type ErrorSummary = {
+  __typename?: 'ErrorSummary';
+  byCode: Array<ErrorCount>;
+  /** True when more failed tasks than the 2,000 newest were in the window (the rest are not counted). */
+  more: Scalars['Boolean']['output'];
+  /** The window: failures since this time. */
+  since: Scalars['DateTime']['output'];
+  total: Scalars['Int']['output'];
+};
+
 export type Issue = {
   __typename?: 'Issue';
   number: Scalars['Int']['output'];
@@ -245,7 +266,10 @@ export type Mutation = {
   deregisterAgent: Agent;
   /** Embedded default only: a token for any name and org. Disabled when JWT_SECRET is set. */
   devSignIn: AuthPayload;
-  /** Worker: the work failed; `error` says why. */
+  /**
+   * Worker: the work failed; `error` says why. `code` (A-Z, 0-9 and _, up to 50) classifies it for
+   * `errorSummary`; `details` (a JSON object up to 8 KB) and `logsUrl` are shown with it.
+   */
   failTask: Task;
   /** Register (or re-register) an agent of the viewer's org under a name unique in that org. */
   registerAgent: Agent;
@@ -319,7 +343,10 @@ export type MutationDevSignInArgs = {
 
 
 export type MutationFailTaskArgs = {
+  code?: InputMaybe<Scalars['String']['input']>;
+  details?: InputMaybe<Scalars['JSON']['input']>;
   error: Scalars['String']['input'];
+  logsUrl?: InputMaybe<Scalars['String']['input']>;
   taskId: Scalars['ID']['input'];
 };
 
@@ -331,6 +358,7 @@ export type MutationRegisterAgentArgs = {
 
 export type MutationReleaseTaskArgs = {
   agentId: Scalars['ID']['input'];
+  code?: InputMaybe<Scalars['String']['input']>;
   reason?: InputMaybe<Scalars['String']['input']>;
   taskId: Scalars['ID']['input'];
 };
@@ -438,10 +466,15 @@ export type Query = {
   dashboardCounts: DashboardCounts;
   /** Whether dev sign-in is available (embedded default bound to loopback, no JWT_SECRET). */
   devSignInEnabled: Scalars['Boolean']['output'];
+  /** The org's failures of the last `hours` (1 to 168) by code, as the viewer may see its tasks. */
+  errorSummary: ErrorSummary;
   machine?: Maybe<MachineDefinition>;
   machines: Array<MachineDefinition>;
   task?: Maybe<Task>;
-  /** A task's log lines after `after`, in order (of one session with `attempt`), with what each session dropped. */
+  /**
+   * A task's log lines after `after`, in order (of one session with `attempt`), with what each
+   * session dropped; or its `last` lines (e.g. those before a failure).
+   */
   taskLogs: TaskLogPage;
   /**
    * Visible tasks, newest first by `sort` (or ranked, with `filter.search`), a page of `first`
@@ -479,6 +512,11 @@ export type QueryDashboardCountsArgs = {
 };
 
 
+export type QueryErrorSummaryArgs = {
+  hours?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
 export type QueryMachineArgs = {
   name: Scalars['String']['input'];
 };
@@ -493,6 +531,7 @@ export type QueryTaskLogsArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   attempt?: InputMaybe<Scalars['Int']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
+  last?: InputMaybe<Scalars['Int']['input']>;
   taskId: Scalars['ID']['input'];
 };
 
@@ -625,6 +664,8 @@ export type Task = {
   creator: Creator;
   description?: Maybe<Scalars['String']['output']>;
   error?: Maybe<Scalars['String']['output']>;
+  /** Why it failed, structured (`error` says it in words); null unless FAILED. */
+  failure?: Maybe<TaskFailure>;
   /** Who besides its creator may read this private task right now (null for public tasks and unassigned ones). */
   grant?: Maybe<TaskGrant>;
   /** Why work is paused (its agent went stale or is stuck), or null. */
@@ -689,6 +730,22 @@ export type TaskEdge = {
   node: Task;
 };
 
+/**
+ * Why a task failed, structured. `code` is the worker's (e.g. TESTS_FAILED, EXIT_CODE) or the
+ * pipeline's: ANALYSIS_FAILED, ISSUE_FAILED, PR_CLOSED, FAILED (no code given).
+ */
+export type TaskFailure = {
+  __typename?: 'TaskFailure';
+  at: Scalars['DateTime']['output'];
+  /** The session it ended, or null when none was running. */
+  attempt?: Maybe<Scalars['Int']['output']>;
+  code: Scalars['String']['output'];
+  details?: Maybe<Scalars['JSON']['output']>;
+  /** Where the worker's own logs of it are, when it gave one. */
+  logsUrl?: Maybe<Scalars['String']['output']>;
+  message: Scalars['String']['output'];
+};
+
 export type TaskFilter = {
   creatorId?: InputMaybe<Scalars['ID']['input']>;
   scope?: InputMaybe<TaskScope>;
@@ -740,6 +797,8 @@ export type TaskSession = {
   agentId: Scalars['ID']['output'];
   agentName: Scalars['String']['output'];
   attempt: Scalars['Int']['output'];
+  /** The failure's or release's code, when it ended with one. */
+  code?: Maybe<Scalars['String']['output']>;
   /** Milliseconds from start to end (or to now, while it runs). */
   durationMs: Scalars['Float']['output'];
   /** Null while it runs. */
@@ -944,6 +1003,8 @@ export type ResolversTypes = {
   DashboardCounts: ResolverTypeWrapper<CountsModelModel>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   EntityType: null;
+  ErrorCount: ResolverTypeWrapper<ErrorCount>;
+  ErrorSummary: ResolverTypeWrapper<ErrorSummary>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -969,6 +1030,7 @@ export type ResolversTypes = {
   TaskAction: TaskAction;
   TaskConnection: ResolverTypeWrapper<Omit<TaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['TaskEdge']>, nodes: Array<ResolversTypes['Task']> }>;
   TaskEdge: ResolverTypeWrapper<Omit<TaskEdge, 'node'> & { node: ResolversTypes['Task'] }>;
+  TaskFailure: ResolverTypeWrapper<TaskFailure>;
   TaskFilter: TaskFilter;
   TaskGrant: ResolverTypeWrapper<TaskGrant>;
   TaskLogPage: ResolverTypeWrapper<Omit<TaskLogPage, 'lines' | 'sessions'> & { lines: Array<ResolversTypes['LogLine']>, sessions: Array<ResolversTypes['SessionLog']> }>;
@@ -1002,6 +1064,8 @@ export type ResolversParentTypes = {
   Creator: Creator;
   DashboardCounts: CountsModelModel;
   DateTime: Scalars['DateTime']['output'];
+  ErrorCount: ErrorCount;
+  ErrorSummary: ErrorSummary;
   Float: Scalars['Float']['output'];
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
@@ -1024,6 +1088,7 @@ export type ResolversParentTypes = {
   Task: TaskViewModel;
   TaskConnection: Omit<TaskConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['TaskEdge']>, nodes: Array<ResolversParentTypes['Task']> };
   TaskEdge: Omit<TaskEdge, 'node'> & { node: ResolversParentTypes['Task'] };
+  TaskFailure: TaskFailure;
   TaskFilter: TaskFilter;
   TaskGrant: TaskGrant;
   TaskLogPage: Omit<TaskLogPage, 'lines' | 'sessions'> & { lines: Array<ResolversParentTypes['LogLine']>, sessions: Array<ResolversParentTypes['SessionLog']> };
@@ -1131,6 +1196,21 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type EntityTypeResolvers = { AGENT: 'agent', TASK: 'task' };
 
+export type ErrorCountResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErrorCount'] = ResolversParentTypes['ErrorCount']> = {
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  count?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  lastAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  lastMessage?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  lastTaskId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+};
+
+export type ErrorSummaryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['ErrorSummary'] = ResolversParentTypes['ErrorSummary']> = {
+  byCode?: Resolver<Array<ResolversTypes['ErrorCount']>, ParentType, ContextType>;
+  more?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  since?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  total?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+};
+
 export type IssueResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Issue'] = ResolversParentTypes['Issue']> = {
   number?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1214,6 +1294,7 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   backlog?: Resolver<ResolversTypes['Backlog'], ParentType, ContextType>;
   dashboardCounts?: Resolver<ResolversTypes['DashboardCounts'], ParentType, ContextType, Partial<QueryDashboardCountsArgs>>;
   devSignInEnabled?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  errorSummary?: Resolver<ResolversTypes['ErrorSummary'], ParentType, ContextType, RequireFields<QueryErrorSummaryArgs, 'hours'>>;
   machine?: Resolver<Maybe<ResolversTypes['MachineDefinition']>, ParentType, ContextType, RequireFields<QueryMachineArgs, 'name'>>;
   machines?: Resolver<Array<ResolversTypes['MachineDefinition']>, ParentType, ContextType>;
   task?: Resolver<Maybe<ResolversTypes['Task']>, ParentType, ContextType, RequireFields<QueryTaskArgs, 'id'>>;
@@ -1259,6 +1340,7 @@ export type TaskResolvers<ContextType = GraphQLContext, ParentType extends Resol
   creator?: Resolver<ResolversTypes['Creator'], ParentType, ContextType>;
   description?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   error?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  failure?: Resolver<Maybe<ResolversTypes['TaskFailure']>, ParentType, ContextType>;
   grant?: Resolver<Maybe<ResolversTypes['TaskGrant']>, ParentType, ContextType>;
   heldReason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
@@ -1292,6 +1374,15 @@ export type TaskEdgeResolvers<ContextType = GraphQLContext, ParentType extends R
   node?: Resolver<ResolversTypes['Task'], ParentType, ContextType>;
 };
 
+export type TaskFailureResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskFailure'] = ResolversParentTypes['TaskFailure']> = {
+  at?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  attempt?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
+  code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  details?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  logsUrl?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  message?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+};
+
 export type TaskGrantResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['TaskGrant'] = ResolversParentTypes['TaskGrant']> = {
   agentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -1308,6 +1399,7 @@ export type TaskSessionResolvers<ContextType = GraphQLContext, ParentType extend
   agentId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   agentName?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   attempt?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  code?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   durationMs?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
   endedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   iterations?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
@@ -1380,6 +1472,8 @@ export type Resolvers<ContextType = GraphQLContext> = {
   DashboardCounts?: DashboardCountsResolvers<ContextType>;
   DateTime?: GraphQLScalarType;
   EntityType?: EntityTypeResolvers;
+  ErrorCount?: ErrorCountResolvers<ContextType>;
+  ErrorSummary?: ErrorSummaryResolvers<ContextType>;
   Issue?: IssueResolvers<ContextType>;
   Iteration?: IterationResolvers<ContextType>;
   JSON?: GraphQLScalarType;
@@ -1399,6 +1493,7 @@ export type Resolvers<ContextType = GraphQLContext> = {
   Task?: TaskResolvers<ContextType>;
   TaskConnection?: TaskConnectionResolvers<ContextType>;
   TaskEdge?: TaskEdgeResolvers<ContextType>;
+  TaskFailure?: TaskFailureResolvers<ContextType>;
   TaskGrant?: TaskGrantResolvers<ContextType>;
   TaskLogPage?: TaskLogPageResolvers<ContextType>;
   TaskSession?: TaskSessionResolvers<ContextType>;

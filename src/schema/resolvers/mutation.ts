@@ -21,14 +21,14 @@ export const Mutation: MutationResolvers = {
     const r = await ctx.services.logs.append(viewerOf(ctx), taskId, agentId, lines);
     return { cursor: formatCursor(r.cursor), lines: r.lines, dropped: r.dropped };
   },
-  releaseTask: (_p, { taskId, agentId, reason }, ctx) =>
-    ctx.services.tasks.release(viewerOf(ctx), taskId, agentId, reason),
+  releaseTask: (_p, { taskId, agentId, reason, code }, ctx) =>
+    ctx.services.tasks.release(viewerOf(ctx), taskId, agentId, reason, code),
   reportPullRequestOpened: (_p, { taskId, ...pr }, ctx) =>
     ctx.services.tasks.prOpened(viewerOf(ctx), taskId, pr),
   reportPullRequestMerged: (_p, { taskId, sha, mergedAt }, ctx) =>
     ctx.services.tasks.prMerged(viewerOf(ctx), taskId, sha, mergedAt),
   reportPullRequestClosed: (_p, { taskId }, ctx) => ctx.services.tasks.prClosed(viewerOf(ctx), taskId),
-  failTask: (_p, { taskId, error }, ctx) => ctx.services.tasks.fail(viewerOf(ctx), taskId, error),
+  failTask: (_p, { taskId, error, code, details, logsUrl }, ctx) => ctx.services.tasks.fail(viewerOf(ctx), taskId, error, { code, details, logsUrl }),
   registerAgent: (_p, { name }, ctx) => ctx.services.agents.register(viewerOf(ctx), name),
   agentHeartbeat: (_p, { agentId }, ctx) => ctx.services.agents.heartbeat(viewerOf(ctx), agentId),
   deregisterAgent: (_p, { agentId }, ctx) => ctx.services.agents.deregister(viewerOf(ctx), agentId),

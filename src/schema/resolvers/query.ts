@@ -29,11 +29,12 @@ export const Query: QueryResolvers = {
   agentTimeline: (_p, { agentId, after, first }, ctx) =>
     ctx.services.agents.timeline(viewerOf(ctx), agentId, after, first ?? 200),
   agent: (_p, { id }, ctx) => ctx.services.agents.get(viewerOf(ctx), id),
-  taskLogs: async (_p, { taskId, attempt, after, first }, ctx) => {
-    const { lines, sessions } = await ctx.services.logs.read(viewerOf(ctx), taskId, attempt, after, first ?? 500);
-    const last = lines.at(-1);
-    return { lines, sessions, cursor: last ? formatCursor(last.cursor) : (after ?? null) };
+  taskLogs: async (_p, { taskId, attempt, after, first, last }, ctx) => {
+    const { lines, sessions } = await ctx.services.logs.read(viewerOf(ctx), taskId, attempt, after, first ?? 500, last);
+    const end = lines.at(-1);
+    return { lines, sessions, cursor: end ? formatCursor(end.cursor) : (after ?? null) };
   },
+  errorSummary: (_p, { hours }, ctx) => ctx.services.tasks.errorSummary(viewerOf(ctx), hours ?? 24),
   backlog: (_p, _a, ctx) => ctx.services.tasks.backlog(viewerOf(ctx)) as never,
   agentSessions: (_p, { agentId, first }, ctx) => ctx.services.tasks.agentSessions(viewerOf(ctx), agentId, first ?? 50),
   machines: () => machineDefinitions(),

@@ -18,10 +18,11 @@ export const typeResolvers: Resolvers = {
       task.agentId ? ctx.services.agents.get(viewerOf(ctx), task.agentId) : null,
     availableActions: (task, _args, ctx) =>
       ctx.services.tasks.availableActions(task) as never,
-    sessions: (task) => (task.sessions ?? []).map((s) => ({ ...s, taskId: task.id })),
+    sessions: (task) => (task.sessions ?? []).map((s) => ({ ...s, code: s.code ?? null, taskId: task.id })),
     usage: (task) => task.usage ?? NO_USAGE,
     budgetMicros: (task) => task.budgetMicros ?? null,
     budgetWarning: (task) => task.budgetWarning ?? null,
+    failure: (task) => (task.status === 'failed' ? (task.failure ?? (task.error ? { code: 'FAILED', message: task.error, details: null, logsUrl: null, at: task.updatedAt, attempt: null } : null)) : null),
   },
   ActivityEvent: {
     cursor: (e) => formatCursor(e.cursor),
