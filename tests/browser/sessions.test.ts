@@ -136,5 +136,28 @@ describe.skipIf(!hasChromium)('sessions, usage and budgets in Chromium', { timeo
     await page.getByLabel('Event type').selectOption('');
     await feed.locator('[data-type="USAGE_REPORTED"]').first().waitFor();
     await screenshot(page, 'sessions-5-activity');
+    worker.process.kill('SIGINT');
+    await worker.exited;
+  });
+
+  it('a failed task shows its code, details and the lines before it; the dashboard counts the day\'s failures by code', async () => {
+    const token = (await gqlOk(server, `mutation { devSignIn(name: "Ada", org: "acme") { token } }`, {})).devSignIn.token as string;
+    const failing = await spawnWorker(server.url, 'ci-runner', token, ['--heartbeat', '300', '--exec', 'echo "npm test"; echo "  ✗ login redirects (expected 302, got 500)" >&2; exit 1'], processes);
+    const page = await signIn(await browser.newContext({ viewport: { width: 1280, height: 1100 } }), server.url, 'Ada', 'acme');
+    const { createTask } = await gqlOk(server, `mutation($input: CreateTaskInput!) { createTask(input: $input) { id } }`, { input: { title: 'Fix the login redirect', description: CLEAR_DESCRIPTION } }, token);
+    await page.goto(`${server.url}/#/tasks/${createTask.id}`);
+    const failure = page.getByTestId('failure');
+    await failure.waitFor({ timeout: 20_000 });
+    expect(await failure.getAttribute('data-code')).toBe('EXIT_CODE');
+    await failure.getByLabel('Last lines before the failure').locator('.log-line', { hasText: 'login redirects' }).waitFor({ timeout: 5_000 });
+    expect(await failure.innerText()).toContain('"exitCode": 1');
+    await screenshot(page, 'sessions-6-failure');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
+    const summary = page.getByTestId('error-summary');
+    await summary.locator('[data-code="EXIT_CODE"]').waitFor({ timeout: 10_000 });
+    expect(await summary.innerText()).toContain('command exited with code 1');
+    await screenshot(page, 'sessions-7-errors');
+    failing.process.kill('SIGINT');
+    await failing.exited;
   });
 });
