@@ -283,7 +283,7 @@ export class Worker {
       const logs = new LogShipper(this.client, taskId, this.agentId, signal, this.options.log);
       outcome = await this.runCommand(task, branch, report, this.reporter(taskId, signal, () => logs.drain()), logs, signal);
     } else {
-      outcome = await this.simulate(report, signal);
+      outcome = await this.simulate(taskId, report, signal);
     }
     if (signal.aborted) return;
     if (this.current?.taskId === taskId) this.current.finishing = true;
@@ -305,19 +305,37 @@ export class Worker {
     }
   }
 
-  private async simulate(
-    report: (message: string, percent: number | null) => Promise<unknown>,
-    signal: AbortSignal,
-  ): Promise<Outcome> {
-    const steps = ['reading the code', 'writing the change', 'running the tests'];
-    for (const [i, step] of steps.entries()) {
+  /**
+   * Simulated coding, as an LLM agent would report it: per step its output lines (to the task's
+   * log), an iteration and the tokens it spent (sent as an --exec command's report lines are).
+   */
+  private async simulate(taskId: string, report: (message: string, percent: number | null) => Promise<unknown>, signal: AbortSignal): Promise<Outcome> {
+    const logs = new LogShipper(this.client, taskId, this.agentId, signal, this.options.log);
+    const reports = this.reporter(taskId, signal, () => logs.drain());
+    const steps = [
+      { step: 'reading the code', lines: ['$ git log --oneline -5', 'reading src/ (42 files)'] },
+      { step: 'writing the change', lines: ['editing src/settings/theme.ts', 'editing src/settings/theme.test.ts'] },
+      { step: 'running the tests', lines: ['$ npm test', 'Test Files  12 passed (12)', 'Tests  148 passed (148)'] },
+    ];
+    for (const [i, { step, lines }] of steps.entries()) {
       await sleep(this.options.workMs / steps.length, signal);
       if (signal.aborted) return { ok: true };
+      for (const line of lines) logs.push('STDOUT', line);
+      const input = 800 + Math.floor(Math.random() * 2200);
+      const output = 100 + Math.floor(Math.random() * 500);
+      // Priced like a mid-range model: 2.5 micro-units a token in, 10 out.
+      reports.line(`conveyor:iteration ${step}`);
+      reports.line(`conveyor:usage ${JSON.stringify({ inputTokens: input, outputTokens: output, costMicros: Math.round(input * 2.5 + output * 10), model: 'sim-model' })}`);
       const percent = Math.round(((i + 1) / steps.length) * 100);
       await report(step, percent);
       this.options.log(`  ${String(percent).padStart(3)}% ${step}`);
     }
-    if (Math.random() < this.options.failRate) return { ok: false, error: 'tests failed: 2 of 148 failing', code: 'TESTS_FAILED', details: { failing: 2, total: 148 } };
+    await Promise.all([reports.flush(), logs.drain()]);
+    if (Math.random() < this.options.failRate) {
+      logs.push('STDERR', '  ✗ settings › theme › follows the system preference');
+      await logs.drain();
+      return { ok: false, error: 'tests failed: 2 of 148 failing', code: 'TESTS_FAILED', details: { failing: 2, total: 148 } };
+    }
     return { ok: true };
   }
 
