@@ -4,7 +4,7 @@
  * agents of their orgs, and the timelines of tasks that moved. One `sample()` is one Snapshot.
  */
 import { graphqlData, GraphqlRefusedError, NotGraphqlError } from '../shared/graphql-http.js';
-import type { AgentSample, CountsRead, CountsValue, Snapshot, TaskSample, TaskStatus, TimelineEntry } from './types.js';
+import type { AgentSample, CountsRead, CountsValue, SessionSample, Snapshot, TaskSample, TaskStatus, TimelineEntry, UsageSample } from './types.js';
 
 export interface User {
   id: string;
@@ -13,7 +13,8 @@ export interface User {
   token: string;
 }
 
-const TASK_FIELDS = `nodes { id title org private status state version assignedAgentId creator { id } } pageInfo { hasNextPage endCursor } cursor`;
+const USAGE = `usage { inputTokens outputTokens costMicros }`;
+const TASK_FIELDS = `nodes { id title org private status state version assignedAgentId creator { id } ${USAGE} sessions { attempt agentId outcome ${USAGE} } } pageInfo { hasNextPage endCursor } cursor`;
 const COUNTS_FIELDS = `cursor active completed failed cancelled total byStatus { status count }`;
 /** Counts and first pages in one request: resolved in one turn, they usually share a cursor. */
 const READ = `query LivenessRead($first: Int!, $agents: Boolean!) {
@@ -40,6 +41,8 @@ interface RawTask {
   version: number;
   assignedAgentId: string | null;
   creator: { id: string };
+  usage: UsageSample;
+  sessions: SessionSample[];
 }
 interface RawPage {
   nodes: RawTask[];
@@ -106,6 +109,8 @@ const toTask = (t: RawTask): TaskSample => ({
   phase: dispatchedPhase(t.state),
   version: t.version,
   assignedAgentId: t.assignedAgentId,
+  usage: t.usage,
+  sessions: t.sessions,
 });
 
 const toCounts = (c: RawCounts): CountsValue => ({ ...c, byStatus: Object.fromEntries(c.byStatus.map((s) => [s.status, s.count])) });

@@ -4,6 +4,7 @@
  * snapshot's `at`), so tests drive it with hand-made snapshots; src/liveness/checker.ts feeds it
  * from the API.
  */
+import { SessionsAgree } from './invariants/sessions.js';
 import { iso } from './episodes.js';
 import { BusyAgentHoldsTask } from './invariants/agents.js';
 import { CountsAgree } from './invariants/counts.js';
@@ -80,7 +81,7 @@ export class LivenessMonitor {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.queue = new QueuedTaskTaken(this.options);
     this.progress = new WorkKeepsMoving(this.options);
-    this.invariants = [this.queue, new BusyAgentHoldsTask(this.options), new TakenTaskMoves(this.options), this.counts, this.progress];
+    this.invariants = [this.queue, new BusyAgentHoldsTask(this.options), new TakenTaskMoves(this.options), this.counts, this.progress, new SessionsAgree()];
   }
 
   /** Check a new snapshot (taken after the previous one): the violations established now. */

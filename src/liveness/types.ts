@@ -41,6 +41,22 @@ export interface TaskSample {
   phase: 'openingIssue' | 'queued' | 'assigned' | null;
   version: number;
   assignedAgentId: string | null;
+  /** `Task.sessions` and `Task.usage` (absent from hand-made samples that are not about them). */
+  sessions?: SessionSample[];
+  usage?: UsageSample;
+}
+
+export interface UsageSample {
+  inputTokens: number;
+  outputTokens: number;
+  costMicros: number;
+}
+
+export interface SessionSample {
+  attempt: number;
+  agentId: string;
+  outcome: string;
+  usage: UsageSample;
 }
 
 export interface AgentSample {
@@ -105,6 +121,7 @@ export type InvariantName =
   | 'taken-task-moves'
   | 'counts-agree'
   | 'work-keeps-moving'
+  | 'sessions-agree'
   | 'workers-log-no-failure'
   | 'api-answers';
 

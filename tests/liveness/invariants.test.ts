@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { countsComparable, countsDisagreement } from '../../src/liveness/invariants/counts.js';
+import { sessionsDisagree } from '../../src/liveness/invariants/sessions.js';
 import { LivenessMonitor } from '../../src/liveness/monitor.js';
 import type { AgentSample, CountsRead, Snapshot, TaskSample, TimelineEntry } from '../../src/liveness/types.js';
 
@@ -364,5 +365,36 @@ describe('a whole run', () => {
     }));
     expect(new Set(names(monitor))).toEqual(new Set(['taken-task-moves', 'work-keeps-moving']));
     expect(monitor.violations.find((v) => v.invariant === 'taken-task-moves')).toMatchObject({ taskId: 'private-1', agentId: 'agent-1' });
+  });
+});
+
+describe('sessions-agree', () => {
+  const usage = (costMicros: number) => ({ inputTokens: costMicros * 2, outputTokens: costMicros, costMicros });
+  const session = (attempt: number, outcome: string, costMicros = 0, agentId = 'agent-1') => ({ attempt, agentId, outcome, usage: usage(costMicros) });
+  const coding = (over: Partial<TaskSample> = {}) =>
+    task({ status: 'CODING', phase: null, assignedAgentId: 'agent-1', sessions: [session(1, 'CRASHED', 5, 'agent-0'), session(2, 'RUNNING', 7)], usage: usage(12), ...over });
+
+  it('holds while sessions agree with their task', () => {
+    expect(sessionsDisagree(coding())).toBeNull();
+    expect(sessionsDisagree(task({ status: 'HELD', phase: null, sessions: [session(1, 'BUDGET', 9)], usage: usage(9) }))).toBeNull();
+    expect(sessionsDisagree(task({ sessions: [], usage: usage(0) }))).toBeNull(); // queued, never worked
+    expect(sessionsDisagree(task())).toBeNull(); // a sample without sessions is not about them
+  });
+
+  it('says what disagrees', () => {
+    expect(sessionsDisagree(coding({ usage: usage(11) }))).toMatch(/inputTokens is 22, its sessions' add up to 24/);
+    expect(sessionsDisagree(coding({ assignedAgentId: 'agent-9' }))).toMatch(/running session is agent agent-1's, the task is assigned to agent-9/);
+    expect(sessionsDisagree(coding({ sessions: [session(1, 'RUNNING', 5), session(2, 'RUNNING', 7)] }))).toMatch(/2 running sessions/);
+    expect(sessionsDisagree(coding({ sessions: [session(1, 'CRASHED', 12)] }))).toMatch(/CODING with no running session/);
+    expect(sessionsDisagree(task({ sessions: [session(1, 'RUNNING', 0)], usage: usage(0) }))).toMatch(/session 1 is running while the task is DISPATCHED \(queued\)/);
+    expect(sessionsDisagree(coding({ sessions: [session(2, 'RUNNING', 12)] }))).toMatch(/attempts are 2, not 1…1/);
+    expect(sessionsDisagree(task({ status: 'HELD', phase: null, assignedAgentId: 'agent-1', sessions: [session(1, 'BUDGET', 9)], usage: usage(9) }))).toMatch(/HELD but assigned/);
+  });
+
+  it('is reported once per task version by the monitor', () => {
+    const monitor = new LivenessMonitor({ graceMs: 5_000 });
+    run(monitor, 0, 3, () => ({ tasks: [coding({ usage: usage(1) })] }));
+    expect(monitor.violations.filter((v) => v.invariant === 'sessions-agree')).toHaveLength(1);
+    expect(monitor.violations.find((v) => v.invariant === 'sessions-agree')).toMatchObject({ taskId: 'task-1' });
   });
 });
