@@ -38,6 +38,58 @@ export function logTablesSql(d: Dialect): string {
   `;
 }
 
+/**
+ * PostgreSQL's append as one function, so an append is one round trip (as five statements it was
+ * five, each a wait for the pool's connection to come back): the session's row upserted first
+ * (its lock orders one session's batches), the lines inserted over arrays, the counts updated,
+ * and, past the bound, the oldest lines deleted down to `p_trim_to`. Returns the batch's last
+ * cursor and the lines dropped (the batch's own that did not fit, `p_dropped_lines`, included).
+ */
+export const POSTGRES_APPEND_FUNCTION = `
+  CREATE FUNCTION append_task_logs(
+    p_task TEXT, p_attempt INTEGER, p_streams SMALLINT[], p_ats BIGINT[], p_bytes INTEGER[], p_lines TEXT[],
+    p_dropped_lines BIGINT, p_dropped_bytes BIGINT, p_max BIGINT, p_trim_to BIGINT
+  ) RETURNS TABLE (last_seq BIGINT, dropped BIGINT) LANGUAGE plpgsql AS $fn$
+  DECLARE
+    v_first BIGINT;
+    v_last BIGINT;
+    v_bytes BIGINT;
+    v_cut_lines BIGINT := 0;
+    v_cut_bytes BIGINT := 0;
+  BEGIN
+    INSERT INTO task_log_sessions AS s (task_id, attempt, lines, bytes, dropped_lines, dropped_bytes, first_seq)
+      VALUES (p_task, p_attempt, 0, 0, p_dropped_lines, p_dropped_bytes, NULL)
+      ON CONFLICT (task_id, attempt) DO UPDATE SET dropped_lines = s.dropped_lines + p_dropped_lines, dropped_bytes = s.dropped_bytes + p_dropped_bytes;
+    WITH ins AS (
+      INSERT INTO task_logs (task_id, attempt, stream, at, bytes, line)
+        SELECT p_task, p_attempt, l.stream, l.at, l.bytes, l.line
+        FROM unnest(p_streams, p_ats, p_bytes, p_lines) WITH ORDINALITY AS l(stream, at, bytes, line, n) ORDER BY l.n
+        RETURNING seq
+    ) SELECT min(seq), max(seq) INTO v_first, v_last FROM ins;
+    UPDATE task_log_sessions SET
+        lines = lines + coalesce(cardinality(p_lines), 0),
+        bytes = bytes + (SELECT coalesce(sum(b), 0) FROM unnest(p_bytes) AS b),
+        first_seq = coalesce(first_seq, v_first)
+      WHERE task_id = p_task AND attempt = p_attempt
+      RETURNING bytes INTO v_bytes;
+    IF v_bytes > p_max THEN
+      WITH oldest AS (
+        SELECT seq, bytes, sum(bytes) OVER (ORDER BY seq) - bytes AS before
+        FROM task_logs WHERE task_id = p_task AND attempt = p_attempt
+      ), gone AS (
+        DELETE FROM task_logs WHERE seq IN (SELECT seq FROM oldest WHERE before < v_bytes - p_trim_to) RETURNING bytes
+      ) SELECT count(*), coalesce(sum(bytes), 0) INTO v_cut_lines, v_cut_bytes FROM gone;
+      UPDATE task_log_sessions SET
+          lines = lines - v_cut_lines, bytes = bytes - v_cut_bytes,
+          dropped_lines = dropped_lines + v_cut_lines, dropped_bytes = dropped_bytes + v_cut_bytes,
+          first_seq = (SELECT min(seq) FROM task_logs WHERE task_id = p_task AND attempt = p_attempt)
+        WHERE task_id = p_task AND attempt = p_attempt;
+    END IF;
+    RETURN QUERY SELECT coalesce(v_last, 0::BIGINT), p_dropped_lines + v_cut_lines;
+  END
+  $fn$;
+`;
+
 /** Stream names as stored. */
 export const STREAM_CODE = { stdout: 0, stderr: 1 } as const;
 export const STREAM_NAME = ['stdout', 'stderr'] as const;

@@ -8,7 +8,7 @@
  * PostgreSQL adapter came after SQLite's versions 2 and 3, and its version 1 took them in. A new
  * migration takes the next version of each: `{ sqlite: 10, postgres: 6 }`.
  */
-import { logTablesSql } from '../logs/schema.js';
+import { logTablesSql, POSTGRES_APPEND_FUNCTION } from '../logs/schema.js';
 import type { Dialect } from './sql.js';
 
 /**
@@ -480,6 +480,6 @@ export const MIGRATIONS: readonly Migration[] = [
     // Issue 16: task logs, beside the event log (src/logs/schema.ts says what each table holds).
     // SQLite keeps them in a file of its own (src/logs/sqlite-logs.ts), so only PostgreSQL here.
     version: { postgres: 7 },
-    sql: (d) => logTablesSql(d),
+    sql: (d) => logTablesSql(d) + POSTGRES_APPEND_FUNCTION,
   },
 ];
