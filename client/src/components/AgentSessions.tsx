@@ -6,10 +6,8 @@ import { useMemo } from 'react';
 import { useQuery } from 'urql';
 import { Link } from 'wouter';
 import { graphql } from '../gql';
-import { formatCost, formatTokens } from '../lib/money';
-import { formatDuration, formatTime } from '../lib/time';
 import { tasks } from '../stores';
-import { OUTCOME_LABEL } from './TaskWork';
+import { SessionsTable } from './SessionsTable';
 
 const AgentSessionsQuery = graphql(`
   query AgentSessions($agentId: ID!) {
@@ -21,6 +19,11 @@ const AgentSessionsQuery = graphql(`
       outcome
       reason
       iterations
+      lastIteration {
+        n
+        summary
+      }
+      model
       usage {
         inputTokens
         outputTokens
@@ -42,40 +45,12 @@ export function AgentSessions({ agentId, agentName, version, now }: { agentId: s
       {sessions.length === 0 ? (
         <p className="muted">It has not worked on a task you may see.</p>
       ) : (
-        <table className="sessions" data-testid="agent-sessions">
-          <thead>
-            <tr>
-              <th scope="col">Task</th>
-              <th scope="col">Attempt</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Iterations</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={`${s.taskId}:${s.attempt}`} data-outcome={s.outcome}>
-                <td>
-                  <Link href={`/tasks/${s.taskId}`}>{tasks.get(s.taskId)?.title ?? s.taskId.slice(0, 8)}</Link>
-                </td>
-                <td>{s.attempt}</td>
-                <td title={formatTime(s.startedAt)}>{new Date(s.startedAt).toLocaleTimeString()}</td>
-                <td>{formatDuration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}</td>
-                <td>
-                  <span className={`badge outcome-${s.outcome.toLowerCase()}`} title={s.reason ?? undefined}>
-                    {OUTCOME_LABEL[s.outcome]}
-                  </span>
-                </td>
-                <td>{s.iterations}</td>
-                <td>{formatTokens(s.usage.inputTokens + s.usage.outputTokens)}</td>
-                <td>{formatCost(s.usage.costMicros)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SessionsTable
+          testId="agent-sessions"
+          lead="Task"
+          now={now}
+          rows={sessions.map((s) => ({ ...s, key: `${s.taskId}:${s.attempt}`, lead: <Link href={`/tasks/${s.taskId}`}>{tasks.get(s.taskId)?.title ?? s.taskId.slice(0, 8)}</Link> }))}
+        />
       )}
     </section>
   );

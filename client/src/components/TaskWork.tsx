@@ -6,11 +6,10 @@
 import { useState } from 'react';
 import { useMutation } from 'urql';
 import { graphql, useFragment, type FragmentType } from '../gql';
-import type { SessionOutcome } from '../gql/graphql';
 import { formatCost, formatTokens, parseCost } from '../lib/money';
-import { formatDuration, formatTime } from '../lib/time';
 import { tasks } from '../stores';
 import { ErrorText } from './ErrorText';
+import { SessionsTable } from './SessionsTable';
 
 export const TaskWork_task = graphql(`
   fragment TaskWork_task on Task {
@@ -57,18 +56,6 @@ const SetBudget = graphql(`
   }
 `);
 
-export const OUTCOME_LABEL: Record<SessionOutcome, string> = {
-  RUNNING: 'running',
-  PR_OPENED: 'PR opened',
-  RELEASED: 'released by its worker',
-  CRASHED: 'agent crashed',
-  STUCK: 'agent stuck',
-  STOPPED: 'agent signed off',
-  REQUEUED: 'requeued',
-  FAILED: 'failed',
-  CANCELLED: 'cancelled',
-  BUDGET: 'budget reached',
-};
 
 type Props = { task: FragmentType<typeof TaskWork_task>; now: number };
 
@@ -81,48 +68,7 @@ export function TaskSessions({ task: ref, now }: Props) {
       {sessions.length === 0 ? (
         <p className="muted">No agent has worked on it yet.</p>
       ) : (
-        <table className="sessions" data-testid="sessions">
-          <thead>
-            <tr>
-              <th scope="col">#</th>
-              <th scope="col">Agent</th>
-              <th scope="col">Started</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Iterations</th>
-              <th scope="col">Tokens</th>
-              <th scope="col">Cost</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.map((s) => (
-              <tr key={s.attempt} data-outcome={s.outcome}>
-                <td>{s.attempt}</td>
-                <td>{s.agentName}</td>
-                <td>
-                  <time dateTime={s.startedAt} title={formatTime(s.startedAt)}>
-                    {new Date(s.startedAt).toLocaleTimeString()}
-                  </time>
-                </td>
-                <td>{formatDuration((s.endedAt ? Date.parse(s.endedAt) : now) - Date.parse(s.startedAt))}</td>
-                <td>
-                  <span className={`badge outcome-${s.outcome.toLowerCase()}`} title={s.reason ?? undefined}>
-                    {OUTCOME_LABEL[s.outcome]}
-                  </span>
-                </td>
-                <td title={s.lastIteration ? `#${s.lastIteration.n}: ${s.lastIteration.summary}` : undefined}>
-                  {s.iterations}
-                  {s.lastIteration ? <span className="muted"> · {s.lastIteration.summary}</span> : null}
-                </td>
-                <td>{formatTokens(s.usage.inputTokens + s.usage.outputTokens)}</td>
-                <td>
-                  {formatCost(s.usage.costMicros)}
-                  {s.model ? <span className="muted"> · {s.model}</span> : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <SessionsTable testId="sessions" lead="Agent" now={now} rows={sessions.map((s) => ({ ...s, key: String(s.attempt), lead: s.agentName }))} />
       )}
     </section>
   );

@@ -14,7 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
-    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": typeof types.AgentSessionsDocument,
+    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      model\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": typeof types.AgentSessionsDocument,
     "\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n": typeof types.BacklogDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": typeof types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": typeof types.AnswerClarificationDocument,
@@ -58,7 +58,7 @@ type Documents = {
     "\n  fragment LiveTask_task on Task {\n    id\n    version\n    title\n    status\n    org\n    private\n    createdAt\n    creator {\n      id\n      name\n    }\n    ...TaskCard_task\n    ...TaskPage_task\n  }\n": typeof types.LiveTask_TaskFragmentDoc,
 };
 const documents: Documents = {
-    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": types.AgentSessionsDocument,
+    "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      model\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n": types.AgentSessionsDocument,
     "\n  query Backlog {\n    backlog {\n      waiting\n      oldestSince\n      more\n      byCode {\n        code\n        count\n      }\n    }\n  }\n": types.BacklogDocument,
     "\n  fragment Clarification_task on Task {\n    id\n    version\n    status\n    openQuestions\n    clarifications {\n      questions\n      answers\n    }\n  }\n": types.Clarification_TaskFragmentDoc,
     "\n  mutation AnswerClarification($taskId: ID!, $answers: [String!]!) {\n    answerClarification(taskId: $taskId, answers: $answers) {\n      ...LiveTask_task\n    }\n  }\n": types.AnswerClarificationDocument,
@@ -119,7 +119,7 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      model\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"): (typeof documents)["\n  query AgentSessions($agentId: ID!) {\n    agentSessions(agentId: $agentId, first: 20) {\n      taskId\n      attempt\n      startedAt\n      endedAt\n      outcome\n      reason\n      iterations\n      lastIteration {\n        n\n        summary\n      }\n      model\n      usage {\n        inputTokens\n        outputTokens\n        costMicros\n      }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
