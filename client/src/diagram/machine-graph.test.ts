@@ -27,6 +27,7 @@ const UNDER_ACTIVE = [
   'task.active.dispatched.assigned',
   'task.active.coding',
   'task.active.pr_open',
+  'task.active.held',
 ];
 
 function edgesBetween(graph: MachineGraph, source: string, target: string) {
@@ -75,6 +76,7 @@ describe('toGraph', () => {
       ['task.active.dispatched.assigned', 'atomic', 'task.active.dispatched'],
       ['task.active.coding', 'atomic', 'task.active'],
       ['task.active.pr_open', 'atomic', 'task.active'],
+      ['task.active.held', 'atomic', 'task.active'],
       ['task.merged', 'final', undefined],
       ['task.failed', 'atomic', undefined],
       ['task.cancelled', 'final', undefined],
@@ -130,6 +132,22 @@ describe('toGraph', () => {
         eventType: 'FAIL',
         label: 'FAIL',
         guard: undefined,
+      },
+      {
+        id: 'task.active:USAGE:task.active.held',
+        source: 'task.active',
+        target: 'task.active.held',
+        eventType: 'USAGE',
+        label: 'USAGE',
+        guard: 'stopsAtBudget',
+      },
+      {
+        id: 'task.active:SET_BUDGET:task.active.held',
+        source: 'task.active',
+        target: 'task.active.held',
+        eventType: 'SET_BUDGET',
+        label: 'SET_BUDGET',
+        guard: 'stopsAtBudget',
       },
       {
         id: 'task.active.received:xstate.after.0.task.active.received:task.active.analyzing',
@@ -242,6 +260,14 @@ describe('toGraph', () => {
         eventType: 'PR_CLOSED',
         label: 'PR_CLOSED',
         guard: undefined,
+      },
+      {
+        id: 'task.active.held:SET_BUDGET:task.active.dispatched.queued',
+        source: 'task.active.held',
+        target: 'task.active.dispatched.queued',
+        eventType: 'SET_BUDGET',
+        label: 'SET_BUDGET',
+        guard: 'budgetAllows',
       },
       {
         id: 'task.failed:RETRY:task.active.analyzing',
