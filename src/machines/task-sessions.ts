@@ -55,6 +55,8 @@ export interface TaskSession {
   model: string | null;
   /** The failure's or release's code, when it ended with one. */
   code?: string | null;
+  /** When the task joined the queue this session's agent took it from (absent on older sessions). */
+  queuedAt?: string | null;
 }
 
 /**
@@ -93,7 +95,7 @@ export function addUsage(a: Usage, b: Usage): Usage {
   return { inputTokens: a.inputTokens + b.inputTokens, outputTokens: a.outputTokens + b.outputTokens, costMicros: a.costMicros + b.costMicros };
 }
 
-export function openSession(sessions: readonly TaskSession[] | undefined, agentId: string, agentName: string, at: string): TaskSession[] {
+export function openSession(sessions: readonly TaskSession[] | undefined, agentId: string, agentName: string, at: string, queuedAt: string | null = null): TaskSession[] {
   const all = sessions ?? [];
   const session: TaskSession = {
     attempt: all.length + 1,
@@ -107,6 +109,7 @@ export function openSession(sessions: readonly TaskSession[] | undefined, agentI
     lastIteration: null,
     usage: { ...NO_USAGE },
     model: null,
+    queuedAt,
   };
   return [...all, session];
 }

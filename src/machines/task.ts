@@ -86,6 +86,8 @@ export interface TaskContext {
   budgetWarning?: BudgetWarning | null;
   /** Why it failed, structured (`error` says it in words); null unless failed. */
   failure?: TaskFailure | null;
+  /** When it last joined the queue (dispatched.queued). */
+  queuedAt?: string | null;
   attempts: number;
 }
 
@@ -438,13 +440,15 @@ export const taskMachine = setup({
             },
             queued: {
               description: 'Waiting for an idle, healthy agent of the same org.',
-              entry: assign({ waiting: null }),
+              // When it joined the queue: its next session says how long it waited for an agent.
+              entry: assign({ waiting: null, queuedAt: ({ context, event }) => timeOf(event, context) }),
               on: {
                 ASSIGN: {
                   target: 'assigned',
                   actions: assign({
                     agentId: ({ event }) => event.agentId,
-                    sessions: ({ context, event }) => openSession(context.sessions, event.agentId, event.agentName ?? event.agentId, timeOf(event, context)),
+                    sessions: ({ context, event }) =>
+                      openSession(context.sessions, event.agentId, event.agentName ?? event.agentId, timeOf(event, context), context.queuedAt ?? null),
                     // Private hides a task from teammates; it does not make it unworkable.
                     grant: ({ context, event }) =>
                       context.private && event.agentOwnerId

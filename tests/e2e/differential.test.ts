@@ -42,7 +42,7 @@ const TASK_OBJECTS = [
   'usage { inputTokens outputTokens costMicros }',
   'budgetWarning { at percent }',
   'failure { code message details logsUrl at attempt }',
-  'sessions { attempt agentId agentName startedAt endedAt outcome reason code iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId }',
+  'sessions { attempt agentId agentName startedAt endedAt outcome reason code queuedMs iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId }',
 ];
 const AGENT_LEAVES = ['id', 'name', 'org', 'status', 'health', 'version', 'currentTaskId', 'lastAssignedAt', 'lastActivity', 'registeredAt', 'state'];
 

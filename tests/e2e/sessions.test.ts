@@ -28,7 +28,7 @@ afterEach(() => {
 });
 afterAll(() => server.dispose());
 
-const SESSION = `attempt agentId agentName startedAt endedAt durationMs outcome reason iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId`;
+const SESSION = `attempt agentId agentName startedAt endedAt durationMs queuedMs outcome reason iterations lastIteration { n summary at } usage { inputTokens outputTokens costMicros } model taskId`;
 const TASK = `query($id: ID!) { task(id: $id) { id status heldReason version budgetMicros budgetWarning { at percent } usage { inputTokens outputTokens costMicros } sessions { ${SESSION} } assignedAgentId } }`;
 const taskOf = async (id: string) => (await gqlOk(server, TASK, { id }, ada)).task;
 const CREATE = `mutation($input: CreateTaskInput!) { createTask(input: $input) { id budgetMicros } }`;
@@ -71,6 +71,7 @@ describe('sessions, usage and budgets', () => {
     expect(first.lastIteration).toMatchObject({ n: 4, summary: 'step 4' });
     expect(Date.parse(first.endedAt)).toBeGreaterThanOrEqual(Date.parse(first.startedAt));
     expect(first.durationMs).toBe(Date.parse(first.endedAt) - Date.parse(first.startedAt));
+    expect(first.queuedMs).toBeGreaterThanOrEqual(0); // opened its issue, joined the queue, then taken
     await eventually(async () => /taken back by the server \(held: budget reached\)/.test(w.output()), 5_000);
     const agent = (await gqlOk(server, `query($a: ID!) { agent(id: $a) { status currentTaskId } }`, { a: first.agentId }, ada)).agent;
     expect(agent).toEqual({ status: 'IDLE', currentTaskId: null });
@@ -99,7 +100,12 @@ describe('sessions, usage and budgets', () => {
       [2, 'PR_OPENED', 6, 18_000],
     ]);
     expect(task.usage).toEqual({ inputTokens: 10_000, outputTokens: 2_000, costMicros: 30_000 });
-    expect((await timelineOfTask(server, id, ada)).some((e) => e.type === 'RESUMED' && e.payload.reason === 'budget raised')).toBe(true);
+    const timeline = (await gqlOk(server, `query($id: ID!) { timeline(taskId: $id) { type at payload } }`, { id }, ada)).timeline as { type: string; at: string; payload: any }[];
+    const resumed = timeline.find((e) => e.type === 'RESUMED' && e.payload.reason === 'budget raised');
+    expect(resumed).toBeDefined();
+    // Session 2 waited in the queue from the raise to its assignment: the timeline's two times.
+    const reassigned = timeline.filter((e) => e.type === 'ASSIGNED').at(-1)!;
+    expect(task.sessions[1].queuedMs).toBe(Date.parse(reassigned.at) - Date.parse(resumed!.at));
 
     // The agent's own view: its sessions, newest first, agree with the task's.
     const { agentSessions } = await gqlOk(server, `query($a: ID!) { agentSessions(agentId: $a) { ${SESSION} } }`, { a: first.agentId }, ada);

@@ -43,6 +43,7 @@ describe('task sessions (pure transitions)', () => {
     expect(sessions(s)).toEqual([
       expect.objectContaining({ attempt: 1, agentId: 'a1', agentName: 'bot-a1', startedAt: at(1), endedAt: null, outcome: 'running', iterations: 0 }),
     ]);
+    expect(sessions(s)[0].queuedAt).toBeNull(); // restored straight into the queue: when it joined is unknown
     ({ s } = step(s, { type: 'START_CODING', agentId: 'a1', branch: 'b1', at: at(2) }));
     ({ s } = step(s, { type: 'ITERATION', agentId: 'a1', n: 1, summary: 'wrote the test', at: at(3) }));
     const it2 = step(s, { type: 'ITERATION', agentId: 'a1', n: 2, summary: 'made it pass', at: at(4) });
@@ -56,6 +57,7 @@ describe('task sessions (pure transitions)', () => {
     ({ s } = step(s, { type: 'REQUEUE', reason: 'agent bot-a1 crashed (no heartbeat)', cause: 'crashed', at: at(5) }));
     expect(sessions(s)[0]).toMatchObject({ outcome: 'crashed', endedAt: at(5), reason: 'agent bot-a1 crashed (no heartbeat)' });
     ({ s } = step(s, assign('a2', 6)));
+    expect(sessions(s)[1]).toMatchObject({ queuedAt: at(5), startedAt: at(6) }); // back in the queue at 5, taken at 6
     ({ s } = step(s, { type: 'REQUEUE', reason: 'released by its worker', cause: 'released', at: at(7) }));
     ({ s } = step(s, assign('a3', 8)));
     ({ s } = step(s, { type: 'START_CODING', agentId: 'a3', branch: 'b3', at: at(9) }));

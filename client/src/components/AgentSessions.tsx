@@ -19,6 +19,7 @@ const AgentSessionsQuery = graphql(`
       outcome
       reason
       iterations
+      queuedMs
       lastIteration {
         n
         summary

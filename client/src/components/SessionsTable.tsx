@@ -33,6 +33,7 @@ export interface SessionRow {
   lastIteration?: { n: number; summary: string } | null;
   usage: { inputTokens: number; outputTokens: number; costMicros: number };
   model?: string | null;
+  queuedMs?: number | null;
 }
 
 export function SessionsTable({ rows, lead, now, testId }: { rows: SessionRow[]; lead: string; now: number; testId: string }) {
@@ -42,6 +43,7 @@ export function SessionsTable({ rows, lead, now, testId }: { rows: SessionRow[];
         <tr>
           <th scope="col">#</th>
           <th scope="col">{lead}</th>
+          <th scope="col">Waited</th>
           <th scope="col">Started</th>
           <th scope="col">Duration</th>
           <th scope="col">Outcome</th>
@@ -55,6 +57,7 @@ export function SessionsTable({ rows, lead, now, testId }: { rows: SessionRow[];
           <tr key={s.key} data-outcome={s.outcome}>
             <td>{s.attempt}</td>
             <td>{s.lead}</td>
+            <td title="How long the task waited in the queue for this agent">{s.queuedMs === null || s.queuedMs === undefined ? '—' : formatDuration(s.queuedMs)}</td>
             <td>
               <time dateTime={s.startedAt} title={formatTime(s.startedAt)}>
                 {new Date(s.startedAt).toLocaleTimeString()}

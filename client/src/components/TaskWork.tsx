@@ -34,6 +34,7 @@ export const TaskWork_task = graphql(`
       outcome
       reason
       iterations
+      queuedMs
       lastIteration {
         n
         summary

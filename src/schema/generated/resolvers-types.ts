@@ -809,6 +809,8 @@ export type TaskSession = {
   /** The model of the latest usage report that named one. */
   model?: Maybe<Scalars['String']['output']>;
   outcome: SessionOutcome;
+  /** How long the task waited in the queue for this agent, in milliseconds (null on sessions from before it was kept). */
+  queuedMs?: Maybe<Scalars['Float']['output']>;
   /** Why it ended, in words (the release reason, the error), when there is one. */
   reason?: Maybe<Scalars['String']['output']>;
   startedAt: Scalars['DateTime']['output'];
@@ -1406,6 +1408,7 @@ export type TaskSessionResolvers<ContextType = GraphQLContext, ParentType extend
   lastIteration?: Resolver<Maybe<ResolversTypes['Iteration']>, ParentType, ContextType>;
   model?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   outcome?: Resolver<ResolversTypes['SessionOutcome'], ParentType, ContextType>;
+  queuedMs?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
   reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   startedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
   taskId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -34,6 +34,7 @@ export const typeResolvers: Resolvers = {
     at: (l) => new Date(l.at).toISOString(),
   },
   TaskSession: {
+    queuedMs: (s) => (s.queuedAt ? Math.max(0, Date.parse(s.startedAt) - Date.parse(s.queuedAt)) : null),
     durationMs: (s) => Math.max(0, (s.endedAt ? Date.parse(s.endedAt) : Date.now()) - Date.parse(s.startedAt)),
   },
   Agent: {
