@@ -1,6 +1,8 @@
 /**
  * The selected agent's sessions on the Agents page: every task it was given that the viewer may
- * read, newest first (its running one first), read again whenever the agent changes version.
+ * read, newest first (its running one first), read again when it takes a task, lets one go or
+ * reports (`changed`): not at every heartbeat, each of which is a new version of the agent and
+ * would read its whole timeline again.
  */
 import { useMemo } from 'react';
 import { useQuery } from 'urql';
@@ -34,9 +36,9 @@ const AgentSessionsQuery = graphql(`
   }
 `);
 
-export function AgentSessions({ agentId, agentName, version, now }: { agentId: string; agentName: string; version: number; now: number }) {
-  // A new context (memoized per version) makes urql run the query again: once per agent version.
-  const context = useMemo(() => ({ version }), [version]);
+export function AgentSessions({ agentId, agentName, changed, now }: { agentId: string; agentName: string; changed: string; now: number }) {
+  // A new context (memoized per change) makes urql run the query again.
+  const context = useMemo(() => ({ changed }), [changed]);
   const [{ data, error }] = useQuery({ query: AgentSessionsQuery, variables: { agentId }, requestPolicy: 'network-only', context });
   const sessions = data?.agentSessions ?? [];
   return (

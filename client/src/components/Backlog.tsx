@@ -1,7 +1,7 @@
 /**
  * The org's queue on the Agents page: how many tasks wait for an agent, for how long the oldest
- * has, and why they wait. Read again every few seconds and whenever the agents change (`version`),
- * which is when the queue moves.
+ * has, and why they wait. Read again every few seconds and whenever an agent takes or lets go of a
+ * task (`changed`), which is when the queue moves; a heartbeat does not move it.
  */
 import { useEffect, useMemo, useState } from 'react';
 import { useQuery } from 'urql';
@@ -28,13 +28,13 @@ const CODE_LABEL: Record<string, string> = {
   AGENTS_UNHEALTHY: 'agents unhealthy',
 };
 
-export function Backlog({ version, now }: { version: number; now: number }) {
+export function Backlog({ changed, now }: { changed: string; now: number }) {
   const [tick, setTick] = useState(0);
   useEffect(() => {
     const timer = setInterval(() => setTick((n) => n + 1), 5000);
     return () => clearInterval(timer);
   }, []);
-  const context = useMemo(() => ({ version, tick }), [version, tick]);
+  const context = useMemo(() => ({ changed, tick }), [changed, tick]);
   const [{ data, error }] = useQuery({ query: BacklogQuery, requestPolicy: 'network-only', context });
   const backlog = data?.backlog;
   return (

@@ -40,7 +40,7 @@ type Documents = {
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": typeof types.MachineDefinitionDocument,
     "\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n": typeof types.ActivityStartDocument,
     "\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n": typeof types.ActivityFeedDocument,
-    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": typeof types.AgentsPage_AgentFragmentDoc,
+    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    currentTaskId\n    lastActivity\n    ...AgentRow_agent\n  }\n": typeof types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": typeof types.AgentRow_AgentFragmentDoc,
     "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": typeof types.CurrentTask_AgentFragmentDoc,
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": typeof types.AgentsDocument,
@@ -84,7 +84,7 @@ const documents: Documents = {
     "\n  query MachineDefinition($name: String!) {\n    machine(name: $name) {\n      name\n      definition\n    }\n  }\n": types.MachineDefinitionDocument,
     "\n  query ActivityStart {\n    tasks(first: 1) {\n      cursor\n    }\n    agents {\n      id\n      name\n    }\n  }\n": types.ActivityStartDocument,
     "\n  subscription ActivityFeed($filter: ActivityFilter, $after: String) {\n    activity(filter: $filter, after: $after) {\n      cursor\n      entityType\n      entityId\n      version\n      type\n      at\n      actor\n      task {\n        id\n        title\n      }\n      agent {\n        id\n        name\n      }\n    }\n  }\n": types.ActivityFeedDocument,
-    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n": types.AgentsPage_AgentFragmentDoc,
+    "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    currentTaskId\n    lastActivity\n    ...AgentRow_agent\n  }\n": types.AgentsPage_AgentFragmentDoc,
     "\n  fragment AgentRow_agent on Agent {\n    id\n    name\n    status\n    health\n    lastActivity\n    lastProgressAt\n    lastHeartbeatAt\n    currentTaskId\n    ...CurrentTask_agent\n  }\n": types.AgentRow_AgentFragmentDoc,
     "\n  fragment CurrentTask_agent on Agent {\n    status\n    currentTaskId\n    currentTask {\n      id\n      title\n    }\n  }\n": types.CurrentTask_AgentFragmentDoc,
     "\n  query Agents {\n    agentList {\n      cursor\n      nodes {\n        ...AgentsPage_agent\n      }\n    }\n  }\n": types.AgentsDocument,
@@ -223,7 +223,7 @@ export function graphql(source: "\n  subscription ActivityFeed($filter: Activity
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n"): (typeof documents)["\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    ...AgentRow_agent\n  }\n"];
+export function graphql(source: "\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    currentTaskId\n    lastActivity\n    ...AgentRow_agent\n  }\n"): (typeof documents)["\n  fragment AgentsPage_agent on Agent {\n    id\n    version\n    name\n    state\n    currentTaskId\n    lastActivity\n    ...AgentRow_agent\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

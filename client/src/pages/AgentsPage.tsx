@@ -25,6 +25,8 @@ export const AgentsPage_agent = graphql(`
     version
     name
     state
+    currentTaskId
+    lastActivity
     ...AgentRow_agent
   }
 `);
@@ -278,8 +280,11 @@ export function AgentsPage() {
           </div>
         )}
       </section>
-      <Backlog version={list.reduce((n, a) => n + a.version, 0)} now={now} />
-      {shown ? <AgentSessions key={`sessions-${shown.id}`} agentId={shown.id} agentName={shown.name} version={shown.version} now={now} /> : null}
+      {/* Read again when an agent takes or lets go of a task (the queue moves), not at every heartbeat. */}
+      <Backlog changed={list.map((a) => `${a.id}:${a.currentTaskId ?? ''}`).join()} now={now} />
+      {shown ? (
+        <AgentSessions key={`sessions-${shown.id}`} agentId={shown.id} agentName={shown.name} changed={`${shown.currentTaskId ?? ''}|${shown.lastActivity ?? ''}`} now={now} />
+      ) : null}
       {shown ? <AgentActivity key={shown.id} agent={shown} now={now} /> : null}
       <section className="card diagram-card" aria-labelledby="agent-diagram-heading">
         <h2 id="agent-diagram-heading">Agent state machine{shown ? `: ${shown.name}` : ''}</h2>
